@@ -1,0 +1,53 @@
+# policykg — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= data/policykg.lbdb
+GOLD   ?= ../shared/gold
+SCORER ?= ../shared/eval/score.py
+
+.PHONY: run install dev test eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+## run: install, load seeds/ into the embedded graph, print the summary and the city–district alignment
+run: install
+	$(BIN)/policykg --db $(DB) load seeds/ --quiet
+	@$(BIN)/policykg --db $(DB) align 2>/dev/null || true
+
+## test: install dev dependencies and run the whole suite
+test: dev
+	$(BIN)/python -m pytest
+
+## eval: fresh graph of seeds/, exports scored against the gold answers in ../shared/gold
+eval: install
+	rm -rf build/eval && mkdir -p build/eval
+	$(BIN)/policykg --db build/eval/graph.lbdb load seeds/ --quiet > /dev/null
+	$(BIN)/policykg --db build/eval/graph.lbdb export targets > build/eval/targets.jsonl
+	$(BIN)/policykg --db build/eval/graph.lbdb export tasks > build/eval/tasks.jsonl
+	$(BIN)/policykg --db build/eval/graph.lbdb export citations > build/eval/citations.jsonl
+	$(BIN)/policykg --db build/eval/graph.lbdb export alignments > build/eval/alignments.jsonl || true
+	$(BIN)/python $(SCORER) targets --gold $(GOLD)/targets.jsonl --pred build/eval/targets.jsonl
+	$(BIN)/python $(SCORER) owners --gold $(GOLD)/owners.jsonl --pred build/eval/tasks.jsonl
+	$(BIN)/python $(SCORER) citations --gold $(GOLD)/citations.jsonl --pred build/eval/citations.jsonl
+	$(BIN)/python $(SCORER) alignments --gold $(GOLD)/alignment.jsonl --pred build/eval/alignments.jsonl
+
+## bench: extraction speed and load throughput (targets are checked here, never in tests)
+bench: dev
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf data build $(VENV)

@@ -1,0 +1,189 @@
+"""policykg command line: a thin layer over the library (loaders, graph, queries).
+
+Data goes to stdout, messages to stderr. Every failure a user can cause is one
+line on stderr and a non-zero exit; set POLICYKG_DEBUG=1 to see tracebacks.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+
+import click
+
+from graph.errors import StoreError
+from graph.tabular import FORMATS, render, render_records
+
+VERSION = "0.1.0"
+DB_HELP = "Graph database path (embedded LadybugDB). Env: POLICYKG_DB. Default: data/policykg.lbdb."
+
+
+class UserError(click.ClickException):
+    def show(self, file=None):
+        click.echo(f"policykg: error: {self.format_message()}", err=True)
+
+
+def friendly(fn):
+    """Turn known errors into one-line messages; unknown ones into a short internal-error line."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from loaders.errors import InputError
+
+        try:
+            return fn(*args, **kwargs)
+        except (InputError, StoreError, ValueError, KeyError) as exc:
+            if os.environ.get("POLICYKG_DEBUG"):
+                raise
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            raise UserError(str(message).splitlines()[0] if str(message) else type(exc).__name__) from None
+    return wrapper
+
+
+def _store(ctx, read_only: bool):
+    from graph.store import open_store
+
+    opts = ctx.find_root().params
+    return open_store(opts.get("backend"), db_path=opts.get("db"), read_only=read_only)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict:
+    params = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise UserError(f"--param {pair!r} is not of the form name=value")
+        key, raw = pair.split("=", 1)
+        try:
+            params[key] = json.loads(raw)   # numbers, booleans, lists, "quoted strings"
+        except json.JSONDecodeError:
+            params[key] = raw
+    return params
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(VERSION, prog_name="policykg")
+@click.option("--db", envvar="POLICYKG_DB", default=None, help=DB_HELP)
+@click.option("--backend", envvar="POLICYKG_BACKEND", type=click.Choice(["ladybug", "neo4j"]), default=None,
+              help="Storage backend (env POLICYKG_BACKEND). Neo4j reads NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.")
+def main(db, backend):
+    """policykg — Chinese government work plans in, knowledge graph out.
+
+    \b
+    Examples:
+      policykg load seeds/
+      policykg stats
+      policykg cypher "MATCH (t:Target) RETURN t.metric, t.value LIMIT 5"
+      policykg export targets --format jsonl > targets.jsonl
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--region", help="Override the region of every loaded file (e.g. 静安区).")
+@click.option("--year", type=int, help="Override the plan year of every loaded file.")
+@click.option("--level", type=click.Choice(["city", "district", "town"]), help="Override the administrative level.")
+@click.option("--title", help="Override the document title.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+@friendly
+def load(ctx, paths, region, year, level, title, quiet):
+    """Load plan files, folders or globs (.txt .md .html .htm .docx .pdf) into the graph.
+
+    Reloading an unchanged file changes nothing; a changed file replaces that
+    document's subgraph in one transaction. A sidecar `<file>.meta.yaml` (or
+    .json) beside a file overrides its parsed metadata.
+
+    \b
+    Examples:
+      policykg load seeds/
+      policykg load "plans/*.docx" --year 2025
+      policykg load jinshan.pdf --region 金山区
+    """
+    from loaders.pipeline import load_paths
+
+    overrides = {k: v for k, v in {"region": region, "year": year, "level": level, "title": title}.items() if v is not None}
+    lines = []
+
+    def on_file(outcome):
+        lines.append(outcome)
+        if not quiet:
+            click.echo(("  " if outcome.ok else "  FAILED ") + outcome.message, err=True)
+
+    with _store(ctx, read_only=False) as store:
+        report = load_paths(list(paths), store, overrides or None, on_file=on_file)
+        from graph.exports import document_summary
+
+        click.echo(render_records(document_summary(store)))
+    ok, bad = len(report.loaded), len(report.failed)
+    click.echo(f"loaded {ok} file(s), {bad} failed", err=True)
+    if bad:
+        for outcome in report.failed:
+            click.echo(f"policykg: error: {outcome.message}", err=True)
+        ctx.exit(1)
+
+
+@main.command()
+@format_option
+@click.pass_context
+@friendly
+def stats(ctx, fmt):
+    """Per-document counts: sections, tasks, targets, departments, leaders, citations.
+
+    \b
+    Example:
+      policykg stats --format json
+    """
+    from graph.exports import document_summary
+
+    with _store(ctx, read_only=True) as store:
+        click.echo(render_records(document_summary(store), fmt, columns=["source", "region", "year", "sections", "tasks", "targets", "departments", "leaders", "citations"]))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter (JSON values allowed); repeatable.")
+@click.option("--write", is_flag=True, help="Allow the statement to change the graph.")
+@format_option
+@click.pass_context
+@friendly
+def cypher(ctx, query, params, write, fmt):
+    """Run one Cypher statement. Read-only unless --write.
+
+    \b
+    Examples:
+      policykg cypher "MATCH (t:Target) WHERE t.indicator = \\$i RETURN t.value, t.text" --param i=养老床位
+      policykg cypher "MATCH (d:Document) RETURN d.source, d.year" --format csv
+    """
+    with _store(ctx, read_only=not write) as store:
+        result = store.query(query, _parse_params(params))
+        click.echo(render(result.columns, result.rows, fmt))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["documents", "sections", "tasks", "targets", "citations", "alignments"]))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "json"]), default="jsonl", show_default=True)
+@click.pass_context
+@friendly
+def export(ctx, kind, fmt):
+    """Export one kind of record with its evidence (source, offsets, text).
+
+    \b
+    Examples:
+      policykg export targets --format jsonl > targets.jsonl
+      policykg export tasks --format csv > tasks.csv
+    """
+    from graph.exports import EXPORTS
+
+    with _store(ctx, read_only=True) as store:
+        records = EXPORTS[kind](store)
+    if not records:
+        click.echo(f"no {kind} in the graph", err=True)
+        return
+    click.echo(render_records(records, fmt))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""The embedded backend: LadybugDB (the maintained Kùzu fork), on disk, in process.
+
+LadybugDB allows one read-write `Database` per process and documents concurrent
+read-only opens as unsafe, so access is serialised with an advisory lock file
+beside the database: writers take it exclusively, readers shared. A second
+process gets a one-line `StoreLocked` error instead of a corrupted read.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+from typing import Any
+
+from graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked, StoreMissing
+from graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from graph.results import QueryResult, plain
+from graph.schema import Schema
+from graph.store import GraphStore, WriteResult
+
+_KUZU_TYPES = {"STRING": "STRING", "INT64": "INT64", "DOUBLE": "DOUBLE", "BOOLEAN": "BOOLEAN", "STRING[]": "STRING[]"}
+
+
+def schema_ddl(schema: Schema) -> list[str]:
+    """CREATE TABLE statements for every label and relationship type in the schema."""
+    stmts = []
+    for node in schema.nodes.values():
+        cols = ", ".join(f"{p} {_KUZU_TYPES[t]}" for p, t in node.properties.items())
+        stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {node.label}({cols}, PRIMARY KEY({node.key}))")
+    for rel in schema.relationships.values():
+        pairs = ", ".join(f"FROM {a} TO {b}" for a, b in rel.endpoints)
+        cols = "".join(f", {p} {_KUZU_TYPES[t]}" for p, t in rel.properties.items())
+        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rel.name}({pairs}{cols})")
+    return stmts
+
+
+class LadybugStore(GraphStore):
+    name = "ladybug"
+
+    def __init__(self, path: str, *, read_only: bool = False, schema: Schema | None = None):
+        super().__init__(schema)
+        import ladybug
+
+        self.path = path
+        self.read_only = read_only
+        exists = os.path.exists(path)
+        if read_only and not exists:
+            raise StoreMissing(f"no graph at {path}: load plans first with `policykg load PATH`, or point --db at an existing graph")
+        parent = os.path.dirname(os.path.abspath(path))
+        os.makedirs(parent, exist_ok=True)
+        self._lock_fh = open(path + ".lock", "a+")
+        try:
+            fcntl.flock(self._lock_fh, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_fh.close()
+            raise StoreLocked(f"the graph at {path} is in use by another policykg process; wait for it to finish or use another --db") from None
+        try:
+            self._db = ladybug.Database(path, read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as exc:
+            self._release()
+            if "lock" in str(exc).lower():
+                raise StoreLocked(f"the graph at {path} is held by another process; close it and retry, or use another --db") from None
+            raise StoreError(f"cannot open the graph at {path}: {_first_line(exc)}") from None
+        if not read_only:
+            for stmt in schema_ddl(self.schema):
+                self._conn.execute(stmt)
+
+    # -- low level ------------------------------------------------------------
+    def _run(self, cypher: str, params: dict[str, Any] | None = None):
+        try:
+            return self._conn.execute(cypher, params or {})
+        except RuntimeError as exc:
+            msg = _first_line(exc)
+            if "read-only" in msg.lower() or "read only" in msg.lower():
+                raise ReadOnlyViolation("this statement writes to the graph; rerun with --write to allow it") from None
+            raise QueryError(msg) from None
+
+    def query(self, cypher: str, params: dict[str, Any] | None = None) -> QueryResult:
+        result = self._run(cypher, params)
+        if isinstance(result, list):   # several statements: keep the last result
+            result = result[-1]
+        columns = result.get_column_names()
+        rows = []
+        while result.has_next():
+            rows.append([plain(v) for v in result.get_next()])
+        return QueryResult(columns, rows)
+
+    def _transaction(self, work) -> Any:
+        self._run("BEGIN TRANSACTION")
+        try:
+            out = work()
+        except BaseException:
+            self._run("ROLLBACK")
+            raise
+        self._run("COMMIT")
+        return out
+
+    # -- writes ---------------------------------------------------------------
+    def write_document(self, graph: DocumentGraph) -> WriteResult:
+        previous = self.query("MATCH (d:Document) WHERE d.source = $s RETURN d.id, d.fingerprint", {"s": graph.source}).rows
+        if previous and previous[0][1] == graph.fingerprint and previous[0][0] == graph.doc_id:
+            return WriteResult(graph.source, graph.doc_id, "unchanged")
+
+        def work():
+            for old_id, _ in previous:
+                self._delete_document_nodes(old_id)
+            self._write_nodes(graph.nodes)
+            self._write_edges(graph.edges)
+            self._delete_orphans()
+
+        self._transaction(work)
+        return WriteResult(graph.source, graph.doc_id, "replaced" if previous else "added", len(graph.nodes), len(graph.edges))
+
+    def delete_document(self, source: str) -> bool:
+        previous = self.query("MATCH (d:Document) WHERE d.source = $s RETURN d.id", {"s": source}).rows
+        if not previous:
+            return False
+
+        def work():
+            for (old_id,) in previous:
+                self._delete_document_nodes(old_id)
+            self._delete_orphans()
+
+        self._transaction(work)
+        return True
+
+    def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None) -> None:
+        def work():
+            for rel in self.schema.derived_relationships:
+                self._run(f"MATCH ()-[r:{rel}]->() DELETE r")
+            for label, rows in self.node_rows_partial(node_updates or []).items():
+                for prop in sorted({p for row in rows for p in row if p != "id"}):
+                    sub = [{"id": r["id"], "v": r[prop]} for r in rows if prop in r]
+                    self._run(f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) SET n.{prop} = r.v", {"rows": sub})
+            self._write_edges(edges)
+
+        self._transaction(work)
+
+    def node_rows_partial(self, nodes: list[NodeRecord]) -> dict[str, list[dict]]:
+        grouped: dict[str, list[dict]] = {}
+        for node in nodes:
+            self.schema.node(node.label)
+            grouped.setdefault(node.label, []).append(dict(node.props))
+        return grouped
+
+    def _delete_document_nodes(self, doc_id: str) -> None:
+        for label in self.schema.document_owned_labels:
+            self._run(f"MATCH (n:{label}) WHERE n.doc_id = $d DETACH DELETE n", {"d": doc_id})
+        self._run("MATCH (d:Document {id: $d}) DETACH DELETE d", {"d": doc_id})
+
+    def _delete_orphans(self) -> None:
+        # Shared nodes (departments, programs, cited documents …) that no document refers to any more.
+        for label, spec in self.schema.nodes.items():
+            if spec.owned_by_document or label in ("Document", "Indicator"):
+                continue
+            self._run(f"MATCH (n:{label}) WHERE NOT EXISTS {{ MATCH (n)-[]-() }} DELETE n")
+
+    def _write_nodes(self, nodes: list[NodeRecord]) -> None:
+        for label, rows in self.node_rows(nodes).items():
+            spec = self.schema.node(label)
+            props = [p for p in spec.properties if p != spec.key]
+            assigns = ", ".join(f"n.{p} = r.{p}" for p in props)
+            if spec.owned_by_document or label == "Document":
+                fields = ", ".join(f"{p}: r.{p}" for p in spec.properties)
+                self._run(f"UNWIND $rows AS r CREATE (n:{label} {{{fields}}})", {"rows": rows})
+            else:
+                # Shared nodes: first writer creates, later documents only fill gaps.
+                stmt = f"UNWIND $rows AS r MERGE (n:{label} {{{spec.key}: r.{spec.key}}})"
+                if assigns:
+                    stmt += f" ON CREATE SET {assigns}"
+                self._run(stmt, {"rows": _dedupe(rows, spec.key)})
+
+    def _write_edges(self, edges: list[EdgeRecord]) -> None:
+        for (rel, a, b), rows in self.edge_rows(edges).items():
+            spec = self.schema.rel(rel)
+            fields = ", ".join(f"{p}: r.{p}" for p in spec.properties)
+            props = f" {{{fields}}}" if fields else ""
+            self._run(
+                f"UNWIND $rows AS r MATCH (a:{a} {{id: r.f}}), (b:{b} {{id: r.t}}) CREATE (a)-[:{rel}{props}]->(b)",
+                {"rows": rows},
+            )
+
+    # -- lifecycle ------------------------------------------------------------
+    def close(self) -> None:
+        if getattr(self, "_conn", None) is not None:
+            self._conn.close()
+            self._conn = None
+        if getattr(self, "_db", None) is not None:
+            self._db.close()
+            self._db = None
+        self._release()
+
+    def _release(self) -> None:
+        fh = getattr(self, "_lock_fh", None)
+        if fh is not None and not fh.closed:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+            fh.close()
+
+
+def _dedupe(rows: list[dict], key: str) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for row in rows:
+        seen.setdefault(row[key], row)
+    return list(seen.values())
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

@@ -1,0 +1,108 @@
+"""Load the graph schema (graph/schema.yaml) into typed objects.
+
+Backends, record builders, exports and docs read the schema from here, so a
+label or property is declared in exactly one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
+PROPERTY_TYPES = {"STRING", "INT64", "DOUBLE", "BOOLEAN", "STRING[]"}
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    key: str
+    properties: dict[str, str]
+    owned_by_document: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class RelType:
+    name: str
+    endpoints: tuple[tuple[str, str], ...]
+    properties: dict[str, str]
+    derived: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    nodes: dict[str, NodeType] = field(default_factory=dict)
+    relationships: dict[str, RelType] = field(default_factory=dict)
+
+    def node(self, label: str) -> NodeType:
+        try:
+            return self.nodes[label]
+        except KeyError:
+            raise KeyError(f"unknown node label {label!r}; known: {', '.join(self.nodes)}") from None
+
+    def rel(self, name: str) -> RelType:
+        try:
+            return self.relationships[name]
+        except KeyError:
+            raise KeyError(f"unknown relationship type {name!r}; known: {', '.join(self.relationships)}") from None
+
+    @property
+    def document_owned_labels(self) -> list[str]:
+        return [n.label for n in self.nodes.values() if n.owned_by_document]
+
+    @property
+    def derived_relationships(self) -> list[str]:
+        return [r.name for r in self.relationships.values() if r.derived]
+
+
+def _parse(raw: dict) -> Schema:
+    nodes = {}
+    for label, spec in raw["nodes"].items():
+        props = dict(spec["properties"])
+        _check_types(label, props)
+        if spec["key"] not in props:
+            raise ValueError(f"schema: {label} key {spec['key']!r} is not a property")
+        nodes[label] = NodeType(label, spec["key"], props, bool(spec.get("owned_by_document")), spec.get("doc", ""))
+    rels = {}
+    for name, spec in raw["relationships"].items():
+        props = dict(spec.get("properties") or {})
+        _check_types(name, props)
+        endpoints = tuple((a, b) for a, b in spec["endpoints"])
+        for a, b in endpoints:
+            if a not in nodes or b not in nodes:
+                raise ValueError(f"schema: {name} endpoint {a}->{b} names an undeclared label")
+        rels[name] = RelType(name, endpoints, props, bool(spec.get("derived")), spec.get("doc", ""))
+    return Schema(nodes, rels)
+
+
+def _check_types(owner: str, props: dict[str, str]) -> None:
+    for prop, typ in props.items():
+        if typ not in PROPERTY_TYPES:
+            raise ValueError(f"schema: {owner}.{prop} has unknown type {typ!r}")
+
+
+@lru_cache(maxsize=1)
+def load_schema(path: str | None = None) -> Schema:
+    with open(path or SCHEMA_PATH, encoding="utf-8") as fh:
+        return _parse(yaml.safe_load(fh))
+
+
+def coerce(value, typ: str):
+    """Coerce a Python value to a schema type (None stays None)."""
+    if value is None:
+        return None
+    if typ == "STRING":
+        return str(value)
+    if typ == "INT64":
+        return int(value)
+    if typ == "DOUBLE":
+        return float(value)
+    if typ == "BOOLEAN":
+        return bool(value)
+    if typ == "STRING[]":
+        return [str(v) for v in value]
+    raise ValueError(typ)

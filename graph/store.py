@@ -1,0 +1,119 @@
+"""The storage interface every backend implements, and how to open one.
+
+Backends: `ladybug` (embedded, on disk, the default) and `neo4j` (Bolt, the
+official driver). Both are written from the same records and answer the same
+named queries, so callers never branch on the backend.
+"""
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from graph.results import QueryResult
+from graph.schema import Schema, coerce, load_schema
+
+DEFAULT_DB = os.path.join("data", "policykg.lbdb")
+
+
+@dataclass
+class WriteResult:
+    source: str
+    doc_id: str
+    status: str            # added | replaced | unchanged
+    nodes: int = 0
+    edges: int = 0
+
+
+class GraphStore(ABC):
+    """A graph backend. Writes are per document and atomic; reads take parameters only."""
+
+    name = "abstract"
+
+    def __init__(self, schema: Schema | None = None):
+        self.schema = schema or load_schema()
+
+    # -- writes -------------------------------------------------------------
+    @abstractmethod
+    def write_document(self, graph: DocumentGraph) -> WriteResult:
+        """Replace the document with the same `source` by `graph`, in one transaction."""
+
+    @abstractmethod
+    def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None) -> None:
+        """Drop every derived relationship (alignment, lineage) and write `edges`, in one transaction.
+
+        `node_updates` set properties on existing nodes (e.g. Target.status)."""
+
+    @abstractmethod
+    def delete_document(self, source: str) -> bool:
+        """Remove a document's subgraph; False when no such document is loaded."""
+
+    # -- reads --------------------------------------------------------------
+    @abstractmethod
+    def query(self, cypher: str, params: dict[str, Any] | None = None) -> QueryResult:
+        """Run one Cypher statement with parameters and return plain values."""
+
+    def document_hash(self, source: str) -> str | None:
+        rows = self.query("MATCH (d:Document) WHERE d.source = $source RETURN d.content_hash", {"source": source}).rows
+        return rows[0][0] if rows else None
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for label in self.schema.nodes:
+            out[label] = self.query(f"MATCH (n:{label}) RETURN count(n)").rows[0][0]
+        for rel in self.schema.relationships:
+            out[rel] = self.query(f"MATCH ()-[r:{rel}]->() RETURN count(r)").rows[0][0]
+        return out
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- helpers shared by backends ------------------------------------------
+    def node_rows(self, nodes: Iterable[NodeRecord]) -> dict[str, list[dict]]:
+        """Group nodes by label, with every schema property present and typed."""
+        grouped: dict[str, list[dict]] = defaultdict(list)
+        for node in nodes:
+            spec = self.schema.node(node.label)
+            unknown = set(node.props) - set(spec.properties)
+            if unknown:
+                raise ValueError(f"{node.label} has properties not in the schema: {sorted(unknown)}")
+            grouped[node.label].append({p: coerce(node.props.get(p), t) for p, t in spec.properties.items()})
+        return grouped
+
+    def edge_rows(self, edges: Iterable[EdgeRecord]) -> dict[tuple[str, str, str], list[dict]]:
+        """Group edges by (type, from label, to label), with typed properties."""
+        grouped: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for edge in edges:
+            spec = self.schema.rel(edge.type)
+            if (edge.from_label, edge.to_label) not in spec.endpoints:
+                raise ValueError(f"{edge.type} does not connect {edge.from_label} to {edge.to_label}")
+            unknown = set(edge.props) - set(spec.properties)
+            if unknown:
+                raise ValueError(f"{edge.type} has properties not in the schema: {sorted(unknown)}")
+            row = {"f": edge.from_id, "t": edge.to_id}
+            row.update({p: coerce(edge.props.get(p), t) for p, t in spec.properties.items()})
+            grouped[(edge.type, edge.from_label, edge.to_label)].append(row)
+        return grouped
+
+
+def open_store(backend: str | None = None, *, db_path: str | None = None, read_only: bool = False, **options) -> GraphStore:
+    """Open the configured backend. `backend` defaults to $POLICYKG_BACKEND or `ladybug`."""
+    backend = (backend or os.environ.get("POLICYKG_BACKEND") or "ladybug").lower()
+    if backend == "ladybug":
+        from graph.ladybug_store import LadybugStore
+
+        return LadybugStore(db_path or os.environ.get("POLICYKG_DB") or DEFAULT_DB, read_only=read_only)
+    if backend == "neo4j":
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore.from_config(read_only=read_only, **options)
+    raise ValueError(f"unknown backend {backend!r}: use 'ladybug' or 'neo4j'")

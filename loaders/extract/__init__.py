@@ -1,0 +1,24 @@
+"""Entity extraction on one spaCy Doc per document (rule-based, `spacy.blank("zh")`).
+
+`extract(parsed)` runs the shared pipeline once over the normalised text and lets
+each extractor read what it needs from the Doc. Vocabularies live in `loaders/vocab/`.
+"""
+from __future__ import annotations
+
+from loaders.extract.nlp import get_nlp
+from loaders.model import ParsedDocument
+
+
+def extract(parsed: ParsedDocument) -> ParsedDocument:
+    # Imported here so that each extractor module stays importable on its own.
+    from loaders.extract import bodies, citations, programs, targets
+
+    doc = get_nlp()(parsed.view.text)
+    parsed.targets = targets.extract_targets(doc, parsed)
+    parsed.mentions = (
+        citations.extract_citations(doc, parsed)
+        + programs.extract_programs(doc, parsed)
+        + bodies.extract_bodies(doc, parsed)
+    )
+    parsed.owners = parsed.owners + bodies.infer_owners(parsed)
+    return parsed
