@@ -90,7 +90,11 @@ class LadybugStore(GraphStore):
         try:
             out = work()
         except BaseException:
-            self._run("ROLLBACK")
+            # A failed statement already aborts LadybugDB's transaction; roll back only if one is open.
+            try:
+                self._conn.execute("ROLLBACK")
+            except RuntimeError:
+                pass
             raise
         self._run("COMMIT")
         return out
@@ -158,10 +162,12 @@ class LadybugStore(GraphStore):
     def _write_nodes(self, nodes: list[NodeRecord]) -> None:
         for label, rows in self.node_rows(nodes).items():
             spec = self.schema.node(label)
-            props = [p for p in spec.properties if p != spec.key]
+            rows = _drop_null_columns(rows, keep=(spec.key,))
+            present = list(rows[0])
+            props = [p for p in present if p != spec.key]
             assigns = ", ".join(f"n.{p} = r.{p}" for p in props)
             if spec.owned_by_document or label == "Document":
-                fields = ", ".join(f"{p}: r.{p}" for p in spec.properties)
+                fields = ", ".join(f"{p}: r.{p}" for p in present)
                 self._run(f"UNWIND $rows AS r CREATE (n:{label} {{{fields}}})", {"rows": rows})
             else:
                 # Shared nodes: first writer creates, later documents only fill gaps.
@@ -172,8 +178,8 @@ class LadybugStore(GraphStore):
 
     def _write_edges(self, edges: list[EdgeRecord]) -> None:
         for (rel, a, b), rows in self.edge_rows(edges).items():
-            spec = self.schema.rel(rel)
-            fields = ", ".join(f"{p}: r.{p}" for p in spec.properties)
+            rows = _drop_null_columns(rows, keep=("f", "t"))
+            fields = ", ".join(f"{p}: r.{p}" for p in rows[0] if p not in ("f", "t"))
             props = f" {{{fields}}}" if fields else ""
             self._run(
                 f"UNWIND $rows AS r MATCH (a:{a} {{id: r.f}}), (b:{b} {{id: r.t}}) CREATE (a)-[:{rel}{props}]->(b)",
@@ -195,6 +201,15 @@ class LadybugStore(GraphStore):
         if fh is not None and not fh.closed:
             fcntl.flock(fh, fcntl.LOCK_UN)
             fh.close()
+
+
+def _drop_null_columns(rows: list[dict], keep: tuple[str, ...]) -> list[dict]:
+    """Leave out properties that are null in every row of a batch.
+
+    LadybugDB types a parameter column from its values; an all-null column comes
+    out as STRING and cannot be assigned to an INT64/DOUBLE/BOOLEAN property."""
+    present = [k for k in rows[0] if k in keep or any(r.get(k) is not None for r in rows)]
+    return [{k: r.get(k) for k in present} for r in rows]
 
 
 def _dedupe(rows: list[dict], key: str) -> list[dict]:

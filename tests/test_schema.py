@@ -1,0 +1,47 @@
+"""The schema is data: it loads, is consistent, and drives the LadybugDB DDL."""
+import pytest
+
+from graph.ladybug_store import schema_ddl
+from graph.schema import _parse, coerce, load_schema
+
+
+def test_schema_declares_the_core_labels_and_relationships():
+    schema = load_schema()
+    for label in ["Document", "Section", "Task", "Target", "Indicator", "Department", "Leader", "Region", "Program", "PolicyDocument"]:
+        assert schema.node(label).key == "id"
+    for rel in ["HAS_SECTION", "HAS_TASK", "HAS_TARGET", "OWNED_BY", "LED_BY", "CITES", "WRAPS", "ALIGNS_WITH", "CONTINUES", "IMPLEMENTS", "SUCCEEDS"]:
+        assert schema.rel(rel).endpoints
+    assert set(schema.document_owned_labels) == {"Section", "Task", "Target"}
+    assert "ALIGNS_WITH" in schema.derived_relationships and "CITES" not in schema.derived_relationships
+
+
+def test_nodes_with_evidence_carry_offsets_and_text():
+    schema = load_schema()
+    for label in schema.document_owned_labels:
+        props = schema.node(label).properties
+        assert {"doc_id", "start_offset", "end_offset", "text"} <= set(props)
+
+
+def test_ddl_has_one_table_per_label_and_rel():
+    schema = load_schema()
+    ddl = schema_ddl(schema)
+    assert len(ddl) == len(schema.nodes) + len(schema.relationships)
+    assert any(s.startswith("CREATE REL TABLE IF NOT EXISTS HAS_SECTION(FROM Document TO Section, FROM Section TO Section") for s in ddl)
+
+
+def test_schema_rejects_unknown_types_and_endpoints():
+    with pytest.raises(ValueError, match="unknown type"):
+        _parse({"nodes": {"A": {"key": "id", "properties": {"id": "STRNG"}}}, "relationships": {}})
+    with pytest.raises(ValueError, match="undeclared label"):
+        _parse({"nodes": {"A": {"key": "id", "properties": {"id": "STRING"}}},
+                "relationships": {"R": {"endpoints": [["A", "B"]]}}})
+
+
+def test_unknown_label_error_names_the_known_ones():
+    with pytest.raises(KeyError, match="Document"):
+        load_schema().node("Nope")
+
+
+def test_coerce():
+    assert coerce("3", "INT64") == 3 and coerce(2, "DOUBLE") == 2.0 and coerce(None, "STRING") is None
+    assert coerce(("a", 1), "STRING[]") == ["a", "1"]
