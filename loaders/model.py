@@ -59,6 +59,7 @@ class Task:
     section: str | None       # owning section path
     ordinal: int = 0
     columns: dict[str, str] = field(default_factory=dict)   # table row cells by header
+    theme: str | None = None
 
 
 @dataclass

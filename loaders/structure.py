@@ -1,0 +1,776 @@
+"""The section tree and the tasks of a work plan, read from its normalised text.
+
+`parse_structure(view)` returns `(sections, tasks)`; every span is a half-open
+offset pair into `view.text`.
+
+What becomes what:
+
+* Heading lines (`一、`, `（一）`/`(一)`, `1.`/`1、`, `（1）`, `①`, `第一部分`; styles and
+  their nesting order in `vocab/structure.yaml`) open sections. A heading's title is
+  its line up to the first sentence end; text after that on the same line is body.
+* Numbered items (`1.`, `（1）`, `①`) are tasks (kind `item`) when their line carries
+  text; a bare short title followed by its own paragraphs is a sub-section instead.
+  An item runs until the next heading of its own or an outer style; lines and
+  inner-style markers in between belong to it.
+* A table (`序号 | 项目 | 备注 |` header, `1 | … | |` rows) becomes a section whose
+  rows are tasks (kind `row`). A table with a caption line right above its header is
+  a top-level section titled by the caption; one without sits in the current section.
+* Any other text of a section becomes tasks too: `一是……二是……` points (kind `point`)
+  and otherwise one task per sentence (kind `sentence`, paths `…/s1`, `…/s2`).
+* Text before the first heading (issuing notice, title block, intro paragraph) and
+  the closing lines after the last paragraph (signature, date, 印发/抄送) are not
+  tasks: the intro is context, not work.
+
+Section.level is the depth in the tree (1 = top). Ordinals are 1-based positions
+among siblings (sections under one parent, tasks under one section).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+import re
+
+import yaml
+
+from loaders.model import Section, Task
+from loaders.textview import TextView
+
+VOCAB_DIR = Path(__file__).parent / "vocab"
+
+
+@lru_cache(maxsize=None)
+def load_vocab(name: str) -> dict:
+    with open(VOCAB_DIR / f"{name}.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+# --------------------------------------------------------------------------- vocab
+
+
+@dataclass(frozen=True)
+class HeadingStyle:
+    name: str
+    rank: int           # position in the YAML list: smaller = outer
+    role: str           # section | item
+    path: str
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Punctuation:
+    sentence_end: frozenset
+    clause_end: frozenset
+    closer_of: dict     # opening character → closing character
+    closers: frozenset
+
+
+def _alternation(options: list[str]) -> str:
+    return "|".join(re.escape(o) for o in sorted(options, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def heading_styles() -> tuple[HeadingStyle, ...]:
+    vocab = load_vocab("structure")
+    numerals = vocab["numerals"]
+    opens, closes = vocab["brackets"]["open"], vocab["brackets"]["close"]
+    styles = []
+    for rank, spec in enumerate(vocab["heading_styles"]):
+        kind = spec["numeral"]
+        digits = re.escape(numerals[kind])
+        # Arabic numbers are short; a circled numeral is one character.
+        number = {"arabic": f"[{digits}]{{1,3}}", "circled": f"[{digits}]"}.get(kind, f"[{digits}]+")
+        if spec.get("bracketed"):
+            core = rf"[{re.escape(''.join(opens))}]\s*(?P<n>{number})\s*[{re.escape(''.join(closes))}]"
+        else:
+            after = spec.get("after")
+            core = re.escape(spec.get("prefix", "")) + f"(?P<n>{number})"
+            if after:
+                core += f"(?P<after>{_alternation(after)})"
+        if kind == "arabic":
+            # `1.5万`, `3、4月` are numbers, not markers.
+            core += rf"(?![{digits}])"
+        styles.append(HeadingStyle(spec["name"], rank, spec["role"], spec["path"], re.compile(core)))
+    return tuple(styles)
+
+
+@lru_cache(maxsize=None)
+def punctuation() -> Punctuation:
+    p = load_vocab("structure")["punctuation"]
+    closer_of = {a: b for a, b in p["pairs"]}
+    return Punctuation(frozenset(p["sentence_end"]), frozenset(p["clause_end"]), closer_of,
+                       frozenset(closer_of.values()))
+
+
+@lru_cache(maxsize=None)
+def owner_label_pattern() -> re.Pattern:
+    """An owner annotation label (`牵头领导：`) where it starts a clause."""
+    vocab = load_vocab("owners")
+    return re.compile(f"(?:{_alternation(list(vocab['columns']))})\\s*[{re.escape(''.join(vocab['colons']))}]")
+
+
+_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_CHINESE_DIGITS.update({"〇": 0, "两": 2})
+
+
+def chinese_number(text: str) -> int | None:
+    """Value of a Chinese numeral up to 999 (`二十三` → 23); None if it is not one."""
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CHINESE_DIGITS:
+            current = _CHINESE_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def bracket_depths(text: str, start: int, end: int) -> list[int]:
+    """depths[i] is the bracket/quote nesting depth just before text[start + i].
+
+    Unbalanced closers are ignored, so one stray bracket cannot swallow a line.
+    """
+    punct = punctuation()
+    depths, stack = [], []
+    for i in range(start, end):
+        depths.append(len(stack))
+        ch = text[i]
+        if stack and ch == stack[-1]:
+            stack.pop()
+        elif ch in punct.closer_of:
+            stack.append(punct.closer_of[ch])
+        elif ch in punct.closers and ch in stack:
+            # A closer for an outer pair closes the inner ones that were left open.
+            while stack and stack.pop() != ch:
+                pass
+    return depths
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def owner_annotation_start(text: str, start: int, end: int) -> int | None:
+    """Where an unbracketed owner annotation (`…。牵头领导：…`) begins, if the range has one."""
+    depths = bracket_depths(text, start, end)
+    allowed = set(load_vocab("owners")["label_preceded_by"]) | punctuation().sentence_end
+    for m in owner_label_pattern().finditer(text, start, end):
+        if depths[m.start() - start] != 0:
+            continue
+        if m.start() == start or text[m.start() - 1] in allowed:
+            return m.start()
+    return None
+
+
+def owner_group_start(text: str, start: int, end: int) -> int | None:
+    """Where a bracketed owner annotation (`（牵头单位：…）`) opens in a range, if any."""
+    punct = punctuation()
+    label = owner_label_pattern()
+    depths = bracket_depths(text, start, end)
+    for i in range(start, end):
+        if text[i] in punct.closer_of and depths[i - start] == 0 and label.match(text, i + 1):
+            return i
+    return None
+
+
+def _is_owner_annotation(text: str, start: int, end: int) -> bool:
+    """The range is nothing but an owner annotation, bracketed or not."""
+    return owner_annotation_start(text, start, end) == start or (
+        owner_group_start(text, start, end) == start and _is_bracketed_group(text, start, end))
+
+
+def _is_bracketed_group(text: str, start: int, end: int) -> bool:
+    """The whole range is one bracket group, e.g. a trailing `（牵头领导：…）`."""
+    punct = punctuation()
+    if end - start < 2 or text[start] not in punct.closer_of:
+        return False
+    depths = bracket_depths(text, start, end)
+    return all(d > 0 for d in depths[1:]) and text[end - 1] == punct.closer_of[text[start]]
+
+
+def _after_owner_group(text: str, pos: int, end: int) -> int:
+    """`pos`, or the end of a bracketed owner annotation that starts there
+    (`。（牵头领导：…）`): the annotation belongs to the sentence before it."""
+    punct = punctuation()
+    j = pos
+    while j < end and text[j].isspace():
+        j += 1
+    if j < end and text[j] in punct.closer_of and owner_label_pattern().match(text, j + 1):
+        depths = bracket_depths(text, j, end)
+        k = j + 1
+        while k < end and depths[k - j] > 0:
+            k += 1
+        return k
+    return pos
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of one paragraph: cut after 。；！？ outside brackets, quotes and 《》.
+
+    A trailing owner annotation, bracketed or not, stays with the sentence before it.
+    """
+    punct = punctuation()
+    annotation = owner_annotation_start(text, start, end)
+    split_end = annotation if annotation is not None else end
+    depths = bracket_depths(text, start, split_end)
+    pieces, piece_start = [], start
+    for i in range(start, split_end):
+        if i >= piece_start and text[i] in punct.sentence_end and depths[i - start] == 0:
+            cut = _after_owner_group(text, i + 1, split_end)
+            pieces.append((piece_start, cut))
+            piece_start = cut
+    pieces.append((piece_start, split_end))
+    if annotation is not None:
+        pieces.append((annotation, end))
+    sentences: list[tuple[int, int]] = []
+    for s, e in pieces:
+        s, e = _trim(text, s, e)
+        if s == e:
+            continue
+        has_words = any(not (ch in punct.sentence_end or ch in punct.clause_end or ch.isspace()) for ch in text[s:e])
+        attach = not has_words or _is_bracketed_group(text, s, e) or s == annotation
+        if attach and sentences:
+            sentences[-1] = (sentences[-1][0], e)
+        elif has_words:
+            sentences.append((s, e))
+    return sentences
+
+
+def first_clause_end(text: str, start: int, end: int, stops: frozenset) -> int:
+    """End of the first clause of a range (position of the first stop outside brackets)."""
+    depths = bracket_depths(text, start, end)
+    for i in range(start, end):
+        if text[i] in stops and depths[i - start] == 0:
+            return i
+    return end
+
+
+def title_of(text: str, start: int, end: int, stops: frozenset) -> str:
+    """The heading phrase of a task: its first clause, without owner annotations."""
+    punct = punctuation()
+    annotation = owner_annotation_start(text, start, end)
+    if annotation is not None:
+        end = annotation
+    cut = first_clause_end(text, start, end, stops)
+    if cut == start:  # a clause-less start such as `一是，`: take the whole range
+        cut = end
+    title = _strip_owner_groups(text[start:cut])
+    return title.strip().rstrip("".join(punct.clause_end)).strip()
+
+
+def _strip_owner_groups(title: str) -> str:
+    """Drop bracketed owner annotations from a title."""
+    punct = punctuation()
+    label = owner_label_pattern()
+    out, i = [], 0
+    while i < len(title):
+        ch = title[i]
+        if ch in punct.closer_of and label.match(title, i + 1):
+            depths = bracket_depths(title, i, len(title))
+            j = i + 1
+            while j < len(title) and depths[j - i] > 0:
+                j += 1
+            i = j
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _separators() -> str:
+    return "".join(load_vocab("structure")["tables"]["cell_separator"])
+
+
+def row_cell_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Trimmed spans of the cells of one `a | b | c |` line (outer empty cells dropped)."""
+    seps = _separators()
+    bounds, cell_start = [], start
+    for i in range(start, end):
+        if text[i] in seps:
+            bounds.append((cell_start, i))
+            cell_start = i + 1
+    bounds.append((cell_start, end))
+    cells = [_trim(text, s, e) for s, e in bounds]
+    if len(cells) > 1 and cells[0][0] == cells[0][1] and text[start:end].lstrip()[:1] in seps:
+        cells = cells[1:]
+    if len(cells) > 1 and cells[-1][0] == cells[-1][1] and text[start:end].rstrip()[-1:] in seps:
+        cells = cells[:-1]
+    return cells
+
+
+def _matches_column(cell: str, names: list[str]) -> str | None:
+    cell = squash(cell)
+    hits = [n for n in names if cell == n or (len(n) > 1 and cell.startswith(n))]
+    return max(hits, key=len) if hits else None
+
+
+def _is_rule_row(cells: list[str]) -> bool:
+    """A markdown `|---|:---:|` rule under a header."""
+    return bool(cells) and all(re.fullmatch(r"\s*:?-{2,}:?\s*", c) for c in cells if c) and any(cells)
+
+
+@dataclass
+class TableHeader:
+    names: list[str]
+    index_column: int | None
+    task_column: int | None
+
+
+def table_header(cells: list[str]) -> TableHeader | None:
+    tables = load_vocab("structure")["tables"]
+    known = tables["index_columns"] + tables["task_columns"] + tables["other_columns"] + list(load_vocab("owners")["columns"])
+    names = [squash(c) for c in cells]
+    index = next((i for i, n in enumerate(names) if _matches_column(n, tables["index_columns"])), None)
+    if index is None and sum(1 for n in names if _matches_column(n, known)) < 2:
+        return None
+    task = next((i for i, n in enumerate(names) if _matches_column(n, tables["task_columns"])), None)
+    return TableHeader(names, index, task)
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass
+class Line:
+    index: int
+    start: int                       # first non-space character
+    end: int                         # after the last non-space character
+    kind: str = "text"               # blank | heading | table | text
+    style: HeadingStyle | None = None
+    match: re.Match | None = None
+    cells: list[tuple[int, int]] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[Line]:
+    lines, pos = [], 0
+    for i, raw in enumerate(text.split("\n")):
+        s, e = _trim(text, pos, pos + len(raw))
+        lines.append(Line(i, s, e, "blank" if s == e else "text"))
+        pos += len(raw) + 1
+    return lines
+
+
+def classify(text: str, line: Line) -> None:
+    if line.kind == "blank":
+        return
+    if any(ch in _separators() for ch in text[line.start:line.end]):
+        cells = row_cell_spans(text, line.start, line.end)
+        if len(cells) >= 2:
+            # A `|` line is a table row even when it starts like a heading (`一、养老 | |`).
+            line.kind, line.cells = "table", cells
+            return
+    for style in heading_styles():
+        m = style.pattern.match(text, line.start, line.end)
+        if m:
+            line.kind, line.style, line.match = "heading", style, m
+            return
+
+
+def _is_bare_title(text: str, line: Line, max_chars: int) -> bool:
+    """A short text line with no sentence end or comma: a caption, a title, a signature."""
+    punct = punctuation()
+    stops = punct.sentence_end | {"，", ","}
+    return (line.kind == "text" and line.end - line.start <= max_chars
+            and not any(ch in stops for ch in text[line.start:line.end]))
+
+
+def closing_start(text: str, lines: list[Line]) -> int:
+    """Index of the first line of the closing matter (signature, date, 印发 …)."""
+    closing = load_vocab("structure")["closing"]
+    first = len(lines)
+    for line in reversed(lines):
+        if line.kind == "blank":
+            first = line.index
+            continue
+        body = text[line.start:line.end]
+        keyword = any(k in body for k in closing["keywords"]) and len(body) <= 2 * closing["max_chars"]
+        signature = _is_bare_title(text, line, closing["max_chars"]) and body.endswith(tuple(closing["endings"]))
+        if line.kind == "text" and (keyword or signature):
+            first = line.index
+            continue
+        break
+    return first
+
+
+# --------------------------------------------------------------------------- the parser
+
+
+@dataclass
+class _Open:
+    rank: float                      # nesting rank; a captioned table is closed by any heading
+    section: Section
+
+
+@dataclass
+class _Item:
+    rank: int
+    task: Task
+    body_start: int                  # where the text after the marker starts
+
+
+def heading_title(text: str, start: int, end: int) -> tuple[tuple[int, int], int, int]:
+    """(title span, body start, title cut) of the text after a heading marker.
+
+    The title runs to the first sentence end (`（一）推进救助规范化建设。深化……`), stops
+    before an owner annotation and drops trailing `：，`; the body follows the cut.
+    """
+    punct = punctuation()
+    cut = first_clause_end(text, start, end, punct.sentence_end)
+    title_end = min(x for x in (cut, owner_annotation_start(text, start, cut), owner_group_start(text, start, cut))
+                    if x is not None)
+    s, e = _trim(text, start, title_end)
+    while e > s and (text[e - 1] in punct.clause_end or text[e - 1].isspace()):
+        e -= 1
+    body_start, _ = _trim(text, min(cut + 1, end), end)
+    return (s, e), body_start, cut
+
+
+def _opens_content(next_line: Line | None, style: HeadingStyle) -> bool:
+    """A bare numbered title heads a sub-section when its own paragraphs or
+    inner-style items follow it; otherwise it is a one-line task."""
+    if next_line is None:
+        return False
+    return next_line.kind == "text" or (next_line.kind == "heading" and next_line.style.rank > style.rank)
+
+
+class _Builder:
+    def __init__(self, text: str):
+        self.text = text
+        self.sections: list[Section] = []
+        self.tasks: list[Task] = []
+        self.stack: list[_Open] = []
+        self.item: _Item | None = None
+        self.paragraphs: dict[str, list[tuple[int, int]]] = {}
+        self.child_count: dict[str | None, int] = {}
+        self.used_paths: set[str] = set()
+        self.consumed: set[int] = set()   # lines already read as part of a heading
+        self.tables = 0
+
+    # -- paths and bookkeeping
+
+    def unique(self, path: str) -> str:
+        candidate, k = path, 1
+        while candidate in self.used_paths:
+            k += 1
+            candidate = f"{path}~{k}"
+        self.used_paths.add(candidate)
+        return candidate
+
+    def top(self) -> Section | None:
+        return self.stack[-1].section if self.stack else None
+
+    def extend(self, end: int) -> None:
+        """The line ending at `end` belongs to every open section and the open item."""
+        for entry in self.stack:
+            entry.section.body_span = (entry.section.body_span[0], max(entry.section.body_span[1], end))
+        if self.item:
+            self.item.task.span = (self.item.task.span[0], max(self.item.task.span[1], end))
+
+    def close_item(self) -> None:
+        if self.item:
+            task = self.item.task
+            task.title = title_of(self.text, self.item.body_start, task.span[1], punctuation().sentence_end)
+            self.item = None
+
+    def pop_to(self, rank: float) -> None:
+        if self.item and self.item.rank >= rank:
+            self.close_item()
+        while self.stack and self.stack[-1].rank >= rank:
+            self.stack.pop()
+
+    def open_section(self, rank: float, segment: str, marker: str, title_span: tuple[int, int],
+                     start: int, end: int, parent: Section | None = None, top_level: bool = False) -> Section:
+        if top_level:
+            parent = None
+        elif parent is None:
+            parent = self.top()
+        parent_path = parent.path if parent else None
+        path = self.unique(f"{parent_path}/{segment}" if parent_path else segment)
+        self.child_count[parent_path] = self.child_count.get(parent_path, 0) + 1
+        depth = (parent.level if parent else 0) + 1
+        section = Section(path=path, marker=marker, level=depth, title=self.text[title_span[0]:title_span[1]],
+                          span=title_span, body_span=(start, end), parent=parent_path,
+                          ordinal=self.child_count[parent_path])
+        self.sections.append(section)
+        self.paragraphs[path] = []
+        return section
+
+    def add_paragraph(self, start: int, end: int) -> None:
+        if self.item:
+            return  # continuation of the open item; its span was extended already
+        top = self.top()
+        self.paragraphs.setdefault(top.path if top else "", []).append((start, end))
+
+    # -- lines
+
+    def heading(self, line: Line, next_line: Line | None, max_title: int, table_follows: bool) -> None:
+        text, style, m = self.text, line.style, line.match
+        if self.item and style.rank > self.item.rank:
+            self.extend(line.end)  # an inner marker inside an item: a sub-point of it
+            return
+        rest_start, _ = _trim(text, m.end(), line.end)
+        title_span, body_start, cut = heading_title(text, rest_start, line.end)
+        has_body = body_start < line.end
+        is_item = style.role == "item" and (
+            has_body or cut < line.end
+            or title_span[1] - title_span[0] > max_title
+            or (not table_follows and not _opens_content(next_line, style)))
+        if self.stack and self.stack[-1].rank == float("inf"):
+            self.stack.clear()  # any heading ends a captioned table's section
+        self.pop_to(style.rank)
+        numeral = m.group("n")
+        segment = style.path.format(n=numeral, after=(m.groupdict().get("after") or ""))
+        marker = text[m.start():m.end()]
+        if is_item:
+            top = self.top()
+            section_path = top.path if top else None
+            path = self.unique(f"{section_path}/{segment}" if section_path else segment)
+            task = Task(path=path, item=segment, title="", kind="item", span=(line.start, line.end),
+                        section=section_path)
+            self.tasks.append(task)
+            self.item = _Item(style.rank, task, rest_start)
+            self.extend(line.end)
+            return
+        end = line.end
+        if title_span[0] == title_span[1] and next_line is not None and _is_bare_title(text, next_line, max_title):
+            # A marker alone on its line (`一、`) with the title on the next one.
+            title_span, end = (next_line.start, next_line.end), next_line.end
+            self.consumed.add(next_line.index)
+        section = self.open_section(style.rank, segment, marker, title_span, line.start, end)
+        self.extend(end)
+        self.stack.append(_Open(style.rank, section))
+        if has_body:
+            self.add_paragraph(body_start, line.end)
+
+    def text_line(self, line: Line) -> None:
+        self.extend(line.end)
+        self.add_paragraph(line.start, line.end)
+
+    def table(self, caption: Line | None, header: Line, rows: list[Line]) -> None:
+        text = self.text
+        self.tables += 1
+        segment = load_vocab("structure")["tables"]["path"].format(n=self.tables)
+        head = table_header([text[s:e] for s, e in header.cells])
+        last = rows[-1] if rows else header
+        if caption is not None:
+            # A captioned table stands on its own (e.g. an appended list of key projects).
+            self.close_item()
+            self.stack.clear()
+            section = self.open_section(float("inf"), segment, "", (caption.start, caption.end),
+                                        caption.start, last.end, top_level=True)
+        else:
+            if self.item:
+                self.close_item()
+            # Without a caption the header line is the only title the table has.
+            section = self.open_section(float("inf"), segment, "", (header.start, header.end),
+                                        header.start, last.end)
+            self.extend(last.end)
+        names = _unique_names(head.names)
+        for n, row in enumerate(rows, 1):
+            cells = [text[s:e] for s, e in row.cells]
+            columns = {names[i]: cells[i] for i in range(min(len(names), len(cells)))}
+            item = cells[head.index_column] if head.index_column is not None and head.index_column < len(cells) else str(n)
+            title_col = head.task_column
+            if title_col is None or title_col >= len(cells):
+                title_col = next((i for i, c in enumerate(cells) if c and i != head.index_column), 0)
+            s, e = row.cells[title_col]
+            title = title_of(text, s, e, frozenset()) if s < e else ""
+            filled = [c for c in row.cells if c[0] < c[1]]
+            span = (filled[0][0], filled[-1][1])
+            path = self.unique(f"{section.path}/{item or n}")
+            self.tasks.append(Task(path=path, item=item, title=title, kind="row", span=span,
+                                   section=section.path, columns=columns))
+        if caption is not None:
+            self.stack.append(_Open(float("inf"), section))
+
+    # -- paragraphs → sentence and point tasks
+
+    def paragraph_tasks(self) -> None:
+        text = self.text
+        for section_path, paragraphs in self.paragraphs.items():
+            if not paragraphs or not section_path:
+                continue  # text outside every section is not a task
+            points = find_points(text, paragraphs)
+            pieces = [(s, e, marker) for marker, s, e in points]
+            covered = [(s, e) for _, s, e in points]
+            for start, end in paragraphs:
+                for s, e in _uncovered(start, end, covered):
+                    pieces.extend((ss, se, "") for ss, se in split_sentences(text, s, e))
+            pieces.sort()
+            merged: list[list] = []
+            for s, e, marker in pieces:
+                if merged and not marker and _is_owner_annotation(text, s, e):
+                    merged[-1][1] = e  # an owner line under a paragraph belongs to its last task
+                else:
+                    merged.append([s, e, marker])
+            n = 0
+            for s, e, marker in merged:
+                if marker:
+                    title = title_of(text, s + len(marker), e, punctuation().clause_end)
+                    self.tasks.append(Task(path=self.unique(f"{section_path}/{marker}"), item=marker, title=title,
+                                           kind="point", span=(s, e), section=section_path))
+                else:
+                    n += 1
+                    self.tasks.append(Task(path=self.unique(f"{section_path}/s{n}"), item="", kind="sentence",
+                                           span=(s, e), title=title_of(text, s, e, punctuation().clause_end),
+                                           section=section_path))
+
+    def finish(self) -> tuple[list[Section], list[Task]]:
+        self.close_item()
+        self.paragraph_tasks()
+        self.tasks.sort(key=lambda t: t.span[0])
+        counts: dict[str | None, int] = {}
+        for task in self.tasks:
+            counts[task.section] = counts.get(task.section, 0) + 1
+            task.ordinal = counts[task.section]
+        return self.sections, self.tasks
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}~{seen[name]}")
+    return out
+
+
+def _uncovered(start: int, end: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    pieces, pos = [], start
+    for s, e in sorted(covered):
+        if e <= pos or s >= end:
+            continue
+        if s > pos:
+            pieces.append((pos, s))
+        pos = max(pos, e)
+    if pos < end:
+        pieces.append((pos, end))
+    return pieces
+
+
+@lru_cache(maxsize=None)
+def _point_pattern() -> re.Pattern:
+    spec = load_vocab("structure")["points"]
+    digits = re.escape(load_vocab("structure")["numerals"][spec["numeral"]])
+    return re.compile(f"(?P<n>[{digits}]+)(?:{_alternation(spec['suffix'])})")
+
+
+def _sentence_end(text: str, start: int, end: int) -> int:
+    """End (after the 。) of the sentence starting at `start`; `；` does not end it."""
+    stops = frozenset(punctuation().sentence_end - {"；", ";"})
+    cut = first_clause_end(text, start, end, stops)
+    return min(cut + 1, end)
+
+
+def find_points(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """`一是……二是……` points of a section's paragraphs as (marker, start, end).
+
+    A point runs to the next point of its chain on the same paragraph, else to the
+    end of its sentence. Chains need `min_points` consecutive numerals from 一.
+    """
+    spec = load_vocab("structure")["points"]
+    allowed = set(spec["preceded_by"])
+    markers = []  # (value, marker, start, paragraph end)
+    for start, end in paragraphs:
+        depths = bracket_depths(text, start, end)
+        for m in _point_pattern().finditer(text, start, end):
+            if depths[m.start() - start]:
+                continue
+            before = text[start:m.start()].rstrip()
+            if before and before[-1] not in allowed:
+                continue
+            value = chinese_number(m.group("n"))
+            if value:
+                markers.append((value, m.group(0), m.start(), end))
+    chains, chain = [], []
+    for marker in markers:
+        if marker[0] == 1:
+            chains.append(chain)
+            chain = [marker]
+        elif chain and marker[0] == chain[-1][0] + 1:
+            chain.append(marker)
+    chains.append(chain)
+    points = []
+    for chain in chains:
+        if len(chain) < spec["min_points"]:
+            continue
+        for k, (_, marker, s, paragraph_end) in enumerate(chain):
+            if k + 1 < len(chain) and chain[k + 1][2] < paragraph_end:
+                e = chain[k + 1][2]
+            else:
+                # The last point of a paragraph ends with its sentence; what follows
+                # (`此外，…`) is the section's own text again.
+                e = _sentence_end(text, s, paragraph_end)
+            points.append((marker, *_trim(text, s, e)))
+    return points
+
+
+def parse_structure(view: TextView) -> tuple[list[Section], list[Task]]:
+    """Sections (with heading and body spans) and tasks of a plan's normalised text."""
+    text = view.text
+    vocab = load_vocab("structure")
+    lines = split_lines(text)
+    for line in lines:
+        classify(text, line)
+
+    # Tables: a header line, its rows, and the caption just above the header.
+    tables: dict[int, tuple[Line | None, Line, list[Line]]] = {}
+    in_table: set[int] = set()
+    caption_max = vocab["tables"]["caption_max_chars"]
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.kind == "table" and table_header([text[s:e] for s, e in line.cells]):
+            rows, j = [], i + 1
+            while j < len(lines) and lines[j].kind in ("table", "blank"):
+                cells = [text[s:e] for s, e in lines[j].cells]
+                if lines[j].kind == "table" and not _is_rule_row(cells) and any(cells):
+                    rows.append(lines[j])
+                j += 1
+            prev = next((lines[k] for k in range(i - 1, -1, -1) if lines[k].kind != "blank"), None)
+            caption = prev if prev is not None and _is_bare_title(text, prev, caption_max) else None
+            first = caption.index if caption else i
+            tables[first] = (caption, line, rows)
+            in_table.update(range(first, j))
+            i = j
+            continue
+        i += 1
+
+    starts = [l.index for l in lines if l.kind == "heading" or l.index in tables]
+    if not starts:
+        return [], []
+    end = closing_start(text, lines)
+    body = [l for l in lines[starts[0]:end]]
+    builder = _Builder(text)
+    max_title = vocab["heading_title_max_chars"]
+    for k, line in enumerate(body):
+        if line.index in tables:
+            builder.table(*tables[line.index])
+        elif line.index in in_table or line.index in builder.consumed or line.kind == "blank":
+            continue
+        elif line.kind == "heading":
+            nxt = next((l for l in body[k + 1:] if l.kind != "blank"), None)
+            # A bare numbered title right above a table is the table's section.
+            builder.heading(line, nxt, max_title, table_follows=nxt is not None and nxt.index in tables)
+        else:
+            builder.text_line(line)
+    return builder.finish()

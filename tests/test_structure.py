@@ -1,0 +1,311 @@
+"""Section tree and tasks.
+
+Golden files in tests/golden/structure/<seed>.json hold the parsed tree of each seed
+plan; they were reviewed by eye against the seed text. Regenerate them with
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_structure.py
+and review the diff before keeping it.
+"""
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from loaders.normalise import normalise
+from loaders.structure import parse_structure, split_sentences
+from loaders.textview import TextView
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))
+GOLDEN = Path(__file__).parent / "golden" / "structure"
+
+
+@lru_cache(maxsize=None)
+def seed_view(name: str) -> TextView:
+    return normalise((ROOT / "seeds" / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def seed_structure(name: str):
+    return parse_structure(seed_view(name))
+
+
+def parse(text: str):
+    view = TextView.identity(text)
+    sections, tasks = parse_structure(view)
+    return view, sections, tasks
+
+
+def task_text(view: TextView, task) -> str:
+    return view.text[task.span[0]:task.span[1]]
+
+
+# --------------------------------------------------------------------------- golden files
+
+
+def tree_of(name: str) -> dict:
+    sections, tasks = seed_structure(name)
+    per_section: dict[str | None, int] = {}
+    for task in tasks:
+        per_section[task.section] = per_section.get(task.section, 0) + 1
+    return {
+        "sections": [{"path": s.path, "marker": s.marker, "level": s.level, "ordinal": s.ordinal,
+                      "title": s.title, "tasks": per_section.get(s.path, 0)} for s in sections],
+        "tasks": [{"path": t.path, "kind": t.kind, "item": t.item, "title": t.title} for t in tasks],
+    }
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_golden_tree(name):
+    path = GOLDEN / f"{name}.json"
+    tree = tree_of(name)
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(tree, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert tree == json.loads(path.read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- spans on every seed
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_spans_map_to_original(name):
+    view = seed_view(name)
+    sections, tasks = seed_structure(name)
+    assert sections and tasks
+    for section in sections:
+        s, e = section.span
+        assert view.text[s:e] == section.title
+        assert section.title, section.path
+        assert view.original_slice(s, e).strip()
+        bs, be = section.body_span
+        assert bs <= s <= e <= be
+        assert view.original_slice(bs, be).strip()
+        if section.marker:
+            assert view.text[bs:].startswith(section.marker)
+    by_path = {s.path: s for s in sections}
+    for task in tasks:
+        s, e = task.span
+        text = view.text[s:e]
+        assert text.strip() == text and text, task.path
+        assert view.original_slice(s, e).strip()
+        if task.section:
+            bs, be = by_path[task.section].body_span
+            assert bs <= s < e <= be, task.path
+        if task.kind in ("item", "row"):
+            assert text.lstrip("（(").startswith(task.item.strip("（）")), task.path
+        elif task.kind == "point":
+            assert text.startswith(task.item)
+        else:
+            assert text.startswith(task.title[:4]), task.path
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_paths_unique_and_ordinals(name):
+    sections, tasks = seed_structure(name)
+    paths = [s.path for s in sections] + [t.path for t in tasks]
+    assert len(paths) == len(set(paths))
+    for section in sections:
+        siblings = [s for s in sections if s.parent == section.parent]
+        assert section.ordinal == siblings.index(section) + 1
+    for task in tasks:
+        assert task.path.startswith(task.section + "/") if task.section else True
+
+
+def test_jinshan_items_are_tasks():
+    sections, tasks = seed_structure("jinshan-2025")
+    items = [t for t in tasks if t.kind == "item"]
+    assert [t.item for t in items] == [str(n) for n in range(1, 33)]
+    assert [s.path for s in sections] == list("一二三四五六七")
+    assert items[0].path == "一/1" and items[0].title == "高质量完成民心工程和为民办实事项目"
+    assert items[12].title == "做好流浪乞讨、临时遇困人员救助工作"
+
+
+def test_jingan_table():
+    view = seed_view("jingan-2025")
+    sections, tasks = seed_structure("jingan-2025")
+    table = [s for s in sections if s.title == "2025年静安民政重点工作项目"]
+    assert len(table) == 1 and table[0].parent is None
+    rows = [t for t in tasks if t.section == table[0].path]
+    assert [t.item for t in rows] == [str(n) for n in range(1, 22)]
+    assert all(t.kind == "row" for t in rows)
+    assert rows[1].columns["项目"].startswith("新增600张养老床位")
+    assert rows[1].title == "新增600张养老床位"
+    # The caption is the table's title, not a sentence of the section above it.
+    assert not any("重点工作项目" in task_text(view, t) for t in tasks if t.kind == "sentence")
+
+
+# --------------------------------------------------------------------------- synthetic texts
+
+NOTICE = "各科室：\n现将《2025年工作要点》印发给你们。\n2025年工作要点\n2025年是关键一年。\n"
+
+
+def test_preamble_and_closing_are_not_tasks():
+    view, sections, tasks = parse(NOTICE + "一、养老服务\n新增床位。\n某区民政局\n2025年1月1日\n")
+    assert [s.path for s in sections] == ["一"]
+    assert [task_text(view, t) for t in tasks] == ["新增床位。"]
+    assert sections[0].body_span[1] == view.text.index("新增床位。") + len("新增床位。")
+
+
+def test_heading_styles_nest():
+    text = ("一、总体要求\n（一）加强养老服务\n1.完善制度\n建立健全制度。\n2、强化监管\n"
+            "（1）开展检查。\n（2）开展评估。\n(二)推进救助\n做好救助。\n二、保障措施\n加强领导。\n")
+    view, sections, tasks = parse(text)
+    assert [(s.path, s.level, s.marker, s.title, s.ordinal) for s in sections] == [
+        ("一", 1, "一、", "总体要求", 1),
+        ("一/（一）", 2, "（一）", "加强养老服务", 1),
+        ("一/（一）/1", 3, "1.", "完善制度", 1),
+        ("一/（一）/2", 3, "2、", "强化监管", 2),
+        ("一/（二）", 2, "(二)", "推进救助", 2),
+        ("二", 1, "二、", "保障措施", 2),
+    ]
+    assert [(t.path, t.kind, t.item) for t in tasks] == [
+        ("一/（一）/1/s1", "sentence", ""),
+        ("一/（一）/2/（1）", "item", "（1）"),
+        ("一/（一）/2/（2）", "item", "（2）"),
+        ("一/（二）/s1", "sentence", ""),
+        ("二/s1", "sentence", ""),
+    ]
+    assert sections[0].body_span == (0, text.index("二、") - 1)
+
+
+def test_heading_with_body_on_same_line():
+    view, sections, tasks = parse("一、社会救助\n（一）推进社会救助规范化建设。深化“政策找人”。开展百户调查。\n")
+    sub = sections[1]
+    assert sub.path == "一/（一）" and sub.title == "推进社会救助规范化建设"
+    assert view.text[sub.span[0]:sub.span[1]] == sub.title
+    assert [(t.path, task_text(view, t)) for t in tasks] == [
+        ("一/（一）/s1", "深化“政策找人”。"), ("一/（一）/s2", "开展百户调查。")]
+
+
+def test_half_width_brackets_and_markers():
+    view, sections, tasks = parse("一、养老\n(一)补齐短板\n新增床位。\n(二)提升能级\n1．新增食堂。\n(1)a项。\n")
+    assert [s.path for s in sections] == ["一", "一/（一）", "一/（二）"]
+    assert [(t.path, t.kind, t.item) for t in tasks] == [
+        ("一/（一）/s1", "sentence", ""), ("一/（二）/1", "item", "1")]
+    # An inner marker inside an item is part of the item.
+    assert task_text(view, tasks[1]) == "1．新增食堂。\n(1)a项。"
+
+
+def test_numbered_items_with_body_are_tasks():
+    text = ("一、聚焦“多元”，全面提升养老服务\n"
+            "1. 高质量完成民心工程。新建中心2家。（牵头领导：徐敏，责任部门：局养老服务科）\n"
+            "2. 大力推动银发经济发展。成立专班。\n二、救助\n3. 推动政策落实。落实救助。\n")
+    view, sections, tasks = parse(text)
+    assert [s.title for s in sections] == ["聚焦“多元”，全面提升养老服务", "救助"]
+    assert [(t.path, t.kind, t.item, t.title, t.ordinal) for t in tasks] == [
+        ("一/1", "item", "1", "高质量完成民心工程", 1),
+        ("一/2", "item", "2", "大力推动银发经济发展", 2),
+        ("二/3", "item", "3", "推动政策落实", 1),
+    ]
+    assert task_text(view, tasks[0]).endswith("局养老服务科）")
+
+
+def test_one_line_numbered_list_items_are_tasks():
+    view, sections, tasks = parse("一、重点项目\n1. 新增养老床位600张\n2. 新建长者食堂6家\n")
+    assert [s.path for s in sections] == ["一"]
+    assert [(t.path, t.kind, t.title) for t in tasks] == [
+        ("一/1", "item", "新增养老床位600张"), ("一/2", "item", "新建长者食堂6家")]
+
+
+def test_points():
+    text = "一、养老\n重点抓好三项工作：一是加强床位建设；二是推进助餐服务，提升质量；三是完善监管。此外，要做好宣传。\n"
+    view, sections, tasks = parse(text)
+    assert [(t.path, t.kind, t.item, t.title, task_text(view, t)) for t in tasks] == [
+        ("一/s1", "sentence", "", "重点抓好三项工作", "重点抓好三项工作："),
+        ("一/一是", "point", "一是", "加强床位建设", "一是加强床位建设；"),
+        ("一/二是", "point", "二是", "推进助餐服务", "二是推进助餐服务，提升质量；"),
+        ("一/三是", "point", "三是", "完善监管", "三是完善监管。"),
+        ("一/s2", "sentence", "", "此外", "此外，要做好宣传。"),
+    ]
+
+
+def test_points_on_separate_lines_and_lone_marker():
+    view, sections, tasks = parse("一、养老\n一是加强床位建设。\n二是推进助餐服务。\n二、救助\n统一是关键。一是落实。\n")
+    assert [(t.path, t.kind) for t in tasks] == [
+        ("一/一是", "point"), ("一/二是", "point"), ("二/s1", "sentence"), ("二/s2", "sentence")]
+
+
+def test_table_with_caption_and_columns():
+    text = ("一、养老\n新增床位。\n2025年重点工作项目\n序号 | 工作内容 | 责任部门 | 完成时限 |\n"
+            "1 | 新增600张养老床位。 | 局养老服务科 | 12月 |\n2 | 新建长者食堂。 | |\n")
+    view, sections, tasks = parse(text)
+    assert [(s.path, s.title, s.level, s.parent) for s in sections] == [
+        ("一", "养老", 1, None), ("表1", "2025年重点工作项目", 1, None)]
+    assert sections[0].body_span[1] == text.index("新增床位。") + 5
+    rows = [t for t in tasks if t.kind == "row"]
+    assert [(t.path, t.item, t.title) for t in rows] == [
+        ("表1/1", "1", "新增600张养老床位"), ("表1/2", "2", "新建长者食堂")]
+    assert rows[0].columns == {"序号": "1", "工作内容": "新增600张养老床位。", "责任部门": "局养老服务科", "完成时限": "12月"}
+    assert task_text(view, rows[0]) == "1 | 新增600张养老床位。 | 局养老服务科 | 12月"
+    assert task_text(view, rows[1]) == "2 | 新建长者食堂。"
+
+
+def test_markdown_table_without_caption_stays_in_section():
+    text = "一、养老\n新增床位。\n| 编号 | 任务 | 牵头单位 |\n|---|---|---|\n| 1 | 助餐 | 区民政局 |\n"
+    view, sections, tasks = parse(text)
+    assert [(s.path, s.parent) for s in sections] == [("一", None), ("一/表1", "一")]
+    row = tasks[-1]
+    assert (row.path, row.item, row.title, row.columns["牵头单位"]) == ("一/表1/1", "1", "助餐", "区民政局")
+
+
+def test_non_table_pipe_lines_are_text():
+    view, sections, tasks = parse("一、养老\n索取号: | 发布机构: |\n")
+    assert not any(t.kind == "row" for t in tasks)
+
+
+def test_sentence_splitting():
+    text = "落实《关于A；B的意见》要求。开展“一网通办；好办”工作（含试点；推广）！是否可行？推进落实（牵头单位：局办公室；配合部门：各科室）。"
+    assert [text[s:e] for s, e in split_sentences(text, 0, len(text))] == [
+        "落实《关于A；B的意见》要求。",
+        "开展“一网通办；好办”工作（含试点；推广）！",
+        "是否可行？",
+        "推进落实（牵头单位：局办公室；配合部门：各科室）。",
+    ]
+
+
+def test_sentence_keeps_trailing_annotation():
+    text = "新增床位。（牵头领导：徐敏；责任部门：局养老服务科）建设食堂。牵头单位：区民政局；配合单位：各街镇"
+    assert [text[s:e] for s, e in split_sentences(text, 0, len(text))] == [
+        "新增床位。（牵头领导：徐敏；责任部门：局养老服务科）",
+        "建设食堂。牵头单位：区民政局；配合单位：各街镇",
+    ]
+
+
+def test_no_heading_no_structure():
+    assert parse("只有一段话。没有标题。\n") [1:] == ([], [])
+
+
+def test_owner_line_joins_the_task_above():
+    view, sections, tasks = parse("一、养老\n（一）加强服务\n新增床位。建设食堂。\n（牵头单位：局养老服务科）\n")
+    assert [task_text(view, t) for t in tasks] == ["新增床位。", "建设食堂。\n（牵头单位：局养老服务科）"]
+
+
+def test_heading_title_without_annotation_and_marker_alone():
+    view, sections, tasks = parse("一、\n总体要求\n（一）推进救助（牵头单位：局社会救助科）\n做好救助。\n第二部分 保障措施\n加强领导。\n")
+    assert [(s.path, s.title) for s in sections] == [
+        ("一", "总体要求"), ("一/（一）", "推进救助"), ("第二部分", "保障措施")]
+    assert [t.path for t in tasks] == ["一/（一）/s1", "第二部分/s1"]
+
+
+def test_table_rows_that_look_like_headings():
+    view, sections, tasks = parse("重点项目\n序号 | 任务 | 责任部门 |\n一、养老 | | |\n1. | 新增床位 | 局养老服务科 |\n")
+    assert [s.path for s in sections] == ["表1"]
+    assert [(t.item, t.title) for t in tasks] == [("一、养老", ""), ("1.", "新增床位")]
+
+
+def test_circled_items_under_a_numbered_subsection():
+    view, sections, tasks = parse("一、监管\n1、开展质量监测\n①每季度监测一次；\n②公布监测结果。\n2、开展信用评价\n按年度开展。\n")
+    assert [s.path for s in sections] == ["一", "一/1", "一/2"]
+    assert [(t.path, t.kind, t.item, t.title) for t in tasks] == [
+        ("一/1/①", "item", "①", "每季度监测一次"), ("一/1/②", "item", "②", "公布监测结果"),
+        ("一/2/s1", "sentence", "", "按年度开展")]
+
+
+def test_numbers_at_line_start_are_not_markers():
+    view, sections, tasks = parse("一、养老\n新增床位。\n1.5万名老人受益。\n3、4月份开展检查。\n")
+    assert [s.path for s in sections] == ["一"]
+    assert [t.kind for t in tasks] == ["sentence"] * 3
