@@ -1,0 +1,513 @@
+"""A plan's metadata: title, notice, issuer, 文号, issue date, plan year, region, level.
+
+`parse_metadata(view, source_name, overrides)` reads the normalised view (and, for
+web-page metadata rows the view drops, the original text). Values the user gives —
+on the command line or in a sidecar file read by `read_sidecar` — win over parsed
+ones. A region or year that cannot be determined is left empty with a warning in
+`DocumentMeta.warnings`; so is any value that was inferred rather than read.
+
+The cues (title words, notice patterns, organisation suffixes, region names) live
+in ``vocab/document.yaml`` and ``vocab/regions.yaml``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from loaders.errors import InputError
+from loaders.model import DocumentMeta
+from loaders.normalise import load_layout
+from loaders.textview import TextView
+
+VOCAB_DIR = Path(__file__).with_name("vocab")
+
+# Fields a user may set; title_span and warnings are the parser's.
+OVERRIDE_FIELDS = ("title", "issuer", "doc_number", "issue_date", "year", "region", "level", "is_notice", "wrapped_title")
+LEVELS = ("city", "district", "town", "unknown")
+SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
+
+# How far into the document its header (letterhead, 文号, title, cover letter) may reach.
+_HEADER_MAX_LINES = 30
+
+_HAN = "\u4e00-\u9fff\u3400-\u4dbf"
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DATE_ARABIC = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_CHINESE = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+_DATE_ISO = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
+_WEB_DATE_SUFFIX = re.compile(r"\s*[（(]\s*((?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})\s*[）)]\s*$")
+_DOC_NUMBER = re.compile(
+    rf"([{_HAN}]{{1,12}})\s*[〔\[［【(（]\s*((?:19|20)\d{{2}})\s*[〕\]］】)）]\s*(?:第\s*)?(\d{{1,4}})\s*号")
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年|((?:19|20)\d{2})(?=[^\d]|$)")
+_WEB_ROW = re.compile(r"^\s*(?:文件编号|发文字号)\s*[:：]\s*([^|\n]+?)\s*(?:\||$)", re.M)
+_WEB_DATE_ROW = re.compile(r"(?:发布日期|成文日期)\s*[:：]\s*((?:19|20)\d{2}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?)")
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    title_words: tuple[str, ...]
+    notice_patterns: tuple[re.Pattern, ...]
+    org_suffixes: tuple[str, ...]
+    letterhead_words: tuple[str, ...]
+    issuer_by_domain: dict
+    names: dict          # full name → (level, parent city or None)
+    aliases: dict        # alias → full name
+    suffixes: tuple[tuple[str, str], ...]
+    not_regions: frozenset
+    generic_region: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def load_vocab() -> _Vocab:
+    doc = yaml.safe_load((VOCAB_DIR / "document.yaml").read_text(encoding="utf-8"))
+    reg = yaml.safe_load((VOCAB_DIR / "regions.yaml").read_text(encoding="utf-8"))
+    names: dict[str, tuple[str, str | None]] = {}
+    aliases: dict[str, str] = {}
+    for city, info in (reg.get("cities") or {}).items():
+        names[city] = ("city", None)
+        for alias in info.get("aliases") or []:
+            aliases[alias] = city
+        for district, district_aliases in (info.get("districts") or {}).items():
+            names[district] = ("district", city)
+            for alias in district_aliases or []:
+                aliases[alias] = district
+    suffixes = tuple(sorted(((s, lvl) for s, lvl in reg["suffixes"].items()), key=lambda x: -len(x[0])))
+    # A region name at the head of a body's name: 杭州市西湖区民政局, 上海市长宁区…
+    alternatives = "|".join(re.escape(s) for s, _ in suffixes)
+    generic = re.compile(rf"[{_HAN}]{{1,7}}?(?:{alternatives})")
+    return _Vocab(
+        title_words=tuple(sorted(doc["plan_title_words"], key=len, reverse=True)),
+        notice_patterns=tuple(re.compile(p) for p in doc["notice_patterns"]),
+        org_suffixes=tuple(sorted(doc["organisation_suffixes"], key=len, reverse=True)),
+        letterhead_words=tuple(doc["letterhead_words"]),
+        issuer_by_domain=dict(doc.get("issuer_by_domain") or {}),
+        names=names,
+        aliases=aliases,
+        suffixes=suffixes,
+        not_regions=frozenset(reg.get("not_regions") or []),
+        generic_region=generic,
+    )
+
+
+# -- sidecar ----------------------------------------------------------------------
+
+def sidecar_paths(path: str | Path) -> list[Path]:
+    """Where a sidecar for `path` may be: `plan.txt.meta.yaml` or `plan.meta.yaml` (also .yml, .json)."""
+    p = Path(path)
+    found = []
+    for suffix in SIDECAR_SUFFIXES:
+        found.append(p.with_name(p.name + suffix))
+        found.append(p.with_name(p.stem + suffix))
+    return found
+
+
+def read_sidecar(path: str | Path) -> dict:
+    """Metadata overrides from a sidecar file beside `path`; {} when there is none."""
+    for candidate in sidecar_paths(path):
+        if candidate.is_file():
+            return _load_sidecar(candidate)
+    return {}
+
+
+def _load_sidecar(sidecar: Path) -> dict:
+    try:
+        text = sidecar.read_text(encoding="utf-8-sig")
+        data = json.loads(text) if sidecar.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{sidecar}: cannot read the metadata sidecar ({problem}); fix its YAML/JSON syntax") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{sidecar}: metadata sidecar must be a mapping of field: value; write e.g. 'region: 静安区'")
+    return validate_overrides(data, str(sidecar))
+
+
+def validate_overrides(overrides: dict, origin: str) -> dict:
+    """Check and coerce user-given metadata; raise InputError naming `origin` if it is wrong."""
+    clean: dict = {}
+    for key, value in overrides.items():
+        if key not in OVERRIDE_FIELDS:
+            raise InputError(f"{origin}: unknown metadata field '{key}'; use one of {', '.join(OVERRIDE_FIELDS)}")
+        if value is None:
+            continue
+        if key == "year":
+            try:
+                value = int(value)
+            except (TypeError, ValueError) as exc:
+                raise InputError(f"{origin}: year '{value}' is not a number; write e.g. 'year: 2025'") from exc
+        elif key == "issue_date":
+            iso = _iso_date(value)
+            if iso is None:
+                raise InputError(f"{origin}: issue_date '{value}' is not a date; write e.g. 'issue_date: 2025-02-17'")
+            value = iso
+        elif key == "is_notice":
+            if not isinstance(value, bool):
+                raise InputError(f"{origin}: is_notice must be true or false, not '{value}'")
+        elif key == "level":
+            if value not in LEVELS:
+                raise InputError(f"{origin}: level '{value}' is not one of {', '.join(LEVELS)}")
+        else:
+            value = str(value).strip()
+        clean[key] = value
+    return clean
+
+
+def _iso_date(value) -> str | None:
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return parse_date(str(value))
+
+
+# -- dates --------------------------------------------------------------------------
+
+def _chinese_number(s: str) -> int:
+    """一 → 1, 十二 → 12, 二十八 → 28, 三十一 → 31."""
+    if "十" in s:
+        tens, _, units = s.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    return _CN_DIGITS[s]
+
+
+def _valid_date(y: int, m: int, d: int) -> str | None:
+    try:
+        return _dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` (2025年2月17日, 二〇二五年二月十七日, 2024-02-05) as ISO."""
+    m = _DATE_ARABIC.search(text)
+    if m:
+        return _valid_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _DATE_CHINESE.search(text)
+    if m:
+        year = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
+        return _valid_date(year, _chinese_number(m.group(2)), _chinese_number(m.group(3)))
+    m = _DATE_ISO.search(text)
+    if m:
+        return _valid_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return None
+
+
+def _is_date_line(text: str) -> bool:
+    for pattern in (_DATE_ARABIC, _DATE_CHINESE):
+        m = pattern.fullmatch(text.strip())
+        if m:
+            return True
+    return False
+
+
+# -- lines ----------------------------------------------------------------------------
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def _lines(view: TextView) -> list[_Line]:
+    out, pos = [], 0
+    for raw in view.text.split("\n"):
+        if raw.strip():
+            lead = len(raw) - len(raw.lstrip())
+            body = raw.strip()
+            out.append(_Line(pos + lead, pos + lead + len(body), body))
+        pos += len(raw) + 1
+    return out
+
+
+def _compact(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+# -- the parser -----------------------------------------------------------------------
+
+class _MetadataParser:
+    def __init__(self, view: TextView, source_name: str):
+        self.view = view
+        self.source = source_name
+        self.vocab = load_vocab()
+        self.layout = load_layout()
+        self.lines = _lines(view)
+        self.header = self._header_lines()
+        self.warnings: list[str] = []
+        self.web_date: str | None = None
+
+    def _header_lines(self) -> list[_Line]:
+        """Lines before the first numbered heading: letterhead, 文号, title, cover letter."""
+        header = []
+        for line in self.lines[:_HEADER_MAX_LINES]:
+            if self.layout.item_start.match(line.text) and header:
+                break
+            header.append(line)
+        return header
+
+    # ---- kinds of lines
+    def is_sentence(self, text: str) -> bool:
+        return any(c in text for c in "。；;")
+
+    def org_name(self, text: str) -> str | None:
+        """`text` if it is a body's name (上海市金山区民政局), with a letterhead's 文件 dropped."""
+        t = _compact(text)
+        for word in self.vocab.letterhead_words:
+            if t.endswith(word) and len(t) > len(word):
+                t = t[: -len(word)]
+                break
+        if not t or len(t) > 30 or not re.fullmatch(rf"[{_HAN}（）()·]+", t):
+            return None
+        return t if t.endswith(self.vocab.org_suffixes) else None
+
+    # ---- notice and title
+    def header_pairs(self) -> list[_Line]:
+        """Two consecutive header lines read as one: a centred title broken over two lines."""
+        pairs = []
+        for a, b in zip(self.header, self.header[1:]):
+            if not self.is_sentence(a.text) and not self.is_sentence(b.text) and len(a.text) + len(b.text) <= 80:
+                pairs.append(_Line(a.start, b.end, a.text + b.text))
+        return pairs
+
+    def notice(self) -> tuple[_Line, str] | None:
+        for candidates in (self.header, self.header_pairs()):
+            for line in candidates:
+                for pattern in self.vocab.notice_patterns:
+                    m = pattern.search(line.text)
+                    if m:
+                        return line, _compact(m.group("title"))
+        return None
+
+    def is_title_like(self, line: _Line) -> bool:
+        t = line.text
+        return (not self.is_sentence(t) and len(t) <= 60 and not self.layout.item_start.match(t)
+                and not _is_date_line(t) and not _DOC_NUMBER.fullmatch(_compact(t))
+                and any(w in t for w in self.vocab.title_words))
+
+    def title(self, notice: tuple[_Line, str] | None) -> tuple[str | None, tuple[int, int] | None]:
+        line = None
+        if notice:
+            notice_line, wrapped = notice
+            for candidate in self.header + self.header_pairs():
+                if candidate.start > notice_line.start and _compact(self._strip_web_date(candidate)[0]) == wrapped:
+                    line = candidate
+                    break
+            if line is None:
+                line = notice_line    # the plan's text does not follow: the notice is the document
+        else:
+            for candidates in (self.header, self.header_pairs()):
+                line = next((c for c in candidates if self.is_title_like(c) and not self.org_name(c.text)), None)
+                if line:
+                    break
+            if line is not None and line in self.header:
+                line = self._with_title_head(line)
+        if line is None:
+            return None, None
+        text, cut = self._strip_web_date(line)
+        # a title broken over two lines spans the line break between them
+        return text, (line.start, line.end - cut)
+
+    def _with_title_head(self, line: _Line) -> _Line:
+        """A centred title broken before its plan word: 2025年某区民政 / 工作要点."""
+        i = self.header.index(line)
+        if i == 0:
+            return line
+        head = self.header[i - 1]
+        if (re.fullmatch(rf"[{_HAN}\d]+", head.text) and len(head.text) + len(line.text) <= 40
+                and not self.org_name(head.text) and not _is_date_line(head.text)
+                and not any(w in head.text for w in self.vocab.title_words)
+                and not self.layout.item_start.match(head.text)):
+            return _Line(head.start, line.end, head.text + line.text)
+        return line
+
+    def _strip_web_date(self, line: _Line) -> tuple[str, int]:
+        """A web page appends its publication date to the title: 2024年上海民政工作要点 ( 2024-02-05 )."""
+        m = _WEB_DATE_SUFFIX.search(line.text)
+        if not m:
+            return line.text, 0
+        if self.web_date is None:
+            self.web_date = parse_date(m.group(1))
+        return line.text[: m.start()].rstrip(), len(line.text) - m.start()
+
+    # ---- issuer
+    def issuer(self, notice: tuple[_Line, str] | None, title: str | None) -> str | None:
+        # letterhead: the first body name at the head of the document
+        for line in self.header:
+            if self.is_sentence(line.text) or _DOC_NUMBER.search(line.text):
+                continue
+            name = self.org_name(line.text)
+            if name:
+                return name
+            if title and _compact(line.text) == _compact(title):
+                break
+        # signature: a body name right above the date line
+        for prev, line in zip(self.lines, self.lines[1:]):
+            if _is_date_line(line.text):
+                name = self.org_name(prev.text)
+                if name:
+                    return name
+        # the notice's title names its issuer: 金山区民政局关于印发…
+        if notice:
+            head = notice[0].text.split("关于", 1)[0]
+            name = self.org_name(head)
+            if name:
+                return name
+        if title:
+            # a title headed by the body's name: 静安区民政局2025年工作要点
+            head = re.split(r"(?:19|20)\d{2}", _compact(title), maxsplit=1)[0]
+            name = self.org_name(head)
+            if name:
+                return name
+            inferred = self._issuer_from_title(title)
+            if inferred:
+                self.warnings.append(f"{self.source}: issuer '{inferred}' inferred from the title; set 'issuer' to confirm")
+                return inferred
+        return None
+
+    def _issuer_from_title(self, title: str) -> str | None:
+        """2024年上海民政工作要点 → 上海市民政局 (region named in the title + its line of work)."""
+        region = self._known_region(title)
+        if not region:
+            return None
+        for domain, body in self.vocab.issuer_by_domain.items():
+            if domain in title:
+                return region + body
+        return None
+
+    # ---- 文号, dates, year
+    def doc_number(self, title_line_start: int | None) -> str | None:
+        for line in self.header:
+            if title_line_start is not None and line.start >= title_line_start:
+                break
+            m = _DOC_NUMBER.search(line.text)
+            if m and len(_compact(line.text)) <= len(_compact(m.group(0))) + 6:
+                return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
+        m = _WEB_ROW.search(self.view.original)
+        if m:
+            dm = _DOC_NUMBER.search(m.group(1))
+            return f"{dm.group(1)}〔{dm.group(2)}〕{dm.group(3)}号" if dm else m.group(1).strip() or None
+        return None
+
+    def issue_date(self) -> str | None:
+        dates = [(prev, line) for prev, line in zip([None] + self.lines, self.lines) if _is_date_line(line.text)]
+        signed = [line for prev, line in dates if prev is not None and self.org_name(prev.text)]
+        for line in signed + [line for _, line in dates]:
+            iso = parse_date(line.text)
+            if iso:
+                return iso
+        if self.web_date:
+            return self.web_date
+        m = _WEB_DATE_ROW.search(self.view.original)
+        return parse_date(m.group(1)) if m else None
+
+    # ---- region
+    def _known_region(self, text: str) -> str | None:
+        """The most specific known region named in `text` (full name or alias)."""
+        t = _compact(text)
+        found: list[str] = [name for name in self.vocab.names if name in t]
+        found += [full for alias, full in self.vocab.aliases.items() if alias in t]
+        if not found:
+            return None
+        order = {"town": 0, "district": 1, "city": 2, "unknown": 3}
+        return min(found, key=lambda n: (order[self.vocab.names[n][0]], t.find(n) if n in t else 99))
+
+    def _generic_region(self, head: str) -> str | None:
+        """A region name heading a body's name or a title, by its suffix: 杭州市西湖区民政局 → 西湖区."""
+        t = re.sub(r"^(?:19|20)\d{2}\s*年度?", "", _compact(head))
+        best, pos = None, 0
+        while True:
+            m = self.vocab.generic_region.match(t, pos)
+            if not m:
+                break
+            name = m.group(0)
+            # 社区, 全区 … are no regions, and a region name holds no part of a body's name
+            if name.endswith(tuple(self.vocab.not_regions)) or any(w in name for w in self.vocab.org_suffixes):
+                break
+            best, pos = name, m.end()
+        return best
+
+    def region(self, issuer: str | None, title: str | None) -> tuple[str | None, bool]:
+        """(region, guessed): the most specific region the issuer, else the title, names;
+        else one the running text names far more often than any other."""
+        order = {"town": 0, "district": 1, "city": 2, "unknown": 3}
+        for source in (issuer, title):
+            if not source:
+                continue
+            found = [r for r in (self._known_region(source), self._generic_region(source)) if r]
+            if found:
+                return min(found, key=lambda r: order[self.level(r)]), False
+        # running text: a district the text names far more often than any other
+        counts = {name: self.view.text.count(name) for name in self.vocab.names}
+        counts = {n: c for n, c in counts.items() if c}
+        if counts:
+            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+            top, n = ranked[0]
+            runner_up = ranked[1][1] if len(ranked) > 1 else 0
+            if n >= 2 and n >= 2 * runner_up:
+                return top, True
+        return None, False
+
+    def level(self, region: str | None) -> str:
+        if not region:
+            return "unknown"
+        if region in self.vocab.names:
+            return self.vocab.names[region][0]
+        for suffix, lvl in self.vocab.suffixes:
+            if region.endswith(suffix):
+                return lvl
+        return "unknown"
+
+
+def parse_metadata(view: TextView, source_name: str, overrides: dict | None = None) -> DocumentMeta:
+    """Parse the metadata of one plan; `overrides` (field → value) win over parsed values."""
+    given = validate_overrides(dict(overrides or {}), source_name)
+    p = _MetadataParser(view, source_name)
+    meta = DocumentMeta()
+
+    notice = p.notice()
+    meta.is_notice = notice is not None
+    meta.wrapped_title = notice[1] if notice else None
+    meta.title, meta.title_span = p.title(notice)
+    meta.issuer = given["issuer"] if "issuer" in given else p.issuer(notice, meta.title)
+    meta.doc_number = p.doc_number(meta.title_span[0] if meta.title_span else None)
+    meta.issue_date = p.issue_date()
+
+    if meta.title:
+        m = _YEAR_IN_TITLE.search(meta.title)
+        if m:
+            meta.year = int(m.group(1) or m.group(2))
+    if meta.year is None and meta.issue_date and "year" not in given:
+        meta.year = int(meta.issue_date[:4])
+        p.warnings.append(f"{source_name}: plan year {meta.year} taken from the issue date; set 'year' to confirm")
+
+    region, guessed = p.region(given.get("issuer") or meta.issuer, given.get("title") or meta.title)
+    meta.region = region
+    if guessed and "region" not in given:
+        p.warnings.append(f"{source_name}: region '{region}' guessed from the text; set 'region' to confirm")
+
+    # the user's values win
+    for key, value in given.items():
+        setattr(meta, key, value)
+    if "title" in given:
+        at = view.text.find(given["title"])
+        meta.title_span = (at, at + len(given["title"])) if at >= 0 else None
+    if "level" not in given:
+        meta.level = p.level(meta.region)
+
+    if meta.title is None:
+        p.warnings.append(f"{source_name}: title not found; pass --title or put 'title: …' in a {source_name}.meta.yaml sidecar")
+    if meta.region is None:
+        p.warnings.append(f"{source_name}: region not found; pass --region or put 'region: …' in a {source_name}.meta.yaml sidecar")
+    if meta.year is None:
+        p.warnings.append(f"{source_name}: plan year not found; pass --year or put 'year: …' in a {source_name}.meta.yaml sidecar")
+    meta.warnings = p.warnings
+    return meta
+
+

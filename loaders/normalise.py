@@ -1,0 +1,376 @@
+"""The normalised view of a plan: what every parser and extractor reads.
+
+`normalise(original)` returns a `TextView` whose text has
+
+* page furniture dropped (web metadata rows and footers, 抄送/印发 lines, page
+  numbers; the patterns live in ``vocab/furniture.yaml``);
+* lines that a PDF export or page break cut inside a sentence joined again;
+* full- and half-width forms unified (ASCII ``,:;()!?`` in Chinese text become
+  ``，：；（）！？``, full-width digits, letters and ``％`` become ASCII, spaces between
+  Chinese and digits go: ``2025 年`` → ``2025年``);
+* one line per paragraph, heading or table row, each ending with ``\\n`` and no
+  blank lines.
+
+Every normalised character keeps the index of the original character it stands
+for (`TextView.origin`), so spans found in the view map back to the original.
+Only whitespace and furniture lines are dropped, so an original span mapped back
+from a normalised span differs from it only by whitespace, width forms and — when
+the span crosses them — dropped furniture lines.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from loaders.textview import TextView, TextViewBuilder
+
+VOCAB_FILE = Path(__file__).with_name("vocab") / "furniture.yaml"
+
+# Characters that take no room and carry no meaning (zero-width space, joiners, BOM).
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+# ASCII punctuation that becomes its full-width form inside Chinese text.
+_TO_FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}
+# Full-width characters that become ASCII everywhere: digits, letters and the
+# symbols that occur in numbers and codes. ，：；（）！？ stay full-width.
+_TO_ASCII = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}
+_TO_ASCII.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})
+_TO_ASCII.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})
+_TO_ASCII.update({f: chr(ord(f) - 0xFEE0) for f in "％＋－／．＝＊＃＆＠＿＜＞"})
+# East Asian punctuation that is not wide by Unicode's count but is in Chinese text.
+_CJK_AMBIGUOUS_PUNCT = set("“”‘’…—·")
+
+
+@dataclass(frozen=True)
+class Layout:
+    furniture: tuple[re.Pattern, ...]
+    item_start: re.Pattern
+    sentence_end: frozenset
+    full_stop: frozenset
+    continues_after: frozenset
+    closers: frozenset
+    clause_punctuation: frozenset
+    never_line_start: frozenset
+    owner_words: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def load_layout(path: str | None = None) -> Layout:
+    """Furniture patterns and line-joining cues from ``vocab/furniture.yaml``."""
+    data = yaml.safe_load(Path(path or VOCAB_FILE).read_text(encoding="utf-8"))
+    patterns = [re.compile(p) for group in data["furniture"].values() for p in group]
+    lay = data["layout"]
+    return Layout(
+        furniture=tuple(patterns),
+        item_start=re.compile("(?:" + "|".join(lay["item_start"]) + ")"),
+        sentence_end=frozenset(lay["sentence_end"]),
+        full_stop=frozenset(lay["full_stop"]),
+        continues_after=frozenset(lay["continues_after"]),
+        closers=frozenset(lay["closers"]),
+        clause_punctuation=frozenset(lay["clause_punctuation"]),
+        never_line_start=frozenset(lay["never_line_start"]),
+        owner_words=tuple(lay["owner_annotation_words"]),
+    )
+
+
+# -- character classes ------------------------------------------------------------
+
+def is_han(c: str) -> bool:
+    o = ord(c) if c else 0
+    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+            or 0x20000 <= o <= 0x3134F or c == "〇")
+
+
+def _is_wide(c: str) -> bool:
+    return unicodedata.east_asian_width(c) in ("W", "F", "A") and not c.isascii()
+
+
+def is_cjk_punct(c: str) -> bool:
+    """Chinese punctuation and symbols (full-width, 《》“” …), not letters or digits."""
+    return bool(c) and not is_han(c) and not c.isalnum() and not c.isspace() and (
+        c in _CJK_AMBIGUOUS_PUNCT or unicodedata.east_asian_width(c) in ("W", "F"))
+
+
+def is_cjk_context(c: str) -> bool:
+    return bool(c) and (is_han(c) or is_cjk_punct(c))
+
+
+def fold_char(c: str) -> str:
+    """One form per character for comparing normalised and original text: half-width
+    ASCII for full-width forms and ``，：；（）！？``, a plain space for any whitespace."""
+    if c.isspace():
+        return " "
+    if c in _TO_ASCII:
+        return _TO_ASCII[c]
+    o = ord(c)
+    if 0xFF01 <= o <= 0xFF5E:
+        return chr(o - 0xFEE0)
+    return c
+
+
+def display_width(s: str) -> int:
+    """Columns a line takes in a CJK layout: wide characters count two."""
+    return sum(2 if _is_wide(c) else 1 for c in s)
+
+
+# -- lines ------------------------------------------------------------------------
+
+@dataclass
+class _Line:
+    start: int            # original index of the first non-blank character
+    end: int              # original index after the last non-blank character
+    newline: int | None   # original index of the '\n' ending the line, if any
+    text: str             # original[start:end]
+    kind: str = "content"  # content | table | furniture | blank
+    width: int = 0
+
+
+def _is_blank_char(c: str) -> bool:
+    return c.isspace() or c in _INVISIBLE
+
+
+def _split_lines(original: str, layout: Layout) -> list[_Line]:
+    lines: list[_Line] = []
+    pos = 0
+    n = len(original)
+    while pos <= n:
+        nl = original.find("\n", pos)
+        line_end = n if nl == -1 else nl
+        start, end = pos, line_end
+        while start < end and _is_blank_char(original[start]):
+            start += 1
+        while end > start and _is_blank_char(original[end - 1]):
+            end -= 1
+        text = original[start:end]
+        line = _Line(start, end, None if nl == -1 else nl, text)
+        if not text:
+            line.kind = "blank"
+        elif any(p.fullmatch(text) for p in layout.furniture):
+            line.kind = "furniture"
+        elif is_table_row(text):
+            line.kind = "table"
+        line.width = display_width(text)
+        if nl == -1:
+            if text or lines == []:
+                lines.append(line)
+            break
+        lines.append(line)
+        pos = nl + 1
+    return lines
+
+
+def is_table_row(line: str) -> bool:
+    """A table row as the readers render it: `cell | cell |` (a `|` and a closing `|`)."""
+    s = line.strip()
+    return "|" in s and (s.endswith("|") or s.count("|") >= 2)
+
+
+def estimate_wrap_width(lines: list[_Line]) -> int | None:
+    """The width at which a PDF export wrapped lines, if the document has one.
+
+    Wrapped lines cluster just below the page width (a line breaks where the next
+    character would not fit, and digits or punctuation make it a little shorter).
+    The width counts when a good share of the text lines fall in one such band;
+    documents whose lines are whole paragraphs have no width.
+    """
+    widths = [ln.width for ln in lines if ln.kind == "content"]
+    if len(widths) < 8:
+        return None
+    counts = Counter(widths)
+    best_w, best_count = 0, 0
+    for w in sorted(counts):
+        band = max(4, w // 10)
+        count = sum(c for x, c in counts.items() if w - band <= x <= w)
+        if count >= best_count:
+            best_w, best_count = w, count
+    # Lines of a wrapped text never run much past the page width; whole paragraphs do.
+    longer = sum(c for x, c in counts.items() if x > best_w + max(4, best_w // 10))
+    if best_count >= 5 and best_count >= 0.3 * len(widths) and longer <= 0.1 * len(widths):
+        return best_w
+    return None
+
+
+class _Joiner:
+    """Decides whether a line break between two text lines falls inside a sentence."""
+
+    def __init__(self, layout: Layout, wrap_width: int | None):
+        self.layout = layout
+        self.wrap_width = wrap_width
+        # a line this wide filled the page line: the break is a wrap
+        self.near_wrap = None if wrap_width is None else wrap_width - max(4, wrap_width // 8)
+        # a line this wide filled the page line to the last column: a paragraph's last
+        # line is shorter, so a sentence ending here does not end the paragraph
+        self.full_line = None if wrap_width is None else wrap_width - max(2, wrap_width // 20)
+
+    def starts_item(self, text: str) -> bool:
+        return bool(self.layout.item_start.match(text))
+
+    def ends_sentence(self, text: str) -> bool:
+        lay = self.layout
+        s = text
+        while s and s[-1] in lay.closers:
+            s = s[:-1]
+        if s and s[-1] in lay.sentence_end:
+            return True
+        if text and text[-1] in "）)":
+            opening = max(text.rfind("（"), text.rfind("("))
+            if opening >= 0 and any(w in text[opening:] for w in lay.owner_words):
+                return True
+        return False
+
+    def is_standalone(self, line: _Line) -> bool:
+        """Titles, letterheads, signatures, dates and headings stand on their own line."""
+        if self.near_wrap is not None and line.width >= self.near_wrap:
+            return False
+        text = line.text
+        if self.starts_item(text) and not any(c in self.layout.full_stop for c in text):
+            return True
+        return not any(c in self.layout.clause_punctuation for c in text)
+
+    def should_join(self, prev: _Line, nxt: _Line) -> bool:
+        if prev.kind != "content" or nxt.kind != "content":
+            return False
+        if nxt.text[0] in self.layout.never_line_start:
+            return True
+        if self.starts_item(nxt.text):
+            return False
+        if self.ends_sentence(prev.text):
+            # a full-width line: the sentence ended, the paragraph did not
+            stripped = prev.text.rstrip("".join(self.layout.closers))
+            return (self.full_line is not None and prev.width >= self.full_line
+                    and stripped[-1:] in self.layout.full_stop and not self.is_standalone(nxt))
+        if prev.text[-1] in self.layout.continues_after:
+            return True
+        return not self.is_standalone(prev)
+
+
+def _logical_lines(lines: list[_Line], layout: Layout) -> list[list[_Line]]:
+    joiner = _Joiner(layout, estimate_wrap_width(lines))
+    groups: list[list[_Line]] = []
+    for line in lines:
+        if line.kind in ("blank", "furniture"):
+            continue
+        if groups and joiner.should_join(groups[-1][-1], line):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+# -- characters -------------------------------------------------------------------
+
+def _neighbour(chars: list[list], k: int, step: int) -> str:
+    j = k + step
+    while 0 <= j < len(chars) and chars[j][1] == " ":
+        j += step
+    return chars[j][1] if 0 <= j < len(chars) else ""
+
+
+def _unify_ascii_punctuation(chars: list[list]) -> None:
+    """ASCII ,:;()!? next to Chinese text become full-width; a bracket pair converts together."""
+    stack: list[int] = []
+    partner: dict[int, int] = {}
+    for k, (_, ch) in enumerate(chars):
+        if ch in "(（":
+            stack.append(k)
+        elif ch in ")）" and stack:
+            o = stack.pop()
+            partner[o], partner[k] = k, o
+    convert = []
+    for k, (_, ch) in enumerate(chars):
+        if ch not in "()":
+            continue
+        context = [_neighbour(chars, k, -1), _neighbour(chars, k, 1)]
+        other = partner.get(k)
+        if other is not None:
+            context += [_neighbour(chars, other, -1), _neighbour(chars, other, 1)]
+            if chars[other][1] in "（）":
+                context.append("（")
+        if any(is_cjk_context(c) for c in context):
+            convert.append(k)
+    for k in convert:
+        chars[k][1] = _TO_FULL[chars[k][1]]
+    for k, (_, ch) in enumerate(chars):
+        if ch in ",:;!?" and (is_cjk_context(_neighbour(chars, k, -1)) or is_cjk_context(_neighbour(chars, k, 1))):
+            chars[k][1] = _TO_FULL[ch]
+
+
+def _is_narrow_word_char(c: str) -> bool:
+    return c.isascii() and (c.isalnum() or c in "%")
+
+
+def _keep_space(left: str, right: str) -> bool:
+    """Whether a run of spaces between `left` and `right` means something."""
+    if not left or not right:
+        return False
+    if left == "|" or right == "|":          # table cell separators
+        return True
+    if is_cjk_punct(left) or is_cjk_punct(right):
+        return False
+    if (is_han(left) and _is_narrow_word_char(right)) or (_is_narrow_word_char(left) and is_han(right)):
+        return False                          # 2025 年 → 2025年, 600 户 → 600户
+    return True                               # between words: one space
+
+
+def normalise_chars(chars: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Unify width forms and spacing of one logical line of (original index, char)."""
+    mapped: list[list] = []
+    for idx, ch in chars:
+        if ch in _INVISIBLE:
+            continue
+        if ch.isspace():
+            mapped.append([idx, " "])
+        else:
+            mapped.append([idx, _TO_ASCII.get(ch, ch)])
+    _unify_ascii_punctuation(mapped)
+    out: list[tuple[int, str]] = []
+    k, n = 0, len(mapped)
+    while k < n:
+        idx, ch = mapped[k]
+        if ch != " ":
+            out.append((idx, ch))
+            k += 1
+            continue
+        j = k
+        while j < n and mapped[j][1] == " ":
+            j += 1
+        left = out[-1][1] if out else ""
+        right = mapped[j][1] if j < n else ""
+        if _keep_space(left, right):
+            out.append((idx, " "))
+        k = j
+    return out
+
+
+# -- the view ---------------------------------------------------------------------
+
+def normalise(original: str) -> TextView:
+    """Build the normalised view of `original` (see the module docstring)."""
+    layout = load_layout()
+    lines = _split_lines(original, layout)
+    builder = TextViewBuilder(original)
+    for group in _logical_lines(lines, layout):
+        chars: list[tuple[int, str]] = []
+        for i, seg in enumerate(group):
+            if i and chars:
+                last, first = chars[-1][1], original[seg.start]
+                # a wrap between two Latin words or numbers stands for a space
+                if last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
+                    chars.append((group[i - 1].newline, " "))
+            chars.extend((j, original[j]) for j in range(seg.start, seg.end))
+        out = normalise_chars(chars)
+        if not out:
+            continue
+        for idx, ch in out:
+            builder.keep(idx, ch)
+        end = group[-1].newline
+        if end is not None:
+            builder.keep(end, "\n")
+        else:
+            builder.insert("\n", len(original))
+    return builder.build()

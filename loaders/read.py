@@ -1,0 +1,456 @@
+"""Readers: turn a plan file (.txt .md .html .htm .docx .pdf) into a SourceText.
+
+`SourceText.text` is the document's text as returned here, and every offset in the
+graph points into it. For text files it is the decoded file (byte order mark
+dropped, line endings unified to ``\\n``); for HTML, DOCX and PDF it is the text
+extracted by the reader, laid out so that one table parser serves every format:
+block elements become lines and each table row becomes one line ``cell | cell |``.
+"""
+from __future__ import annotations
+
+import codecs
+import glob
+import os
+import re
+import unicodedata
+from pathlib import Path
+from typing import Iterable
+
+from loaders.errors import InputError
+from loaders.model import SourceText
+
+# extension → SourceText.format
+SUPPORTED_EXTENSIONS = {
+    ".txt": "txt",
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+
+# Encodings a Chinese plan that is not UTF-8 plausibly uses. GB18030 is a superset of
+# GBK and GB2312, so decoding with it reproduces GBK text exactly.
+CHINESE_ENCODINGS = ["gb18030", "big5"]
+
+_BOMS = [  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+# Share of control characters above which decoded "text" is really binary data.
+_MAX_CONTROL_SHARE = 0.01
+
+
+def supported_extensions_text() -> str:
+    return ", ".join(SUPPORTED_EXTENSIONS)
+
+
+def read_source(path: str | os.PathLike) -> SourceText:
+    """Read one plan file; raise InputError (one line, naming the file) if it cannot be used."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError(f"{name}: no such file; check the path")
+    if p.is_dir():
+        raise InputError(f"{name}: is a folder, not a file; pass the files in it (folders are expanded by iter_input_files)")
+    fmt = SUPPORTED_EXTENSIONS.get(p.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"{name}: unsupported file type '{p.suffix or '(none)'}'; "
+            f"convert it to one of {supported_extensions_text()}"
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc}); check its permissions") from exc
+    if not data.strip():
+        raise InputError(f"{name}: file is empty; export the plan's text into it and retry")
+
+    warnings: list[str] = []
+    encoding: str | None = None
+    if fmt in ("txt", "md"):
+        text, encoding = decode_bytes(data, name)
+    elif fmt == "html":
+        text, encoding = html_to_text(data, name)
+    elif fmt == "docx":
+        text = docx_to_text(p, name)
+    else:
+        text, warnings = pdf_to_text(p, name)
+
+    if not text.strip():
+        if fmt in ("txt", "md"):
+            raise InputError(f"{name}: file is empty (only whitespace); export the plan's text into it and retry")
+        raise InputError(f"{name}: contains no text; check that the right file was exported")
+    return SourceText(path=name, source=p.stem, text=text, format=fmt, encoding=encoding, warnings=warnings)
+
+
+# -- plain text -----------------------------------------------------------------
+
+def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
+    """Decode a text file's bytes; return (text, encoding name).
+
+    Order: a byte order mark, then strict UTF-8, then BOM-less UTF-16/32 (only when
+    the bytes hold NULs, which no GBK or UTF-8 text does), then charset-normalizer
+    restricted to Chinese encodings. Line endings become ``\\n``.
+    """
+    text: str | None = None
+    encoding: str | None = None
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text, encoding = data[len(bom):].decode(codec.replace("-sig", "")), codec
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: starts with a {codec} byte order mark but is not valid {codec}; re-save it as UTF-8") from exc
+            break
+    if text is None and b"\x00" in data:
+        text, encoding = _decode_bomless_wide(data, name)
+    if text is None:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = _decode_detected(data, name)
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        raise InputError(f"{name}: looks like a binary file, not text; pass the plan's text, .docx or .pdf instead")
+    return unify_line_endings(text), encoding
+
+
+def unify_line_endings(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
+    return controls / len(text)
+
+
+def _plausible_share(text: str) -> float:
+    """Share of characters a Chinese or English plan is made of."""
+    if not text:
+        return 0.0
+    good = 0
+    for c in text:
+        o = ord(c)
+        if (0x20 <= o < 0x7F or c in "\t\n\r\f" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+                or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0x3400 <= o <= 0x4DBF or o in (0xA0, 0xB7)):
+            good += 1
+    return good / len(text)
+
+
+def _decode_bomless_wide(data: bytes, name: str) -> tuple[str, str]:
+    """NUL bytes: UTF-16/32 without a byte order mark, or binary data."""
+    best: tuple[float, str, str] | None = None
+    for codec, unit in (("utf-16-le", 2), ("utf-16-be", 2), ("utf-32-le", 4), ("utf-32-be", 4)):
+        if len(data) % unit:
+            continue
+        try:
+            candidate = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = _plausible_share(candidate)
+        if best is None or score > best[0]:
+            best = (score, candidate, codec)
+    if best is None or best[0] < 0.95:
+        raise InputError(f"{name}: looks like a binary file (it contains NUL bytes); pass the plan's text, .docx or .pdf instead")
+    return best[1], best[2]
+
+
+def _decode_detected(data: bytes, name: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(data, cp_isolation=CHINESE_ENCODINGS).best()
+    if match is None or match.encoding is None:
+        raise InputError(
+            f"{name}: cannot decode the text (not UTF-8, UTF-16 or a Chinese encoding such as GBK/GB18030/Big5); "
+            "re-save it as UTF-8"
+        )
+    codec = codecs.lookup(match.encoding).name
+    try:
+        return data.decode(codec), codec
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: cannot decode the text as {codec} (byte {exc.start}); re-save it as UTF-8") from exc
+
+
+# -- HTML ----------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+# Elements that are never shown.
+_HTML_INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "link",
+                   "iframe", "object", "embed", "svg", "canvas", "select", "option", "button", "input", "textarea"}
+# Elements that start and end a line.
+_HTML_BLOCKS = {"address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl",
+                "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+                "header", "hr", "html", "legend", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+                "ul", "caption", "table", "tr"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def html_to_text(data: bytes, name: str = "<html>") -> tuple[str, str]:
+    """Visible text of an HTML page; block elements become lines, table rows `a | b |` lines."""
+    from bs4 import BeautifulSoup
+
+    declared = _META_CHARSET.search(data[:4096])
+    markup: str | None = None
+    encoding: str | None = None
+    if declared:
+        try:
+            codec = codecs.lookup(declared.group(1).decode("ascii")).name
+            # gb2312/gbk pages routinely use GB18030-only characters.
+            if codec in ("gb2312", "gbk"):
+                codec = "gb18030"
+            markup, encoding = data.decode(codec), codec
+            markup = markup.lstrip("\ufeff")
+        except (LookupError, UnicodeDecodeError):
+            markup = None
+    if markup is None:
+        markup, encoding = decode_bytes(data, name)
+    soup = BeautifulSoup(markup, "html.parser")
+    lines = _HtmlLines()
+    lines.walk(soup)
+    return "\n".join(lines.finish()), encoding
+
+
+def render_table_row(cells: list[str]) -> str:
+    """One table row as one line, `cell | cell | |` (an empty cell is a bare `|`)."""
+    return " ".join(f"{c} |" if c else "|" for c in cells)
+
+
+def _is_wide(c: str) -> bool:
+    return unicodedata.east_asian_width(c) in ("W", "F")
+
+
+def _collapse_html_space(text: str) -> str:
+    """Collapse source whitespace as a browser does: a line break between two wide
+    (CJK) characters disappears, any other run becomes one space."""
+    out: list[str] = []
+    for m in re.finditer(r"[ \t\n\r\f]+|[^ \t\n\r\f]+", text):
+        chunk = m.group()
+        if chunk[0] in " \t\n\r\f":
+            before = text[m.start() - 1] if m.start() > 0 else ""
+            after = text[m.end()] if m.end() < len(text) else ""
+            if ("\n" in chunk or "\r" in chunk) and before and after and _is_wide(before) and _is_wide(after):
+                continue
+            out.append(" ")
+        else:
+            out.append(chunk)
+    return "".join(out)
+
+
+class _HtmlLines:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.pending: list[str] = []
+
+    def newline(self) -> None:
+        if self.pending:
+            line = _collapse_html_space("".join(self.pending)).strip(" ")
+            if line:
+                self.lines.append(line)
+            self.pending = []
+
+    def finish(self) -> list[str]:
+        self.newline()
+        return self.lines
+
+    def walk(self, node) -> None:
+        from bs4 import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+
+        for child in node.children:
+            if isinstance(child, (Comment, Doctype, Declaration, ProcessingInstruction)):
+                continue
+            if isinstance(child, NavigableString):
+                self.pending.append(str(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            tag = child.name.lower() if child.name else ""
+            if tag in _HTML_INVISIBLE or child.has_attr("hidden") or _HIDDEN_STYLE.search(child.get("style", "") or ""):
+                continue
+            if tag == "br":
+                self.newline()
+            elif tag == "table":
+                self.newline()
+                for row in _table_rows(child):
+                    cells = [_cell_text(cell) for cell in row.find_all(["td", "th"], recursive=False)]
+                    if any(cells):
+                        self.lines.append(render_table_row(cells))
+            elif tag in _HTML_BLOCKS:
+                self.newline()
+                self.walk(child)
+                self.newline()
+            else:
+                self.walk(child)
+
+
+def _table_rows(table):
+    for child in table.find_all(recursive=False):
+        name = (child.name or "").lower()
+        if name == "tr":
+            yield child
+        elif name in ("thead", "tbody", "tfoot"):
+            yield from child.find_all("tr", recursive=False)
+
+
+def _cell_text(cell) -> str:
+    """A table cell's text on one line: its lines joined with a space, or with nothing
+    between two Chinese characters."""
+    inner = _HtmlLines()
+    inner.walk(cell)
+    text = ""
+    for line in inner.finish():
+        if text and not (_is_wide(text[-1]) and _is_wide(line[0])):
+            text += " "
+        text += line
+    return text
+
+
+# -- DOCX ----------------------------------------------------------------------
+
+def docx_to_text(path: Path, name: str = "<docx>") -> str:
+    """Paragraphs and tables of the document body, in document order."""
+    try:
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+    except ImportError as exc:  # pragma: no cover - dependency declared in pyproject
+        raise InputError(f"{name}: reading .docx needs python-docx; install it (pip install python-docx)") from exc
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"{name}: is not a valid .docx file; open it in Word and save it as .docx again") from exc
+    except Exception as exc:  # zipfile.BadZipFile, lxml errors …
+        raise InputError(f"{name}: is not a valid .docx file ({type(exc).__name__}); save it as .docx again") from exc
+    lines: list[str] = []
+    _docx_blocks(document.element.body, document, lines)
+    return "\n".join(lines)
+
+
+def _docx_blocks(container, parent, lines: list[str]) -> None:
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in container.iterchildren():
+        if child.tag == qn("w:p"):
+            text = Paragraph(child, parent).text
+            lines.extend(text.split("\n") if text else [""])
+        elif child.tag == qn("w:tbl"):
+            table = Table(child, parent)
+            for row in table.rows:
+                cells, seen = [], None
+                for cell in row.cells:
+                    # python-docx repeats a horizontally merged cell once per grid column
+                    if seen is not None and cell._tc is seen:
+                        continue
+                    seen = cell._tc
+                    cells.append(" ".join(t.strip() for t in cell.text.split("\n") if t.strip()))
+                if any(cells):
+                    lines.append(render_table_row(cells))
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                _docx_blocks(content, parent, lines)
+
+
+# -- PDF -----------------------------------------------------------------------
+
+def pdf_to_text(path: Path, name: str = "<pdf>") -> tuple[str, list[str]]:
+    """The PDF's text layer, pages joined with newlines; no text at all means OCR is needed."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception as exc:
+                raise InputError(f"{name}: PDF is password-protected; remove the password and retry") from exc
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise InputError(f"{name}: is not a readable PDF ({exc}); re-export it as PDF") from exc
+    except Exception as exc:
+        raise InputError(f"{name}: is not a readable PDF ({type(exc).__name__}); re-export it as PDF") from exc
+    if not any(p.strip() for p in pages):
+        raise InputError(f"{name}: PDF has no text layer (a scan?); OCR is needed — run it through OCR (e.g. ocrmypdf) and retry")
+    warnings = []
+    empty = [str(i + 1) for i, p in enumerate(pages) if not p.strip()]
+    if empty:
+        warnings.append(f"{Path(name).stem}: PDF pages without a text layer were skipped: {', '.join(empty)}")
+    text = "\n".join(unify_line_endings(p).rstrip("\n") for p in pages)
+    return text + "\n", warnings
+
+
+# -- inputs ----------------------------------------------------------------------
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def iter_input_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[str]]:
+    """Expand files, folders (recursively) and globs into plan files.
+
+    Returns (files, errors): files in a stable order without duplicates; errors as
+    one-line messages ``<path>: <problem>; <what to do>`` for missing paths, folders
+    or globs without a supported file and files of an unsupported type.
+    """
+    files: list[Path] = []
+    errors: list[str] = []
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(p)
+
+    for raw in paths:
+        name = str(raw)
+        p = Path(raw)
+        if p.is_dir():
+            found = _supported_files_under(p)
+            if not found:
+                errors.append(f"{name}: folder has no supported file ({supported_extensions_text()}); check the folder")
+            for f in found:
+                add(f)
+        elif p.is_file():
+            if p.suffix.lower() in SUPPORTED_EXTENSIONS:
+                add(p)
+            else:
+                errors.append(
+                    f"{name}: unsupported file type '{p.suffix or '(none)'}'; "
+                    f"convert it to one of {supported_extensions_text()}"
+                )
+        elif _GLOB_CHARS.search(name):
+            matches = sorted(glob.glob(name, recursive=True))
+            found = []
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    found.extend(_supported_files_under(mp))
+                elif mp.is_file() and mp.suffix.lower() in SUPPORTED_EXTENSIONS:
+                    found.append(mp)
+            if not found:
+                errors.append(f"{name}: pattern matches no supported file ({supported_extensions_text()}); check the pattern")
+            for f in found:
+                add(f)
+        else:
+            errors.append(f"{name}: no such file or folder; check the path")
+    return files, errors
+
+
+def _supported_files_under(folder: Path) -> list[Path]:
+    found = []
+    for f in folder.rglob("*"):
+        rel = f.relative_to(folder).parts
+        if any(part.startswith(".") for part in rel):  # hidden files and folders (.git, .DS_Store …)
+            continue
+        if f.is_file() and f.suffix.lower() in SUPPORTED_EXTENSIONS:
+            found.append(f)
+    return sorted(found)

@@ -1,0 +1,171 @@
+"""Metadata of the five seed plans, of made-up plans of other shapes, overrides and sidecars."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from loaders.errors import InputError
+from loaders.metadata import parse_date, parse_metadata, read_sidecar
+from loaders.normalise import normalise
+from loaders.read import read_source
+
+ROOT = Path(__file__).resolve().parent.parent
+
+EXPECTED = {
+    "changning-2024": dict(title="2024年长宁民政工作要点", issuer="上海市长宁区民政局", doc_number="长民〔2024〕1号",
+                           issue_date="2024-02-28", year=2024, region="长宁区", level="district",
+                           is_notice=False, wrapped_title=None),
+    "changning-2025": dict(title="2025年长宁民政工作要点", issuer="上海市长宁区民政局", doc_number="长民〔2025〕1号",
+                           issue_date="2025-02-18", year=2025, region="长宁区", level="district",
+                           is_notice=False, wrapped_title=None),
+    "jingan-2025": dict(title="静安区民政局2025年工作要点", issuer="静安区民政局", doc_number=None,
+                        issue_date="2025-03-20", year=2025, region="静安区", level="district",
+                        is_notice=True, wrapped_title="静安区民政局2025年工作要点"),
+    "jinshan-2025": dict(title="2025年金山民政工作要点及任务分解", issuer="上海市金山区民政局", doc_number="金民〔2025〕6号",
+                         issue_date="2025-02-17", year=2025, region="金山区", level="district",
+                         is_notice=True, wrapped_title="2025年金山民政工作要点及任务分解"),
+    "shanghai-2024": dict(title="2024年上海民政工作要点", issuer="上海市民政局", doc_number=None,
+                          issue_date="2024-02-05", year=2024, region="上海市", level="city",
+                          is_notice=False, wrapped_title=None),
+}
+
+
+def parse_seed(name: str, overrides: dict | None = None):
+    source = read_source(ROOT / "seeds" / f"{name}.txt")
+    view = normalise(source.text)
+    return view, parse_metadata(view, source.source, overrides)
+
+
+def parse_text(text: str, overrides: dict | None = None):
+    view = normalise(text)
+    return view, parse_metadata(view, "sample", overrides)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_seed_metadata(name):
+    view, meta = parse_seed(name)
+    for field, value in EXPECTED[name].items():
+        assert getattr(meta, field) == value, field
+    start, end = meta.title_span
+    assert view.text[start:end] == meta.title
+    # the title span is a line of its own (or the start of one, before a web date)
+    assert start == 0 or view.text[start - 1] == "\n"
+
+
+def test_seed_warnings():
+    assert parse_seed("changning-2025")[1].warnings == []
+    _, shanghai = parse_seed("shanghai-2024")
+    assert len(shanghai.warnings) == 1 and "issuer" in shanghai.warnings[0] and "inferred" in shanghai.warnings[0]
+
+
+def test_notice_without_the_plan_is_titled_by_the_notice():
+    _, meta = parse_text("某市某区民政局关于印发《2026年某区养老服务工作计划》的通知\n各街道：\n现印发给你们，请遵照执行。\n")
+    assert meta.is_notice and meta.wrapped_title == "2026年某区养老服务工作计划"
+    assert meta.title == "某市某区民政局关于印发《2026年某区养老服务工作计划》的通知"
+    assert meta.issuer == "某市某区民政局" and meta.region == "某区" and meta.level == "district"
+    assert meta.year == 2026
+
+
+def test_plan_of_another_city_with_chinese_date_and_bracket_variant():
+    text = ("杭州市西湖区民政局\n西民[2026]12号\n2026年西湖区民政工作要点\n"
+            "一、总体要求\n（一）推进养老服务。新增床位100张。\n杭州市西湖区民政局\n二〇二六年一月十八日\n")
+    _, meta = parse_text(text)
+    assert (meta.issuer, meta.doc_number, meta.issue_date, meta.year) == ("杭州市西湖区民政局", "西民〔2026〕12号", "2026-01-18", 2026)
+    assert (meta.region, meta.level) == ("西湖区", "district")
+    assert meta.title == "2026年西湖区民政工作要点" and not meta.is_notice
+
+
+def test_full_width_square_brackets_and_town_level():
+    _, meta = parse_text("上海市某区某某镇人民政府\n某府［2025］3号\n2025年某某镇民政工作要点\n一、总体要求\n")
+    assert meta.doc_number == "某府〔2025〕3号"
+    assert (meta.region, meta.level) == ("某某镇", "town")
+
+
+def test_title_broken_over_two_lines():
+    view, meta = parse_text("2025年某区民政\n工作要点\n一、总体要求\n")
+    assert meta.title == "2025年某区民政工作要点"
+    assert view.text[slice(*meta.title_span)] == "2025年某区民政\n工作要点"
+
+
+def test_missing_region_and_year_warn_instead_of_guessing():
+    _, meta = parse_text("民政工作要点\n一、推进养老服务。\n")
+    assert meta.region is None and meta.year is None and meta.level == "unknown"
+    assert any("region not found" in w for w in meta.warnings)
+    assert any("year not found" in w for w in meta.warnings)
+
+
+def test_region_from_the_running_text_is_flagged():
+    _, meta = parse_text("2025年民政工作要点\n一、推进静安区养老服务。\n二、完善静安区救助体系，对接黄浦区。\n三、静安区社区治理。\n")
+    assert (meta.region, meta.level) == ("静安区", "district")
+    assert any("guessed from the text" in w for w in meta.warnings)
+
+
+def test_year_from_the_issue_date_is_flagged():
+    _, meta = parse_text("某区民政局\n民政工作要点\n一、推进养老服务。\n某区民政局\n2025年1月5日\n")
+    assert meta.year == 2025
+    assert any("issue date" in w for w in meta.warnings)
+
+
+def test_overrides_win_and_level_follows_the_region():
+    view, meta = parse_seed("shanghai-2024", {"region": "浦东新区", "issuer": "上海市民政局", "year": "2025",
+                                              "title": "2024年上海民政工作要点"})
+    assert (meta.region, meta.level, meta.year, meta.issuer) == ("浦东新区", "district", 2025, "上海市民政局")
+    assert view.text[slice(*meta.title_span)] == "2024年上海民政工作要点"
+    assert meta.warnings == []       # the issuer given, nothing inferred is reported
+
+
+def test_override_fills_a_missing_region_without_warning():
+    _, meta = parse_text("民政工作要点\n一、推进养老服务。\n", {"region": "长宁区", "year": 2025})
+    assert (meta.region, meta.level, meta.year) == ("长宁区", "district", 2025)
+    assert not any("region" in w or "year" in w for w in meta.warnings)
+
+
+def test_bad_override_is_an_input_error():
+    with pytest.raises(InputError) as exc:
+        parse_text("x\n", {"regoin": "长宁区"})
+    assert str(exc.value).startswith("sample:") and "regoin" in str(exc.value)
+
+
+# -- sidecars ----------------------------------------------------------------------------------
+
+def test_read_sidecar_yaml_json_and_none(tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text("x", encoding="utf-8")
+    assert read_sidecar(plan) == {}
+
+    (tmp_path / "plan.txt.meta.yaml").write_text("region: 静安区\nyear: 2025\nissue_date: 2025-03-20\n", encoding="utf-8")
+    assert read_sidecar(plan) == {"region": "静安区", "year": 2025, "issue_date": "2025-03-20"}
+
+    other = tmp_path / "other.docx"
+    (tmp_path / "other.meta.json").write_text(json.dumps({"issuer": "某区民政局", "is_notice": True}), encoding="utf-8")
+    assert read_sidecar(other) == {"issuer": "某区民政局", "is_notice": True}
+
+
+@pytest.mark.parametrize("content,problem", [
+    ("region: [静安区\n", "cannot read"),
+    ("- 静安区\n", "mapping"),
+    ("regoin: 静安区\n", "unknown metadata field"),
+    ("year: twenty\n", "not a number"),
+    ("level: county\n", "not one of"),
+])
+def test_bad_sidecar_is_an_input_error(tmp_path, content, problem):
+    plan = tmp_path / "plan.txt"
+    sidecar = tmp_path / "plan.meta.yaml"
+    sidecar.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_sidecar(plan)
+    message = str(exc.value)
+    assert message.startswith(f"{sidecar}:") and problem in message and "\n" not in message
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("2025年2月17日", "2025-02-17"),
+    ("2025 年 2月 18 日", "2025-02-18"),
+    ("二〇二五年十二月三十一日", "2025-12-31"),
+    ("( 2024-02-05 )", "2024-02-05"),
+    ("2025年2月30日", None),
+])
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso
