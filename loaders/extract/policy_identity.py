@@ -1,0 +1,400 @@
+"""Which cited titles name the same policy document, across all loaded plans.
+
+Plans cite documents loosely: dashes and bracket widths vary, PDFs put spaces inside
+titles, an issuer prefix is written in one plan and dropped in another, and a notice
+(`关于印发〈X〉的通知`) is cited instead of the document X it issues. `identity_key`
+removes the variation that never distinguishes two documents; `resolve_documents`
+groups the citations of all plans into documents.
+
+Merge rule (scope evidence), applied to citations whose document keys are equal:
+
+* scope of a citation = an explicit jurisdiction in the title (上海市…, 金山区…, an
+  issuer such as 市民政局…, 本市/本区 inside the title, 中华人民共和国…/…法 for national
+  law), else the citing context (`Mention.props["scope_hint"]`: 本市/本区 written just
+  before the 《, or an issuing verb 出台/制定… that makes the citing plan's government the
+  issuer); 本市 resolves to the city of the citing plan, 本区 to the citing district.
+  No evidence = unknown scope.
+* two known scopes merge only when equal (金山区's 《实施方案》 ≠ 上海市's);
+* an unknown scope joins the single known scope of that key only when the title is
+  *distinctive* (enough specific words remain after removing jurisdiction, years,
+  document type and generic words, see `is_distinctive`); if the key is known under
+  several scopes the unknown citation is ambiguous and stays a group of its own;
+* unknown with unknown merges when distinctive; a generic title with unknown scope
+  (《实施方案》, 《三年行动计划》) is only merged within the plan that cites it.
+
+A notice `关于印发〈X〉的通知` is its own document and *wraps* X: X becomes a group too
+(merged with direct citations of X by the same rule), linked by `wraps`/`wrapped_by`.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+_VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
+_VOCAB_PATH = _VOCAB_DIR / "citations.yaml"
+_REGIONS_PATH = _VOCAB_DIR / "regions.yaml"      # shared with loaders/metadata.py
+
+# Variation that never tells two documents apart.
+_DASHES = "—–―‐‑‒−－~～"
+_OPEN_INNER = "<〈＜《‹«"
+_CLOSE_INNER = ">〉＞》›»"
+_QUOTES = "“”‘’\"'「」『』＂＇"
+_KEY_TABLE = str.maketrans(
+    {**{c: "-" for c in _DASHES}, **{c: "〈" for c in _OPEN_INNER}, **{c: "〉" for c in _CLOSE_INNER},
+     **{c: None for c in _QUOTES}, "・": "·", "•": "·"}
+)
+_WS = re.compile(r"\s+")
+_YEAR = re.compile(r"^\d{4}(?:-\d{4})?年度?")
+_YEARS_ANYWHERE = re.compile(r"[(（]?\d{4}(?:-\d{4})?年?度?[)）]?")
+# A notice that issues (印发) or forwards (转发) exactly one document; a notice issuing
+# several (关于印发〈X〉和〈Y〉的通知) is kept as one document without a wraps edge.
+_NOTICE = re.compile(r"^(?:.{0,40}?)关于(?:印发|转发)〈(?P<inner>[^〈〉]+(?:〈[^〈〉]*〉[^〈〉]*)*)〉的通知$")
+_LAW_END = re.compile(r"(?<![办方做])法$")
+
+
+@dataclass
+class PolicyDocumentGroup:
+    """One policy document, named by one or more cited titles."""
+    id: str                          # stable: hash of key + scope (+ citing source for generic titles)
+    key: str                         # document key (identity key, issuer prefix stripped)
+    scope: str | None                # 上海市 / 金山区 / 全国 / None (unknown)
+    canonical: str                   # the most complete title as written
+    variants: list[str]              # every distinct title as written
+    sources: list[str]               # plans (file stems) that cite it (directly or through a notice)
+    distinctive: bool = True         # title names a particular document even without its jurisdiction
+    wraps: str | None = None         # id of the document this notice issues
+    wrapped_by: list[str] = field(default_factory=list)   # ids of notices issuing this document
+    cited_directly: bool = True      # False: only known as the inner title of a cited notice
+    members: list[tuple[str, Any]] = field(default_factory=list)  # (source, Mention) cited as this document
+
+
+@dataclass
+class _Vocab:
+    city_of: dict[str, str]                 # region (city or district) -> city
+    region_names: list[tuple[str, str]]     # (written form, canonical region), longest first
+    national: str
+    national_prefixes: tuple[str, ...]
+    national_issuers: tuple[str, ...]
+    relative_city: tuple[str, ...]
+    relative_district: tuple[str, ...]
+    issuer_heads: tuple[str, ...]
+    issuer_max: int
+    issuer_rest_min: int
+    doc_types: tuple[str, ...]
+    generic_words: tuple[str, ...]
+    distinctive_min: int
+    self_issue_cues: tuple[str, ...]
+    issuing_cues: tuple[str, ...]
+    assisting_cues: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def vocab() -> _Vocab:
+    raw = yaml.safe_load(_VOCAB_PATH.read_text(encoding="utf-8"))
+    regions = yaml.safe_load(_REGIONS_PATH.read_text(encoding="utf-8")) if _REGIONS_PATH.exists() else {}
+    city_of: dict[str, str] = {}
+    names: list[tuple[str, str]] = []
+    for city, spec in (raw.get("cities") or regions.get("cities") or {}).items():
+        spec = spec or {}
+        city_of[city] = city
+        names.append((city, city))
+        names += [(a, city) for a in spec.get("aliases") or []]
+        districts = spec.get("districts") or {}
+        if isinstance(districts, list):            # a plain list of names, no aliases
+            districts = {d: [] for d in districts}
+        for district, aliases in districts.items():
+            city_of[district] = city
+            names.append((district, district))
+            names += [(a, district) for a in aliases or []]
+    names.sort(key=lambda n: -len(n[0]))
+    by_len = lambda xs: tuple(sorted(xs or [], key=len, reverse=True))
+    return _Vocab(
+        city_of=city_of,
+        region_names=names,
+        national=raw.get("national_scope", "全国"),
+        national_prefixes=by_len(raw.get("national_prefixes")),
+        national_issuers=by_len(raw.get("national_issuers")),
+        relative_city=tuple(raw.get("relative_city") or ()),
+        relative_district=tuple(raw.get("relative_district") or ()),
+        issuer_heads=by_len(raw.get("issuer_heads")),
+        issuer_max=int(raw.get("issuer_max_chars", 30)),
+        issuer_rest_min=int(raw.get("issuer_stripped_min_chars", 10)),
+        doc_types=by_len(raw.get("doc_types")),
+        generic_words=by_len(raw.get("generic_modifiers")),
+        distinctive_min=int(raw.get("distinctive_min_chars", 6)),
+        self_issue_cues=tuple(raw.get("self_issue_cues") or ()),
+        issuing_cues=by_len(raw.get("issuing_cues")),
+        assisting_cues=tuple(raw.get("assisting_cues") or ()),
+    )
+
+
+# ----------------------------------------------------------------------------- keys
+
+def identity_key(title: str) -> str:
+    """The title with variation that never distinguishes documents removed.
+
+    NFKC (bracket/digit widths), whitespace dropped, dashes → "-", inner title marks
+    <> 〈〉 ＜＞ 《》 → 〈〉, quotation marks dropped, outer 《》 removed.
+    """
+    s = unicodedata.normalize("NFKC", title or "")
+    s = _WS.sub("", s).translate(_KEY_TABLE)
+    if s.startswith("〈") and s.endswith("〉") and s.count("〈") == 1:
+        s = s[1:-1]
+    return s
+
+
+def split_issuer(key: str) -> tuple[str | None, str]:
+    """(issuer, rest) when the key is `<issuer>关于…` and the rest is long enough; else (None, key)."""
+    v = vocab()
+    i = key.find("关于")
+    if i <= 0 or i > v.issuer_max or len(key) - i < v.issuer_rest_min:
+        return None, key
+    issuer = key[:i]
+    parts = issuer.split("、")
+    if all(p and p.endswith(v.issuer_heads) and not re.search(r"[〈〉()\d]", p) for p in parts):
+        return issuer, key[i:]
+    return None, key
+
+
+def document_key(title: str) -> str:
+    """Key under which citations are grouped: identity key without an issuer prefix.
+
+    《中华人民共和国慈善法》 and 《慈善法》 are one law: the state name is dropped before 法.
+    """
+    key = split_issuer(identity_key(title))[1]
+    if key.startswith("中华人民共和国") and _LAW_END.search(key) and len(key) > 9:
+        key = key[len("中华人民共和国"):]
+    return key
+
+
+def unwrap_notice(title: str) -> str | None:
+    """X when the title is `[issuer]关于印发〈X〉的通知` or `…关于转发〈X〉的通知` (any inner
+    title marks; X may itself hold one level of 〈〉), else None."""
+    m = _NOTICE.match(identity_key(title))
+    if not m:
+        return None
+    # Return X as written (not as key): find it between the first opening and last closing mark.
+    t = title.strip()
+    if t.startswith("《") and t.endswith("》"):
+        t = t[1:-1]
+    a = min((t.find(c) for c in _OPEN_INNER if c in t), default=-1)
+    b = max(t.rfind(c) for c in _CLOSE_INNER)
+    return t[a + 1:b].strip() if 0 <= a < b else m.group("inner")
+
+
+# ----------------------------------------------------------------------------- scope
+
+def _region_at(s: str) -> str | None:
+    for name, region in vocab().region_names:
+        if s.startswith(name):
+            rest = s[len(name):]
+            if region == vocab().city_of.get(region) and rest:   # 上海市长宁区… is the district
+                sub = _region_at(rest)
+                if sub and vocab().city_of.get(sub) == region:
+                    return sub
+            return region
+    return None
+
+
+def title_scope(title: str) -> str | None:
+    """Jurisdiction stated by the title itself: a region, 全国, or 本市/本区 (relative)."""
+    v = vocab()
+    key = identity_key(title)
+    inner = unwrap_notice(title)
+    issuer, rest = split_issuer(key)
+    if key.startswith(v.national_prefixes) or (issuer and issuer.startswith(v.national_issuers)):
+        return v.national
+    head = _YEAR.sub("", key)
+    region = _region_at(head)
+    if region:
+        return region
+    for words, rel in ((v.relative_city, "本市"), (v.relative_district, "本区")):
+        if head.startswith(words):
+            return rel
+    if issuer:
+        if issuer.startswith("市"):
+            return "本市"
+        if issuer.startswith("区"):
+            return "本区"
+    # "关于推进金山区…", "关于加强本市…": the jurisdiction a 关于-title is about is its issuer's.
+    m = _about_region_re().match(rest)
+    if m and not inner:
+        tail = rest[m.end():]
+        region = _region_at(tail)
+        if region:
+            return region
+        if tail.startswith(v.relative_city):
+            return "本市"
+        if tail.startswith(v.relative_district):
+            return "本区"
+    if inner:
+        return title_scope(inner)
+    if _LAW_END.search(key):         # X法 without a jurisdiction is a national law
+        return v.national
+    return None
+
+
+@lru_cache(maxsize=1)
+def _about_region_re() -> re.Pattern:
+    v = vocab()
+    words = [n for n, _ in v.region_names] + list(v.relative_city + v.relative_district)
+    return re.compile(r"关于.{0,8}?(?=" + "|".join(map(re.escape, words)) + ")")
+
+
+def city_of(region: str | None) -> str | None:
+    return vocab().city_of.get(region) if region else None
+
+
+def own_level_word(region: str | None, level: str | None = None) -> str | None:
+    """本市 or 本区: how the citing plan refers to its own jurisdiction (None if unknown)."""
+    if level == "city" or (region and city_of(region) == region):
+        return "本市"
+    if level == "district" or (region and city_of(region) not in (None, region)):
+        return "本区"
+    return None
+
+
+def resolve_scope(hint: str | None, citing_region: str | None) -> str | None:
+    """A concrete jurisdiction: 本市 → the citing plan's city, 本区 → the citing district."""
+    if not hint:
+        return None
+    if hint == "本市":
+        return city_of(citing_region)
+    if hint == "本区":
+        if citing_region and city_of(citing_region) not in (None, citing_region):
+            return citing_region
+        return None
+    return hint
+
+
+def is_distinctive(title: str) -> bool:
+    """True when the title names a particular document even without its jurisdiction.
+
+    Jurisdiction words, years, document-type endings and generic modifiers are removed;
+    at least `distinctive_min_chars` characters must remain (《实施方案》 → 0,
+    《关于民政部门履行遗产管理人职责…的若干意见》 → many).
+    """
+    v = vocab()
+    s = document_key(title)
+    inner = unwrap_notice(s)
+    if inner:
+        s = document_key(inner)
+    s = _YEARS_ANYWHERE.sub("", s)
+    for name, _ in v.region_names:
+        s = s.replace(name, "")
+    for w in v.relative_city + v.relative_district:
+        s = s.replace(w, "")
+    for dt in v.doc_types:
+        if s.endswith(dt):
+            s = s[: -len(dt)]
+            break
+    for w in v.generic_words:
+        s = s.replace(w, "")
+    s = re.sub(r"[^\w]", "", s)
+    return len(s) >= v.distinctive_min
+
+
+# ----------------------------------------------------------------------------- grouping
+
+def _stable_id(*parts: str | None) -> str:
+    return "doc:" + hashlib.sha1("|".join(p or "" for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class _Member:
+    source: str
+    mention: Any | None      # None for the inner title of a cited notice
+    title: str
+    key: str
+    scope: str | None
+    distinctive: bool
+    notice_of: "_Member | None" = None   # set on inner members: the notice member
+    group: str | None = None
+
+
+def _member(source: str, mention: Any | None, title: str, hint: str | None, region: str | None) -> _Member:
+    scope = resolve_scope(title_scope(title) or hint, region)
+    return _Member(source, mention, title, document_key(title), scope, is_distinctive(title))
+
+
+def resolve_documents(citations: Iterable[tuple[str, Any]]) -> list[PolicyDocumentGroup]:
+    """Group (source, Mention) citations of all loaded plans into documents (see module doc)."""
+    members: list[_Member] = []
+    for source, m in citations:
+        props = getattr(m, "props", None) or {}
+        title = props.get("title") or m.written
+        region = props.get("citing_region")
+        outer = _member(source, m, title, props.get("scope_hint"), region)
+        members.append(outer)
+        hint = title_scope(title) or props.get("scope_hint")
+        inner_title = props.get("wraps") or unwrap_notice(title)
+        while inner_title:          # a notice forwarding a notice wraps a notice
+            # The inner document inherits the notice's scope when its own title states none.
+            inner = _member(source, None, inner_title, hint, region)
+            inner.notice_of = outer
+            members.append(inner)
+            hint = title_scope(inner_title) or hint
+            outer, inner_title = inner, unwrap_notice(inner_title)
+
+    by_key: dict[str, list[_Member]] = {}
+    for mb in members:
+        by_key.setdefault(mb.key, []).append(mb)
+
+    groups: dict[str, PolicyDocumentGroup] = {}
+
+    def put(mb: _Member, key: str, scope: str | None, *id_extra: str) -> None:
+        gid = _stable_id(key, scope, *id_extra)
+        g = groups.get(gid)
+        if g is None:
+            g = groups[gid] = PolicyDocumentGroup(gid, key, scope, "", [], [], distinctive=mb.distinctive,
+                                                  cited_directly=False)
+        mb.group = gid
+        if mb.title not in g.variants:
+            g.variants.append(mb.title)
+        if mb.source not in g.sources:
+            g.sources.append(mb.source)
+        if mb.mention is not None:
+            g.cited_directly = True
+            g.members.append((mb.source, mb.mention))
+
+    for key, mbs in by_key.items():
+        known = sorted({mb.scope for mb in mbs if mb.scope})
+        for mb in mbs:
+            if mb.scope:
+                put(mb, key, mb.scope)
+            elif not mb.distinctive:
+                put(mb, key, None, "cited-by", mb.source)
+            elif len(known) == 1:
+                put(mb, key, known[0])
+            else:
+                put(mb, key, None)
+
+    for mb in members:
+        if mb.notice_of is not None:
+            outer, inner = groups[mb.notice_of.group], groups[mb.group]
+            outer.wraps = inner.id
+            if outer.id not in inner.wrapped_by:
+                inner.wrapped_by.append(outer.id)
+
+    for g in groups.values():
+        # Most complete variant: longest key (issuer written out), then fewest spaces, then text.
+        g.canonical = min(g.variants, key=lambda t: (-len(identity_key(t)), len(_WS.findall(t)), t))
+        g.variants.sort()
+        g.sources.sort()
+        g.wrapped_by.sort()
+    return sorted(groups.values(), key=lambda g: g.id)
+
+
+def group_of(groups: list[PolicyDocumentGroup], source: str, title: str) -> PolicyDocumentGroup | None:
+    """The group that holds `title` as cited by `source` (directly or as a notice's inner title)."""
+    for g in groups:
+        if source in g.sources and title in g.variants:
+            return g
+    return None
