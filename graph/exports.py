@@ -91,11 +91,25 @@ def export_targets(store: GraphStore) -> list[dict]:
 
 
 def export_citations(store: GraphStore) -> list[dict]:
-    return _rows(store, """
-        MATCH (d:Document)-[c:CITES]->(p:PolicyDocument)
-        RETURN d.source AS source, c.title AS title, p.id AS policy_document, p.title AS canonical_title,
-               c.task_id AS task_id, c.start_offset AS start_offset, c.end_offset AS end_offset, c.text AS text
-        ORDER BY source, start_offset""")
+    sources = _sources(store)
+    resolved = {r["c"]: r for r in _rows(store, """
+        MATCH (c:Citation)-[:REFERS_TO]->(p:PolicyDocument)
+        RETURN c.id AS c, p.id AS policy_document, p.title AS canonical_title""")}
+    rows = _rows(store, """
+        MATCH (c:Citation)
+        RETURN c.doc_id AS doc_id, c.id AS id, c.title AS title, c.task_id AS task_id, c.wraps AS wraps,
+               c.start_offset AS start_offset, c.end_offset AS end_offset, c.text AS text
+        ORDER BY doc_id, start_offset""")
+    out, seen = [], set()
+    for r in rows:
+        # One record per (document, title): a title cited twice is one citation with its first evidence.
+        if (r["doc_id"], r["title"]) in seen:
+            continue
+        seen.add((r["doc_id"], r["title"]))
+        p = resolved.get(r["id"], {})
+        out.append({"source": sources.get(r["doc_id"]), **r, "policy_document": p.get("policy_document"),
+                    "canonical_title": p.get("canonical_title")})
+    return out
 
 
 def export_alignments(store: GraphStore) -> list[dict]:
@@ -120,7 +134,7 @@ def document_summary(store: GraphStore) -> list[dict]:
         "targets": "MATCH (g:Target) RETURN g.doc_id AS doc, count(g) AS n",
         "departments": "MATCH (t:Task)-[:OWNED_BY]->(d:Department) RETURN t.doc_id AS doc, count(DISTINCT d.id) AS n",
         "leaders": "MATCH (t:Task)-[:LED_BY]->(l:Leader) RETURN t.doc_id AS doc, count(DISTINCT l.id) AS n",
-        "citations": "MATCH (d:Document)-[:CITES]->(p:PolicyDocument) RETURN d.id AS doc, count(DISTINCT p.id) AS n",
+        "citations": "MATCH (c:Citation) RETURN c.doc_id AS doc, count(DISTINCT c.title) AS n",
     }
     for column, cypher in queries.items():
         for r in _rows(store, cypher):

@@ -128,10 +128,19 @@ class LadybugStore(GraphStore):
         self._transaction(work)
         return True
 
-    def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None) -> None:
+    def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None,
+                        nodes: list[NodeRecord] | None = None) -> None:
+        derived_labels = set(self.schema.derived_labels)
+        stray = {n.label for n in nodes or []} - derived_labels
+        if stray:
+            raise ValueError(f"replace_derived writes only derived labels, not {sorted(stray)}")
+
         def work():
             for rel in self.schema.derived_relationships:
                 self._run(f"MATCH ()-[r:{rel}]->() DELETE r")
+            for label in derived_labels:
+                self._run(f"MATCH (n:{label}) DETACH DELETE n")
+            self._write_nodes(nodes or [])
             for label, rows in self.node_rows_partial(node_updates or []).items():
                 for prop in sorted({p for row in rows for p in row if p != "id"}):
                     sub = [{"id": r["id"], "v": r[prop]} for r in rows if prop in r]
@@ -155,7 +164,7 @@ class LadybugStore(GraphStore):
     def _delete_orphans(self) -> None:
         # Shared nodes (departments, programs, cited documents …) that no document refers to any more.
         for label, spec in self.schema.nodes.items():
-            if spec.owned_by_document or label in ("Document", "Indicator"):
+            if spec.owned_by_document or spec.derived or label in ("Document", "Indicator"):
                 continue
             self._run(f"MATCH (n:{label}) WHERE NOT EXISTS {{ MATCH (n)-[]-() }} DELETE n")
 
@@ -166,7 +175,7 @@ class LadybugStore(GraphStore):
             present = list(rows[0])
             props = [p for p in present if p != spec.key]
             assigns = ", ".join(f"n.{p} = r.{p}" for p in props)
-            if spec.owned_by_document or label == "Document":
+            if spec.owned_by_document or spec.derived or label == "Document":
                 fields = ", ".join(f"{p}: r.{p}" for p in present)
                 self._run(f"UNWIND $rows AS r CREATE (n:{label} {{{fields}}})", {"rows": rows})
             else:

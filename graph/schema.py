@@ -21,6 +21,7 @@ class NodeType:
     key: str
     properties: dict[str, str]
     owned_by_document: bool = False
+    derived: bool = False     # recomputed across all documents after each load
     doc: str = ""
 
 
@@ -55,6 +56,10 @@ class Schema:
         return [n.label for n in self.nodes.values() if n.owned_by_document]
 
     @property
+    def derived_labels(self) -> list[str]:
+        return [n.label for n in self.nodes.values() if n.derived]
+
+    @property
     def derived_relationships(self) -> list[str]:
         return [r.name for r in self.relationships.values() if r.derived]
 
@@ -66,7 +71,8 @@ def _parse(raw: dict) -> Schema:
         _check_types(label, props)
         if spec["key"] not in props:
             raise ValueError(f"schema: {label} key {spec['key']!r} is not a property")
-        nodes[label] = NodeType(label, spec["key"], props, bool(spec.get("owned_by_document")), spec.get("doc", ""))
+        nodes[label] = NodeType(label, spec["key"], props, bool(spec.get("owned_by_document")),
+                                bool(spec.get("derived")), spec.get("doc", ""))
     rels = {}
     for name, spec in raw["relationships"].items():
         props = dict(spec.get("properties") or {})

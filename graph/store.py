@@ -42,10 +42,14 @@ class GraphStore(ABC):
         """Replace the document with the same `source` by `graph`, in one transaction."""
 
     @abstractmethod
-    def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None) -> None:
-        """Drop every derived relationship (alignment, lineage) and write `edges`, in one transaction.
+    def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None,
+                        nodes: list[NodeRecord] | None = None) -> None:
+        """Replace everything derived across documents, in one transaction.
 
-        `node_updates` set properties on existing nodes (e.g. Target.status)."""
+        Drops every derived relationship (alignment, lineage, citation resolution) and
+        every node of a derived label (PolicyDocument), then writes `nodes` (of derived
+        labels only), sets `node_updates` properties on existing nodes (e.g.
+        Target.status) and writes `edges`."""
 
     @abstractmethod
     def delete_document(self, source: str) -> bool:

@@ -122,13 +122,16 @@ def build_records(parsed: ParsedDocument, fingerprint: str, loaded_at: str | Non
             if tid is not None:
                 edges.append(EdgeRecord("RUNS_PROGRAM", "Task", tid, "Program", mention.name, {"written": mention.written, **ev}))
         elif mention.label == "PolicyDocument":
+            # Which cited titles name the same document needs every loaded plan:
+            # graph.derive resolves Citation nodes into PolicyDocuments after each load.
             props = mention.props
-            nodes.append(NodeRecord("PolicyDocument", {"id": mention.name, "title": props.get("canonical_title") or props.get("title") or mention.written, "scope": props.get("scope")}))
-            edges.append(EdgeRecord("CITES", "Document", doc_id, "PolicyDocument", mention.name, {"title": props.get("title") or mention.written, "task_id": tid, **ev}))
-            inner = props.get("wraps_key")
-            if inner:
-                nodes.append(NodeRecord("PolicyDocument", {"id": inner, "title": props.get("wraps"), "scope": props.get("scope")}))
-                edges.append(EdgeRecord("WRAPS", "PolicyDocument", mention.name, "PolicyDocument", inner))
+            cid = f"{doc_id}/c:{ev['start_offset']}"
+            nodes.append(NodeRecord("Citation", {
+                "id": cid, "doc_id": doc_id, "task_id": tid, "title": props.get("title") or mention.written,
+                "scope_hint": props.get("scope_hint"), "citing_region": props.get("citing_region") or region,
+                "wraps": props.get("wraps"), **ev,
+            }))
+            edges.append(EdgeRecord("HAS_CITATION", "Document", doc_id, "Citation", cid))
 
     # -- targets --------------------------------------------------------------
     per_task = defaultdict(int)

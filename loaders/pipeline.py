@@ -133,10 +133,8 @@ def load_one(path: str, store: GraphStore, overrides: dict | None = None, loaded
     return FileOutcome(path, True, message, result, parsed)
 
 
-def derive_links(store: GraphStore) -> None:
-    """Recompute alignment and lineage edges across every loaded document."""
-    try:
-        from graph.derive import derive_all
-    except ImportError:   # alignment and lineage are not built yet
-        return
-    derive_all(store)
+def derive_links(store: GraphStore):
+    """Recompute cross-document links (citations, alignment, lineage) over every loaded document."""
+    from graph.derive import derive_all
+
+    return derive_all(store)

@@ -11,8 +11,9 @@ def test_schema_declares_the_core_labels_and_relationships():
         assert schema.node(label).key == "id"
     for rel in ["HAS_SECTION", "HAS_TASK", "HAS_TARGET", "OWNED_BY", "LED_BY", "CITES", "WRAPS", "ALIGNS_WITH", "CONTINUES", "IMPLEMENTS", "SUCCEEDS"]:
         assert schema.rel(rel).endpoints
-    assert set(schema.document_owned_labels) == {"Section", "Task", "Target"}
-    assert "ALIGNS_WITH" in schema.derived_relationships and "CITES" not in schema.derived_relationships
+    assert set(schema.document_owned_labels) == {"Section", "Task", "Target", "Citation"}
+    assert schema.derived_labels == ["PolicyDocument"]
+    assert "ALIGNS_WITH" in schema.derived_relationships and "HAS_TASK" not in schema.derived_relationships
 
 
 def test_nodes_with_evidence_carry_offsets_and_text():

@@ -1,0 +1,191 @@
+"""The CLI through click's CliRunner: load, stats, cypher, export and every bad input."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def run(*args, db=None, **kw):
+    runner = CliRunner()
+    argv = (["--db", str(db)] if db else []) + list(args)
+    return runner.invoke(main, argv, catch_exceptions=False, **kw)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cli") / "g.lbdb"
+    result = run("load", str(SEEDS), "--quiet", db=db)
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def counts(db):
+    out = run("cypher", "MATCH (n) RETURN count(n) AS n", "--format", "json", db=db)
+    nodes = json.loads(out.stdout)[0]["n"]
+    out = run("cypher", "MATCH ()-[r]->() RETURN count(r) AS n", "--format", "json", db=db)
+    return nodes, json.loads(out.stdout)[0]["n"]
+
+
+def test_load_prints_summary_per_document(seeded):
+    result = run("stats", "--format", "json", db=seeded)
+    rows = {r["source"]: r for r in json.loads(result.stdout)}
+    assert set(rows) == {"shanghai-2024", "jingan-2025", "jinshan-2025", "changning-2024", "changning-2025"}
+    assert rows["jinshan-2025"]["tasks"] >= 32 and rows["jinshan-2025"]["leaders"] == 4
+    assert all(r["sections"] > 0 and r["tasks"] > 0 for r in rows.values())
+
+
+def test_loading_twice_gives_identical_counts(seeded):
+    before = counts(seeded)
+    result = run("load", str(SEEDS), "--quiet", db=seeded)
+    assert result.exit_code == 0
+    assert "unchanged" in result.stderr or counts(seeded) == before
+    assert counts(seeded) == before
+
+
+def test_every_node_offset_reproduces_its_text(seeded):
+    docs = json.loads(run("cypher", "MATCH (d:Document) RETURN d.id AS id, d.text AS text", "--format", "json", db=seeded).stdout)
+    texts = {d["id"]: d["text"] for d in docs}
+    for label in ["Section", "Task", "Target"]:
+        rows = json.loads(run("cypher", f"MATCH (n:{label}) RETURN n.doc_id AS d, n.start_offset AS s, n.end_offset AS e, n.text AS t",
+                              "--format", "json", db=seeded).stdout)
+        assert rows or label == "Target"
+        for r in rows:
+            assert texts[r["d"]][r["s"]:r["e"]] == r["t"], (label, r)
+    for rel in ["OWNED_BY", "LED_BY", "CITES"]:
+        rows = json.loads(run("cypher", f"MATCH (a)-[r:{rel}]->(b) RETURN r.start_offset AS s, r.end_offset AS e, r.text AS t, "
+                              "coalesce(a.doc_id, a.id) AS d", "--format", "json", db=seeded).stdout)
+        for r in rows:
+            assert texts[r["d"]][r["s"]:r["e"]] == r["t"], (rel, r)
+
+
+def test_cypher_with_parameters_and_formats(seeded):
+    result = run("cypher", "MATCH (d:Document) WHERE d.source = $s RETURN d.region AS region, d.year AS year",
+                 "--param", "s=jinshan-2025", "--format", "csv", db=seeded)
+    assert result.exit_code == 0
+    assert result.stdout.strip().splitlines() == ["region,year", "金山区,2025"]
+
+
+def test_cypher_is_read_only_without_write(seeded):
+    result = run("cypher", "CREATE (r:Region {id: 'x', name: 'x'})", db=seeded)
+    assert result.exit_code != 0 and "--write" in result.stderr
+    assert "Traceback" not in result.output
+    assert json.loads(run("cypher", "MATCH (r:Region {id: 'x'}) RETURN count(r) AS n", "--format", "json", db=seeded).stdout)[0]["n"] == 0
+
+
+def test_cypher_write_with_flag(tmp_path):
+    db = tmp_path / "w.lbdb"
+    assert run("load", str(SEEDS / "jingan-2025.txt"), "--quiet", db=db).exit_code == 0
+    assert run("cypher", "CREATE (r:Region {id: 'x', name: 'x'})", "--write", db=db).exit_code == 0
+    assert json.loads(run("cypher", "MATCH (r:Region {id: 'x'}) RETURN count(r) AS n", "--format", "json", db=db).stdout)[0]["n"] == 1
+
+
+def test_cypher_syntax_error_is_one_line(seeded):
+    result = run("cypher", "MATC (n) RETURN n", db=seeded)
+    assert result.exit_code != 0
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("policykg: error:")
+
+
+def test_export_tasks_has_owner_fields(seeded):
+    result = run("export", "tasks", "--format", "jsonl", db=seeded)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    jinshan = [r for r in rows if r["source"] == "jinshan-2025" and r["item"] == "1"]
+    assert jinshan and jinshan[0]["leaders"] == ["徐敏"]
+    assert jinshan[0]["departments"] == ["局养老服务科", "区养老服务发展中心", "区社会福利院"]
+    assert {"source", "item", "title", "start_offset", "end_offset", "text", "path"} <= set(rows[0])
+
+
+@pytest.mark.parametrize("kind", ["documents", "sections", "tasks", "targets", "citations"])
+def test_export_formats(seeded, kind):
+    for fmt in ["jsonl", "csv", "json"]:
+        result = run("export", kind, "--format", fmt, db=seeded)
+        assert result.exit_code == 0, result.stderr
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("name,data,needle", [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\n ", "empty"),
+    ("binary.txt", b"\x00\x01\x02\x03PK\x00\x00" * 50, "binary"),
+    ("plan.xls", "2025年工作要点".encode(), "unsupported"),
+])
+def test_bad_input_is_one_line_and_changes_nothing(seeded, tmp_path, name, data, needle):
+    before = counts(seeded)
+    bad = write(tmp_path / name, data)
+    result = run("load", str(bad), "--quiet", db=seeded)
+    assert result.exit_code != 0
+    errors = [l for l in result.stderr.splitlines() if l.startswith("policykg: error:")]
+    assert len(errors) == 1 and name in errors[0] and needle in errors[0].lower()
+    assert "Traceback" not in result.output
+    assert counts(seeded) == before
+
+
+def test_missing_path_and_empty_folder(tmp_path):
+    db = tmp_path / "g.lbdb"
+    result = run("load", str(tmp_path / "nope.txt"), "--quiet", db=db)
+    assert result.exit_code != 0 and "nope.txt" in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.xls").write_text("x")
+    result = run("load", str(empty), "--quiet", db=db)
+    assert result.exit_code != 0 and "no supported file" in result.stderr.lower()
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(SEEDS / "jingan-2025.txt", folder)
+    write(folder / "broken.txt", b"\x00\xff\x00\xfe" * 100)
+    db = tmp_path / "g.lbdb"
+    result = run("load", str(folder), "--quiet", db=db)
+    assert result.exit_code != 0
+    assert "broken.txt" in result.stderr
+    rows = json.loads(run("stats", "--format", "json", db=db).stdout)
+    assert [r["source"] for r in rows] == ["jingan-2025"]
+
+
+def test_changed_file_replaces_its_document_only(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for name in ["jingan-2025.txt", "jinshan-2025.txt"]:
+        shutil.copy(SEEDS / name, folder)
+    db = tmp_path / "g.lbdb"
+    assert run("load", str(folder), "--quiet", db=db).exit_code == 0
+    stats = {r["source"]: r for r in json.loads(run("stats", "--format", "json", db=db).stdout)}
+    text = (folder / "jingan-2025.txt").read_text(encoding="utf-8")
+    cut = text.index("二、聚焦民生兜底保障")
+    (folder / "jingan-2025.txt").write_text(text[:cut], encoding="utf-8")
+    result = run("load", str(folder / "jingan-2025.txt"), db=db)
+    assert result.exit_code == 0 and "replaced" in result.stderr
+    after = {r["source"]: r for r in json.loads(run("stats", "--format", "json", db=db).stdout)}
+    assert after["jingan-2025"]["tasks"] < stats["jingan-2025"]["tasks"]
+    assert after["jinshan-2025"] == stats["jinshan-2025"]
+    ids = json.loads(run("cypher", "MATCH (d:Document) RETURN count(d) AS n", "--format", "json", db=db).stdout)
+    assert ids[0]["n"] == 2
+
+
+def test_region_override_and_warning(tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text("工作要点\n一、加强养老服务\n新增10张养老床位。\n", encoding="utf-8")
+    db = tmp_path / "g.lbdb"
+    result = run("load", str(plan), db=db)
+    assert result.exit_code == 0 and "warning" in result.stderr.lower()
+    result = run("load", str(plan), "--region", "徐汇区", "--year", "2026", db=db)
+    rows = json.loads(run("cypher", "MATCH (d:Document) RETURN d.region AS r, d.year AS y", "--format", "json", db=db).stdout)
+    assert rows == [{"r": "徐汇区", "y": 2026}]
+
+
+def test_version_and_help():
+    assert run("--version").stdout.startswith("policykg, version")
+    for cmd in ["load", "stats", "cypher", "export"]:
+        out = run(cmd, "--help").stdout
+        assert "Example" in out, cmd
