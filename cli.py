@@ -185,5 +185,54 @@ def export(ctx, kind, fmt):
     click.echo(render_records(records, fmt))
 
 
+@main.command()
+@click.argument("document")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True, help="Where to write the HTML page.")
+@click.pass_context
+@friendly
+def review(ctx, document, out):
+    """Write a self-contained HTML page of DOCUMENT (source name or id) with every extracted entity highlighted.
+
+    \b
+    Example:
+      policykg review jingan-2025 --out review.html
+    """
+    from pages.review import review_page
+
+    with _store(ctx, read_only=True) as store:
+        page = review_page(store, document)
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
+@click.option("--unmapped", is_flag=True, help="List targets whose metric matched no catalogue indicator, for a curator.")
+@format_option
+@click.pass_context
+@friendly
+def indicators(ctx, unmapped, fmt):
+    """List catalogue indicators with how many targets measure them (or the unmapped metrics).
+
+    \b
+    Examples:
+      policykg indicators
+      policykg indicators --unmapped --format csv
+    """
+    with _store(ctx, read_only=True) as store:
+        if unmapped:
+            result = store.query("""
+                MATCH (d:Document), (g:Target) WHERE g.doc_id = d.id AND g.indicator = 'unmapped'
+                RETURN d.source AS source, g.metric AS metric, g.value AS value, g.unit AS unit, g.text AS text
+                ORDER BY metric, source""")
+        else:
+            result = store.query("""
+                MATCH (g:Target)-[:MEASURES]->(i:Indicator)
+                RETURN i.name AS indicator, i.theme AS theme, i.unit_family AS unit_family,
+                       count(g) AS targets, count(DISTINCT g.doc_id) AS documents
+                ORDER BY targets DESC, indicator""")
+        click.echo(render(result.columns, result.rows, fmt))
+
+
 if __name__ == "__main__":
     main()

@@ -172,10 +172,9 @@ def _add_body(nodes, edges, seen, body, region) -> None:
 def _indicator_props(name: str) -> dict:
     from loaders.extract.indicators import load_catalogue
 
-    entry = load_catalogue().get(name) if hasattr(load_catalogue(), "get") else None
-    unit_family = getattr(entry, "unit_family", None) if entry is not None else None
-    theme = getattr(entry, "theme", None) if entry is not None else None
-    return {"id": name, "name": name, "unit_family": unit_family, "theme": theme}
+    entry = load_catalogue().indicators.get(name)
+    return {"id": name, "name": name, "theme": entry.theme if entry else None,
+            "unit_family": "/".join(entry.units) if entry else None}
 
 
 def _dedupe_nodes(nodes: list[NodeRecord]) -> list[NodeRecord]:

@@ -1,0 +1,122 @@
+"""Review page: one document's original text with every extracted entity highlighted.
+
+Entities are read back from the stored graph (not re-extracted), so the page
+shows exactly what analysts will query: targets, owners (explicit ones; inferred
+owners are listed in the table below the text, since they have no words of their
+own), leaders, bodies named in the text, programs, citations and section headings.
+Rendered with spaCy's displaCy (inline styles, no external resources).
+"""
+from __future__ import annotations
+
+import html
+
+from spacy import displacy
+
+from graph.store import GraphStore
+
+# label → (colour, description); order = priority when two entities overlap.
+ENTITY_STYLES = {
+    "TARGET": ("#ffd54f", "quantitative target"),
+    "LEADER": ("#f48fb1", "leader (牵头领导/负责人)"),
+    "DEPARTMENT": ("#81d4fa", "responsible department (explicit)"),
+    "BODY": ("#b3e5fc", "body named in the text"),
+    "PROGRAM": ("#a5d6a7", "program"),
+    "CITATION": ("#ce93d8", "cited document"),
+    "SECTION": ("#e0e0e0", "section heading"),
+}
+
+
+class DocumentNotFound(ValueError):
+    pass
+
+
+def find_document(store: GraphStore, name: str) -> dict:
+    rows = store.query("""
+        MATCH (d:Document) WHERE d.source = $n OR d.id = $n
+        RETURN d.id AS id, d.source AS source, d.title AS title, d.region AS region, d.year AS year,
+               d.issuer AS issuer, d.doc_number AS doc_number, d.text AS text""", {"n": name}).records()
+    if not rows:
+        known = [r[0] for r in store.query("MATCH (d:Document) RETURN d.source ORDER BY d.source").rows]
+        raise DocumentNotFound(f"no document named {name!r} in the graph; loaded: {', '.join(known) or 'none'}")
+    return rows[0]
+
+
+def collect_entities(store: GraphStore, doc_id: str) -> list[dict]:
+    """Every evidence span of the document, labelled, with a short description for the tooltip."""
+    q = lambda cypher: store.query(cypher, {"d": doc_id}).records()
+    ents = []
+    for r in q("MATCH (g:Target) WHERE g.doc_id = $d RETURN g.start_offset AS s, g.end_offset AS e, g.value AS v, g.unit AS u, g.indicator AS i"):
+        ents.append(("TARGET", r["s"], r["e"], f"{_num(r['v'])}{r['u'] or ''} · {r['i']}"))
+    for r in q("MATCH (t:Task)-[o:OWNED_BY]->(x:Department) WHERE t.doc_id = $d AND o.inferred = false RETURN o.start_offset AS s, o.end_offset AS e, x.kind AS k"):
+        ents.append(("DEPARTMENT", r["s"], r["e"], r["k"] or ""))
+    for r in q("MATCH (t:Task)-[l:LED_BY]->(x:Leader) WHERE t.doc_id = $d RETURN l.start_offset AS s, l.end_offset AS e, x.name AS n"):
+        ents.append(("LEADER", r["s"], r["e"], r["n"]))
+    for r in q("MATCH (t:Task)-[m:MENTIONS]->(x:Department) WHERE t.doc_id = $d RETURN m.start_offset AS s, m.end_offset AS e, x.kind AS k"):
+        ents.append(("BODY", r["s"], r["e"], r["k"] or ""))
+    for r in q("MATCH (t:Task)-[p:RUNS_PROGRAM]->(x:Program) WHERE t.doc_id = $d RETURN p.start_offset AS s, p.end_offset AS e, x.name AS n"):
+        ents.append(("PROGRAM", r["s"], r["e"], r["n"]))
+    for r in q("MATCH (c:Citation) WHERE c.doc_id = $d RETURN c.start_offset AS s, c.end_offset AS e, c.title AS t"):
+        ents.append(("CITATION", r["s"], r["e"], r["t"]))
+    for r in q("MATCH (s:Section) WHERE s.doc_id = $d RETURN s.start_offset AS s, s.end_offset AS e, s.path AS p, s.theme AS t"):
+        ents.append(("SECTION", r["s"], r["e"], f"{r['p']} · {r['t'] or 'no theme'}"))
+    return _without_overlaps(ents)
+
+
+def _without_overlaps(ents: list[tuple]) -> list[dict]:
+    """displaCy's entity view cannot nest spans: keep higher-priority, then longer, spans."""
+    priority = {label: i for i, label in enumerate(ENTITY_STYLES)}
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for label, s, e, note in sorted(ents, key=lambda x: (priority[x[0]], -(x[2] - x[1]), x[1])):
+        if s is None or e is None or e <= s or any(s < te and ts < e for ts, te in taken):
+            continue
+        taken.append((s, e))
+        kept.append({"start": s, "end": e, "label": label, "note": note})
+    return sorted(kept, key=lambda x: x["start"])
+
+
+def owner_rows(store: GraphStore, doc_id: str) -> list[dict]:
+    return store.query("""
+        MATCH (t:Task)-[o:OWNED_BY]->(x:Department) WHERE t.doc_id = $d
+        RETURN t.path AS path, t.title AS title, x.name AS department, o.inferred AS inferred, o.rule AS rule
+        ORDER BY t.start_offset""", {"d": doc_id}).records()
+
+
+def review_page(store: GraphStore, name: str) -> str:
+    doc = find_document(store, name)
+    ents = collect_entities(store, doc["id"])
+    colours = {label: colour for label, (colour, _) in ENTITY_STYLES.items()}
+    body = displacy.render({"text": doc["text"], "ents": ents, "title": None}, style="ent", manual=True,
+                           page=False, options={"colors": colours, "ents": list(ENTITY_STYLES)})
+    counts = {label: sum(1 for e in ents if e["label"] == label) for label in ENTITY_STYLES}
+    legend = "".join(
+        f'<li><mark style="background:{c}">{label}</mark> {html.escape(desc)} — {counts[label]}</li>'
+        for label, (c, desc) in ENTITY_STYLES.items())
+    owners = "".join(
+        f"<tr><td>{html.escape(r['path'] or '')}</td><td>{html.escape(r['title'] or '')}</td>"
+        f"<td>{html.escape(r['department'] or '')}</td><td>{'inferred: ' + html.escape(r['rule'] or '') if r['inferred'] else 'explicit'}</td></tr>"
+        for r in owner_rows(store, doc["id"]))
+    meta = " · ".join(html.escape(str(v)) for v in (doc["region"], doc["year"], doc["issuer"], doc["doc_number"]) if v)
+    title = html.escape(doc["title"] or doc["source"])
+    return f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><title>Review · {title}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; }}
+ul.legend {{ list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; }}
+table {{ border-collapse: collapse; width: 100%; font-size: .9em; }} td, th {{ border-bottom: 1px solid #ddd; padding: .3rem; text-align: left; }}
+</style></head>
+<body>
+<h1>{title}</h1>
+<p class="meta">{meta} · source <code>{html.escape(doc['source'])}</code> · id <code>{html.escape(doc['id'])}</code></p>
+<ul class="legend">{legend}</ul>
+<section id="text">{body}</section>
+<h2>Task owners</h2>
+<table id="owners"><thead><tr><th>task</th><th>title</th><th>department</th><th>how</th></tr></thead><tbody>{owners}</tbody></table>
+</body></html>
+"""
+
+
+def _num(value) -> str:
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -1,0 +1,60 @@
+"""The review page: self-contained HTML with every extracted entity highlighted."""
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from graph.store import open_store
+from loaders.pipeline import load_paths
+from pages.review import DocumentNotFound, collect_entities, review_page
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    s = open_store("ladybug", db_path=str(tmp_path_factory.mktemp("review") / "g.lbdb"))
+    load_paths([str(SEEDS / "jingan-2025.txt"), str(SEEDS / "jinshan-2025.txt")], s)
+    yield s
+    s.close()
+
+
+def test_page_is_self_contained_and_highlights_entities(store):
+    page = review_page(store, "jinshan-2025")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+    assert "<script" not in page.lower()
+    labels = re.findall(r"<span[^>]*>(TARGET|LEADER|DEPARTMENT|BODY|PROGRAM|CITATION|SECTION)</span>", page)
+    assert {"TARGET", "LEADER", "DEPARTMENT", "CITATION", "SECTION"} <= set(labels)
+    assert "区婚姻（收养）登记中心" in page
+
+
+def test_entities_do_not_overlap_and_point_into_the_text(store):
+    doc = store.query("MATCH (d:Document {source: 'jingan-2025'}) RETURN d.id, d.text").rows[0]
+    ents = collect_entities(store, doc[0])
+    assert sum(e["label"] == "TARGET" for e in ents) >= 15
+    for a, b in zip(ents, ents[1:]):
+        assert a["end"] <= b["start"]
+    assert all(0 <= e["start"] < e["end"] <= len(doc[1]) for e in ents)
+
+
+def test_inferred_owners_are_listed(store):
+    page = review_page(store, "jingan-2025")
+    assert "inferred: " in page
+
+
+def test_unknown_document_names_the_loaded_ones(store):
+    with pytest.raises(DocumentNotFound, match="jingan-2025"):
+        review_page(store, "nope")
+
+
+def test_cli_writes_the_page(tmp_path):
+    db = tmp_path / "g.lbdb"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", str(db), "load", str(SEEDS / "changning-2025.txt"), "--quiet"]).exit_code == 0
+    out = tmp_path / "r.html"
+    result = runner.invoke(main, ["--db", str(db), "review", "changning-2025", "--out", str(out)])
+    assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    result = runner.invoke(main, ["--db", str(db), "review", "nope", "--out", str(out)])
+    assert result.exit_code != 0 and "changning-2025" in result.stderr
