@@ -1,0 +1,98 @@
+"""Numerals as written in Chinese plans: Arabic (600, 1.4万, 10万), Chinese (三千, 两,
+一万二千), percentages (95%, 百分之九十) and ranges (1-2, 3至5).
+
+`NUMBER` is a regular-expression fragment for one numeral; `parse_number` turns the
+matched text into a float. Both are used by the targets grammar.
+"""
+from __future__ import annotations
+
+import re
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+_MULTIPLIERS = {**_CN_SMALL_UNITS, **_CN_BIG_UNITS}
+
+# Arabic digits with an optional decimal part and optional Chinese multiplier (1.4万, 3千).
+ARABIC = r"\d+(?:\.\d+)?(?:[十百千万亿]{1,2})?"
+# Chinese numerals start with a digit or 十 (百户调查, 千家万户 are words, not numbers).
+CHINESE = r"[〇零一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿]*"
+# One numeral; Arabic digits must not continue a longer token (2.0, A3, 12345).
+NUMBER = rf"(?:(?<![\d.．A-Za-z]){ARABIC}(?![\d.．])|{CHINESE})"
+
+_NUMBER_RE = re.compile(rf"^(?:{ARABIC}|{CHINESE})$")
+_PERCENT_RE = re.compile(r"^百分之(.+)$")
+
+
+def parse_chinese(text: str) -> float | None:
+    """一万二千 → 12000, 三千 → 3000, 十五 → 15, 两 → 2; malformed (十四五, 二三十) → None."""
+    if not text:
+        return None
+    total = 0          # completed 万/亿 groups
+    section = 0        # value below the current 万/亿 group
+    digit: int | None = None
+    last_small = 10_000  # the small unit just used; small units must decrease within a section
+    for ch in text:
+        if ch in "零〇" and digit is None and (section or total):
+            continue                   # 一百零五: 零 only marks a skipped place
+        if ch in _CN_DIGITS:
+            if digit is not None:
+                return None            # two digits in a row: 十四五, 二三十
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL_UNITS:
+            unit = _CN_SMALL_UNITS[ch]
+            if unit >= last_small:
+                return None
+            section += (1 if digit is None else digit) * unit
+            digit, last_small = None, unit
+        elif ch in _CN_BIG_UNITS:
+            unit = _CN_BIG_UNITS[ch]
+            section += digit or 0
+            if section == 0 and total == 0:
+                return None
+            total = (total + section) * unit if unit > 10_000 else total + section * unit
+            section, digit, last_small = 0, None, 10_000
+        else:
+            return None
+    return float(total + section + (digit or 0))
+
+
+def parse_number(text: str) -> float | None:
+    """Parse one numeral: '600', '1.4万' (14000), '10万', '三千', '百分之九十' (90)."""
+    text = text.strip().replace("．", ".")
+    if not text:
+        return None
+    percent = _PERCENT_RE.match(text)
+    if percent:
+        return parse_number(percent.group(1))
+    if not _NUMBER_RE.match(text):
+        return None
+    if text[0].isdigit():
+        i = len(text)
+        while i and text[i - 1] in _MULTIPLIERS:
+            i -= 1
+        value = float(text[:i])
+        for ch in text[i:]:
+            value *= _MULTIPLIERS[ch]
+        return value
+    return parse_chinese(text)
+
+
+def is_chinese_numeral(text: str) -> bool:
+    return bool(text) and not text[0].isdigit()
+
+
+def parse_range(low: str, high: str) -> tuple[float, float] | None:
+    """'1', '2' → (1, 2); '3', '5万' → (30000, 50000) (a multiplier on the upper bound applies to both)."""
+    lo, hi = parse_number(low), parse_number(high)
+    if lo is None or hi is None:
+        return None
+    if high[-1:] in _MULTIPLIERS and low[-1:] not in _MULTIPLIERS:
+        scale = 1.0
+        for ch in reversed(high):
+            if ch not in _MULTIPLIERS:
+                break
+            scale *= _MULTIPLIERS[ch]
+        lo *= scale
+    return (lo, hi) if lo <= hi else None

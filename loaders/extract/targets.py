@@ -1,0 +1,727 @@
+"""Quantitative targets: 新增40家社区综合为老服务中心 → 40 家 社区综合为老服务中心.
+
+Chinese plans state a target as
+
+    [subject] [adverbs] VERB [metric] NUMBER UNIT [metric]
+
+(新增40家社区综合为老服务中心 / 新建家门口服务站200个 / 护理员持证率达到80% /
+“一键通”紧急救援服务新增覆盖10万老年人 / 为200名老年人提供家庭照护床位服务).
+The grammar here reads one NUMBER UNIT at a time (`numbers.NUMBER` + the units of
+`vocab/targets.yaml`) and looks for its metric:
+
+1. after the unit, up to the next separator (新增40家|社区综合为老服务中心|，);
+   after 为/对 + number, the object of the service verb (为200名老年人提供|家庭照护床位服务);
+2. otherwise before the number, after the clause's last action verb
+   (新建|家门口服务站|200个); when the verb stands right before the number, the
+   subject before the verb (护理员持证率|达到|80%).
+   Catalogue names are masked while looking for verbs, so 适老化改造 is not 改造.
+
+Enumerations share the clause's verb (新增2个A、2家B), 各 distributes one value over
+the listed items, and a number is not a target when it is an ordinal, a period, a
+frequency, a count of the document's own parts, an enumeration label in Chinese
+numerals, progress already achieved, or when no action verb governs it.
+
+The spaCy component `policykg_targets` runs this over the Doc's text and sets
+`doc.spans["targets"]` (one span per statement, labelled with the indicator);
+`extract_targets` turns the statements into one TargetMention per distinct target of
+the document (a repeated statement adds evidence; different values of one indicator
+are all kept and flagged as a conflict) and assigns tasks.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from copy import deepcopy
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from spacy.language import Language
+
+from loaders.extract import numbers
+from loaders.extract.indicators import UNMAPPED, load_catalogue, normalise_metric
+from loaders.extract.indicators import alternation as _alt
+from loaders.model import ParsedDocument, TargetMention
+
+VOCAB_PATH = Path(__file__).resolve().parent.parent / "vocab" / "targets.yaml"
+COMPONENT = "policykg_targets"
+SPANS_KEY = "targets"
+USER_DATA_KEY = "policykg.target_statements"
+
+_MASK = "\u25a1"   # stands in for catalogue names while looking for verbs
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class _Verb:
+    start: int
+    end: int
+    written: str
+    group: str
+    kind: str
+
+
+class Grammar:
+    """Everything compiled once from vocab/targets.yaml and the indicator catalogue."""
+
+    def __init__(self, vocab: dict):
+        self.catalogue = load_catalogue()
+        self.unit_class = {str(u): c for u, c in vocab["units"].items()}
+        self.counted_nouns = dict(vocab["counted_nouns"])
+        mods = vocab["modifiers"]
+        self.modifier_priority = list(vocab["modifier_priority"])
+        self.after_number = {w: kind for kind, m in mods.items() for w in m.get("after_number", ())}
+        self.after_unit = {w: kind for kind, m in mods.items() for w in m.get("after_unit", ())}
+        self.before_mod = {w: kind for kind, m in mods.items() for w in m.get("before", ())}
+        self.before_mod_re = re.compile(f"(?:{_alt(self.before_mod)})$")
+        units = _alt(list(self.unit_class) + list(self.counted_nouns))
+        seps = _alt(vocab["range_separators"])
+        N = numbers.NUMBER
+        self.quantity = re.compile(
+            rf"(?:百分之(?P<pct>{numbers.CHINESE}|{numbers.ARABIC})"
+            rf"|(?P<lo>{N})(?:\s*(?:{seps})\s*(?P<hi>{N}))?\s*(?P<more>{_alt(self.after_number)})?"
+            rf"\s*(?P<unit>{units}))"
+            rf"(?P<mod>{_alt(self.after_unit)})?")
+
+        self.verbs: dict[str, tuple[str, str]] = {}
+        for kind, groups in vocab["actions"].items():
+            for group, words in groups.items():
+                for w in words:
+                    self.verbs[w] = (group, kind)
+        blockers = list(vocab["verb_blockers"])
+        self.verb_re = re.compile(f"{_alt(blockers)}|(?P<verb>{_alt(self.verbs)})")
+        self.object_verbs = frozenset(vocab["object_verb_groups"])
+
+        b = vocab["boundaries"]
+        self.hard = frozenset(b["hard"])
+        self.clause = self.hard | frozenset(b["clause"])
+        self.item = self.clause | frozenset(b["item"])
+        self.open_quotes = frozenset(o for o, _ in b["quotes"])
+        self.close_quotes = frozenset(c for _, c in b["quotes"])
+        self.quote_chars = self.open_quotes | self.close_quotes
+        self.open_brackets = frozenset(o for o, _ in b["brackets"])
+        self.close_brackets = frozenset(c for _, c in b["brackets"])
+
+        mt = vocab["metric"]
+        self.stop_after_re = re.compile(f"{_alt(mt['stop_blockers'])}|(?P<stop>{_alt(mt['stop_after'])})")
+        self.benefactive = tuple(mt["benefactive_markers"])
+        self.benefactive_re = re.compile(f"(?:{_alt(self.benefactive)})(?:{_alt(mt['benefactive_scope'])})?$")
+        self.service_re = re.compile(_alt(mt["service_verbs"]))
+        self.beneficiaries = frozenset(mt["beneficiaries"])
+        self.beneficiaries_tuple = tuple(self.beneficiaries)
+        self.continuation = tuple(mt["continuation_markers"])
+        self.aspirational_re = re.compile(_alt(w for w, k in self.before_mod.items() if k == "aspirational"))
+        self.cumulative_re = re.compile(_alt(w for w, (_, k) in self.verbs.items() if k == "cumulative"))
+        date = r"(?:到|至|在)?\d{4}年(?:底|末|内|前|度)?前?"
+        self.strip_prefix_re = re.compile(f"^(?:{date}|{_alt(mt['strip_prefixes'])})+")
+        self.strip_suffix_re = re.compile(f"(?:{_alt(mt['strip_suffixes'])})+$")
+
+        nt = vocab["not_target"]
+        self.ordinal = tuple(nt["ordinal_prefixes"])
+        self.frequency_re = re.compile(_alt(nt["frequency_prefixes"]))
+        self.time_nouns = tuple(nt["time_nouns"])
+        self.not_counted = tuple(nt["counted_nouns"])
+        self.preceded_by = tuple(nt["preceded_by"])
+        self.achieved_re = re.compile(_alt(nt["achieved_markers"]))
+        self.label_nouns = frozenset(nt["label_nouns"])
+        self.full_coverage_re = re.compile(_alt(vocab["full_coverage"]))
+        self.label_ends = frozenset(b["label_ends"])
+        cell_number = rf"(?P<lo>{N})(?:[ \t]*(?:{seps})[ \t]*(?P<hi>{N}))?"
+        self.bare_cell = re.compile(rf"\|[ \t]*{cell_number}[ \t]*(?=\|)")
+        self.unit_in_brackets = re.compile(rf"[（(](?P<unit>{_alt(self.unit_class)})[）)][ \t]*$")
+        self.leading_year_re = re.compile(r"(\d{4})年")     # used with match(): at a clause start
+
+    # -- small helpers ------------------------------------------------------------
+
+    def verbs_in(self, text: str, offset: int = 0) -> list[_Verb]:
+        """Action verbs in `text`, catalogue names masked (适老化改造 holds no verb 改造)."""
+        masked = self.catalogue.names_re.sub(lambda m: _MASK * len(m.group()), text)
+        found = []
+        for m in self.verb_re.finditer(masked):
+            if m.group("verb"):
+                group, kind = self.verbs[m.group("verb")]
+                found.append(_Verb(offset + m.start(), offset + m.end(), m.group("verb"), group, kind))
+        return found
+
+    def clean_metric(self, text: str) -> str:
+        prev = None
+        text = text.strip()
+        while text != prev:
+            prev = text
+            text = self.strip_prefix_re.sub("", text)
+            text = self.strip_suffix_re.sub("", text).strip()
+            if len(text) >= 2 and text[0] in self.open_quotes and text[-1] in self.close_quotes \
+                    and not any(c in self.quote_chars for c in text[1:-1]):
+                text = text[1:-1]
+        return text
+
+    def names_beneficiary(self, metric: str, unit: str) -> bool:
+        """老年人家庭 / 独居老人家庭: who receives a service, not what is counted."""
+        return metric in self.beneficiaries or (
+            metric.endswith(self.beneficiaries_tuple) and self.catalogue.match(metric, unit) == UNMAPPED)
+
+    def trailing_modifiers(self, text: str) -> tuple[str, list[str]]:
+        """Split modifier words standing right before the number (不少于, 约, 力争) off `text`."""
+        kinds = []
+        text = text.rstrip()
+        m = self.before_mod_re.search(text)
+        while m:
+            kinds.append(self.before_mod[m.group()])
+            text = text[:m.start()].rstrip()
+            m = self.before_mod_re.search(text)
+        return text, kinds
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    with open(VOCAB_PATH, encoding="utf-8") as fh:
+        return Grammar(yaml.safe_load(fh))
+
+
+# -- boundaries -------------------------------------------------------------------
+
+def _back(text: str, pos: int, stops: frozenset, limit: int = 0) -> int:
+    """Index just after the last char in `stops` before `pos` (not before `limit`)."""
+    i = pos - 1
+    while i >= limit and text[i] not in stops:
+        i -= 1
+    return i + 1
+
+
+def _forward(text: str, pos: int, stops: frozenset) -> int:
+    """Index of the first char in `stops` at or after `pos` (or the text's end)."""
+    i = pos
+    while i < len(text) and text[i] not in stops:
+        i += 1
+    return i
+
+
+def _sentence(g: "Grammar", text: str, start: int, end: int) -> str:
+    """The sentence around text[start:end]: the context for contextual synonyms."""
+    return text[_back(text, start, g.hard):_forward(text, end, g.hard)]
+
+
+def _after_phrase(g: Grammar, text: str, start: int) -> str:
+    """Text after the unit up to a separator, a digit, or a quote or bracket closed
+    outside it; an aside in brackets right after the unit is no metric."""
+    depth = brackets = 0
+    i = start
+    end = min(len(text), start + 40)
+    while i < end:
+        c = text[i]
+        if c in g.item or c.isdigit():
+            break
+        if c in g.open_brackets:
+            if i == start:
+                break
+            brackets += 1
+        elif c in g.close_brackets:
+            if brackets == 0:
+                break
+            brackets -= 1
+        if c in g.open_quotes and c not in g.close_quotes:
+            depth += 1
+        elif c in g.close_quotes and c not in g.open_quotes:
+            if depth == 0:
+                break
+            depth -= 1
+        elif c in g.quote_chars:          # ASCII " both opens and closes
+            depth = depth - 1 if depth else depth + 1
+        i += 1
+    return text[start:i]
+
+
+def _cut_at_predicate(g: Grammar, phrase: str) -> str:
+    """A metric written after the unit ends where a predicate begins (及时, 并, 进行 …)."""
+    for m in g.stop_after_re.finditer(phrase):
+        if m.group("stop"):
+            return phrase[:m.start()]
+    return phrase
+
+
+# -- one statement ------------------------------------------------------------------
+
+@dataclass
+class _Statement:
+    """One NUMBER UNIT of the text read as a target (before document-level merging)."""
+    value: float
+    value_max: float | None
+    value_min: float | None
+    unit: str
+    metric: str
+    metric_span: tuple[int, int]
+    action: _Verb | None
+    modifiers: list[str]
+    span: tuple[int, int]
+    written: str
+    chinese: bool
+    counted: str | None = None
+    as_of_year: int | None = None
+    each: list[str] | None = None
+    cumulative: bool = False
+
+
+def _read_quantity(g: Grammar, m: re.Match) -> tuple[float, float | None, str, list[str], str | None, bool] | None:
+    """value, lower bound of a range, unit, modifiers, counted noun, written in Chinese."""
+    mods: list[str] = []
+    if m.group("pct") is not None:
+        value = numbers.parse_number(m.group("pct"))
+        unit, counted, lo, chinese = "%", None, None, numbers.is_chinese_numeral(m.group("pct"))
+    else:
+        unit, counted = m.group("unit"), None
+        if unit in g.counted_nouns:
+            counted, unit = unit, g.counted_nouns[unit]
+        chinese = numbers.is_chinese_numeral(m.group("lo"))
+        if m.group("hi"):
+            rng = numbers.parse_range(m.group("lo"), m.group("hi"))
+            if rng is None:
+                return None
+            lo, value = rng
+        else:
+            lo, value = None, numbers.parse_number(m.group("lo"))
+        if m.group("more"):
+            mods.append(g.after_number[m.group("more")])
+    if value is None:
+        return None
+    if m.group("mod"):
+        mods.append(g.after_unit[m.group("mod")])
+    return value, lo, unit, mods, counted, chinese
+
+
+def _subject_before(g: Grammar, text: str, start: int, verb: _Verb) -> tuple[str, int]:
+    """The noun phrase before `verb` in text[start:verb.start], after any earlier verb."""
+    verbs = g.verbs_in(text[start:verb.start], start)
+    s = verbs[-1].end if verbs else start
+    return text[s:verb.start], s
+
+
+def _statement(g: Grammar, text: str, m: re.Match, prev_end: int) -> list[_Statement]:
+    qs, qe = m.start(), m.end()
+    read = _read_quantity(g, m)
+    if read is None:
+        return []
+    value, lo, unit, mods, counted, chinese = read
+
+    # Not targets, judged from the number's immediate surroundings.
+    if text[max(0, qs - 1):qs] in g.ordinal:
+        return []
+    if unit == "个" and text.startswith(g.time_nouns, qe):
+        return []
+    seg_start = _back(text, qs, g.clause)
+    sent_start = _back(text, qs, g.hard)
+    # 、 separates items each with its own number (新增2个A、2家B); before the first
+    # number of the clause it lists things counted together (新增A、B共10个).
+    item_start = seg_start
+    if seg_start < prev_end <= qs:
+        item_start = max(prev_end, _back(text, qs, g.item, prev_end))
+    opened = max(text.rfind(o, item_start, qs) for o in g.open_brackets)
+    if opened >= 0 and not any(text.find(c, opened, qs) >= 0 for c in g.close_brackets):
+        item_start = opened + 1                  # inside （其中护理型床位不低于60%）
+    before_num = text[item_start:qs]
+    if before_num.endswith(g.preceded_by):
+        return []
+    if g.unit_class.get(unit) == "events" and g.frequency_re.search(text, max(seg_start, qs - 6), qs):
+        return []                                # 每月开展2次: how often, not how much
+    seg_before = text[seg_start:qs]
+    if g.achieved_re.search(seg_before):
+        return []
+    raw_after = _after_phrase(g, text, qe)
+    after = _cut_at_predicate(g, raw_after)
+    if after.startswith(g.not_counted):
+        return []
+
+    core_before, before_kinds = g.trailing_modifiers(before_num)
+    mods += before_kinds
+    if g.aspirational_re.search(text, sent_start, qs):   # 力争 scopes over its sentence
+        mods.append("aspirational")
+
+    # -- the metric ---------------------------------------------------------------
+    bare_before = core_before.rstrip("".join(g.quote_chars))
+    action: _Verb | None = None
+    metric, mstart = "", qe
+    each: list[tuple[str, int]] | None = None
+    after_clean = g.clean_metric(after.lstrip("的"))
+
+    lead = qs                                     # where the statement starts, before the number
+    benefactive = g.benefactive_re.search(bare_before)
+    if benefactive and raw_after:
+        lead = item_start + benefactive.start()
+        # 为200名老年人提供家庭照护床位服务: the service is what is counted.
+        sv = g.service_re.search(raw_after)
+        if sv:
+            obj = g.clean_metric(_cut_at_predicate(g, raw_after[sv.end():]))
+            whole = g.clean_metric(raw_after)
+            if g.catalogue.match(obj, unit) == UNMAPPED and g.catalogue.match(whole, unit) != UNMAPPED:
+                obj = whole
+            metric, mstart = obj, qe + max(raw_after.find(obj), 0)
+            group, kind = g.verbs.get(sv.group(), ("提供", "increment"))
+            action = _Verb(qe + sv.start(), qe + sv.end(), sv.group(), group, kind)
+        else:
+            metric, mstart = after_clean, qe + max(after.find(after_clean), 0)
+    elif after_clean and counted is None and not g.names_beneficiary(after_clean, unit):
+        metric, mstart = after_clean, qe + max(after.find(after_clean), 0)
+
+    if not metric:
+        core_end = item_start + len(core_before)
+        verbs = g.verbs_in(core_before, item_start)
+        tail = verbs[-1] if verbs and verbs[-1].end == core_end else None
+        pre, _ = g.trailing_modifiers(text[item_start:tail.start if tail else core_end])
+        if pre.endswith("各"):
+            # 养老护理员、社区工作者各培训2000名: one target per listed item.
+            each = _distributed_items(g, text, seg_start, item_start + len(pre) - 1)
+            action = tail
+        elif tail is not None and len(verbs) > 1 and tail.kind == "increment" and tail.group not in g.object_verbs \
+                and text[verbs[-2].end:tail.start].strip():
+            # 完成养老机构消防安全达标改造12家: 改造 heads the noun phrase counted.
+            action = verbs[-2]
+            metric, mstart = text[action.end:core_end], action.end
+        elif tail is not None:
+            # 护理员持证率达到80% / “一键通”服务新增覆盖10万老年人: the subject is the metric.
+            action = tail
+            metric, mstart = _subject_before(g, text, item_start, tail)
+        elif verbs:
+            action = verbs[-1]
+            metric, mstart = text[action.end:core_end], action.end
+            if g.names_beneficiary(g.clean_metric(metric), unit):
+                # 智能水表安全监测服务覆盖老年人家庭600户: the service, not the households.
+                metric, mstart = _subject_before(g, text, item_start, action)
+        else:
+            metric, mstart = core_before, item_start
+        if not g.clean_metric(metric) and text[seg_start - 1:seg_start] in g.label_ends:
+            # | 新增养老床位 | 600张 | / 养老床位：新增600张: the metric is in the cell or label before.
+            metric, mstart, verb = _label_before(g, text, seg_start - 1)
+            action = action or verb
+        cleaned = g.clean_metric(metric)
+        mstart += max(metric.find(cleaned), 0)
+        metric = cleaned
+
+    # The verb governing an enumeration item or a metric after the unit.
+    if action is None:
+        verb_start = seg_start
+        if text.startswith(g.continuation, seg_start) and seg_start > sent_start:
+            verb_start = _back(text, seg_start - 1, g.clause, sent_start)
+        verbs = g.verbs_in(text[verb_start:qs], verb_start)
+        if verbs:
+            action = verbs[-1]
+    cumulative = bool(g.cumulative_re.search(text, seg_start, qs))
+    if action is None and not (set(mods) & {"at_least", "at_most"}):
+        return []
+
+    metrics = each if each is not None else [(metric, mstart)]
+    out = []
+    year = g.leading_year_re.match(text, sent_start) or g.leading_year_re.match(text, seg_start)
+    for metric, mstart in metrics:
+        if not _CJK.search(metric) or metric in g.label_nouns:
+            continue
+        mend = mstart + len(metric)
+        # Evidence: this item's verb (if inside the item), metric and number.
+        start = min(qs, mstart, lead, action.start if action and action.start >= item_start else qs)
+        start, end = _balance_quotes(g, text, start, max(qe, mend))
+        out.append(_Statement(
+            value=value, value_max=value if lo is not None else None, value_min=lo,
+            unit=unit, metric=metric, metric_span=(mstart, mend), action=action,
+            modifiers=mods, span=(start, end), written=m.group(0), chinese=chinese,
+            counted=counted, as_of_year=int(year.group(1)) if year else None, cumulative=cumulative,
+            each=[x for x, _ in each] if each else None))
+    return out
+
+
+def _label_before(g: Grammar, text: str, end: int) -> tuple[str, int, _Verb | None]:
+    """The table cell or label ending at `end`, after its last verb: (metric, start, verb)."""
+    start = _back(text, end, g.clause)
+    verbs = g.verbs_in(text[start:end], start)
+    mstart = verbs[-1].end if verbs else start
+    return text[mstart:end], mstart, verbs[-1] if verbs else None
+
+
+def _table_cells(g: Grammar, text: str) -> list[_Statement]:
+    """A number alone in a table cell, its unit in a cell of its own or in brackets
+    after the metric: | 新增养老床位（张） | 600 | or | 养老床位 | 张 | 600 |."""
+    out = []
+    for m in g.bare_cell.finditer(text):
+        lo_text, hi_text = m.group("lo"), m.group("hi")
+        if hi_text:
+            rng = numbers.parse_range(lo_text, hi_text)
+            if rng is None:
+                continue
+            lo, value = rng
+        else:
+            lo, value = None, numbers.parse_number(lo_text)
+        if value is None or numbers.is_chinese_numeral(lo_text):
+            continue
+        cell_end = m.start()                     # the | before the number
+        cell_start = _back(text, cell_end, g.hard)
+        cell = text[cell_start:cell_end].strip()
+        unit = None
+        if cell in g.unit_class:                 # | 养老床位 | 张 | 600 |
+            if text[cell_start - 1:cell_start] != "|":
+                continue
+            unit, cell_end = cell, cell_start - 1
+        else:                                    # | 新增养老床位（张） | 600 |
+            bracketed = g.unit_in_brackets.search(text, cell_start, cell_end)
+            if bracketed:
+                unit, cell_end = bracketed.group("unit"), bracketed.start()
+        if unit is None:
+            continue
+        metric, mstart, verb = _label_before(g, text, cell_end)
+        cleaned = g.clean_metric(metric)
+        if not _CJK.search(cleaned):
+            continue
+        mstart += max(metric.find(cleaned), 0)
+        span_start = verb.start if verb else mstart
+        out.append(_Statement(
+            value=value, value_max=value if lo is not None else None, value_min=lo, unit=unit,
+            metric=cleaned, metric_span=(mstart, mstart + len(cleaned)), action=verb, modifiers=[],
+            span=(span_start, m.end("hi") if hi_text else m.end("lo")), written=m.group().strip("| \t"),
+            chinese=False))
+    return out
+
+
+def _balance_quotes(g: Grammar, text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span by the quote it opens or closes without its partner (“养老院+互联网医院”)."""
+    inner = text[start:end]
+    opens = sum(inner.count(q) for q in g.open_quotes if q not in g.close_quotes)
+    closes = sum(inner.count(q) for q in g.close_quotes if q not in g.open_quotes)
+    if opens > closes and end < len(text) and text[end] in g.close_quotes:
+        end += 1
+    elif closes > opens and start > 0 and text[start - 1] in g.open_quotes:
+        start -= 1
+    return start, end
+
+
+def _distributed_items(g: Grammar, text: str, seg_start: int, end: int) -> list[tuple[str, int]]:
+    """培训养老护理员、社区工作者各2000名 → the listed items (with their starts): the
+    enumeration between the clause's verbs (or a leading 为/对) and 各."""
+    verbs = g.verbs_in(text[seg_start:end], seg_start)
+    stop = verbs[-1].start if verbs and verbs[-1].end == end else end      # 养老护理员、社区工作者培训各
+    lead = [v for v in verbs if v.end <= stop and v.start < stop]            # 培训养老护理员、社区工作者各
+    start = lead[-1].end if lead else seg_start
+    start += len(next((b for b in g.benefactive if text.startswith(b, start)), ""))
+    items = []
+    pos = start
+    for part in re.split(r"([、和及与])", text[start:stop]):
+        if part and part not in "、和及与":
+            cleaned = g.clean_metric(part)
+            if cleaned:
+                items.append((cleaned, pos + part.find(cleaned)))
+        pos += len(part)
+    return items
+
+
+def _full_coverage(g: Grammar, text: str) -> list[tuple[_Statement, str]]:
+    """实现精神障碍社区康复服务街镇全覆盖 → 100% of a catalogued coverage indicator."""
+    out = []
+    for m in g.full_coverage_re.finditer(text):
+        seg_start = _back(text, m.start(), g.item)
+        verbs = g.verbs_in(text[seg_start:m.start()], seg_start)
+        if not verbs:
+            continue
+        action = verbs[-1]
+        np = g.clean_metric(text[action.end:m.start()])
+        if not np:
+            continue
+        name = g.catalogue.match(np, "%", _sentence(g, text, m.start(), m.end()))
+        if name == UNMAPPED:
+            continue
+        mstart = text.index(np, action.end)
+        out.append((_Statement(
+            value=100.0, value_max=None, value_min=None, unit="%", metric=np + m.group(),
+            metric_span=(mstart, m.end()), action=action, modifiers=["full_coverage"],
+            span=(action.start, m.end()), written=m.group(), chinese=False), name))
+    return out
+
+
+def find_statements(text: str) -> list[tuple[_Statement, str]]:
+    """Every target statement of a normalised text, with its indicator, in text order."""
+    g = grammar()
+    out: list[tuple[_Statement, str]] = []
+    prev_end = 0
+    for m in g.quantity.finditer(text):
+        stmts = _statement(g, text, m, prev_end)
+        prev_end = m.end()
+        for st in stmts:
+            context = _sentence(g, text, m.start(), m.end())
+            # 新增社区长者食堂、助餐点共10个 counts several things together: no one indicator.
+            name = UNMAPPED if "、" in st.metric else g.catalogue.match(st.metric, st.unit, context)
+            # A count in Chinese numerals below 100 is a target only for a catalogued
+            # thing: 四个体系 两张清单 三支队伍 六件事 label enumerations.
+            if st.chinese and st.value < 100 and name == UNMAPPED:
+                continue
+            out.append((st, name))
+    for st in _table_cells(g, text):
+        name = g.catalogue.match(st.metric, st.unit, _sentence(g, text, *st.span))
+        if st.action is not None or name != UNMAPPED:   # a table of what is planned, or of known things
+            out.append((st, name))
+    out += _full_coverage(g, text)
+    out.sort(key=lambda pair: pair[0].span)
+    return out
+
+
+# -- TargetMention ------------------------------------------------------------------
+
+def _kind(g: Grammar, st: _Statement) -> str:
+    if g.unit_class.get(st.unit) in ("percent", "points"):
+        return "ratio"
+    if st.cumulative:
+        return "cumulative"
+    if st.action is not None and st.action.kind == "level":
+        return "level"
+    return "increment"
+
+
+def _modifier(g: Grammar, mods: list[str]) -> str | None:
+    for kind in g.modifier_priority:
+        if kind in mods:
+            return kind
+    return None
+
+
+def _mention(g: Grammar, st: _Statement, indicator: str) -> TargetMention:
+    props = {
+        "written": st.written,
+        "metric_span": list(st.metric_span),
+        "unit_class": g.unit_class.get(st.unit, st.unit),
+        "theme": g.catalogue.theme(indicator),
+        "modifiers": sorted(set(st.modifiers)),
+        "evidence": [list(st.span)],
+    }
+    if st.value_min is not None:
+        props["range"] = [st.value_min, st.value]
+    if st.action is not None:
+        props["action_group"] = st.action.group
+    if st.counted:
+        props["counted"] = st.counted
+    if st.each:
+        props["each"] = st.each
+    if st.as_of_year:
+        props["as_of_year"] = st.as_of_year
+    if "at_least" in st.modifiers:
+        props["comparator"] = ">="
+    elif "at_most" in st.modifiers:
+        props["comparator"] = "<="
+    return TargetMention(
+        task=None, value=st.value, value_max=st.value_max, unit=st.unit, metric=st.metric,
+        indicator=indicator, action=st.action.written if st.action else None, kind=_kind(g, st),
+        modifier=_modifier(g, st.modifiers), span=st.span, props=props)
+
+
+def find_targets(text: str) -> list[TargetMention]:
+    """One TargetMention per statement in `text` (not merged; task=None)."""
+    g = grammar()
+    return [_mention(g, st, name) for st, name in find_statements(text)]
+
+
+def consolidate(mentions: list[TargetMention]) -> list[TargetMention]:
+    """One target per distinct target: repeats add evidence; different values of one
+    indicator stated with the same action are all kept and flagged `conflict`."""
+    merged: dict[tuple, TargetMention] = {}
+    for t in mentions:
+        thing = t.indicator if t.indicator != UNMAPPED else normalise_metric(t.metric)
+        key = (thing, t.value, t.value_max, t.props.get("unit_class"), t.kind)
+        if key in merged:
+            kept = merged[key]
+            kept.props["evidence"].append(list(t.span))
+            if t.metric != kept.metric:
+                kept.props.setdefault("also_written", [])
+                if t.metric not in kept.props["also_written"]:
+                    kept.props["also_written"].append(t.metric)
+            for mod in t.props.get("modifiers", []):
+                if mod not in kept.props["modifiers"]:
+                    kept.props["modifiers"].append(mod)
+        else:
+            merged[key] = t
+    out = list(merged.values())
+    by_indicator: dict[tuple, list[TargetMention]] = {}
+    for t in out:
+        if t.indicator != UNMAPPED:
+            by_indicator.setdefault((t.indicator, t.props.get("unit_class"), t.props.get("action_group"), t.kind), []).append(t)
+    for group in by_indicator.values():
+        if len({(t.value, t.value_max) for t in group}) > 1:
+            for t in group:
+                t.props["conflict"] = True
+                t.props["conflicting_values"] = sorted({t2.value for t2 in group})
+    return out
+
+
+def _assign_tasks(targets: list[TargetMention], parsed: ParsedDocument | None) -> None:
+    """Each target goes to the smallest task whose span holds its first evidence; a target
+    stated in several tasks (body text and key-project table) lists them all in props["tasks"]."""
+    tasks = sorted(getattr(parsed, "tasks", None) or [], key=lambda t: t.span[0])
+    if not tasks:
+        return
+    starts = [t.span[0] for t in tasks]
+
+    def task_at(pos: int) -> str | None:
+        holding = [t for t in tasks[:bisect.bisect_right(starts, pos)] if t.span[0] <= pos < t.span[1]]
+        return min(holding, key=lambda t: t.span[1] - t.span[0]).path if holding else None
+
+    for target in targets:
+        paths = [task_at(start) for start, _ in target.props["evidence"]]
+        target.task = paths[0]
+        if len(set(paths)) > 1:
+            target.props["tasks"] = paths
+
+
+def to_record(t: TargetMention, text: str) -> dict:
+    """A target as a reviewable record (the golden files): the fields a reader checks,
+    with the evidence as text of the normalised view."""
+    rec = {"value": t.value, "unit": t.unit, "metric": t.metric, "indicator": t.indicator,
+           "action": t.action, "kind": t.kind, "modifier": t.modifier, "text": text[t.span[0]:t.span[1]]}
+    if "range" in t.props:
+        rec["range"] = t.props["range"]
+    if t.props.get("conflict"):
+        rec["conflict"] = True
+    if len(t.props["evidence"]) > 1:
+        rec["evidence"] = [text[s:e] for s, e in t.props["evidence"]]
+    if t.task:
+        rec["task"] = t.task
+    return rec
+
+
+# -- spaCy ----------------------------------------------------------------------------
+
+if not Language.has_factory(COMPONENT):
+    @Language.component(COMPONENT)
+    def targets_component(doc):
+        """Sets doc.spans["targets"]: one span per target statement, labelled with its indicator."""
+        mentions = find_targets(doc.text)
+        spans = []
+        for t in mentions:
+            span = doc.char_span(t.span[0], t.span[1], label=t.indicator, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[SPANS_KEY] = spans
+        # Plain data, so that the Doc still serialises (DocBin, to_bytes).
+        doc.user_data[USER_DATA_KEY] = [asdict(t) for t in mentions]
+        return doc
+
+
+def add_to_pipeline(nlp) -> None:
+    grammar()                                  # compile the vocabularies once, up front
+    if COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(COMPONENT, last=True)
+
+
+def extract_targets(doc, parsed: ParsedDocument | None) -> list[TargetMention]:
+    """The document's distinct targets (see module doc), with tasks assigned.
+
+    Spans are in normalised coordinates. `props` holds: evidence (every [start, end]
+    stating the target), metric_span, written (the number as written), unit_class,
+    theme, modifiers (all that apply), comparator (>= / <=), range ([low, high]),
+    action_group, counted (老年人 in 10万老年人), each (the items 各 distributes over),
+    conflict + conflicting_values, also_written (other metrics of a repeat),
+    tasks (when the evidence lies in several tasks), as_of_year.
+    """
+    stored = doc.user_data.get(USER_DATA_KEY)
+    if stored is None:                         # Doc made without the component
+        mentions = find_targets(doc.text)
+    else:
+        mentions = [TargetMention(**{**d, "span": tuple(d["span"])}) for d in deepcopy(stored)]
+    year = getattr(getattr(parsed, "meta", None), "year", None)
+    if year:
+        # 2023年新增养老床位600张 in a plan for 2024 looks back; it is not a target.
+        mentions = [t for t in mentions if not (t.props.get("as_of_year") and t.props["as_of_year"] < year)]
+    targets = consolidate(mentions)
+    _assign_tasks(targets, parsed)
+    return targets

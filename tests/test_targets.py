@@ -1,0 +1,297 @@
+"""Targets: one test per grammar rule and per not-a-target class, on sentences written
+for these tests in the style of other districts' plans (not taken from the seeds);
+then a bar test and golden files on the seed plans."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+
+from loaders.extract import targets as T
+from loaders.extract.indicators import UNMAPPED
+from loaders.model import DocumentMeta, ParsedDocument, SourceText, Task
+from loaders.textview import TextView
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+GOLD = ROOT / "tests" / "gold"
+GOLDEN = ROOT / "tests" / "golden" / "targets"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("zh")
+    T.add_to_pipeline(nlp)
+    return nlp
+
+
+def parsed_for(text, year=None, tasks=()):
+    source = SourceText(path="synthetic.txt", source="synthetic", text=text, format="txt")
+    return ParsedDocument(source, TextView.identity(text), DocumentMeta(year=year), tasks=list(tasks))
+
+
+def extract(nlp, text, **kw):
+    return T.extract_targets(nlp(text), parsed_for(text, **kw))
+
+
+def summary(targets):
+    return [(t.value, t.unit, t.metric, t.indicator) for t in targets]
+
+
+# -- where the number, the unit and the metric are ------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # verb NUMBER UNIT metric
+    ("浦东新区年内新增1200张养老床位。", [(1200, "张", "养老床位", "养老床位")]),
+    # verb metric NUMBER UNIT
+    ("徐汇区新建社区长者食堂3家，改建认知障碍照护床位150张。",
+     [(3, "家", "社区长者食堂", "社区长者食堂"), (150, "张", "认知障碍照护床位", "认知障碍照护床位")]),
+    # one verb, an enumeration of NUMBER UNIT metric
+    ("闵行区新增3个社区综合为老服务中心、4家社区长者食堂、10个家门口养老服务站。",
+     [(3, "个", "社区综合为老服务中心", "社区综合为老服务中心"), (4, "家", "社区长者食堂", "社区长者食堂"),
+      (10, "个", "家门口养老服务站", "家门口养老服务站")]),
+    # one verb, an enumeration of metric NUMBER UNIT
+    ("杨浦区新建社区综合为老服务中心1家、老年助餐服务点6家、家门口服务站8个。",
+     [(1, "家", "社区综合为老服务中心", "社区综合为老服务中心"), (6, "家", "老年助餐服务点", "老年助餐服务点"),
+      (8, "个", "家门口服务站", "家门口养老服务站")]),
+    # subject verb NUMBER: the subject is the metric
+    ("到年底全区养老护理员持证率提升至85%。", [(85, "%", "养老护理员持证率", "养老护理员持证率")]),
+    ("“一键通”应急呼叫服务新增覆盖3万老年人。", [(30000, "人", "“一键通”应急呼叫服务", "为老服务一键通")]),
+    ("“养老院+互联网医院”模式推广20家。", [(20, "家", "“养老院+互联网医院”模式", "养老院+互联网医院")]),
+    # 为 NUMBER beneficiaries 提供/安装 service: the service is counted
+    ("为300名失能老年人提供家庭照护床位服务。", [(300, "名", "家庭照护床位服务", "家庭照护床位")]),
+    ("为1500户独居老年人家庭安装智能水表。", [(1500, "户", "智能水表", "智能水表")]),
+    # verb beneficiaries NUMBER: the service before the verb is counted
+    ("智能水表监测服务覆盖独居老人家庭900户。", [(900, "户", "智能水表监测服务", "智能水表")]),
+    # a percentage followed by what it is a share of
+    ("推进精神障碍社区康复服务，年内实现覆盖80%以上的街镇。",
+     [(80, "%", "街镇", "精神障碍社区康复服务街镇覆盖率")]),
+    # a verb that heads the counted noun phrase stays in the metric
+    ("全年完成社区长者食堂提升改造12家。", [(12, "家", "社区长者食堂提升改造", "社区长者食堂")]),
+    # a yearly amount is a target (每月2次 is a frequency, below)
+    ("每年新增600张养老床位。", [(600, "张", "养老床位", "养老床位")]),
+    # an unknown thing is still a target
+    ("为500名高龄老人提供助浴服务。", [(500, "名", "助浴服务", UNMAPPED)]),
+    # a metric in the table cell (or before the label colon) before the number
+    ("| 1 | 新增养老床位 | 800张 |\n", [(800, "张", "养老床位", "养老床位")]),
+    ("护理型床位：新增400张。", [(400, "张", "护理型床位", "护理型床位")]),
+    # a number alone in a cell, its unit in brackets or in a cell of its own
+    ("| 1 | 新增养老床位（张） | 600 |\n", [(600, "张", "养老床位", "养老床位")]),
+    ("| 2 | 社区长者食堂 | 个 | 12 |\n", [(12, "个", "社区长者食堂", "社区长者食堂")]),
+    # 其中 continues the previous clause's verb
+    ("新增床位200张，其中认知障碍照护床位50张。",
+     [(200, "张", "床位", UNMAPPED), (50, "张", "认知障碍照护床位", "认知障碍照护床位")]),
+    # things counted together have no single indicator
+    ("新增社区长者食堂、助餐点共12个。", [(12, "个", "社区长者食堂、助餐点", UNMAPPED)]),
+])
+def test_metric_and_value(nlp, text, expected):
+    assert summary(extract(nlp, text)) == expected
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("新增覆盖“一键通”服务老年人1.2万名。", 12000, "名"),
+    ("完成1万名养老护理员技能培训。", 10000, "名"),
+    ("新增养老床位三千张。", 3000, "张"),
+    ("新建两个社区长者食堂。", 2, "个"),                 # small Chinese count of a catalogued thing
+    ("社会组织年检率达到百分之九十。", 90, "%"),
+    ("养老护理员持证率提高5个百分点。", 5, "个百分点"),
+])
+def test_numeral_forms(nlp, text, value, unit):
+    [t] = extract(nlp, text)
+    assert (t.value, t.unit) == (value, unit)
+
+
+def test_range_keeps_both_bounds(nlp):
+    [t] = extract(nlp, "探索建设2-3个养老护理员工作室。")
+    assert (t.value, t.value_max, t.props["range"]) == (3, 3, [2, 3])
+    [t] = extract(nlp, "培育3至5家社区社会组织。")
+    assert t.props["range"] == [3, 5]
+
+
+def test_distributive_each(nlp):
+    got = extract(nlp, "全年培训养老护理员、社区工作者各1500名。")
+    assert summary(got) == [(1500, "名", "养老护理员", "养老护理员"), (1500, "名", "社区工作者", "社区工作者")]
+    got = extract(nlp, "养老顾问和社区救助顾问培训各200名。")
+    assert [t.metric for t in got] == ["养老顾问", "社区救助顾问"]
+    assert all(t.props["each"] == ["养老顾问", "社区救助顾问"] for t in got)
+
+
+# -- action, kind, modifier -----------------------------------------------------------
+
+@pytest.mark.parametrize("text, action, kind, modifier", [
+    ("新增600张养老床位。", "新增", "increment", None),
+    ("改建200张认知障碍照护床位。", "改建", "increment", None),
+    ("全区累计建成社区综合为老服务中心60家。", "建成", "cumulative", None),
+    ("社区工作者队伍达到2000人。", "达到", "level", None),
+    ("养老护理员持证率达到90%。", "达到", "ratio", None),
+    ("推进20余件规范性文件清理。", "推进", "increment", "at_least"),
+    ("社会组织年检率达到95%以上。", "达到", "ratio", "at_least"),
+    ("新建社区长者食堂不少于8家。", "新建", "increment", "at_least"),
+    ("新增约500张护理型床位。", "新增", "increment", "approximate"),
+    ("培训养老顾问300名左右。", "培训", "increment", "approximate"),
+    ("力争年内创建5家示范养老机构。", "创建", "increment", "aspirational"),
+    ("力争到2026年底，全区养老护理员持证率提升至90%。", "提升至", "ratio", "aspirational"),
+])
+def test_action_kind_modifier(nlp, text, action, kind, modifier):
+    [t] = extract(nlp, text)
+    assert (t.action, t.kind, t.modifier) == (action, kind, modifier)
+
+
+def test_at_least_sets_comparator(nlp):
+    [t] = extract(nlp, "推进20余件规范性文件清理。")
+    assert t.props["comparator"] == ">="
+
+
+def test_full_coverage_of_a_catalogued_rate(nlp):
+    [t] = extract(nlp, "深化精神障碍社区康复服务，实现精神障碍社区康复服务街镇全覆盖。")
+    assert (t.value, t.unit, t.modifier, t.indicator) == (100, "%", "full_coverage", "精神障碍社区康复服务街镇覆盖率")
+    assert "全覆盖" in t.metric
+    # a 全覆盖 slogan about something that is not a catalogued rate is not a target
+    assert extract(nlp, "推动基层民政服务站建设，实现街镇全覆盖。") == []
+
+
+# -- not targets ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    # ordinals
+    "举办第十九届水乡婚俗文化节，开展第五轮边界联检，承办第12届老年福祉产品大赛，召开第6次局长办公会议。",
+    # names containing numbers
+    "打造幸福养老689生活馆，畅通962840白事热线和12345热线，用好“20、60、120”人才库。",
+    "建设15分钟养老服务圈，推动3A级社会组织发展，运营1690社区长者食堂。",
+    # dates and periods
+    "落实《养老服务行动方案（2024—2027年）》，补录1950年—1990年婚姻数据。",
+    "2月20日前完成申报，提供24小时救助服务，5个工作日内办结，3个月内完成整改。",
+    "| 序号 | 年份 |\n| 1 | 2024 |\n",
+    # frequencies
+    "每月开展2次安全检查。",
+    # document numbers
+    "根据浦民〔2025〕3号文件要求推进工作。",
+    # counts describing the document itself
+    "现梳理2025年徐汇民政十方面34项重点工作，具体如下。",
+    "全年共7方面32项重点任务。",
+    # enumeration labels in Chinese numerals
+    "一是健全四个体系，制定两张清单，建强三支队伍，评选五个“十优”，办好六件事，开展八项提升行动。",
+    # progress already achieved
+    "截至去年底，已完成20张家庭照护床位建设。",
+    # monitoring descriptions
+    "持续开展养老机构服务质量日常90项指标监测工作。",
+    # a state, not a target (no action)
+    "全市共有养老床位17万张。",
+    "一名好的社区工作者认识1000名居民群众。",
+])
+def test_not_targets(nlp, text):
+    assert extract(nlp, text) == []
+
+
+def test_look_back_to_an_earlier_year_is_not_a_target(nlp):
+    text = "2024年，新增养老床位500张。2025年，新增养老床位800张。"
+    assert [t.value for t in extract(nlp, text, year=2025)] == [800]
+    assert [t.value for t in extract(nlp, text)] == [500, 800]          # plan year unknown: keep both
+
+
+# -- one target per distinct target ---------------------------------------------------
+
+def test_repeated_statement_is_one_target_with_more_evidence(nlp):
+    text = ("新增社区长者食堂5家。\n"
+            "1 | 新增5个社区长者食堂。 | |\n")
+    [t] = extract(nlp, text)
+    assert t.props["evidence"] == [[0, 10], [16, 26]]
+    assert not t.props.get("conflict")
+
+
+def test_different_values_of_one_indicator_are_kept_and_flagged(nlp):
+    text = ("新增社区长者食堂4家。\n"
+            "1 | 新增5个社区长者食堂。 | |\n")
+    got = extract(nlp, text)
+    assert [t.value for t in got] == [4, 5]
+    assert all(t.props["conflict"] for t in got)
+
+
+def test_different_actions_on_one_indicator_are_not_a_conflict(nlp):
+    got = extract(nlp, "新建社区长者食堂1家，升级改造老年助餐点为社区长者食堂3家。")
+    assert [t.value for t in got] == [1, 3]
+    assert not any(t.props.get("conflict") for t in got)
+
+
+# -- spaCy, tasks, spans --------------------------------------------------------------
+
+def test_component_sets_doc_spans(nlp):
+    doc = nlp("新增600张养老床位，新建社区长者食堂3家。")
+    assert [(s.text, s.label_) for s in doc.spans[T.SPANS_KEY]] == [
+        ("新增600张养老床位", "养老床位"), ("新建社区长者食堂3家", "社区长者食堂")]
+
+
+def test_doc_still_serialises(nlp):
+    doc = nlp("新增600张养老床位。")
+    again = spacy.tokens.Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert [t.value for t in T.extract_targets(again, None)] == [600]
+    assert [s.label_ for s in again.spans[T.SPANS_KEY]] == ["养老床位"]
+
+
+def test_shared_pipeline_has_the_component():
+    from loaders.extract.nlp import get_nlp
+    assert T.COMPONENT in get_nlp().pipe_names
+
+
+def test_doc_without_component_still_works():
+    doc = spacy.blank("zh")("新增600张养老床位。")
+    assert [t.value for t in T.extract_targets(doc, None)] == [600]
+
+
+def test_tasks_are_assigned_by_span(nlp):
+    text = "1. 新增600张养老床位。\n2. 新建社区长者食堂3家。\n"
+    tasks = [Task("一/1", "1", "", "item", (0, 15), "一"), Task("一/2", "2", "", "item", (15, len(text)), "一")]
+    got = extract(nlp, text, tasks=tasks)
+    assert [(t.value, t.task) for t in got] == [(600, "一/1"), (3, "一/2")]
+    assert all(t.task is None for t in extract(nlp, text))
+
+
+def test_span_is_evidence_in_the_text(nlp):
+    text = "加大投入，为1500户独居老年人家庭安装智能水表。"
+    [t] = extract(nlp, text)
+    assert text[t.span[0]:t.span[1]] == "为1500户独居老年人家庭安装智能水表"
+
+
+# -- the seed plans ------------------------------------------------------------------
+
+def _seed_targets():
+    from loaders.extract.nlp import get_nlp
+    from loaders.normalise import normalise
+    from loaders.read import read_source
+    nlp = get_nlp()
+    for path in SEEDS:
+        source = read_source(str(path))
+        view = normalise(source.text)
+        parsed = ParsedDocument(source, view, DocumentMeta())
+        yield path.stem, view.text, T.extract_targets(nlp(view.text), parsed)
+
+
+@pytest.fixture(scope="module")
+def seed_targets():
+    return list(_seed_targets())
+
+
+def test_bar_on_the_seeds(seed_targets, tmp_path):
+    pred = tmp_path / "targets.jsonl"
+    with pred.open("w", encoding="utf-8") as fh:
+        for stem, _, targets in seed_targets:
+            for t in targets:
+                fh.write(json.dumps({"source": stem, "value": t.value, "unit": t.unit, "metric": t.metric,
+                                     "indicator": t.indicator}, ensure_ascii=False) + "\n")
+    out = subprocess.run([sys.executable, str(GOLD / "score.py"), "targets", "--gold", str(GOLD / "targets.jsonl"),
+                          "--pred", str(pred)], capture_output=True, text=True, check=True).stdout
+    p, r, f = map(float, re.search(r"precision=([\d.]+) recall=([\d.]+) f1=([\d.]+)", out).groups())
+    assert p >= 0.95 and f >= 0.95, out
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in SEEDS])
+def test_golden(seed_targets, stem):
+    """tests/golden/targets/<seed>.jsonl were reviewed by eye; regenerate with
+    `scripts/eval_targets.py --golden` after a deliberate change, and review the diff."""
+    [(text, targets)] = [(text, targets) for s, text, targets in seed_targets if s == stem]
+    got = [{"source": stem, **T.to_record(t, text)} for t in targets]
+    want = [json.loads(line) for line in (GOLDEN / f"{stem}.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    assert got == want
