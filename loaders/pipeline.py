@@ -32,19 +32,18 @@ def parse_document(path: str, overrides: dict | None = None) -> ParsedDocument:
     from loaders.owners import extract_explicit_owners
     from loaders.read import read_source
     from loaders.structure import parse_structure
-    from loaders.themes import classify_theme
+    from loaders.themes import section_themes, task_theme
 
     source = read_source(path)
     view = normalise(source.text)
     merged = {**read_sidecar(path), **(overrides or {})}
     meta = parse_metadata(view, source.source, merged)
     sections, tasks = parse_structure(view)
-    by_path = {s.path: s for s in sections}
+    themes = section_themes(sections)
     for section in sections:
-        section.theme = classify_theme(section.title) or (by_path[section.parent].theme if section.parent in by_path else None)
+        section.theme = themes[section.path]
     for task in tasks:
-        section = by_path.get(task.section) if task.section else None
-        task.theme = classify_theme(view.text[task.span[0]:task.span[1]]) or (section.theme if section else None)
+        task.theme = task_theme(view.text[task.span[0]:task.span[1]], themes.get(task.section))
     parsed = ParsedDocument(source, view, meta, sections, tasks)
     parsed.owners = extract_explicit_owners(view, tasks)
     return extract(parsed)
