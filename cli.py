@@ -24,6 +24,15 @@ class UserError(click.ClickException):
         click.echo(f"policykg: error: {self.format_message()}", err=True)
 
 
+class InternalError(click.ClickException):
+    """A bug, not a user mistake: still one line, with how to get the details."""
+    exit_code = 3
+
+    def show(self, file=None):
+        click.echo(f"policykg: internal error: {self.format_message()} "
+                   "(rerun with POLICYKG_DEBUG=1 for the traceback and please report it)", err=True)
+
+
 def friendly(fn):
     """Turn known errors into one-line messages; unknown ones into a short internal-error line."""
     @functools.wraps(fn)
@@ -37,6 +46,12 @@ def friendly(fn):
                 raise
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
             raise UserError(str(message).splitlines()[0] if str(message) else type(exc).__name__) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the user gets one line, developers the traceback
+            if os.environ.get("POLICYKG_DEBUG"):
+                raise
+            raise InternalError(f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}") from None
     return wrapper
 
 
@@ -102,20 +117,25 @@ def load(ctx, paths, region, year, level, title, quiet):
       policykg load "plans/*.docx" --year 2025
       policykg load jinshan.pdf --region 金山区
     """
+    from graph.exports import document_summary
     from loaders.pipeline import load_paths
+    from loaders.read import iter_input_files
 
     overrides = {k: v for k, v in {"region": region, "year": year, "level": level, "title": title}.items() if v is not None}
-    lines = []
-
-    def on_file(outcome):
-        lines.append(outcome)
-        if not quiet:
-            click.echo(("  " if outcome.ok else "  FAILED ") + outcome.message, err=True)
-
+    files, _ = iter_input_files(list(paths))
+    outcomes = []
     with _store(ctx, read_only=False) as store:
-        report = load_paths(list(paths), store, overrides or None, on_file=on_file)
-        from graph.exports import document_summary
-
+        # The bar redraws one stderr line; the per-file result lines follow once it is done.
+        with click.progressbar(length=len(files), label="loading", file=sys.stderr,
+                               hidden=quiet or not files, show_pos=True) as bar:
+            def on_file(outcome):
+                outcomes.append(outcome)
+                if outcome.ok or outcome.path in {str(f) for f in files}:
+                    bar.update(1)
+            report = load_paths(list(paths), store, overrides or None, on_file=on_file)
+        if not quiet:
+            for outcome in outcomes:
+                click.echo(("  " if outcome.ok else "  FAILED ") + outcome.message, err=True)
         click.echo(render_records(document_summary(store)))
     ok, bad = len(report.loaded), len(report.failed)
     click.echo(f"loaded {ok} file(s), {bad} failed", err=True)
@@ -204,6 +224,32 @@ def review(ctx, document, out):
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(page)
     click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
+@click.option("--document", "source", help="Only this document (source name).")
+@format_option
+@click.pass_context
+@friendly
+def check(ctx, source, fmt):
+    """List conflicts: one document stating two different values for the same indicator.
+
+    Exits 1 when there is a conflict, so it can gate a pipeline.
+
+    \b
+    Example:
+      policykg check --document jingan-2025
+    """
+    from queries import run_query
+
+    with _store(ctx, read_only=True) as store:
+        result = run_query(store, "conflicts", {"source": source})
+    if not result.rows:
+        click.echo("no conflicts", err=True)
+        return
+    click.echo(render(result.columns, result.rows, fmt))
+    click.echo(f"{len(result.rows)} target(s) in conflict", err=True)
+    ctx.exit(1)
 
 
 @main.command()

@@ -186,6 +186,53 @@ def test_region_override_and_warning(tmp_path):
 
 def test_version_and_help():
     assert run("--version").stdout.startswith("policykg, version")
-    for cmd in ["load", "stats", "cypher", "export"]:
+    for cmd in ["load", "stats", "cypher", "export", "review", "check", "indicators"]:
         out = run(cmd, "--help").stdout
         assert "Example" in out, cmd
+
+
+def test_check_lists_conflicting_values(seeded):
+    result = run("check", "--format", "json", db=seeded)
+    assert result.exit_code == 1
+    rows = json.loads(result.stdout)
+    jingan = {(r["indicator"], r["value"]) for r in rows if r["source"] == "jingan-2025"}
+    assert {("社区长者食堂", 2), ("社区长者食堂", 6)} <= jingan
+    assert run("check", "--document", "jinshan-2025", db=seeded).exit_code == 0
+
+
+def test_indicators_lists_catalogue_counts_and_unmapped(seeded):
+    rows = json.loads(run("indicators", "--format", "json", db=seeded).stdout)
+    beds = next(r for r in rows if r["indicator"] == "养老床位")
+    assert beds["targets"] == 2 and beds["theme"] == "养老服务"
+    assert run("indicators", "--unmapped", db=seeded).exit_code == 0
+
+
+def test_load_shows_result_lines_and_summary(tmp_path):
+    result = run("load", str(SEEDS / "jinshan-2025.txt"), db=tmp_path / "g.lbdb")
+    assert result.exit_code == 0
+    assert "jinshan-2025.txt: added" in result.stderr and "loaded 1 file(s), 0 failed" in result.stderr
+    assert result.stdout.splitlines()[0].split()[:3] == ["source", "region", "year"]
+
+
+def test_database_held_by_another_process(tmp_path):
+    from graph.ladybug_store import LadybugStore
+
+    db = tmp_path / "g.lbdb"
+    holder = LadybugStore(str(db))   # same process, separate lock file handle: flock conflicts
+    try:
+        result = run("load", str(SEEDS / "jinshan-2025.txt"), "--quiet", db=db)
+        assert result.exit_code != 0 and "in use" in result.stderr
+    finally:
+        holder.close()
+
+
+def test_unexpected_failure_is_one_line_without_traceback(seeded, monkeypatch):
+    import graph.exports
+
+    def boom(store):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setitem(graph.exports.EXPORTS, "targets", boom)
+    result = run("export", "targets", db=seeded)
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert result.stderr.startswith("policykg: internal error: ZeroDivisionError")
