@@ -113,9 +113,18 @@ def fold_char(c: str) -> str:
     return c
 
 
+# Non-ASCII characters outside the CJK blocks: the only ones whose width must be looked up.
+_UNUSUAL_WIDTH = re.compile(r"[^\x00-\x7f\u2e80-\u9fff\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6]")
+
+
 def display_width(s: str) -> int:
-    """Columns a line takes in a CJK layout: wide characters count two."""
-    return sum(2 if _is_wide(c) else 1 for c in s)
+    """Columns a line takes in a CJK layout: wide characters count two.
+
+    Counted in C where possible (lines are measured for every document): every
+    non-ASCII character is wide except the few outside the CJK blocks that are not."""
+    non_ascii = len(s) - len(s.encode("ascii", "ignore"))
+    narrow = sum(1 for c in _UNUSUAL_WIDTH.findall(s) if not _is_wide(c))
+    return len(s) + non_ascii - narrow
 
 
 # -- lines ------------------------------------------------------------------------
@@ -264,40 +273,48 @@ def _logical_lines(lines: list[_Line], layout: Layout) -> list[list[_Line]]:
 
 # -- characters -------------------------------------------------------------------
 
-def _neighbour(chars: list[list], k: int, step: int) -> str:
+def _neighbour(chars: list[str], k: int, step: int) -> str:
     j = k + step
-    while 0 <= j < len(chars) and chars[j][1] == " ":
+    while 0 <= j < len(chars) and chars[j] == " ":
         j += step
-    return chars[j][1] if 0 <= j < len(chars) else ""
+    return chars[j] if 0 <= j < len(chars) else ""
 
 
-def _unify_ascii_punctuation(chars: list[list]) -> None:
+def _unify_ascii_punctuation(text: str) -> str:
     """ASCII ,:;()!? next to Chinese text become full-width; a bracket pair converts together."""
+    chars = list(text)
     stack: list[int] = []
     partner: dict[int, int] = {}
-    for k, (_, ch) in enumerate(chars):
+    for m in _BRACKET_RE.finditer(text):
+        k, ch = m.start(), m.group()
         if ch in "(（":
             stack.append(k)
-        elif ch in ")）" and stack:
+        elif stack:
             o = stack.pop()
             partner[o], partner[k] = k, o
     convert = []
-    for k, (_, ch) in enumerate(chars):
-        if ch not in "()":
-            continue
+    for m in _ASCII_BRACKET_RE.finditer(text):
+        k = m.start()
         context = [_neighbour(chars, k, -1), _neighbour(chars, k, 1)]
         other = partner.get(k)
         if other is not None:
             context += [_neighbour(chars, other, -1), _neighbour(chars, other, 1)]
-            if chars[other][1] in "（）":
+            if chars[other] in "（）":
                 context.append("（")
         if any(is_cjk_context(c) for c in context):
             convert.append(k)
     for k in convert:
-        chars[k][1] = _TO_FULL[chars[k][1]]
-    for k, (_, ch) in enumerate(chars):
-        if ch in ",:;!?" and (is_cjk_context(_neighbour(chars, k, -1)) or is_cjk_context(_neighbour(chars, k, 1))):
-            chars[k][1] = _TO_FULL[ch]
+        chars[k] = _TO_FULL[chars[k]]
+    for m in _ASCII_CLAUSE_RE.finditer(text):
+        k = m.start()
+        if is_cjk_context(_neighbour(chars, k, -1)) or is_cjk_context(_neighbour(chars, k, 1)):
+            chars[k] = _TO_FULL[chars[k]]
+    return "".join(chars)
+
+
+_BRACKET_RE = re.compile("[()（）]")
+_ASCII_BRACKET_RE = re.compile("[()]")
+_ASCII_CLAUSE_RE = re.compile("[,:;!?]")
 
 
 def _is_narrow_word_char(c: str) -> bool:
@@ -317,34 +334,54 @@ def _keep_space(left: str, right: str) -> bool:
     return True                               # between words: one space
 
 
-def normalise_chars(chars: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Unify width forms and spacing of one logical line of (original index, char)."""
-    mapped: list[list] = []
-    for idx, ch in chars:
-        if ch in _INVISIBLE:
-            continue
-        if ch.isspace():
-            mapped.append([idx, " "])
-        else:
-            mapped.append([idx, _TO_ASCII.get(ch, ch)])
-    _unify_ascii_punctuation(mapped)
-    out: list[tuple[int, str]] = []
-    k, n = 0, len(mapped)
-    while k < n:
-        idx, ch = mapped[k]
-        if ch != " ":
-            out.append((idx, ch))
-            k += 1
-            continue
-        j = k
-        while j < n and mapped[j][1] == " ":
-            j += 1
-        left = out[-1][1] if out else ""
-        right = mapped[j][1] if j < n else ""
+# A line with none of these characters is already normal: it is copied as it is.
+_NEEDS_WORK = re.compile("[\\s" + re.escape("".join(_INVISIBLE) + "".join(_TO_ASCII) + "".join(_TO_FULL)) + "]")
+_INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE) + "]")
+# One-to-one character mapping (length preserving): any whitespace → space, full-width → ASCII.
+_WIDTH_TABLE = str.maketrans({**_TO_ASCII, **{c: " " for c in "\t\r\n\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003"
+                                              "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}})
+_ASCII_PUNCT_RE = re.compile(r"[(),:;!?]")
+_SPACES_RE = re.compile(" +")
+
+
+def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
+    """Unify width forms and spacing of one logical line.
+
+    `idxs[i]` is the original index of `text[i]`; the result keeps that pairing.
+    Works on whole strings (str.translate, regex scans) and touches single
+    characters only where punctuation or spaces need a decision."""
+    if _INVISIBLE_RE.search(text):
+        keep = [i for i, c in enumerate(text) if c not in _INVISIBLE]
+        idxs, text = [idxs[i] for i in keep], "".join(text[i] for i in keep)
+    text = text.translate(_WIDTH_TABLE)
+    text = "".join(" " if c.isspace() else c for c in text) if _OTHER_SPACE_RE.search(text) else text
+    if _ASCII_PUNCT_RE.search(text):
+        text = _unify_ascii_punctuation(text)
+    if " " not in text:
+        return idxs, text
+    out_idx: list[int] = []
+    parts: list[str] = []
+    pos, left = 0, ""
+    for m in _SPACES_RE.finditer(text):
+        s, e = m.span()
+        if s > pos:
+            parts.append(text[pos:s])
+            out_idx.extend(idxs[pos:s])
+            left = text[s - 1]
+        right = text[e] if e < len(text) else ""
         if _keep_space(left, right):
-            out.append((idx, " "))
-        k = j
-    return out
+            parts.append(" ")
+            out_idx.append(idxs[s])
+            left = " "
+        pos = e
+    if pos < len(text):
+        parts.append(text[pos:])
+        out_idx.extend(idxs[pos:])
+    return out_idx, "".join(parts)
+
+
+# Whitespace that the translation table does not name (rare Unicode spaces).
+_OTHER_SPACE_RE = re.compile(r"(?! )\s")
 
 
 # -- the view ---------------------------------------------------------------------
@@ -355,22 +392,36 @@ def normalise(original: str) -> TextView:
     lines = _split_lines(original, layout)
     builder = TextViewBuilder(original)
     for group in _logical_lines(lines, layout):
-        chars: list[tuple[int, str]] = []
+        if len(group) == 1:
+            seg = group[0]
+            text = original[seg.start:seg.end]
+            if text and not _NEEDS_WORK.search(text):
+                # Fast path (most lines of most plans): nothing to unify, map one to one.
+                builder.extend_range(seg.start, text)
+                _end_line(builder, group, original)
+                continue
+        idxs: list[int] = []
+        parts: list[str] = []
         for i, seg in enumerate(group):
-            if i and chars:
-                last, first = chars[-1][1], original[seg.start]
+            if i and idxs and seg.end > seg.start:
+                last, first = original[idxs[-1]], original[seg.start]
                 # a wrap between two Latin words or numbers stands for a space
                 if last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
-                    chars.append((group[i - 1].newline, " "))
-            chars.extend((j, original[j]) for j in range(seg.start, seg.end))
-        out = normalise_chars(chars)
-        if not out:
+                    parts.append(" ")
+                    idxs.append(group[i - 1].newline)
+            parts.append(original[seg.start:seg.end])
+            idxs.extend(range(seg.start, seg.end))
+        idxs, text = normalise_line(idxs, "".join(parts))
+        if not text:
             continue
-        for idx, ch in out:
-            builder.keep(idx, ch)
-        end = group[-1].newline
-        if end is not None:
-            builder.keep(end, "\n")
-        else:
-            builder.insert("\n", len(original))
+        builder.extend_pairs(idxs, text)
+        _end_line(builder, group, original)
     return builder.build()
+
+
+def _end_line(builder: TextViewBuilder, group: list, original: str) -> None:
+    end = group[-1].newline
+    if end is not None:
+        builder.keep(end, "\n")
+    else:
+        builder.insert("\n", len(original))

@@ -133,25 +133,29 @@ def chinese_number(text: str) -> int | None:
 # --------------------------------------------------------------------------- text helpers
 
 
-def bracket_depths(text: str, start: int, end: int) -> list[int]:
+@lru_cache(maxsize=2048)
+def bracket_depths(text: str, start: int, end: int) -> tuple[int, ...]:
     """depths[i] is the bracket/quote nesting depth just before text[start + i].
 
     Unbalanced closers are ignored, so one stray bracket cannot swallow a line.
+    Cached: the parser asks about the same paragraph and line ranges many times
+    (str hashes are cached by Python, so a lookup does not rehash the text).
     """
     punct = punctuation()
+    closer_of, closers = punct.closer_of, punct.closers
     depths, stack = [], []
-    for i in range(start, end):
-        depths.append(len(stack))
-        ch = text[i]
+    append = depths.append
+    for ch in text[start:end]:
+        append(len(stack))
         if stack and ch == stack[-1]:
             stack.pop()
-        elif ch in punct.closer_of:
-            stack.append(punct.closer_of[ch])
-        elif ch in punct.closers and ch in stack:
+        elif ch in closer_of:
+            stack.append(closer_of[ch])
+        elif ch in closers and ch in stack:
             # A closer for an outer pair closes the inner ones that were left open.
             while stack and stack.pop() != ch:
                 pass
-    return depths
+    return tuple(depths)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -296,6 +300,7 @@ def squash(text: str) -> str:
 # --------------------------------------------------------------------------- tables
 
 
+@lru_cache(maxsize=1)
 def _separators() -> str:
     return "".join(load_vocab("structure")["tables"]["cell_separator"])
 
@@ -372,7 +377,8 @@ def split_lines(text: str) -> list[Line]:
 def classify(text: str, line: Line) -> None:
     if line.kind == "blank":
         return
-    if any(ch in _separators() for ch in text[line.start:line.end]):
+    segment = text[line.start:line.end]
+    if any(sep in segment for sep in _separators()):
         cells = row_cell_spans(text, line.start, line.end)
         if len(cells) >= 2:
             # A `|` line is a table row even when it starts like a heading (`一、养老 | |`).

@@ -48,6 +48,16 @@ class TextViewBuilder:
         self._chars.append(self.original[index] if char is None else char)
         self._origin.append(index)
 
+    def extend_pairs(self, origins: list[int], text: str) -> None:
+        """Emit `text`, character i standing for original[origins[i]]."""
+        self._origin.extend(origins)
+        self._chars.append(text)
+
+    def extend_range(self, start: int, text: str) -> None:
+        """Emit `text`, which is original[start:start + len(text)] unchanged."""
+        self._origin.extend(range(start, start + len(text)))
+        self._chars.append(text)
+
     def insert(self, char: str, at_original: int) -> None:
         """Emit a synthetic character (e.g. a separating newline) anchored at an original index."""
         self._chars.append(char)
@@ -55,7 +65,7 @@ class TextViewBuilder:
 
     @property
     def last_char(self) -> str:
-        return self._chars[-1] if self._chars else ""
+        return self._chars[-1][-1:] if self._chars else ""
 
     def build(self) -> TextView:
         return TextView(self.original, "".join(self._chars), self._origin)

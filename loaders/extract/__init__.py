@@ -5,7 +5,7 @@ each extractor read what it needs from the Doc. Vocabularies live in `loaders/vo
 """
 from __future__ import annotations
 
-from loaders.extract.nlp import get_nlp
+from loaders.extract.nlp import run_pipeline
 from loaders.model import ParsedDocument
 
 
@@ -13,7 +13,7 @@ def extract(parsed: ParsedDocument) -> ParsedDocument:
     # Imported here so that each extractor module stays importable on its own.
     from loaders.extract import bodies, citations, programs, targets
 
-    doc = get_nlp()(parsed.view.text)
+    doc = run_pipeline(parsed.view.text)
     parsed.targets = targets.extract_targets(doc, parsed)
     parsed.mentions = (
         citations.extract_citations(doc, parsed)

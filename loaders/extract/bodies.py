@@ -28,7 +28,8 @@ from pathlib import Path
 
 import yaml
 
-from loaders.extract.citations import TaskLocator, doc_text, find_titles
+from loaders.extract.citations import TaskLocator, find_titles
+from loaders.extract.nlp import doc_text
 from loaders.model import Mention, OwnerMention, ParsedDocument
 
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"

@@ -27,6 +27,7 @@ from spacy.language import Language
 from loaders.extract.policy_identity import (
     identity_key, own_level_word, resolve_scope, title_scope, unwrap_notice, vocab,
 )
+from loaders.extract.nlp import doc_text
 from loaders.model import Mention, ParsedDocument
 
 SPAN_KEY = "citations"
@@ -69,22 +70,6 @@ def clean_title(raw: str) -> str:
     return _LINE_BREAK.sub("", raw).strip()
 
 
-def doc_text(doc, parsed: ParsedDocument | None = None) -> str:
-    """The Doc's text without rebuilding it from tokens (`Doc.text` walks every token).
-
-    Taken from the parsed view when the Doc was made from it, else built once per Doc
-    and kept in `doc.user_data`.
-    """
-    view_text = getattr(getattr(parsed, "view", None), "text", None)
-    if view_text is not None and len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(view_text):
-        return view_text
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    return text
-
-
-_TEXT_KEY = "policykg_text"
 
 
 @Language.component(COMPONENT)

@@ -35,7 +35,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 
-from loaders.extract.citations import TaskLocator, doc_text
+from loaders.extract.citations import TaskLocator
+from loaders.extract.nlp import doc_text
 from loaders.model import Mention, ParsedDocument
 
 SPAN_KEY = "programs"

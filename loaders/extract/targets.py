@@ -42,6 +42,7 @@ from spacy.language import Language
 from loaders.extract import numbers
 from loaders.extract.indicators import UNMAPPED, load_catalogue, normalise_metric
 from loaders.extract.indicators import alternation as _alt
+from loaders.extract.nlp import doc_text
 from loaders.model import ParsedDocument, TargetMention
 
 VOCAB_PATH = Path(__file__).resolve().parent.parent / "vocab" / "targets.yaml"
@@ -685,7 +686,7 @@ if not Language.has_factory(COMPONENT):
     @Language.component(COMPONENT)
     def targets_component(doc):
         """Sets doc.spans["targets"]: one span per target statement, labelled with its indicator."""
-        mentions = find_targets(doc.text)
+        mentions = find_targets(doc_text(doc))
         spans = []
         for t in mentions:
             span = doc.char_span(t.span[0], t.span[1], label=t.indicator, alignment_mode="expand")
@@ -715,7 +716,7 @@ def extract_targets(doc, parsed: ParsedDocument | None) -> list[TargetMention]:
     """
     stored = doc.user_data.get(USER_DATA_KEY)
     if stored is None:                         # Doc made without the component
-        mentions = find_targets(doc.text)
+        mentions = find_targets(doc_text(doc))
     else:
         mentions = [TargetMention(**{**d, "span": tuple(d["span"])}) for d in deepcopy(stored)]
     year = getattr(getattr(parsed, "meta", None), "year", None)
