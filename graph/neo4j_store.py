@@ -1,0 +1,763 @@
+"""The server backend: Neo4j 5 over Bolt, with the official driver.
+
+Same semantics as `LadybugStore`: a document is replaced as a whole (its owned
+nodes and its Document node are deleted, the new subgraph written, shared nodes
+no document refers to any more removed) in ONE managed transaction, and skipped
+when its fingerprint is unchanged.
+
+All writes of a document run in ONE transaction function passed to
+`session.execute_write` (database always named): the read of the stored
+version, then per label / relationship type a batched `UNWIND $rows …
+CREATE|MERGE` statement, then the orphan clean-up. On Neo4j that transaction is
+atomic, and the driver retries the whole function on transient errors and lost
+connections (it is idempotent: it re-reads the stored version first).
+
+FalkorDB (the test server) speaks Bolt but ignores BEGIN/COMMIT/ROLLBACK (every
+statement commits on its own, and rolls back only itself when it fails), crashes
+on ~4 KB of parameters and never answers a message over ~64 KB. For it the
+same statements are sent with their values inlined as literals and chained into
+as few statements as fit (`WITH count(*) AS _kN` between parts): a document that
+fits in one statement (≲ 60 KB) is written atomically there too.
+
+The Cypher generated here stays in the subset LadybugDB, Neo4j 5 and FalkorDB
+all accept (no `EXISTS {}` subqueries, no `SET +=`, no `CALL {}`).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from typing import Any, Callable
+
+from graph.config import Neo4jSettings, neo4j_settings
+from graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
+from graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from graph.results import QueryResult, plain
+from graph.schema import Schema, coerce
+from graph.store import GraphStore, WriteResult
+
+log = logging.getLogger(__name__)
+
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+READ_ONLY_MESSAGE = "this statement writes to the graph; rerun with --write to allow it"
+
+
+# -- the write check for read-only stores -------------------------------------------------------
+
+_WRITE_CLAUSES = {
+    "CREATE", "MERGE", "DELETE", "DETACH", "SET", "REMOVE", "DROP", "FOREACH", "LOAD", "INSERT",
+    "ALTER", "RENAME", "GRANT", "DENY", "REVOKE",
+}
+# Procedures that write (or run arbitrary Cypher): any APOC procedure, and any name with a writing segment.
+_WRITE_PROCEDURE_SEGMENT = re.compile(
+    r"^(create|merge|set|delete|drop|remove|write|mutate|refactor|periodic|load|import|cypher|trigger|do|lock|clear|"
+    r"kill|terminate|add|rename|upsert|insert|update|execute|run)",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CALL = re.compile(r"\bCALL\s+((?:[A-Za-z_][A-Za-z0-9_]*|`[^`]*`)(?:\s*\.\s*(?:[A-Za-z_][A-Za-z0-9_]*|`[^`]*`))*)", re.IGNORECASE)
+
+
+def blank_literals(cypher: str) -> str:
+    """The statement with string contents, quoted names and comments blanked out (same length)."""
+    out: list[str] = []
+    i, n = 0, len(cypher)
+    while i < n:
+        c = cypher[i]
+        if c in "'\"":
+            out.append(c)
+            i += 1
+            while i < n and cypher[i] != c:
+                if cypher[i] == "\\" and i + 1 < n:
+                    out.append("  ")
+                    i += 2
+                    continue
+                out.append(" ")
+                i += 1
+            if i < n:
+                out.append(c)
+                i += 1
+        elif c == "`":
+            out.append("`")
+            i += 1
+            while i < n:
+                if cypher[i] == "`":
+                    if i + 1 < n and cypher[i + 1] == "`":   # `` escapes a backtick
+                        out.append("xx")
+                        i += 2
+                        continue
+                    break
+                out.append("x")
+                i += 1
+            if i < n:
+                out.append("`")
+                i += 1
+        elif cypher.startswith("//", i):
+            end = cypher.find("\n", i)
+            end = n if end < 0 else end
+            out.append(" " * (end - i))
+            i = end
+        elif cypher.startswith("/*", i):
+            end = cypher.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            out.append(" " * (end - i))
+            i = end
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def writes_to_graph(cypher: str) -> bool:
+    """Conservative lexical check: does the statement contain a clause or procedure call that writes?
+
+    Looks only outside string literals, quoted names and comments. Property names
+    (`n.set`), parameters (`$create`), labels and types (`:Delete`) and map keys
+    (`{merge: 1}`) are not clauses. False positives are possible (a procedure
+    with a writing-sounding name); false negatives should not be.
+    """
+    text = blank_literals(cypher)
+    for m in _WORD.finditer(text):
+        word = m.group(0).upper()
+        if word not in _WRITE_CLAUSES:
+            continue
+        before = text[: m.start()].rstrip()
+        after = text[m.end():].lstrip()
+        if before.endswith((".", "$", ":")) or after.startswith(":"):
+            continue
+        if word == "LOAD" and not after.upper().startswith("CSV"):
+            continue
+        return True
+    for m in _CALL.finditer(text):
+        segments = [s.strip().strip("`") for s in m.group(1).split(".")]
+        if segments[0].lower() == "apoc":
+            return True
+        if any(_WRITE_PROCEDURE_SEGMENT.match(s) for s in segments[1:]):
+            return True
+    return False
+
+
+# -- schema DDL ---------------------------------------------------------------------------------
+
+def neo4j_schema_ddl(schema: Schema) -> list[str]:
+    """Uniqueness constraints on every label's key, indexes on owned labels' doc_id and Document.source."""
+    stmts = []
+    for node in schema.nodes.values():
+        stmts.append(
+            f"CREATE CONSTRAINT policykg_{node.label}_{node.key}_unique IF NOT EXISTS "
+            f"FOR (n:{node.label}) REQUIRE n.{node.key} IS UNIQUE"
+        )
+    for node in schema.nodes.values():
+        if node.owned_by_document and "doc_id" in node.properties:
+            stmts.append(f"CREATE INDEX policykg_{node.label}_doc_id IF NOT EXISTS FOR (n:{node.label}) ON (n.doc_id)")
+    if "Document" in schema.nodes and "source" in schema.nodes["Document"].properties:
+        stmts.append("CREATE INDEX policykg_Document_source IF NOT EXISTS FOR (n:Document) ON (n.source)")
+    return stmts
+
+
+def falkordb_indexes(schema: Schema) -> list[tuple[str, str]]:
+    """(label, property) range indexes for FalkorDB: every key, owned doc_id, Document.source."""
+    wanted = [(n.label, n.key) for n in schema.nodes.values()]
+    wanted += [(n.label, "doc_id") for n in schema.nodes.values() if n.owned_by_document and "doc_id" in n.properties]
+    if "Document" in schema.nodes:
+        wanted.append(("Document", "source"))
+    return wanted
+
+
+# -- the store ----------------------------------------------------------------------------------
+
+class Neo4jStore(GraphStore):
+    """A Neo4j 5 database (or another Bolt server speaking the same Cypher subset, e.g. FalkorDB)."""
+
+    name = "neo4j"
+
+    def __init__(
+        self,
+        settings: Neo4jSettings,
+        *,
+        read_only: bool = False,
+        schema: Schema | None = None,
+        max_retry_time: float = 30.0,
+        connection_timeout: float = 15.0,
+    ):
+        super().__init__(schema)
+        import neo4j
+        import neo4j.graph
+
+        self._neo4j = neo4j
+        self.settings = settings
+        self.read_only = read_only
+        self.database = settings.database
+        self.flavour = "unknown"          # neo4j | falkordb
+        self.server_agent = ""
+        self.server_version = ""
+        self.edition = ""
+        # Test seam for fault injection: called inside the write transaction, right before the write statement.
+        self._before_write: Callable[[], None] | None = None
+        self._driver = None
+        scheme = settings.uri.split("://", 1)[0].lower() if "://" in settings.uri else ""
+        if scheme not in BOLT_SCHEMES:
+            raise StoreError(
+                f"NEO4J_URI {settings.safe_uri!r} is not a Bolt URI: use bolt://host:7687 (one server) or neo4j://host:7687 (cluster)"
+            )
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                settings.uri,
+                auth=neo4j.basic_auth(settings.user, settings.password or ""),
+                max_transaction_retry_time=max_retry_time,
+                connection_timeout=connection_timeout,
+                telemetry_disabled=True,
+                user_agent="policykg",
+            )
+        except (neo4j.exceptions.ConfigurationError, ValueError):
+            raise StoreError(
+                f"NEO4J_URI {settings.safe_uri!r} is not a Bolt URI: use bolt://host:7687 (one server) or neo4j://host:7687 (cluster)"
+            ) from None
+        try:
+            self._connect()
+            if not read_only:
+                self._ensure_schema()
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def from_config(
+        cls,
+        read_only: bool = False,
+        uri: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        **options: Any,
+    ) -> "Neo4jStore":
+        """Open the database named by arguments, else NEO4J_* variables, else policykg.toml / ~/.config/policykg/config.toml."""
+        settings = neo4j_settings(uri=uri, user=user, password=password, database=database)
+        return cls(settings, read_only=read_only, **options)
+
+    def __repr__(self) -> str:
+        return (
+            f"Neo4jStore(uri={self.settings.safe_uri!r}, user={self.settings.user!r}, database={self.database!r}, "
+            f"flavour={self.flavour!r}, read_only={self.read_only})"
+        )
+
+    # -- connection ---------------------------------------------------------------------------
+    def _connect(self) -> None:
+        neo4j = self._neo4j
+        try:
+            self._driver.verify_connectivity()
+            info = self._driver.get_server_info()
+            self.server_agent = info.agent or ""
+            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                session.run("RETURN 1 AS ok").consume()     # fails here when the database does not exist
+        except neo4j.exceptions.DatabaseError as exc:
+            if exc.code != "Neo.DatabaseError.General.UnknownError":
+                raise self._translate(exc) from None
+            # FalkorDB answers a non-empty password with a bare "unknown error" on the first statement.
+            raise StoreUnavailable(
+                f"the server at {self.settings.safe_uri} failed the first statement ({self._scrub(_first_line(exc.message or ''))}): "
+                "check NEO4J_USERNAME/NEO4J_PASSWORD (a FalkorDB server wants an empty password)"
+            ) from None
+        except Exception as exc:   # noqa: BLE001 - translated into one line
+            raise self._translate(exc) from None
+        self._detect_flavour()
+
+    def _detect_flavour(self) -> None:
+        # FalkorDB announces itself as "Neo4j/5.x" in the Bolt handshake, so ask for dbms.components(),
+        # which every Neo4j has and FalkorDB does not (it answers with an error, the connection survives).
+        try:
+            with self._driver.session(database=self.database, default_access_mode=self._neo4j.READ_ACCESS) as session:
+                rows = session.run("CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition").data()
+        except self._neo4j.exceptions.Neo4jError:
+            rows = []
+        except Exception as exc:   # noqa: BLE001
+            raise self._translate(exc) from None
+        if rows and str(rows[0].get("name", "")).startswith("Neo4j"):
+            self.flavour = "neo4j"
+            self.server_version = (rows[0].get("versions") or [""])[0]
+            self.edition = rows[0].get("edition") or ""
+        else:
+            self.flavour = "falkordb"
+            self.server_version = self.server_agent
+
+    def _ensure_schema(self) -> None:
+        if self.flavour == "neo4j":
+            for stmt in neo4j_schema_ddl(self.schema):
+                try:
+                    self._driver.execute_query(stmt, database_=self.database, routing_=self._neo4j.RoutingControl.WRITE)
+                except Exception as exc:   # noqa: BLE001
+                    err = self._translate(exc)
+                    if isinstance(err, StoreUnavailable):
+                        raise err from None
+                    raise StoreError(f"cannot create the policykg constraints and indexes in database {self.database!r}: {err}") from None
+            return
+        # FalkorDB: Neo4j's constraint DDL is not understood (and has upset its Bolt listener); its own
+        # `CREATE INDEX FOR (n:L) ON (n.p)` is harmless but not idempotent, so create only the missing ones.
+        try:
+            existing = set()
+            for row in self._run_read("CALL db.indexes() YIELD label, properties RETURN label, properties").rows:
+                for prop in row[1] or []:
+                    existing.add((row[0], prop))
+            for label, prop in falkordb_indexes(self.schema):
+                if (label, prop) not in existing:
+                    self._run_write_statement(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})", {})
+        except StoreUnavailable:
+            raise
+        except StoreError as exc:   # indexes are an optimisation: carry on without them
+            log.warning("could not create FalkorDB indexes: %s", exc)
+
+    def close(self) -> None:
+        if getattr(self, "_driver", None) is not None:
+            try:
+                if self.flavour != "neo4j":     # FalkorDB, or a server that failed the connection check
+                    self._drop_connections_without_goodbye()
+                self._driver.close()
+            finally:
+                self._driver = None
+
+    def _drop_connections_without_goodbye(self) -> None:
+        # FalkorDB 4.16's Bolt listener stops answering new handshakes once any client has sent GOODBYE
+        # (what driver.close() sends); closing the sockets without it, as a crashed client would, is harmless.
+        # Uses driver internals; if they change, fall back to a normal close.
+        try:
+            pool = self._driver._pool
+            for connections in list(pool.connections.values()):
+                for connection in list(connections):
+                    connection.kill()
+        except Exception:   # noqa: BLE001
+            log.debug("could not drop FalkorDB connections without GOODBYE", exc_info=True)
+
+    # -- error translation --------------------------------------------------------------------
+    def _scrub(self, text: str) -> str:
+        pw = self.settings.password
+        if pw and len(pw) >= 4:
+            text = text.replace(pw, "***")
+        return text
+
+    def _translate(self, exc: BaseException) -> StoreError:
+        """One line that says what to check; never the password."""
+        if isinstance(exc, StoreError):
+            return exc
+        ex = self._neo4j.exceptions
+        uri = self.settings.safe_uri
+        code = getattr(exc, "code", None) or ""
+        message = self._scrub(_first_line(getattr(exc, "message", None) or str(exc) or type(exc).__name__))
+        if isinstance(exc, ex.AuthError) or code.startswith("Neo.ClientError.Security.Unauthorized") or "AuthenticationRateLimit" in code:
+            return StoreUnavailable(
+                f"Neo4j refused the credentials for user {self.settings.user!r}: check NEO4J_USERNAME/NEO4J_PASSWORD"
+            )
+        if code == "Neo.ClientError.Database.DatabaseNotFound":
+            return StoreUnavailable(f"database {self.database!r} does not exist on the server: check NEO4J_DATABASE")
+        if isinstance(exc, ex.IncompleteCommit):
+            return StoreUnavailable(
+                f"lost the connection to Neo4j at {uri} while committing: the write may or may not have been applied; "
+                "rerun it (loads are idempotent)"
+            )
+        if isinstance(exc, ex.TransientError) and "DatabaseUnavailable" in code:
+            return StoreUnavailable(
+                f"database {self.database!r} at {uri} is not available yet ({message}): wait until the server has started, then retry"
+            )
+        if isinstance(exc, (ex.ServiceUnavailable, ex.SessionExpired, OSError)):
+            return StoreUnavailable(f"cannot reach Neo4j at {uri}: is the server running? check NEO4J_URI")
+        if isinstance(exc, ex.ForbiddenOnReadOnlyDatabase) or code in (
+            "Neo.ClientError.Statement.AccessMode",
+            "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase",
+        ):
+            return ReadOnlyViolation(READ_ONLY_MESSAGE)
+        if isinstance(exc, ex.Neo4jError):
+            if isinstance(exc, ex.DatabaseError) and self.flavour == "falkordb":
+                return QueryError(
+                    f"the server failed the statement ({message}); FalkorDB's Bolt endpoint gives no detail: "
+                    "try the statement with GRAPH.QUERY to see why"
+                )
+            return QueryError(f"{message} ({code})" if code else message)
+        if isinstance(exc, ex.DriverError):
+            return StoreError(f"Neo4j driver error talking to {uri}: {message}")
+        return StoreError(f"{type(exc).__name__}: {message}")
+
+    # -- low level ----------------------------------------------------------------------------
+    def _session(self, write: bool):
+        if self._driver is None:
+            raise StoreError("the Neo4j store is closed")
+        mode = self._neo4j.WRITE_ACCESS if write else self._neo4j.READ_ACCESS
+        return self._driver.session(database=self.database, default_access_mode=mode)
+
+    def _execute(self, work: Callable, *, write: bool):
+        try:
+            with self._session(write) as session:
+                return session.execute_write(work) if write else session.execute_read(work)
+        except StoreError:
+            raise
+        except Exception as exc:   # noqa: BLE001
+            raise self._translate(exc) from None
+
+    def _result(self, result) -> QueryResult:
+        columns = list(result.keys())
+        rows = [[self._plain(v) for v in record.values()] for record in result]
+        return QueryResult(columns, rows)
+
+    def _run_read(self, cypher: str, params: dict | None = None) -> QueryResult:
+        return self._execute(lambda tx: self._tx_run(tx, cypher, params or {}), write=False)
+
+    def _run_write_statement(self, cypher: str, params: dict) -> QueryResult:
+        return self._execute(lambda tx: self._tx_run(tx, cypher, params), write=True)
+
+    def _plain(self, value: Any) -> Any:
+        """Plain values; nodes and relationships carry every schema property (None when missing), like LadybugDB."""
+        graph = self._neo4j.graph
+        if isinstance(value, graph.Node):
+            labels = sorted(value.labels)
+            label = next((l for l in labels if l in self.schema.nodes), labels[0] if labels else "")
+            props = dict(value.items())
+            out = {"_label": label}
+            spec = self.schema.nodes.get(label)
+            if spec:
+                out.update({p: plain(props.pop(p, None)) for p in spec.properties})
+            out.update({k: plain(v) for k, v in props.items()})
+            return out
+        if isinstance(value, graph.Relationship):
+            props = dict(value.items())
+            out = {"_type": value.type}
+            spec = self.schema.relationships.get(value.type)
+            if spec:
+                out.update({p: plain(props.pop(p, None)) for p in spec.properties})
+            out.update({k: plain(v) for k, v in props.items()})
+            return out
+        if isinstance(value, graph.Path):
+            return {"nodes": [self._plain(n) for n in value.nodes], "relationships": [self._plain(r) for r in value.relationships]}
+        if isinstance(value, dict):
+            return {k: self._plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._plain(v) for v in value]
+        return plain(value)
+
+    # -- reads --------------------------------------------------------------------------------
+    def query(self, cypher: str, params: dict[str, Any] | None = None) -> QueryResult:
+        writes = writes_to_graph(cypher)
+        if self.read_only and writes:
+            raise ReadOnlyViolation(READ_ONLY_MESSAGE)
+        # Read-only stores read in READ access mode (a cluster routes to followers and refuses writes there);
+        # a single Community server does not enforce it, hence the lexical check above.
+        return self._execute(lambda tx: self._tx_run(tx, cypher, params or {}), write=not self.read_only)
+
+    # -- writes -------------------------------------------------------------------------------
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyViolation(READ_ONLY_MESSAGE)
+
+    def _previous(self, tx, source: str) -> list[tuple[str, str | None]]:
+        result = self._tx_run(tx, "MATCH (d:Document) WHERE d.source = $s RETURN d.id AS id, d.fingerprint AS fp", {"s": source})
+        return [(row[0], row[1]) for row in result.rows]
+
+    def _hook(self) -> None:
+        if self._before_write is not None:
+            self._before_write()
+
+    def _tx_run(self, tx, cypher: str, params: dict) -> QueryResult:
+        """Run one statement in `tx`, return plain values (FalkorDB: parameters inlined, see `inline_parameters`)."""
+        if self.flavour == "falkordb":
+            cypher, params = inline_parameters(cypher, params), {}
+            if _utf8_len(cypher) > FALKORDB_MAX_STATEMENT:
+                raise QueryError(
+                    f"the statement is {_utf8_len(cypher)} bytes with its values; FalkorDB's Bolt endpoint takes at most "
+                    f"{FALKORDB_MAX_STATEMENT}: use smaller parameters"
+                )
+        return self._result(tx.run(cypher, params))
+
+    def _run_parts(self, tx, parts: list["Part"]) -> None:
+        """The write statements of one transaction.
+
+        Neo4j: one statement per part, with parameters, all in this transaction (atomic).
+        FalkorDB: parameters inlined as literals (its Bolt endpoint crashes on ~4 KB of parameters) and the
+        parts chained into as few statements as fit in one Bolt message (~64 KB); a document that fits in
+        one statement is written atomically, a bigger one is not (FalkorDB has no multi-statement transactions)."""
+        if self.flavour == "falkordb":
+            statements = pack_statements(parts, FALKORDB_MAX_STATEMENT)
+            if len(statements) > 1:
+                log.info("FalkorDB: this write takes %d statements and is not atomic there", len(statements))
+            for statement in statements:
+                tx.run(statement).consume()
+            return
+        for part in parts:
+            tx.run(part.cypher, part.params).consume()
+
+    def write_document(self, graph: DocumentGraph) -> WriteResult:
+        self._require_writable()
+        node_rows = self.node_rows(graph.nodes)
+        edge_rows = self.edge_rows(graph.edges)
+        self._check_duplicates(graph, node_rows)
+        write_parts = self._node_parts(node_rows) + self._edge_parts(edge_rows)
+
+        def work(tx):
+            previous = self._previous(tx, graph.source)
+            if previous and previous[0][1] == graph.fingerprint and previous[0][0] == graph.doc_id:
+                return "unchanged"
+            parts = self._delete_parts([p[0] for p in previous]) + write_parts + self._orphan_parts()
+            self._hook()
+            self._run_parts(tx, parts)
+            return "replaced" if previous else "added"
+
+        status = self._execute(work, write=True)
+        if status == "unchanged":
+            return WriteResult(graph.source, graph.doc_id, "unchanged")
+        return WriteResult(graph.source, graph.doc_id, status, len(graph.nodes), len(graph.edges))
+
+    def delete_document(self, source: str) -> bool:
+        self._require_writable()
+
+        def work(tx):
+            old_ids = [p[0] for p in self._previous(tx, source)]
+            if not old_ids:
+                return False
+            self._hook()
+            self._run_parts(tx, self._delete_parts(old_ids) + self._orphan_parts())
+            return True
+
+        return self._execute(work, write=True)
+
+    def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None) -> None:
+        self._require_writable()
+        parts = [Part(f"MATCH ()-[r:{rel}]->() DELETE r") for rel in self.schema.derived_relationships]
+        for label, by_prop in self._node_updates(node_updates or []).items():
+            spec = self.schema.node(label)
+            for prop, rows in by_prop.items():
+                parts.append(Part(f"UNWIND $rows AS r MATCH (n:{label} {{{spec.key}: r.id}}) SET n.{prop} = r.v", {"rows": rows}))
+        parts += self._edge_parts(self.edge_rows(edges))
+
+        def work(tx):
+            self._hook()
+            self._run_parts(tx, parts)
+
+        self._execute(work, write=True)
+
+    # -- statement parts ----------------------------------------------------------------------
+    def _delete_parts(self, old_ids: list[str]) -> list["Part"]:
+        if not old_ids:
+            return []
+        parts = [
+            Part(f"MATCH (n:{label}) WHERE n.doc_id IN $old DETACH DELETE n", {"old": old_ids})
+            for label in self.schema.document_owned_labels
+        ]
+        parts.append(Part("MATCH (n:Document) WHERE n.id IN $old DETACH DELETE n", {"old": old_ids}))
+        return parts
+
+    def _orphan_parts(self) -> list["Part"]:
+        # Shared nodes (departments, programs, cited documents …) that no document refers to any more.
+        # `NOT (n)--()` (a pattern predicate) works on LadybugDB, Neo4j 5 and FalkorDB; `NOT EXISTS { MATCH … }` fails on FalkorDB.
+        return [
+            Part(f"MATCH (n:{label}) WHERE NOT (n)--() DELETE n")
+            for label, spec in self.schema.nodes.items()
+            if not spec.owned_by_document and label not in ("Document", "Indicator")
+        ]
+
+    def _node_parts(self, node_rows: dict[str, list[dict]]) -> list["Part"]:
+        parts = []
+        # The Document first, then the labels in schema order: the same statements every time.
+        order = list(self.schema.nodes)
+        for label in sorted(node_rows, key=lambda l: (l != "Document", order.index(l))):
+            rows = node_rows[label]
+            spec = self.schema.node(label)
+            if spec.owned_by_document or label == "Document":
+                fields = ", ".join(f"{p}: r.{p}" for p in spec.properties)
+                parts.append(Part(f"UNWIND $rows AS r CREATE (n:{label} {{{fields}}})", {"rows": rows}))
+            else:
+                # Shared nodes: first writer creates, later documents only fill gaps (as in LadybugStore).
+                stmt = f"UNWIND $rows AS r MERGE (n:{label} {{{spec.key}: r.{spec.key}}})"
+                assigns = ", ".join(f"n.{p} = r.{p}" for p in spec.properties if p != spec.key)
+                if assigns:
+                    stmt += f" ON CREATE SET {assigns}"
+                parts.append(Part(stmt, {"rows": _dedupe(rows, spec.key)}))
+        return parts
+
+    def _edge_parts(self, edge_rows: dict) -> list["Part"]:
+        parts = []
+        for (rel, a, b), rows in edge_rows.items():
+            spec = self.schema.rel(rel)
+            fields = ", ".join(f"{p}: r.{p}" for p in spec.properties)
+            props = f" {{{fields}}}" if fields else ""
+            ka, kb = self.schema.node(a).key, self.schema.node(b).key
+            parts.append(Part(
+                f"UNWIND $rows AS r MATCH (a:{a} {{{ka}: r.f}}) MATCH (b:{b} {{{kb}: r.t}}) CREATE (a)-[:{rel}{props}]->(b)",
+                {"rows": rows},
+            ))
+        return parts
+
+    def _node_updates(self, nodes: list[NodeRecord]) -> dict[str, dict[str, list[dict]]]:
+        """{label: {property: [{id, v}]}} with schema-typed values."""
+        out: dict[str, dict[str, list[dict]]] = {}
+        for node in nodes:
+            spec = self.schema.node(node.label)
+            unknown = set(node.props) - set(spec.properties)
+            if unknown:
+                raise ValueError(f"{node.label} has properties not in the schema: {sorted(unknown)}")
+            for prop, value in node.props.items():
+                if prop == spec.key:
+                    continue
+                out.setdefault(node.label, {}).setdefault(prop, []).append(
+                    {"id": node.props[spec.key], "v": coerce(value, spec.properties[prop])}
+                )
+        return out
+
+    def _check_duplicates(self, graph: DocumentGraph, node_rows: dict[str, list[dict]]) -> None:
+        # Neo4j's uniqueness constraints would refuse these too; FalkorDB has none over Bolt, so check here.
+        for label, rows in node_rows.items():
+            spec = self.schema.node(label)
+            if not (spec.owned_by_document or label == "Document"):
+                continue
+            dup = [k for k, c in Counter(r[spec.key] for r in rows).items() if c > 1]
+            if dup:
+                raise QueryError(f"document {graph.source!r} has {len(dup)} duplicate {label} {spec.key}(s), e.g. {dup[0]!r}")
+
+
+# -- statements: parts, literals (FalkorDB), packing ----------------------------------------------
+
+# FalkorDB 4.16 over Bolt: parameters over ~4 KB crash the server ("stack smashing detected"), and a
+# message over ~64 KB is never answered. Statements to it carry values inline and stay under this size.
+FALKORDB_MAX_STATEMENT = 60_000
+
+
+class Part:
+    """One clause sequence of a write: `cypher` with `$name` parameters; `$rows`, when present, may be split."""
+
+    __slots__ = ("cypher", "params")
+
+    def __init__(self, cypher: str, params: dict | None = None):
+        self.cypher = cypher
+        self.params = params or {}
+
+    def __repr__(self) -> str:
+        return f"Part({self.cypher!r}, {sorted(self.params)})"
+
+
+def cypher_literal(value: Any) -> str:
+    """A Cypher literal for a parameter value (strings single-quoted, backslash and quote escaped)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            raise QueryError(f"integer {value} does not fit in 64 bits")
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise QueryError("NaN and infinite floats cannot be written as Cypher literals")
+        text = repr(value)
+        return text if any(c in text for c in ".eE") else text + ".0"
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise QueryError("FalkorDB cannot take a NUL character in a string")
+        # FalkorDB reads \\ and \' but not \uXXXX; raw newlines and other control characters are fine.
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = []
+        for key, v in value.items():
+            if not isinstance(key, str) or "`" in key:
+                raise QueryError(f"map key {key!r} cannot be written as a Cypher name")
+            items.append(f"`{key}`: {cypher_literal(v)}")
+        return "{" + ", ".join(items) + "}"
+    raise QueryError(f"cannot write a {type(value).__name__} as a Cypher literal")
+
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def inline_parameters(cypher: str, params: dict | None) -> str:
+    """`cypher` with every `$name` outside strings and comments replaced by its value as a literal."""
+    if not params:
+        return cypher
+    blank = blank_literals(cypher)
+    out, last = [], 0
+    for m in _PARAM.finditer(blank):
+        name = m.group(1)
+        if name not in params:
+            raise QueryError(f"expected parameter ${name} was not given")
+        out.append(cypher[last:m.start()])
+        out.append(cypher_literal(params[name]))
+        last = m.end()
+    out.append(cypher[last:])
+    return "".join(out)
+
+
+def _utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def pack_statements(parts: list[Part], limit: int) -> list[str]:
+    """Chain parts (values inlined) into as few statements of at most `limit` UTF-8 bytes as possible.
+
+    Parts are joined with `WITH count(*) AS _kN`: an aggregate yields one row even after an empty batch, so
+    every part runs. A part's `$rows` are split across statements when they do not fit."""
+    statements: list[str] = []
+    current: list[str] = []
+    size = 0
+
+    def sep_len() -> int:
+        return _utf8_len(f"\nWITH count(*) AS _k{len(current)}\n") if current else 0
+
+    def flush() -> None:
+        nonlocal current, size
+        if current:
+            statements.append(_chain(current))
+        current, size = [], 0
+
+    def add(text: str) -> None:
+        nonlocal size
+        size += sep_len() + _utf8_len(text)
+        current.append(text)
+
+    for part in parts:
+        if "rows" not in part.params:
+            text = inline_parameters(part.cypher, part.params)
+            if size + sep_len() + _utf8_len(text) > limit:
+                flush()
+            if _utf8_len(text) > limit:
+                raise QueryError(f"a statement of {_utf8_len(text)} bytes is too large for FalkorDB's Bolt endpoint")
+            add(text)
+            continue
+        others = {k: v for k, v in part.params.items() if k != "rows"}
+        template = inline_parameters(part.cypher.replace("$rows", "\x00ROWS\x00"), others)
+        head, tail = template.split("\x00ROWS\x00")
+        fixed = _utf8_len(head) + _utf8_len(tail) + 2
+        literals = [cypher_literal(row) for row in part.params["rows"]]
+        i = 0
+        while i < len(literals):
+            room = limit - size - sep_len() - fixed
+            chunk, used = [], 0
+            while i < len(literals) and used + _utf8_len(literals[i]) + 2 <= room:
+                used += _utf8_len(literals[i]) + 2
+                chunk.append(literals[i])
+                i += 1
+            if not chunk:
+                if not current:
+                    raise QueryError(
+                        f"one row needs a statement of {fixed + _utf8_len(literals[i])} bytes, too large for FalkorDB's Bolt endpoint (max {limit})"
+                    )
+                flush()
+                continue
+            add(head + "[" + ", ".join(chunk) + "]" + tail)
+    flush()
+    return statements
+
+
+def _chain(parts: list[str]) -> str:
+    """Join statement parts; `WITH count(*)` always yields one row, so the next part runs even after an empty batch."""
+    out = []
+    for i, part in enumerate(parts):
+        out.append(part)
+        if i < len(parts) - 1:
+            out.append(f"WITH count(*) AS _k{i}")
+    return "\n".join(out)
+
+
+def _dedupe(rows: list[dict], key: str) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for row in rows:
+        seen.setdefault(row[key], row)
+    return list(seen.values())
+
+
+def _first_line(text: str) -> str:
+    return (str(text).strip().splitlines() or [""])[0]

@@ -1,0 +1,209 @@
+"""Copy a graph from one store to another (typically the embedded LadybugDB graph to Neo4j).
+
+Documents travel as DocumentGraphs through `write_document`, so each one is
+atomic and idempotent on the target (an unchanged fingerprint is skipped);
+derived relationships travel through `replace_derived`. Running it twice
+changes nothing the second time.
+
+What belongs to a document: its Document node, the nodes whose `doc_id` is
+its id, every non-derived relationship with one end among those, and the
+shared nodes (departments, regions, programs …) those relationships reach.
+Relationships between two shared nodes (PART_OF, IN_REGION of a department,
+WRAPS between cited documents) belong to no document: the ones the target
+lacks ride along with the first document that is (re)written.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable
+
+from graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from graph.schema import Schema
+
+Progress = Callable[[int, int, str, str], None]
+
+
+def _docish(schema: Schema, label: str) -> str | None:
+    """The property that ties a node of `label` to its document, or None for shared labels."""
+    if label == "Document":
+        return "id"
+    spec = schema.node(label)
+    return "doc_id" if spec.owned_by_document else None
+
+
+def _node_props(schema: Schema, label: str, row: list) -> dict:
+    return dict(zip(schema.node(label).properties, row))
+
+
+def _node_columns(schema: Schema, label: str, var: str = "n") -> str:
+    return ", ".join(f"{var}.{p}" for p in schema.node(label).properties)
+
+
+def _edge_query(schema: Schema, rel: str, a: str, b: str, where: str = "") -> str:
+    spec = schema.rel(rel)
+    ka, kb = schema.node(a).key, schema.node(b).key
+    cols = ", ".join([f"a.{ka}", f"b.{kb}"] + [f"r.{p}" for p in spec.properties])
+    # `WITH a, b, r`: FalkorDB returns one row per node pair, not per relationship, when the
+    # relationship variable is not used after MATCH (parallel edges would be lost).
+    return f"MATCH (a:{a})-[r:{rel}]->(b:{b}){where} WITH a, b, r RETURN {cols}"
+
+
+def _edges(store, rel: str, a: str, b: str, where: str = "", params: dict | None = None) -> list[EdgeRecord]:
+    spec = store.schema.rel(rel)
+    out = []
+    for row in store.query(_edge_query(store.schema, rel, a, b, where), params or {}).rows:
+        out.append(EdgeRecord(rel, a, row[0], b, row[1], dict(zip(spec.properties, row[2:]))))
+    return out
+
+
+def read_document_graph(store, doc_id: str) -> DocumentGraph:
+    """One document's subgraph from `store`, as the loaders would have built it."""
+    schema: Schema = store.schema
+    rows = store.query(f"MATCH (n:Document) WHERE n.id = $id RETURN {_node_columns(schema, 'Document')}", {"id": doc_id}).rows
+    if not rows:
+        raise KeyError(f"no document {doc_id!r}")
+    doc = _node_props(schema, "Document", rows[0])
+    nodes = [NodeRecord("Document", doc)]
+    for label in schema.document_owned_labels:
+        for row in store.query(f"MATCH (n:{label}) WHERE n.doc_id = $id RETURN {_node_columns(schema, label)}", {"id": doc_id}).rows:
+            nodes.append(NodeRecord(label, _node_props(schema, label, row)))
+    edges: list[EdgeRecord] = []
+    for rel, spec in schema.relationships.items():
+        if spec.derived:
+            continue
+        for a, b in spec.endpoints:
+            side, field = ("a", _docish(schema, a)) if _docish(schema, a) else ("b", _docish(schema, b))
+            if field is None:
+                continue          # shared → shared: no document's
+            edges += _edges(store, rel, a, b, f" WHERE {side}.{field} = $id", {"id": doc_id})
+    nodes += _shared_endpoints(store, edges)
+    return DocumentGraph(doc["source"], doc_id, doc.get("fingerprint") or "", nodes, edges)
+
+
+def _shared_endpoints(store, edges: list[EdgeRecord]) -> list[NodeRecord]:
+    schema: Schema = store.schema
+    wanted: dict[str, set[str]] = {}
+    for e in edges:
+        for label, key in ((e.from_label, e.from_id), (e.to_label, e.to_id)):
+            if _docish(schema, label) is None:
+                wanted.setdefault(label, set()).add(key)
+    nodes = []
+    for label, keys in wanted.items():
+        spec = schema.node(label)
+        rows = store.query(
+            f"MATCH (n:{label}) WHERE n.{spec.key} IN $keys RETURN {_node_columns(schema, label)} ORDER BY n.{spec.key}",
+            {"keys": sorted(keys)},
+        ).rows
+        nodes += [NodeRecord(label, _node_props(schema, label, row)) for row in rows]
+    return nodes
+
+
+def _edge_key(e: EdgeRecord) -> tuple:
+    return (e.type, e.from_label, e.from_id, e.to_label, e.to_id, tuple(sorted((k, _hashable(v)) for k, v in e.props.items())))
+
+
+def _hashable(v):
+    return tuple(v) if isinstance(v, list) else v
+
+
+def _shared_edges(store) -> list[EdgeRecord]:
+    schema: Schema = store.schema
+    out = []
+    for rel, spec in schema.relationships.items():
+        if spec.derived:
+            continue
+        for a, b in spec.endpoints:
+            if _docish(schema, a) is None and _docish(schema, b) is None:
+                out += _edges(store, rel, a, b)
+    return out
+
+
+def _derived_edges(store) -> list[EdgeRecord]:
+    out = []
+    for rel, spec in store.schema.relationships.items():
+        if spec.derived:
+            for a, b in spec.endpoints:
+                out += _edges(store, rel, a, b)
+    return out
+
+
+def _all_nodes(store) -> dict[tuple[str, str], dict]:
+    schema: Schema = store.schema
+    out = {}
+    for label, spec in schema.nodes.items():
+        for row in store.query(f"MATCH (n:{label}) RETURN {_node_columns(schema, label)}").rows:
+            props = _node_props(schema, label, row)
+            out[(label, props[spec.key])] = props
+    return out
+
+
+def _subtract(have: list[EdgeRecord], already: list[EdgeRecord]) -> list[EdgeRecord]:
+    """Edges in `have` that `already` lacks, counting duplicates."""
+    left = Counter(_edge_key(e) for e in already)
+    out = []
+    for e in have:
+        k = _edge_key(e)
+        if left[k]:
+            left[k] -= 1
+        else:
+            out.append(e)
+    return out
+
+
+def sync_to(source_store, target_store, progress: Progress | None = None, *, prune: bool = True) -> dict:
+    """Make `target_store` hold the same graph as `source_store`; return what was done.
+
+    `progress(done, total, source, status)` is called after each document. With `prune`, documents the
+    source no longer has are deleted from the target."""
+    schema: Schema = source_store.schema
+    docs = source_store.query("MATCH (d:Document) RETURN d.source, d.id, d.fingerprint ORDER BY d.source").rows
+    on_target = {row[0]: (row[1], row[2]) for row in target_store.query("MATCH (d:Document) RETURN d.source, d.id, d.fingerprint").rows}
+    pending_shared = _subtract(_shared_edges(source_store), _shared_edges(target_store))
+    shared_sent = 0
+    statuses: Counter = Counter()
+    for i, (source, doc_id, fingerprint) in enumerate(docs, 1):
+        graph = read_document_graph(source_store, doc_id)
+        if pending_shared and on_target.get(source) != (doc_id, fingerprint):
+            graph.edges += pending_shared
+            have = {(n.label, n.key) for n in graph.nodes}
+            graph.nodes += [n for n in _shared_endpoints(source_store, pending_shared) if (n.label, n.key) not in have]
+            shared_sent, pending_shared = len(pending_shared), []
+        result = target_store.write_document(graph)
+        statuses[result.status] += 1
+        if progress:
+            progress(i, len(docs), source, result.status)
+
+    deleted = []
+    if prune:
+        wanted = {row[0] for row in docs}
+        for source in sorted(set(on_target) - wanted):
+            if target_store.delete_document(source):
+                deleted.append(source)
+
+    # Derived relationships, and node properties that changed without a new fingerprint (e.g. Target.status).
+    source_nodes, target_nodes = _all_nodes(source_store), _all_nodes(target_store)
+    updates = []
+    for (label, key), props in source_nodes.items():
+        theirs = target_nodes.get((label, key))
+        if theirs is None:
+            continue
+        diff = {p: v for p, v in props.items() if theirs.get(p) != v}
+        if diff:
+            updates.append(NodeRecord(label, {schema.node(label).key: key, **diff}))
+    derived = _derived_edges(source_store)
+    same_derived = Counter(map(_edge_key, derived)) == Counter(map(_edge_key, _derived_edges(target_store)))
+    if updates or not same_derived:
+        target_store.replace_derived(derived, updates)
+
+    return {
+        "documents": len(docs),
+        "added": statuses["added"],
+        "replaced": statuses["replaced"],
+        "unchanged": statuses["unchanged"],
+        "deleted": deleted,
+        "shared_edges": shared_sent,
+        "shared_edges_pending": len(pending_shared),
+        "node_updates": len(updates),
+        "derived_edges": len(derived),
+        "derived": "unchanged" if not updates and same_derived else "replaced",
+    }
