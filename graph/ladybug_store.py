@@ -162,11 +162,8 @@ class LadybugStore(GraphStore):
         self._run("MATCH (d:Document {id: $d}) DETACH DELETE d", {"d": doc_id})
 
     def _delete_orphans(self) -> None:
-        # Shared nodes (departments, programs, cited documents …) that no document refers to any more.
-        for label, spec in self.schema.nodes.items():
-            if spec.owned_by_document or spec.derived or label in ("Document", "Indicator"):
-                continue
-            self._run(f"MATCH (n:{label}) WHERE NOT EXISTS {{ MATCH (n)-[]-() }} DELETE n")
+        for stmt in self.orphan_statements():
+            self._run(stmt)
 
     def _write_nodes(self, nodes: list[NodeRecord]) -> None:
         for label, rows in self.node_rows(nodes).items():
@@ -175,7 +172,7 @@ class LadybugStore(GraphStore):
             present = list(rows[0])
             props = [p for p in present if p != spec.key]
             assigns = ", ".join(f"n.{p} = r.{p}" for p in props)
-            if spec.owned_by_document or spec.derived or label == "Document":
+            if not spec.shared:
                 fields = ", ".join(f"{p}: r.{p}" for p in present)
                 self._run(f"UNWIND $rows AS r CREATE (n:{label} {{{fields}}})", {"rows": rows})
             else:
@@ -188,12 +185,8 @@ class LadybugStore(GraphStore):
     def _write_edges(self, edges: list[EdgeRecord]) -> None:
         for (rel, a, b), rows in self.edge_rows(edges).items():
             rows = _drop_null_columns(rows, keep=("f", "t"))
-            fields = ", ".join(f"{p}: r.{p}" for p in rows[0] if p not in ("f", "t"))
-            props = f" {{{fields}}}" if fields else ""
-            self._run(
-                f"UNWIND $rows AS r MATCH (a:{a} {{id: r.f}}), (b:{b} {{id: r.t}}) CREATE (a)-[:{rel}{props}]->(b)",
-                {"rows": rows},
-            )
+            fields = [p for p in rows[0] if p not in ("f", "t")]
+            self._run(self.edge_statement(rel, a, b, fields), {"rows": rows})
 
     # -- lifecycle ------------------------------------------------------------
     def close(self) -> None:

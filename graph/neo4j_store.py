@@ -515,9 +515,16 @@ class Neo4jStore(GraphStore):
 
         return self._execute(work, write=True)
 
-    def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None) -> None:
+    def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None,
+                        nodes: list[NodeRecord] | None = None) -> None:
         self._require_writable()
+        derived_labels = set(self.schema.derived_labels)
+        stray = {n.label for n in nodes or []} - derived_labels
+        if stray:
+            raise ValueError(f"replace_derived writes only derived labels, not {sorted(stray)}")
         parts = [Part(f"MATCH ()-[r:{rel}]->() DELETE r") for rel in self.schema.derived_relationships]
+        parts += [Part(f"MATCH (n:{label}) DETACH DELETE n") for label in sorted(derived_labels)]
+        parts += self._node_parts(self.node_rows(nodes or []))
         for label, by_prop in self._node_updates(node_updates or []).items():
             spec = self.schema.node(label)
             for prop, rows in by_prop.items():
@@ -542,13 +549,7 @@ class Neo4jStore(GraphStore):
         return parts
 
     def _orphan_parts(self) -> list["Part"]:
-        # Shared nodes (departments, programs, cited documents …) that no document refers to any more.
-        # `NOT (n)--()` (a pattern predicate) works on LadybugDB, Neo4j 5 and FalkorDB; `NOT EXISTS { MATCH … }` fails on FalkorDB.
-        return [
-            Part(f"MATCH (n:{label}) WHERE NOT (n)--() DELETE n")
-            for label, spec in self.schema.nodes.items()
-            if not spec.owned_by_document and label not in ("Document", "Indicator")
-        ]
+        return [Part(stmt) for stmt in self.orphan_statements()]
 
     def _node_parts(self, node_rows: dict[str, list[dict]]) -> list["Part"]:
         parts = []
@@ -557,7 +558,7 @@ class Neo4jStore(GraphStore):
         for label in sorted(node_rows, key=lambda l: (l != "Document", order.index(l))):
             rows = node_rows[label]
             spec = self.schema.node(label)
-            if spec.owned_by_document or label == "Document":
+            if not spec.shared:
                 fields = ", ".join(f"{p}: r.{p}" for p in spec.properties)
                 parts.append(Part(f"UNWIND $rows AS r CREATE (n:{label} {{{fields}}})", {"rows": rows}))
             else:
@@ -573,13 +574,7 @@ class Neo4jStore(GraphStore):
         parts = []
         for (rel, a, b), rows in edge_rows.items():
             spec = self.schema.rel(rel)
-            fields = ", ".join(f"{p}: r.{p}" for p in spec.properties)
-            props = f" {{{fields}}}" if fields else ""
-            ka, kb = self.schema.node(a).key, self.schema.node(b).key
-            parts.append(Part(
-                f"UNWIND $rows AS r MATCH (a:{a} {{{ka}: r.f}}) MATCH (b:{b} {{{kb}: r.t}}) CREATE (a)-[:{rel}{props}]->(b)",
-                {"rows": rows},
-            ))
+            parts.append(Part(self.edge_statement(rel, a, b, list(spec.properties)), {"rows": rows}))
         return parts
 
     def _node_updates(self, nodes: list[NodeRecord]) -> dict[str, dict[str, list[dict]]]:

@@ -26,8 +26,8 @@ def plain(value: Any) -> Any:
             return {"_type": value["_LABEL"], **{k: plain(v) for k, v in value.items() if not k.startswith("_")}}
         if "_LABEL" in value:
             return {"_label": value["_LABEL"], **{k: plain(v) for k, v in value.items() if not k.startswith("_")}}
-        if "_nodes" in value and "_rels" in value:   # a LadybugDB path
-            return {"nodes": [plain(n) for n in value["_nodes"]], "relationships": [plain(r) for r in value["_rels"]]}
+        if "_NODES" in value and "_RELS" in value:   # a LadybugDB path
+            return {"nodes": [plain(n) for n in value["_NODES"]], "relationships": [plain(r) for r in value["_RELS"]]}
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]

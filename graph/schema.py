@@ -23,6 +23,12 @@ class NodeType:
     owned_by_document: bool = False
     derived: bool = False     # recomputed across all documents after each load
     doc: str = ""
+    kept_by: tuple[str, ...] = ()   # shared nodes: incoming relationship types that keep them alive
+
+    @property
+    def shared(self) -> bool:
+        """Merged by key across documents (departments, leaders, programs …)."""
+        return not (self.owned_by_document or self.derived or self.label == "Document")
 
 
 @dataclass(frozen=True)
@@ -72,9 +78,11 @@ def _parse(raw: dict) -> Schema:
         if spec["key"] not in props:
             raise ValueError(f"schema: {label} key {spec['key']!r} is not a property")
         nodes[label] = NodeType(label, spec["key"], props, bool(spec.get("owned_by_document")),
-                                bool(spec.get("derived")), spec.get("doc", ""))
+                                bool(spec.get("derived")), spec.get("doc", ""), tuple(spec.get("kept_by") or ()))
     rels = {}
     for name, spec in raw["relationships"].items():
+        if name in nodes:
+            raise ValueError(f"schema: {name} is both a label and a relationship type")
         props = dict(spec.get("properties") or {})
         _check_types(name, props)
         endpoints = tuple((a, b) for a, b in spec["endpoints"])
@@ -82,6 +90,10 @@ def _parse(raw: dict) -> Schema:
             if a not in nodes or b not in nodes:
                 raise ValueError(f"schema: {name} endpoint {a}->{b} names an undeclared label")
         rels[name] = RelType(name, endpoints, props, bool(spec.get("derived")), spec.get("doc", ""))
+    for node in nodes.values():
+        for rel in node.kept_by:
+            if rel not in rels or not any(b == node.label for _, b in rels[rel].endpoints):
+                raise ValueError(f"schema: {node.label} is kept_by {rel}, which does not point at it")
     return Schema(nodes, rels)
 
 

@@ -81,6 +81,30 @@ class GraphStore(ABC):
     def __exit__(self, *exc):
         self.close()
 
+    # -- statements shared by backends (the common Cypher subset) -------------
+    def orphan_statements(self) -> list[str]:
+        """Delete shared nodes that nothing keeps alive any more (see `kept_by` in the schema).
+
+        Run twice: a bureau is kept by its sections' PART_OF edges until they go.
+        `NOT ()-[:T]->(n)` runs on LadybugDB, Neo4j 5 and FalkorDB alike."""
+        stmts = []
+        for spec in self.schema.nodes.values():
+            if spec.shared:
+                keep = " AND ".join(f"NOT ()-[:{rel}]->(n)" for rel in spec.kept_by) or "NOT ()-->(n)"
+                stmts.append(f"MATCH (n:{spec.label}) WHERE {keep} DETACH DELETE n")
+        return stmts + stmts
+
+    def edge_statement(self, rel: str, a: str, b: str, fields: list[str]) -> str:
+        """UNWIND $rows (f, t, properties) into relationships.
+
+        An edge between two shared nodes (a section PART_OF its bureau) is MERGEd: it
+        is written again by every document that mentions them and must stay single."""
+        props = ", ".join(f"{p}: r.{p}" for p in fields)
+        props = f" {{{props}}}" if props else ""
+        ka, kb = self.schema.node(a).key, self.schema.node(b).key
+        verb = "MERGE" if self.schema.node(a).shared and self.schema.node(b).shared else "CREATE"
+        return f"UNWIND $rows AS r MATCH (a:{a} {{{ka}: r.f}}) MATCH (b:{b} {{{kb}: r.t}}) {verb} (a)-[:{rel}{props}]->(b)"
+
     # -- helpers shared by backends ------------------------------------------
     def node_rows(self, nodes: Iterable[NodeRecord]) -> dict[str, list[dict]]:
         """Group nodes by label, with every schema property present and typed."""

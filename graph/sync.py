@@ -6,11 +6,13 @@ derived relationships travel through `replace_derived`. Running it twice
 changes nothing the second time.
 
 What belongs to a document: its Document node, the nodes whose `doc_id` is
-its id, every non-derived relationship with one end among those, and the
-shared nodes (departments, regions, programs …) those relationships reach.
-Relationships between two shared nodes (PART_OF, IN_REGION of a department,
-WRAPS between cited documents) belong to no document: the ones the target
-lacks ride along with the first document that is (re)written.
+its id, every non-derived relationship with one end among those, the shared
+nodes (departments, regions, programs …) those relationships reach, and what
+those shared nodes reach through relationships between shared nodes (a section
+PART_OF its bureau, the bureau IN_REGION) — exactly what the loader builds.
+Backends MERGE relationships between shared nodes, so sending them with every
+document that reaches them never duplicates them. Derived nodes and
+relationships (PolicyDocument, ALIGNS_WITH …) travel with `replace_derived`.
 """
 from __future__ import annotations
 
@@ -76,8 +78,36 @@ def read_document_graph(store, doc_id: str) -> DocumentGraph:
             if field is None:
                 continue          # shared → shared: no document's
             edges += _edges(store, rel, a, b, f" WHERE {side}.{field} = $id", {"id": doc_id})
-    nodes += _shared_endpoints(store, edges)
+    shared = _shared_endpoints(store, edges)
+    edges += _shared_closure(store, shared)
+    seen = {(n.label, n.key) for n in shared}
+    shared += [n for n in _shared_endpoints(store, edges) if (n.label, n.key) not in seen]
+    nodes += shared
     return DocumentGraph(doc["source"], doc_id, doc.get("fingerprint") or "", nodes, edges)
+
+
+def _shared_closure(store, shared: list[NodeRecord]) -> list[EdgeRecord]:
+    """Relationships between shared nodes reachable from `shared` (PART_OF, IN_REGION …)."""
+    schema: Schema = store.schema
+    frontier = {(n.label, n.key) for n in shared}
+    seen, out = set(frontier), []
+    while frontier:
+        by_label: dict[str, list[str]] = {}
+        for label, key in frontier:
+            by_label.setdefault(label, []).append(key)
+        frontier = set()
+        for rel, spec in schema.relationships.items():
+            if spec.derived:
+                continue
+            for a, b in spec.endpoints:
+                if _docish(schema, a) is not None or _docish(schema, b) is not None or a not in by_label:
+                    continue
+                for e in _edges(store, rel, a, b, f" WHERE a.{schema.node(a).key} IN $keys", {"keys": sorted(by_label[a])}):
+                    out.append(e)
+                    if (e.to_label, e.to_id) not in seen:
+                        seen.add((e.to_label, e.to_id))
+                        frontier.add((e.to_label, e.to_id))
+    return out
 
 
 def _shared_endpoints(store, edges: list[EdgeRecord]) -> list[NodeRecord]:
@@ -106,18 +136,6 @@ def _hashable(v):
     return tuple(v) if isinstance(v, list) else v
 
 
-def _shared_edges(store) -> list[EdgeRecord]:
-    schema: Schema = store.schema
-    out = []
-    for rel, spec in schema.relationships.items():
-        if spec.derived:
-            continue
-        for a, b in spec.endpoints:
-            if _docish(schema, a) is None and _docish(schema, b) is None:
-                out += _edges(store, rel, a, b)
-    return out
-
-
 def _derived_edges(store) -> list[EdgeRecord]:
     out = []
     for rel, spec in store.schema.relationships.items():
@@ -137,19 +155,6 @@ def _all_nodes(store) -> dict[tuple[str, str], dict]:
     return out
 
 
-def _subtract(have: list[EdgeRecord], already: list[EdgeRecord]) -> list[EdgeRecord]:
-    """Edges in `have` that `already` lacks, counting duplicates."""
-    left = Counter(_edge_key(e) for e in already)
-    out = []
-    for e in have:
-        k = _edge_key(e)
-        if left[k]:
-            left[k] -= 1
-        else:
-            out.append(e)
-    return out
-
-
 def sync_to(source_store, target_store, progress: Progress | None = None, *, prune: bool = True) -> dict:
     """Make `target_store` hold the same graph as `source_store`; return what was done.
 
@@ -158,16 +163,9 @@ def sync_to(source_store, target_store, progress: Progress | None = None, *, pru
     schema: Schema = source_store.schema
     docs = source_store.query("MATCH (d:Document) RETURN d.source, d.id, d.fingerprint ORDER BY d.source").rows
     on_target = {row[0]: (row[1], row[2]) for row in target_store.query("MATCH (d:Document) RETURN d.source, d.id, d.fingerprint").rows}
-    pending_shared = _subtract(_shared_edges(source_store), _shared_edges(target_store))
-    shared_sent = 0
     statuses: Counter = Counter()
     for i, (source, doc_id, fingerprint) in enumerate(docs, 1):
         graph = read_document_graph(source_store, doc_id)
-        if pending_shared and on_target.get(source) != (doc_id, fingerprint):
-            graph.edges += pending_shared
-            have = {(n.label, n.key) for n in graph.nodes}
-            graph.nodes += [n for n in _shared_endpoints(source_store, pending_shared) if (n.label, n.key) not in have]
-            shared_sent, pending_shared = len(pending_shared), []
         result = target_store.write_document(graph)
         statuses[result.status] += 1
         if progress:
@@ -182,8 +180,14 @@ def sync_to(source_store, target_store, progress: Progress | None = None, *, pru
 
     # Derived relationships, and node properties that changed without a new fingerprint (e.g. Target.status).
     source_nodes, target_nodes = _all_nodes(source_store), _all_nodes(target_store)
+    derived_labels = set(schema.derived_labels)
+    derived_nodes = [NodeRecord(label, props) for (label, _), props in source_nodes.items() if label in derived_labels]
+    same_nodes = all(target_nodes.get(k) == v for k, v in source_nodes.items() if k[0] in derived_labels) and \
+        sum(1 for k in target_nodes if k[0] in derived_labels) == len(derived_nodes)
     updates = []
     for (label, key), props in source_nodes.items():
+        if label in derived_labels:
+            continue
         theirs = target_nodes.get((label, key))
         if theirs is None:
             continue
@@ -192,8 +196,8 @@ def sync_to(source_store, target_store, progress: Progress | None = None, *, pru
             updates.append(NodeRecord(label, {schema.node(label).key: key, **diff}))
     derived = _derived_edges(source_store)
     same_derived = Counter(map(_edge_key, derived)) == Counter(map(_edge_key, _derived_edges(target_store)))
-    if updates or not same_derived:
-        target_store.replace_derived(derived, updates)
+    if updates or not same_derived or not same_nodes:
+        target_store.replace_derived(derived, updates, derived_nodes)
 
     return {
         "documents": len(docs),
@@ -201,9 +205,7 @@ def sync_to(source_store, target_store, progress: Progress | None = None, *, pru
         "replaced": statuses["replaced"],
         "unchanged": statuses["unchanged"],
         "deleted": deleted,
-        "shared_edges": shared_sent,
-        "shared_edges_pending": len(pending_shared),
         "node_updates": len(updates),
         "derived_edges": len(derived),
-        "derived": "unchanged" if not updates and same_derived else "replaced",
+        "derived": "unchanged" if not updates and same_derived and same_nodes else "replaced",
     }

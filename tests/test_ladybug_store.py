@@ -141,3 +141,23 @@ def test_replace_derived_swaps_edges_and_updates_nodes(store):
     rows = store.query("MATCH (x:Target)-[r:ALIGNS_WITH]->(y:Target) RETURN x.id, y.id").rows
     assert rows == [[b, a]]
     assert store.query("MATCH (t:Target {id: $i}) RETURN t.status", {"i": a}).rows == [["new"]]
+
+
+def test_paths_come_back_as_nodes_and_relationships(store):
+    store.write_document(make_doc())
+    path = store.query("MATCH p = (d:Document)-[:HAS_TASK]->(t:Task) RETURN p ORDER BY t.path LIMIT 1").rows[0][0]
+    assert [n["_label"] for n in path["nodes"]] == ["Document", "Task"]
+    assert [r["_type"] for r in path["relationships"]] == ["HAS_TASK"]
+
+
+def test_shared_edges_are_not_duplicated_and_orphans_go(store):
+    doc = make_doc("plan-a")
+    doc.nodes.append(NodeRecord("Department", {"id": "金山区:金山区民政局", "name": "金山区民政局"}))
+    doc.edges.append(EdgeRecord("PART_OF", "Department", "金山区:局养老服务科", "Department", "金山区:金山区民政局"))
+    store.write_document(doc)
+    doc2 = make_doc("plan-a", digest="h2")
+    doc2.nodes, doc2.edges = doc2.nodes + doc.nodes[-1:], doc2.edges + doc.edges[-1:]
+    store.write_document(doc2)
+    assert store.query("MATCH ()-[r:PART_OF]->() RETURN count(r)").rows == [[1]]
+    store.delete_document("plan-a")
+    assert store.query("MATCH (d:Department) RETURN count(d)").rows == [[0]]

@@ -1,0 +1,149 @@
+"""Read what the derivations need out of a store, with a few plain Cypher reads.
+
+Derivations are computed in Python over this snapshot (year choice, unit rules,
+text similarity are easier and faster there than in portable Cypher) and written
+back in one `replace_derived` call.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from graph.store import GraphStore
+
+
+@dataclass
+class Doc:
+    id: str
+    source: str
+    title: str | None
+    issuer: str | None
+    year: int | None
+    region: str | None
+    level: str | None
+    is_notice: bool | None
+
+    @property
+    def name(self) -> str:
+        return self.source or self.id
+
+
+@dataclass
+class Tgt:
+    id: str
+    doc_id: str
+    task_id: str | None
+    value: float | None
+    unit: str | None
+    metric: str | None
+    indicator: str | None
+    kind: str | None
+    modifier: str | None
+    conflict: bool | None
+    status: str | None
+    text: str | None
+
+
+@dataclass
+class Sec:
+    id: str
+    doc_id: str
+    level: int | None
+    title: str | None
+    theme: str | None
+    text: str | None
+    start_offset: int | None
+    children: list[str] = field(default_factory=list)   # child section ids
+    tasks: list[str] = field(default_factory=list)      # task ids directly under the section
+
+
+@dataclass
+class Tsk:
+    id: str
+    doc_id: str
+    text: str | None
+    start_offset: int | None
+
+
+@dataclass
+class Snapshot:
+    docs: dict[str, Doc]
+    targets: list[Tgt]
+    sections: dict[str, Sec]
+    tasks: dict[str, Tsk]
+
+    def targets_of(self) -> dict[str, list[Tgt]]:
+        out: dict[str, list[Tgt]] = defaultdict(list)
+        for t in self.targets:
+            out[t.doc_id].append(t)
+        return out
+
+    def section_text(self, section_id: str) -> str:
+        """A section's heading plus the text of every task in its subtree, in document order."""
+        parts: list[tuple[int, str]] = []
+        stack = [section_id]
+        while stack:
+            sec = self.sections[stack.pop()]
+            if sec.text:
+                parts.append((sec.start_offset or 0, sec.text))
+            for tid in sec.tasks:
+                task = self.tasks.get(tid)
+                if task and task.text:
+                    parts.append((task.start_offset or 0, task.text))
+            stack.extend(c for c in sec.children if c in self.sections)
+        parts.sort(key=lambda p: p[0])
+        # A sentence break, not a newline: whitespace inside plans is often layout and is dropped
+        # when comparing, and a heading must not run on into the first task.
+        return "。".join(text for _, text in parts)
+
+    def ancestors(self, section_id: str) -> set[str]:
+        parent_of = {c: s.id for s in self.sections.values() for c in s.children}
+        out, current = set(), section_id
+        while current in parent_of:
+            current = parent_of[current]
+            out.add(current)
+        return out
+
+
+def _records(store: GraphStore, cypher: str) -> list[dict]:
+    return store.query(cypher, {}).records()
+
+
+def read_snapshot(store: GraphStore, *, with_text: bool = True) -> Snapshot:
+    docs = {
+        r["id"]: Doc(**r)
+        for r in _records(store, """
+            MATCH (d:Document)
+            RETURN d.id AS id, d.source AS source, d.title AS title, d.issuer AS issuer, d.year AS year,
+                   d.region AS region, d.level AS level, d.is_notice AS is_notice""")
+    }
+    targets = [
+        Tgt(**r)
+        for r in _records(store, """
+            MATCH (g:Target)
+            RETURN g.id AS id, g.doc_id AS doc_id, g.task_id AS task_id, g.value AS value, g.unit AS unit,
+                   g.metric AS metric, g.indicator AS indicator, g.kind AS kind, g.modifier AS modifier,
+                   g.conflict AS conflict, g.status AS status, g.text AS text
+            ORDER BY g.doc_id, g.start_offset, g.id""")
+    ]
+    sections: dict[str, Sec] = {}
+    tasks: dict[str, Tsk] = {}
+    if with_text:
+        for r in _records(store, """
+                MATCH (s:Section)
+                RETURN s.id AS id, s.doc_id AS doc_id, s.level AS level, s.title AS title, s.theme AS theme,
+                       s.text AS text, s.start_offset AS start_offset
+                ORDER BY s.doc_id, s.start_offset, s.id"""):
+            sections[r["id"]] = Sec(**r)
+        for r in _records(store, """
+                MATCH (t:Task)
+                RETURN t.id AS id, t.doc_id AS doc_id, t.text AS text, t.start_offset AS start_offset
+                ORDER BY t.doc_id, t.start_offset, t.id"""):
+            tasks[r["id"]] = Tsk(**r)
+        for r in _records(store, "MATCH (a:Section)-[:HAS_SECTION]->(b:Section) RETURN a.id AS parent, b.id AS child"):
+            if r["parent"] in sections:
+                sections[r["parent"]].children.append(r["child"])
+        for r in _records(store, "MATCH (s:Section)-[:HAS_TASK]->(t:Task) RETURN s.id AS section, t.id AS task"):
+            if r["section"] in sections:
+                sections[r["section"]].tasks.append(r["task"])
+    return Snapshot(docs, targets, sections, tasks)
