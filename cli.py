@@ -183,26 +183,69 @@ def cypher(ctx, query, params, write, fmt):
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["documents", "sections", "tasks", "targets", "citations", "alignments"]))
+@click.argument("kind", type=click.Choice(["documents", "sections", "tasks", "targets", "citations", "alignments", "neo4j-import"]))
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "json"]), default="jsonl", show_default=True)
 @click.pass_context
 @friendly
-def export(ctx, kind, fmt):
+def export(ctx, kind, directory, fmt):
     """Export one kind of record with its evidence (source, offsets, text).
+
+    `neo4j-import DIRECTORY` instead writes node and relationship CSVs with header
+    files, and the exact `neo4j-admin database import full` command (import.sh),
+    for an initial bulk load of a Neo4j server.
 
     \b
     Examples:
       policykg export targets --format jsonl > targets.jsonl
       policykg export tasks --format csv > tasks.csv
+      policykg export neo4j-import out/neo4j-import
     """
     from graph.exports import EXPORTS
 
+    if kind == "neo4j-import":
+        from graph.bulk_export import export_neo4j_import
+
+        if not directory:
+            raise UserError("export neo4j-import needs a DIRECTORY to write the CSV files to")
+        with _store(ctx, read_only=True) as store:
+            written = export_neo4j_import(store, directory)
+        click.echo(f"wrote {len(written)} files to {directory}; run {os.path.join(directory, 'import.sh')} "
+                   "with neo4j-admin (see the README)", err=True)
+        return
+    if directory:
+        raise UserError(f"export {kind} writes to stdout; DIRECTORY is only for neo4j-import")
     with _store(ctx, read_only=True) as store:
         records = EXPORTS[kind](store)
     if not records:
         click.echo(f"no {kind} in the graph", err=True)
         return
     click.echo(render_records(records, fmt))
+
+
+@main.command()
+@click.option("--to", "target", type=click.Choice(["neo4j"]), required=True, help="Where to copy the embedded graph.")
+@click.option("--keep-extra", is_flag=True, help="Keep documents on the target that the embedded graph no longer has.")
+@click.pass_context
+@friendly
+def sync(ctx, target, keep_extra):
+    """Copy the embedded graph (--db) to a Neo4j database, document by document.
+
+    Each document is written atomically; running it again changes nothing.
+    Connection settings: NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE.
+
+    \b
+    Example:
+      policykg sync --to neo4j
+    """
+    from graph.store import open_store
+    from graph.sync import sync_to
+
+    opts = ctx.find_root().params
+    with open_store("ladybug", db_path=opts.get("db"), read_only=True) as source, open_store(target) as dest:
+        report = sync_to(source, dest, progress=lambda done, total, name, status: click.echo(f"  {name}: {status}", err=True),
+                         prune=not keep_extra)
+    click.echo(render_records([{k: (", ".join(v) if isinstance(v, list) else v) for k, v in report.items()}]))
 
 
 @main.command()
