@@ -1,0 +1,235 @@
+"""Named queries: one `.cypher` file per question, described by its header comment.
+
+Header lines (before the Cypher):
+
+    // name: alignment
+    // purpose: one line saying what question the query answers
+    // param: indicator STRING = null   (what it filters; optional because it has a default)
+    // param: name STRING               (required: no default)
+    // columns: indicator, district, …
+    // order: direction, relation       (optional: sort keys for a UNION, which has no portable ORDER BY)
+    // falkordb: reason                  (optional: why it cannot run on FalkorDB)
+
+Every value reaches the database as a parameter, never by string formatting.
+
+Portability rules the files follow (they run unchanged on LadybugDB 0.22, Neo4j 5
+and FalkorDB): plain MATCH / OPTIONAL MATCH / WITH / UNION ALL, count/collect/sum/
+min/max, CONTAINS, coalesce, CASE. Optional filters are written
+`(x = $p OR $p IS NULL)` with the typed use first: LadybugDB types a parameter at
+its first use, and a null compared first is typed BOOL and breaks the comparison.
+A typed null inside a UNION is `CASE WHEN 1 = 0 THEN 0.0 END` (a bare `null`
+has no type on LadybugDB).
+
+Row order: backends collate Chinese strings differently, so `run_query` re-sorts
+the rows by the statement's final ORDER BY (when it names returned columns only),
+by code point, nulls last. A UNION cannot be ordered portably (Neo4j needs a
+CALL {} subquery that LadybugDB lacks): `// order:` gives its sort keys instead.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from graph.results import QueryResult
+
+QUERY_DIR = Path(__file__).parent
+TYPES = ("STRING", "INT64", "DOUBLE", "BOOLEAN")
+HEADER_KEYS = ("name", "purpose", "param", "columns", "order", "falkordb")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][\w]*)\s+(?P<type>[A-Z0-9]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:\((?P<doc>.*)\))?\s*$")
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    type: str
+    default: Any = None
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    purpose: str
+    params: tuple[QueryParam, ...]
+    columns: tuple[str, ...]
+    cypher: str
+    path: str
+    order: tuple[tuple[str, bool], ...] = ()   # (column, descending): how run_query sorts the rows
+    falkordb: str | None = None      # why it cannot run on FalkorDB (None: it can)
+
+    @property
+    def param_names(self) -> list[str]:
+        return [p.name for p in self.params]
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    header: dict[str, list[str]] = {}
+    body: list[str] = []
+    last: str | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if body or not stripped.startswith("//"):
+            if stripped or body:
+                body.append(line)
+            continue
+        m = re.match(r"^//\s*(%s):\s*(.*)$" % "|".join(HEADER_KEYS), stripped)
+        if m:
+            last = m.group(1)
+            header.setdefault(last, []).append(m.group(2).strip())
+        elif last is not None and stripped[2:].strip():
+            # an indented continuation of the previous header line
+            header[last][-1] = f"{header[last][-1]} {stripped[2:].strip()}"
+    where = f"{path.name}"
+    if "name" not in header or "columns" not in header or "purpose" not in header:
+        raise ValueError(f"{where}: header needs // name:, // purpose: and // columns:")
+    params = tuple(_parse_param(p, where) for p in header.get("param", []))
+    columns = tuple(c.strip() for c in ", ".join(header["columns"]).split(",") if c.strip())
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"{where}: // columns: lists a column twice")
+    cypher = "\n".join(line.strip() for line in body if line.strip())
+    if "order" in header:
+        order = _parse_order(", ".join(header["order"]))
+        unknown = [c for c, _ in order if c not in columns]
+        if unknown:
+            raise ValueError(f"{where}: // order: names columns it does not return: {unknown}")
+    else:
+        order = _final_order_by(cypher, columns)
+    return NamedQuery(
+        name=header["name"][0], purpose=" ".join(header["purpose"]), params=params, columns=columns,
+        # Lines are sent stripped of indentation: smaller statements, same meaning.
+        cypher=cypher, path=str(path), order=order,
+        falkordb=header["falkordb"][0] if "falkordb" in header else None,
+    )
+
+
+def _parse_param(spec: str, where: str) -> QueryParam:
+    m = _PARAM.match(spec)
+    if not m or m.group("type") not in TYPES:
+        raise ValueError(f"{where}: bad // param: line {spec!r} (want: name TYPE [= default] [(doc)], TYPE one of {', '.join(TYPES)})")
+    typ = m.group("type")
+    raw = m.group("default")
+    if raw is None:
+        return QueryParam(m.group("name"), typ, None, True, (m.group("doc") or "").strip())
+    default = None if raw == "null" else _coerce(raw.strip("\"'"), typ, m.group("name"))
+    return QueryParam(m.group("name"), typ, default, False, (m.group("doc") or "").strip())
+
+
+@lru_cache(maxsize=1)
+def _registry() -> dict[str, NamedQuery]:
+    out: dict[str, NamedQuery] = {}
+    for path in sorted(QUERY_DIR.glob("*.cypher")):
+        q = parse_query_file(path)
+        if q.name in out:
+            raise ValueError(f"two query files are named {q.name!r}: {out[q.name].path} and {path}")
+        out[q.name] = q
+    return out
+
+
+def list_queries() -> list[NamedQuery]:
+    return sorted(_registry().values(), key=lambda q: q.name)
+
+
+def get_query(name: str) -> NamedQuery:
+    try:
+        return _registry()[name]
+    except KeyError:
+        raise ValueError(f"no query named {name!r}; known: {', '.join(q.name for q in list_queries())}") from None
+
+
+def bind_params(query: NamedQuery, params: dict | None) -> dict:
+    """Fill defaults, coerce types, reject unknown names and missing required ones (one-line ValueErrors)."""
+    params = dict(params or {})
+    unknown = sorted(set(params) - set(query.param_names))
+    if unknown:
+        valid = ", ".join(query.param_names) or "none"
+        raise ValueError(f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))}; valid: {valid}")
+    bound = {}
+    for p in query.params:
+        value = params.get(p.name, p.default)
+        if value is None:
+            if p.required:
+                raise ValueError(f"query {query.name!r} needs parameter {p.name!r} ({p.type}){': ' + p.doc if p.doc else ''}")
+            bound[p.name] = None
+        else:
+            bound[p.name] = _coerce(value, p.type, p.name)
+    return bound
+
+
+def run_query(store, name: str, params: dict | None = None) -> QueryResult:
+    """Run a named query with parameters; rows come back in the declared column order."""
+    query = get_query(name)
+    result = store.query(query.cypher, bind_params(query, params))
+    if list(result.columns) != list(query.columns):
+        raise ValueError(f"query {name!r} returned columns {result.columns}, its header declares {list(query.columns)}")
+    # Backends collate Chinese differently (and cannot order a UNION portably): sort here, by code point.
+    for column, descending in reversed(query.order):
+        k = query.columns.index(column)
+        present = [r for r in result.rows if r[k] is not None]
+        missing = [r for r in result.rows if r[k] is None]
+        present.sort(key=lambda row: _sort_key(row[k]), reverse=descending)
+        result.rows[:] = present + missing       # nulls last either way, as Neo4j and LadybugDB do ascending
+    return result
+
+
+def _parse_order(spec: str) -> tuple[tuple[str, bool], ...]:
+    out = []
+    for item in spec.split(","):
+        words = item.split()
+        if not words:
+            continue
+        out.append((words[0], len(words) > 1 and words[1].upper() in ("DESC", "DESCENDING")))
+    return tuple(out)
+
+
+def _final_order_by(cypher: str, columns: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    """The statement's last ORDER BY, when it sorts by returned columns only (else no re-sorting)."""
+    m = re.search(r"\bORDER\s+BY\s+(.*?)(?:\bSKIP\b|\bLIMIT\b|$)", cypher.split("RETURN")[-1], re.S | re.I)
+    if not m:
+        return ()
+    order = _parse_order(m.group(1))
+    return order if all(c in columns for c, _ in order) else ()
+
+
+def _sort_key(value):
+    # Numbers before strings; lists and maps by their text; everything comparable.
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, (int, float)):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, value)
+    return (2, repr(value))
+
+
+def _coerce(value: Any, typ: str, name: str) -> Any:
+    try:
+        if typ == "STRING":
+            if isinstance(value, (list, dict)):
+                raise TypeError
+            return str(value)
+        if typ == "INT64":
+            if isinstance(value, bool):
+                raise TypeError
+            if isinstance(value, float) and not value.is_integer():
+                raise TypeError
+            return int(value)
+        if typ == "DOUBLE":
+            if isinstance(value, bool):
+                raise TypeError
+            return float(value)
+        if typ == "BOOLEAN":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("true", "1", "yes", "y", "on"):
+                return True
+            if text in ("false", "0", "no", "n", "off"):
+                return False
+            raise TypeError
+    except (TypeError, ValueError):
+        raise ValueError(f"parameter {name!r} must be {typ}, got {value!r}") from None
+    raise ValueError(f"parameter {name!r} has unknown type {typ}")

