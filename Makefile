@@ -26,7 +26,7 @@ dev: $(VENV)/.dev-installed
 ## run: install, load seeds/ into the embedded graph, print the summary and the city–district alignment
 run: install
 	$(BIN)/policykg --db $(DB) load seeds/ --quiet
-	@$(BIN)/policykg --db $(DB) align 2>/dev/null || true
+	$(BIN)/policykg --db $(DB) align
 
 ## test: install dev dependencies and run the whole suite
 test: dev

@@ -323,5 +323,102 @@ def indicators(ctx, unmapped, fmt):
         click.echo(render(result.columns, result.rows, fmt))
 
 
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the named queries with their parameters.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter; repeatable.")
+@format_option
+@click.pass_context
+@friendly
+def query(ctx, name, list_, params, fmt):
+    """Run a named query from queries/ (the questions analysts ask).
+
+    \b
+    Examples:
+      policykg query --list
+      policykg query alignment --param indicator=养老床位
+      policykg query owner --param keyword=养老 --format csv
+    """
+    from queries import get_query, list_queries, run_query
+
+    if list_ or not name:
+        rows = [[q.name, q.purpose, ", ".join(f"{p.name} {p.type}" + ("" if p.required else f"={p.default}") for p in q.params)]
+                for q in list_queries()]
+        click.echo(render(["name", "purpose", "parameters"], rows, fmt))
+        return
+    get_query(name)
+    with _store(ctx, read_only=True) as store:
+        result = run_query(store, name, _parse_params(params))
+    click.echo(render(result.columns, result.rows, fmt))
+
+
+@main.command()
+@click.option("--indicator", help="Only this indicator.")
+@format_option
+@click.pass_context
+@friendly
+def align(ctx, indicator, fmt):
+    """The city–district alignment matrix: one row per indicator, one column per district plan.
+
+    Cells show the district's value and its share of the city target (counts) or
+    the gap to it (rates). Evidence: `policykg query alignment`.
+
+    \b
+    Example:
+      policykg align --indicator 养老床位
+    """
+    from graph.derive import alignment_matrix
+
+    with _store(ctx, read_only=True) as store:
+        columns, rows = alignment_matrix(store, indicator)
+    if not rows:
+        click.echo("no alignment yet: load a city plan and district plans", err=True)
+        return
+    click.echo(render(columns, rows, fmt))
+
+
+@main.command()
+@click.argument("keyword")
+@format_option
+@click.pass_context
+@friendly
+def owner(ctx, keyword, fmt):
+    """Which departments and leaders own the tasks that mention KEYWORD (explicit or inferred).
+
+    \b
+    Example:
+      policykg owner 养老床位
+    """
+    from graph.derive import owner_lookup
+
+    with _store(ctx, read_only=True) as store:
+        records = owner_lookup(store, keyword)
+    columns = ["source", "item", "title", "departments", "inferred_departments", "leaders", "text"]
+    click.echo(render_records(records, fmt, columns=columns) if records else f"no task mentions {keyword}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--depth", type=int, default=2, show_default=True, help="How many hops up- and downstream.")
+@format_option
+@click.pass_context
+@friendly
+def lineage(ctx, name, depth, fmt):
+    """Upstream and downstream of a document, program, cited document or indicator (source name, id or title).
+
+    \b
+    Examples:
+      policykg lineage changning-2025
+      policykg lineage 老伙伴计划
+    """
+    from graph.derive import lineage_graph
+
+    with _store(ctx, read_only=True) as store:
+        g = lineage_graph(store, name, depth=depth)
+    rows = [[g.nodes[a].get("title") or a, d.get("type"), g.nodes[b].get("title") or b, d.get("detail") or d.get("value")]
+            for a, b, d in g.edges(data=True)]
+    click.echo(render(["from", "relationship", "to", "detail"], rows, fmt))
+
+
 if __name__ == "__main__":
     main()

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
+
+from neo4j.graph import Node, Path, Relationship
 
 
 @dataclass
@@ -31,6 +34,8 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
+    if isinstance(value, Decimal):   # LadybugDB sums integer CASE expressions as DECIMAL
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
     neo = _neo4j_plain(value)
@@ -40,10 +45,6 @@ def plain(value: Any) -> Any:
 
 
 def _neo4j_plain(value: Any) -> Any:
-    try:
-        from neo4j.graph import Node, Path, Relationship
-    except ImportError:  # pragma: no cover - the driver is a dependency
-        return None
     if isinstance(value, Node):
         labels = sorted(value.labels)
         return {"_label": labels[0] if labels else "", **{k: plain(v) for k, v in value.items()}}

@@ -186,7 +186,7 @@ def test_region_override_and_warning(tmp_path):
 
 def test_version_and_help():
     assert run("--version").stdout.startswith("policykg, version")
-    for cmd in ["load", "stats", "cypher", "export", "review", "check", "indicators"]:
+    for cmd in ["load", "stats", "cypher", "export", "review", "check", "indicators", "query", "align", "owner", "lineage", "sync"]:
         out = run(cmd, "--help").stdout
         assert "Example" in out, cmd
 
@@ -236,3 +236,36 @@ def test_unexpected_failure_is_one_line_without_traceback(seeded, monkeypatch):
     result = run("export", "targets", db=seeded)
     assert result.exit_code == 3 and "Traceback" not in result.output
     assert result.stderr.startswith("policykg: internal error: ZeroDivisionError")
+
+
+def test_align_matrix_shows_share_of_city_target(seeded):
+    result = run("align", "--format", "json", db=seeded)
+    rows = {r["indicator"]: r for r in json.loads(result.stdout)}
+    beds = rows["养老床位"]
+    assert beds["city"] == "4000张"
+    assert any(k.startswith("jingan-2025") and v == "600张 (15%)" for k, v in beds.items())
+
+
+def test_owner_lists_explicit_and_inferred_owners(seeded):
+    rows = json.loads(run("owner", "民心工程", "--format", "json", db=seeded).stdout)
+    jinshan = [r for r in rows if r["source"] == "jinshan-2025" and r["item"] == "1"]
+    assert jinshan and jinshan[0]["leaders"] == ["徐敏"] and "局养老服务科" in jinshan[0]["departments"]
+    assert any(r["inferred_departments"] for r in rows)
+
+
+def test_lineage_of_a_district_plan(seeded):
+    rows = json.loads(run("lineage", "changning-2025", "--format", "json", db=seeded).stdout)
+    relations = {(r["from"], r["relationship"], r["to"]) for r in rows}
+    assert ("changning-2025", "IMPLEMENTS", "shanghai-2024") in relations
+    assert ("changning-2025", "SUCCEEDS", "changning-2024") in relations
+    result = run("lineage", "no-such-plan", db=seeded)
+    assert result.exit_code != 0 and result.stderr.startswith("policykg: error:")
+
+
+def test_query_list_and_named_query_with_params(seeded):
+    names = [r["name"] for r in json.loads(run("query", "--list", "--format", "json", db=seeded).stdout)]
+    assert {"alignment", "scorecard", "gaps", "rollup", "owner", "lineage", "target-history", "citations"} <= set(names)
+    rows = json.loads(run("query", "alignment", "--param", "indicator=养老床位", "--format", "json", db=seeded).stdout)
+    assert [(r["district_source"], r["district_value"], r["city_value"]) for r in rows] == [("jingan-2025", 600, 4000)]
+    bad = run("query", "alignment", "--param", "nope=1", db=seeded)
+    assert bad.exit_code != 0 and "indicator" in bad.stderr
