@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from loaders.extract.citations import TaskLocator, find_titles
-from loaders.extract.nlp import doc_text
+from loaders.extract.nlp import char_spans, doc_text
 from loaders.model import Mention, OwnerMention, ParsedDocument
 
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
@@ -427,12 +427,7 @@ def _annotation_zones(text: str) -> list[tuple[int, int]]:
 
 
 def _bodies_component(doc):
-    spans = []
-    for s, e in find_body_spans(doc_text(doc)):
-        span = doc.char_span(s, e, label=LABEL, alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
-    doc.spans[SPAN_KEY] = spans
+    doc.spans[SPAN_KEY] = char_spans(doc, find_body_spans(doc_text(doc)), LABEL)
     return doc
 
 

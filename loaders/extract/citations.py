@@ -27,7 +27,7 @@ from spacy.language import Language
 from loaders.extract.policy_identity import (
     identity_key, own_level_word, resolve_scope, title_scope, unwrap_notice, vocab,
 )
-from loaders.extract.nlp import doc_text
+from loaders.extract.nlp import char_spans, doc_text
 from loaders.model import Mention, ParsedDocument
 
 SPAN_KEY = "citations"
@@ -74,12 +74,7 @@ def clean_title(raw: str) -> str:
 
 @Language.component(COMPONENT)
 def _citation_component(doc):
-    spans = []
-    for start, end in find_titles(doc_text(doc)):
-        span = doc.char_span(start, end, label=LABEL, alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
-    doc.spans[SPAN_KEY] = spans
+    doc.spans[SPAN_KEY] = char_spans(doc, find_titles(doc_text(doc)), LABEL)
     return doc
 
 

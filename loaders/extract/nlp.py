@@ -30,6 +30,16 @@ def doc_text(doc, parsed=None) -> str:
     return text
 
 
+def char_spans(doc, offsets, label: str) -> list:
+    """spaCy spans for (start, end) character offsets of `doc`, all with `label`."""
+    spans = []
+    for start, end in offsets:
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
 def run_pipeline(text: str):
     """Tokenise `text` and run every component, with the text cached for them."""
     nlp = get_nlp()
