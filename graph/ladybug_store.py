@@ -15,7 +15,7 @@ from graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked,
 from graph.records import DocumentGraph, EdgeRecord, NodeRecord
 from graph.results import QueryResult, plain
 from graph.schema import Schema
-from graph.store import GraphStore, WriteResult
+from graph.store import GraphStore, WriteResult, dedupe_by_key
 
 _KUZU_TYPES = {"STRING": "STRING", "INT64": "INT64", "DOUBLE": "DOUBLE", "BOOLEAN": "BOOLEAN", "STRING[]": "STRING[]"}
 
@@ -130,31 +130,18 @@ class LadybugStore(GraphStore):
 
     def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None,
                         nodes: list[NodeRecord] | None = None) -> None:
-        derived_labels = set(self.schema.derived_labels)
-        stray = {n.label for n in nodes or []} - derived_labels
-        if stray:
-            raise ValueError(f"replace_derived writes only derived labels, not {sorted(stray)}")
+        resets = self.derived_reset_statements(nodes)
+        updates = self.node_update_statements(node_updates or [])
 
         def work():
-            for rel in self.schema.derived_relationships:
-                self._run(f"MATCH ()-[r:{rel}]->() DELETE r")
-            for label in derived_labels:
-                self._run(f"MATCH (n:{label}) DETACH DELETE n")
+            for stmt in resets:
+                self._run(stmt)
             self._write_nodes(nodes or [])
-            for label, rows in self.node_rows_partial(node_updates or []).items():
-                for prop in sorted({p for row in rows for p in row if p != "id"}):
-                    sub = [{"id": r["id"], "v": r[prop]} for r in rows if prop in r]
-                    self._run(f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) SET n.{prop} = r.v", {"rows": sub})
+            for stmt, params in updates:
+                self._run(stmt, params)
             self._write_edges(edges)
 
         self._transaction(work)
-
-    def node_rows_partial(self, nodes: list[NodeRecord]) -> dict[str, list[dict]]:
-        grouped: dict[str, list[dict]] = {}
-        for node in nodes:
-            self.schema.node(node.label)
-            grouped.setdefault(node.label, []).append(dict(node.props))
-        return grouped
 
     def _delete_document_nodes(self, doc_id: str) -> None:
         for label in self.schema.document_owned_labels:
@@ -180,7 +167,7 @@ class LadybugStore(GraphStore):
                 stmt = f"UNWIND $rows AS r MERGE (n:{label} {{{spec.key}: r.{spec.key}}})"
                 if assigns:
                     stmt += f" ON CREATE SET {assigns}"
-                self._run(stmt, {"rows": _dedupe(rows, spec.key)})
+                self._run(stmt, {"rows": dedupe_by_key(rows, spec.key)})
 
     def _write_edges(self, edges: list[EdgeRecord]) -> None:
         for (rel, a, b), rows in self.edge_rows(edges).items():
@@ -212,13 +199,6 @@ def _drop_null_columns(rows: list[dict], keep: tuple[str, ...]) -> list[dict]:
     out as STRING and cannot be assigned to an INT64/DOUBLE/BOOLEAN property."""
     present = [k for k in rows[0] if k in keep or any(r.get(k) is not None for r in rows)]
     return [{k: r.get(k) for k in present} for r in rows]
-
-
-def _dedupe(rows: list[dict], key: str) -> list[dict]:
-    seen: dict[str, dict] = {}
-    for row in rows:
-        seen.setdefault(row[key], row)
-    return list(seen.values())
 
 
 def _first_line(exc: BaseException) -> str:

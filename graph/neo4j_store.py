@@ -33,8 +33,8 @@ from graph.config import Neo4jSettings, neo4j_settings
 from graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from graph.records import DocumentGraph, EdgeRecord, NodeRecord
 from graph.results import QueryResult, plain
-from graph.schema import Schema, coerce
-from graph.store import GraphStore, WriteResult
+from graph.schema import Schema
+from graph.store import GraphStore, WriteResult, dedupe_by_key
 
 log = logging.getLogger(__name__)
 
@@ -518,17 +518,9 @@ class Neo4jStore(GraphStore):
     def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None,
                         nodes: list[NodeRecord] | None = None) -> None:
         self._require_writable()
-        derived_labels = set(self.schema.derived_labels)
-        stray = {n.label for n in nodes or []} - derived_labels
-        if stray:
-            raise ValueError(f"replace_derived writes only derived labels, not {sorted(stray)}")
-        parts = [Part(f"MATCH ()-[r:{rel}]->() DELETE r") for rel in self.schema.derived_relationships]
-        parts += [Part(f"MATCH (n:{label}) DETACH DELETE n") for label in sorted(derived_labels)]
+        parts = [Part(stmt) for stmt in self.derived_reset_statements(nodes)]
         parts += self._node_parts(self.node_rows(nodes or []))
-        for label, by_prop in self._node_updates(node_updates or []).items():
-            spec = self.schema.node(label)
-            for prop, rows in by_prop.items():
-                parts.append(Part(f"UNWIND $rows AS r MATCH (n:{label} {{{spec.key}: r.id}}) SET n.{prop} = r.v", {"rows": rows}))
+        parts += [Part(stmt, params) for stmt, params in self.node_update_statements(node_updates or [])]
         parts += self._edge_parts(self.edge_rows(edges))
 
         def work(tx):
@@ -567,7 +559,7 @@ class Neo4jStore(GraphStore):
                 assigns = ", ".join(f"n.{p} = r.{p}" for p in spec.properties if p != spec.key)
                 if assigns:
                     stmt += f" ON CREATE SET {assigns}"
-                parts.append(Part(stmt, {"rows": _dedupe(rows, spec.key)}))
+                parts.append(Part(stmt, {"rows": dedupe_by_key(rows, spec.key)}))
         return parts
 
     def _edge_parts(self, edge_rows: dict) -> list["Part"]:
@@ -576,22 +568,6 @@ class Neo4jStore(GraphStore):
             spec = self.schema.rel(rel)
             parts.append(Part(self.edge_statement(rel, a, b, list(spec.properties)), {"rows": rows}))
         return parts
-
-    def _node_updates(self, nodes: list[NodeRecord]) -> dict[str, dict[str, list[dict]]]:
-        """{label: {property: [{id, v}]}} with schema-typed values."""
-        out: dict[str, dict[str, list[dict]]] = {}
-        for node in nodes:
-            spec = self.schema.node(node.label)
-            unknown = set(node.props) - set(spec.properties)
-            if unknown:
-                raise ValueError(f"{node.label} has properties not in the schema: {sorted(unknown)}")
-            for prop, value in node.props.items():
-                if prop == spec.key:
-                    continue
-                out.setdefault(node.label, {}).setdefault(prop, []).append(
-                    {"id": node.props[spec.key], "v": coerce(value, spec.properties[prop])}
-                )
-        return out
 
     def _check_duplicates(self, graph: DocumentGraph, node_rows: dict[str, list[dict]]) -> None:
         # Neo4j's uniqueness constraints would refuse these too; FalkorDB has none over Bolt, so check here.
@@ -745,13 +721,6 @@ def _chain(parts: list[str]) -> str:
         if i < len(parts) - 1:
             out.append(f"WITH count(*) AS _k{i}")
     return "\n".join(out)
-
-
-def _dedupe(rows: list[dict], key: str) -> list[dict]:
-    seen: dict[str, dict] = {}
-    for row in rows:
-        seen.setdefault(row[key], row)
-    return list(seen.values())
 
 
 def _first_line(text: str) -> str:

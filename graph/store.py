@@ -94,6 +94,30 @@ class GraphStore(ABC):
                 stmts.append(f"MATCH (n:{spec.label}) WHERE {keep} DETACH DELETE n")
         return stmts + stmts
 
+    def derived_reset_statements(self, nodes: list[NodeRecord] | None) -> list[str]:
+        """Statements that drop every derived relationship and node, before `replace_derived` rewrites them."""
+        derived_labels = set(self.schema.derived_labels)
+        stray = {n.label for n in nodes or []} - derived_labels
+        if stray:
+            raise ValueError(f"replace_derived writes only derived labels, not {sorted(stray)}")
+        return ([f"MATCH ()-[r:{rel}]->() DELETE r" for rel in self.schema.derived_relationships]
+                + [f"MATCH (n:{label}) DETACH DELETE n" for label in sorted(derived_labels)])
+
+    def node_update_statements(self, nodes: list[NodeRecord]) -> list[tuple[str, dict]]:
+        """(statement, parameters) setting properties of existing nodes, one statement per label and property,
+        with values typed by the schema."""
+        grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for node in nodes:
+            spec = self.schema.node(node.label)
+            unknown = set(node.props) - set(spec.properties)
+            if unknown:
+                raise ValueError(f"{node.label} has properties not in the schema: {sorted(unknown)}")
+            for prop, value in node.props.items():
+                if prop != spec.key:
+                    grouped[(node.label, prop)].append({"id": node.props[spec.key], "v": coerce(value, spec.properties[prop])})
+        return [(f"UNWIND $rows AS r MATCH (n:{label} {{{self.schema.node(label).key}: r.id}}) SET n.{prop} = r.v", {"rows": rows})
+                for (label, prop), rows in grouped.items()]
+
     def edge_statement(self, rel: str, a: str, b: str, fields: list[str]) -> str:
         """UNWIND $rows (f, t, properties) into relationships.
 
@@ -131,6 +155,14 @@ class GraphStore(ABC):
             row.update({p: coerce(edge.props.get(p), t) for p, t in spec.properties.items()})
             grouped[(edge.type, edge.from_label, edge.to_label)].append(row)
         return grouped
+
+
+def dedupe_by_key(rows: list[dict], key: str) -> list[dict]:
+    """The first row for each key (a shared node mentioned twice in one batch is written once)."""
+    seen: dict[str, dict] = {}
+    for row in rows:
+        seen.setdefault(row[key], row)
+    return list(seen.values())
 
 
 def open_store(backend: str | None = None, *, db_path: str | None = None, read_only: bool = False, **options) -> GraphStore:

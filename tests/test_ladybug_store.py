@@ -161,3 +161,11 @@ def test_shared_edges_are_not_duplicated_and_orphans_go(store):
     assert store.query("MATCH ()-[r:PART_OF]->() RETURN count(r)").rows == [[1]]
     store.delete_document("plan-a")
     assert store.query("MATCH (d:Department) RETURN count(d)").rows == [[0]]
+
+
+def test_node_updates_are_checked_against_the_schema(store):
+    store.write_document(make_doc())
+    with pytest.raises(ValueError, match="not in the schema"):
+        store.replace_derived([], [NodeRecord("Target", {"id": "plan-a@h1/t:0#1", "colour": "red"})])
+    with pytest.raises(ValueError, match="only derived labels"):
+        store.replace_derived([], nodes=[NodeRecord("Task", {"id": "x"})])
