@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from loaders.extract.numbers import parse_chinese
+
 from loaders.errors import InputError
 from loaders.model import DocumentMeta
 from loaders.normalise import load_layout
@@ -169,11 +171,8 @@ def _iso_date(value) -> str | None:
 # -- dates --------------------------------------------------------------------------
 
 def _chinese_number(s: str) -> int:
-    """一 → 1, 十二 → 12, 二十八 → 28, 三十一 → 31."""
-    if "十" in s:
-        tens, _, units = s.partition("十")
-        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
-    return _CN_DIGITS[s]
+    """一 → 1, 十二 → 12, 二十八 → 28, 三十一 → 31 (0 when it is not a numeral, so the date is invalid)."""
+    return int(parse_chinese(s) or 0)
 
 
 def _valid_date(y: int, m: int, d: int) -> str | None:

@@ -33,6 +33,8 @@ import re
 
 import yaml
 
+from loaders.extract.numbers import parse_chinese
+
 from loaders.model import Section, Task
 from loaders.textview import TextView
 
@@ -109,25 +111,10 @@ def owner_label_pattern() -> re.Pattern:
     return re.compile(f"(?:{_alternation(list(vocab['columns']))})\\s*[{re.escape(''.join(vocab['colons']))}]")
 
 
-_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
-_CHINESE_DIGITS.update({"〇": 0, "两": 2})
-
-
 def chinese_number(text: str) -> int | None:
-    """Value of a Chinese numeral up to 999 (`二十三` → 23); None if it is not one."""
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CHINESE_DIGITS:
-            current = _CHINESE_DIGITS[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
+    """Value of a Chinese numeral (`二十三` → 23); None if it is not one."""
+    value = parse_chinese(text)
+    return None if value is None else int(value)
 
 
 # --------------------------------------------------------------------------- text helpers
