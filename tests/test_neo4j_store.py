@@ -502,23 +502,11 @@ def test_server_killed_mid_write(falkordb_factory):
 # -- deployment files -----------------------------------------------------------------------------
 
 def test_docker_compose_and_env_example():
+    # docker-compose.yml itself is checked by the real Docker Compose in tests/test_compose.py.
     import subprocess
     from pathlib import Path
 
-    import yaml
-
     root = Path(__file__).resolve().parent.parent
-    compose = yaml.safe_load((root / "docker-compose.yml").read_text(encoding="utf-8"))
-    neo = compose["services"]["neo4j"]
-    assert neo["image"] == "neo4j:5.26-community"
-    assert neo["environment"]["NEO4J_AUTH"].startswith("${NEO4J_USERNAME:-neo4j}/${NEO4J_PASSWORD")
-    assert {p.rsplit(":", 1)[-1] for p in neo["ports"]} >= {"7474", "7687"}
-    assert any(v.endswith(":/data") for v in neo["volumes"]) and any(v.endswith(":/logs") for v in neo["volumes"])
-    check = neo["healthcheck"]
-    assert "wget" in " ".join(check["test"]) and "http://localhost:7474" in " ".join(check["test"])
-    assert "curl" not in " ".join(check["test"]) and check["start_period"]
-    assert {"neo4j-data", "neo4j-logs"} <= set(compose["volumes"])
-
     env = dict(line.split("=", 1) for line in (root / ".env.example").read_text(encoding="utf-8").splitlines()
                if line and not line.startswith("#"))
     assert set(env) >= {"NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_URI", "NEO4J_DATABASE"}
