@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 DB     ?= data/policykg.lbdb
 GOLD   ?= ../shared/gold
 SCORER ?= ../shared/eval/score.py
+# Neo4j's own Cypher front end (npm), which the tests use to check every statement sent to Neo4j
+LINT   := tests/cypher_lint
 
 .PHONY: run install dev test eval bench clean
 
@@ -20,8 +22,13 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+$(LINT)/node_modules/.installed: $(LINT)/package.json $(LINT)/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm not found; the tests check Cypher with Neo4j's parser, which needs Node.js 20+ and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --prefix $(LINT) --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
-dev: $(VENV)/.dev-installed
+dev: $(VENV)/.dev-installed $(LINT)/node_modules/.installed
 
 ## run: install, load seeds/ into the embedded graph, print the summary and the city–district alignment
 run: install
@@ -50,4 +57,4 @@ bench: dev
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf data build $(VENV)
+	rm -rf data build $(VENV) $(LINT)/node_modules
