@@ -56,3 +56,37 @@ def test_export_neo4j_import_writes_csvs_and_command(tmp_path):
     assert (out / "Task.header.csv").read_text(encoding="utf-8").startswith("id:ID(Task)")
     assert "neo4j-admin database import full" in (out / "import.sh").read_text(encoding="utf-8")
     assert invoke(["--db", db, "export", "neo4j-import"]).exit_code != 0
+
+
+def readme_neo4j_commands() -> list[list[str]]:
+    """The `policykg …` lines of the README's Neo4j section, as argv (comments dropped)."""
+    import re
+    import shlex
+
+    readme = (SEEDS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Neo4j for teams and scale", 1)[1].split("\n## ", 1)[0]
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", section, re.S):
+        for line in block.splitlines():
+            if line.startswith("policykg "):
+                commands.append(shlex.split(line, comments=True)[1:])
+    return commands
+
+
+def test_the_readmes_neo4j_commands_run_as_written(tmp_path, monkeypatch, neo4j_env):
+    """In a checkout after `make run` (seeds/, data/policykg.lbdb), each command of the README's Neo4j
+    section, exactly as written, succeeds against the Bolt server."""
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    assert invoke(["load", "seeds/", "--quiet"]).exit_code == 0          # what `make run` leaves behind
+    commands = readme_neo4j_commands()
+    assert ["--backend", "neo4j", "load", "seeds/"] in commands and ["sync", "--to", "neo4j"] in commands
+    assert ["export", "neo4j-import", "out/neo4j-import"] in commands
+    for argv in commands:
+        result = CliRunner().invoke(main, argv, env=neo4j_env, catch_exceptions=False)
+        assert result.exit_code == 0, (argv, result.output)
+    assert (tmp_path / "out" / "neo4j-import" / "import.sh").is_file()   # where the compose file mounts /import
+    remote = json.loads(invoke(["--backend", "neo4j", "stats", "--format", "json"], env=neo4j_env).stdout)
+    assert remote == json.loads(invoke(["stats", "--format", "json"]).stdout)
