@@ -96,6 +96,8 @@ def test_metric_and_value(nlp, text, expected):
     ("完成1万名养老护理员技能培训。", 10000, "名"),
     ("新增养老床位三千张。", 3000, "张"),
     ("新建两个社区长者食堂。", 2, "个"),                 # small Chinese count of a catalogued thing
+    ("闵行区新建三个助浴点。", 3, "个"),                 # …or of an uncatalogued facility being built
+    ("力争新增四家社区嵌入式养老服务机构。", 4, "家"),
     ("社会组织年检率达到百分之九十。", 90, "%"),
     ("养老护理员持证率提高5个百分点。", 5, "个百分点"),
 ])
@@ -174,6 +176,9 @@ def test_full_coverage_of_a_catalogued_rate(nlp):
     "全年共7方面32项重点任务。",
     # enumeration labels in Chinese numerals
     "一是健全四个体系，制定两张清单，建强三支队伍，评选五个“十优”，办好六件事，开展八项提升行动。",
+    # …also after a building verb, when quoted (a slogan) or not a facility
+    "全力塑造“三个湾区”城市新形象，打造“五个新城”。",
+    "新建两项机制，建设三支队伍。",
     # progress already achieved
     "截至去年底，已完成20张家庭照护床位建设。",
     # monitoring descriptions

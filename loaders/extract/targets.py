@@ -132,6 +132,9 @@ class Grammar:
         self.bare_cell = re.compile(rf"\|[ \t]*{cell_number}[ \t]*(?=\|)")
         self.unit_in_brackets = re.compile(rf"[（(](?P<unit>{_alt(self.unit_class)})[）)][ \t]*$")
         self.leading_year_re = re.compile(r"(\d{4})年")     # used with match(): at a clause start
+        cc = vocab["chinese_counts"]
+        self.facility_verb_groups = frozenset(cc["verb_groups"])
+        self.facility_heads = tuple(cc["facility_heads"])
 
     # -- small helpers ------------------------------------------------------------
 
@@ -156,6 +159,16 @@ class Grammar:
                     and not any(c in self.quote_chars for c in text[1:-1]):
                 text = text[1:-1]
         return text
+
+    def builds_a_facility(self, text: str, st: "_Statement", number_start: int) -> bool:
+        """新建三个助浴点: a building verb right before the number, outside quotes, counting a facility."""
+        verb = st.action
+        if verb is None or verb.group not in self.facility_verb_groups or verb.end != number_start:
+            return False
+        sentence = text[_back(text, number_start, self.hard):number_start]
+        opened = sum(sentence.count(c) for c in self.open_quotes - self.close_quotes)
+        closed = sum(sentence.count(c) for c in self.close_quotes - self.open_quotes)
+        return opened == closed and st.metric.endswith(self.facility_heads)
 
     def names_beneficiary(self, metric: str, unit: str) -> bool:
         """老年人家庭 / 独居老人家庭: who receives a service, not what is counted."""
@@ -545,9 +558,9 @@ def find_statements(text: str) -> list[tuple[_Statement, str]]:
             context = _sentence(g, text, m.start(), m.end())
             # 新增社区长者食堂、助餐点共10个 counts several things together: no one indicator.
             name = UNMAPPED if "、" in st.metric else g.catalogue.match(st.metric, st.unit, context)
-            # A count in Chinese numerals below 100 is a target only for a catalogued
-            # thing: 四个体系 两张清单 三支队伍 六件事 label enumerations.
-            if st.chinese and st.value < 100 and name == UNMAPPED:
+            # A count in Chinese numerals below 100 is a target only for a catalogued thing or a
+            # facility being built: 四个体系 两张清单 三支队伍 六件事 label enumerations.
+            if st.chinese and st.value < 100 and name == UNMAPPED and not g.builds_a_facility(text, st, m.start()):
                 continue
             out.append((st, name))
     for st in _table_cells(g, text):
