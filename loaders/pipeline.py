@@ -107,7 +107,7 @@ def load_paths(
     files, errors = iter_input_files(paths)
     report = LoadReport()
     for message in errors:
-        outcome = FileOutcome(message.split(":", 1)[0], False, message)
+        outcome = FileOutcome(message.path, False, str(message))
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)

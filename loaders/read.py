@@ -393,7 +393,19 @@ def pdf_to_text(path: Path, name: str = "<pdf>") -> tuple[str, list[str]]:
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
-def iter_input_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[str]]:
+class PathError(str):
+    """A one-line message ``<path>: <problem>; <what to do>`` about an input path, which it keeps as
+    `.path` (paths may hold colons, e.g. Windows drive letters, so the message is not split to find it)."""
+
+    path: str
+
+    def __new__(cls, path: str, problem: str) -> "PathError":
+        message = super().__new__(cls, f"{path}: {problem}")
+        message.path = path
+        return message
+
+
+def iter_input_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list["PathError"]]:
     """Expand files, folders (recursively) and globs into plan files.
 
     Returns (files, errors): files in a stable order without duplicates; errors as
@@ -401,7 +413,7 @@ def iter_input_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], li
     or globs without a supported file and files of an unsupported type.
     """
     files: list[Path] = []
-    errors: list[str] = []
+    errors: list[PathError] = []
     seen: set[Path] = set()
 
     def add(p: Path) -> None:
@@ -416,17 +428,15 @@ def iter_input_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], li
         if p.is_dir():
             found = _supported_files_under(p)
             if not found:
-                errors.append(f"{name}: folder has no supported file ({supported_extensions_text()}); check the folder")
+                errors.append(PathError(name, f"folder has no supported file ({supported_extensions_text()}); check the folder"))
             for f in found:
                 add(f)
         elif p.is_file():
             if p.suffix.lower() in SUPPORTED_EXTENSIONS:
                 add(p)
             else:
-                errors.append(
-                    f"{name}: unsupported file type '{p.suffix or '(none)'}'; "
-                    f"convert it to one of {supported_extensions_text()}"
-                )
+                errors.append(PathError(
+                    name, f"unsupported file type '{p.suffix or '(none)'}'; convert it to one of {supported_extensions_text()}"))
         elif _GLOB_CHARS.search(name):
             matches = sorted(glob.glob(name, recursive=True))
             found = []
@@ -437,11 +447,11 @@ def iter_input_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], li
                 elif mp.is_file() and mp.suffix.lower() in SUPPORTED_EXTENSIONS:
                     found.append(mp)
             if not found:
-                errors.append(f"{name}: pattern matches no supported file ({supported_extensions_text()}); check the pattern")
+                errors.append(PathError(name, f"pattern matches no supported file ({supported_extensions_text()}); check the pattern"))
             for f in found:
                 add(f)
         else:
-            errors.append(f"{name}: no such file or folder; check the path")
+            errors.append(PathError(name, "no such file or folder; check the path"))
     return files, errors
 
 

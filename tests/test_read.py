@@ -265,3 +265,16 @@ def test_iter_input_files_on_the_seeds_folder():
     files, errors = iter_input_files([ROOT / "seeds"])
     assert errors == []
     assert [f.stem for f in files] == [p.stem for p in SEEDS]
+
+
+def test_input_errors_keep_paths_with_colons(tmp_path):
+    """A path holding a colon (a Windows drive letter, a timestamped folder) is kept whole."""
+    from graph.ladybug_store import LadybugStore
+    from loaders.pipeline import load_paths
+
+    odd = tmp_path / "plans 09:30" / "missing.txt"
+    files, [error] = iter_input_files([odd])
+    assert files == [] and error.path == str(odd) and str(error) == f"{odd}: no such file or folder; check the path"
+    with LadybugStore(str(tmp_path / "g.lbdb")) as store:
+        report = load_paths([str(odd), "C:/plans/2025.txt"], store)
+    assert [o.path for o in report.failed] == [str(odd), "C:/plans/2025.txt"]
