@@ -84,6 +84,11 @@ def summary(targets):
     # 其中 continues the previous clause's verb
     ("新增床位200张，其中认知障碍照护床位50张。",
      [(200, "张", "床位", UNMAPPED), (50, "张", "认知障碍照护床位", "认知障碍照护床位")]),
+    # 为 N 名 group 提供 service: an uncatalogued service keeps the group it is given to …
+    ("为全区200名困境儿童提供心理关爱服务。", [(200, "名", "困境儿童提供心理关爱服务", UNMAPPED)]),
+    # … a catalogued one, or one given to a generic beneficiary, is the thing counted
+    ("为200名老年人提供家庭照护床位服务。", [(200, "名", "家庭照护床位服务", "家庭照护床位")]),
+    ("为300名老年人提供助浴服务。", [(300, "名", "助浴服务", UNMAPPED)]),
     # things counted together have no single indicator
     ("新增社区长者食堂、助餐点共12个。", [(12, "个", "社区长者食堂、助餐点", UNMAPPED)]),
 ])

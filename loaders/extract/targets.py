@@ -366,8 +366,12 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int) -> list[_State
         if sv:
             obj = g.clean_metric(_cut_at_predicate(g, raw_after[sv.end():]))
             whole = g.clean_metric(raw_after)
-            if g.catalogue.match(obj, unit) == UNMAPPED and g.catalogue.match(whole, unit) != UNMAPPED:
-                obj = whole
+            if g.catalogue.match(obj, unit) == UNMAPPED:
+                recipient = g.clean_metric(raw_after[:sv.start()])
+                # 为200名困境儿童提供关爱服务: an uncatalogued service given to a named group counts both,
+                # so the metric keeps the group too; 老年人 alone is who receives, not what is counted.
+                if g.catalogue.match(whole, unit) != UNMAPPED or (recipient and not g.names_beneficiary(recipient, unit)):
+                    obj = whole
             metric, mstart = obj, qe + max(raw_after.find(obj), 0)
             group, kind = g.verbs.get(sv.group(), ("提供", "increment"))
             action = _Verb(qe + sv.start(), qe + sv.end(), sv.group(), group, kind)
