@@ -89,6 +89,8 @@ def summary(targets):
     # … a catalogued one, or one given to a generic beneficiary, is the thing counted
     ("为200名老年人提供家庭照护床位服务。", [(200, "名", "家庭照护床位服务", "家庭照护床位")]),
     ("为300名老年人提供助浴服务。", [(300, "名", "助浴服务", UNMAPPED)]),
+    # a bare rate takes in the verb phrase it measures (救助 is a verb)
+    ("推进“政策找人”，困难群众救助覆盖率达到100%。", [(100, "%", "困难群众救助覆盖率", UNMAPPED)]),
     # things counted together have no single indicator
     ("新增社区长者食堂、助餐点共12个。", [(12, "个", "社区长者食堂、助餐点", UNMAPPED)]),
 ])

@@ -112,6 +112,7 @@ class Grammar:
         self.beneficiaries = frozenset(mt["beneficiaries"])
         self.beneficiaries_tuple = tuple(self.beneficiaries)
         self.continuation = tuple(mt["continuation_markers"])
+        self.bare_level_nouns = frozenset(mt["bare_level_nouns"])
         self.aspirational_re = re.compile(_alt(w for w, k in self.before_mod.items() if k == "aspirational"))
         self.cumulative_re = re.compile(_alt(w for w, (_, k) in self.verbs.items() if k == "cumulative"))
         date = r"(?:到|至|在)?\d{4}年(?:底|末|内|前|度)?前?"
@@ -304,9 +305,12 @@ def _read_quantity(g: Grammar, m: re.Match) -> tuple[float, float | None, str, l
 
 
 def _subject_before(g: Grammar, text: str, start: int, verb: _Verb) -> tuple[str, int]:
-    """The noun phrase before `verb` in text[start:verb.start], after any earlier verb."""
+    """The noun phrase before `verb` in text[start:verb.start], after any earlier verb (a bare rate
+    such as 覆盖率 takes in the verb phrase before it: 困难群众救助覆盖率)."""
     verbs = g.verbs_in(text[start:verb.start], start)
     s = verbs[-1].end if verbs else start
+    if verbs and verb.kind == "level" and g.clean_metric(text[s:verb.start]) in g.bare_level_nouns:
+        s = verbs[-2].end if len(verbs) > 1 else start
     return text[s:verb.start], s
 
 
