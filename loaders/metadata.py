@@ -26,8 +26,7 @@ from loaders.errors import InputError
 from loaders.model import DocumentMeta
 from loaders.normalise import load_layout
 from loaders.textview import TextView
-
-VOCAB_DIR = Path(__file__).with_name("vocab")
+from loaders import vocabulary
 
 # Fields a user may set; title_span and warnings are the parser's.
 OVERRIDE_FIELDS = ("title", "issuer", "doc_number", "issue_date", "year", "region", "level", "is_notice", "wrapped_title")
@@ -66,8 +65,7 @@ class _Vocab:
 
 @lru_cache(maxsize=1)
 def load_vocab() -> _Vocab:
-    doc = yaml.safe_load((VOCAB_DIR / "document.yaml").read_text(encoding="utf-8"))
-    reg = yaml.safe_load((VOCAB_DIR / "regions.yaml").read_text(encoding="utf-8"))
+    doc, reg = vocabulary.load_vocab("document"), vocabulary.load_vocab("regions")
     names: dict[str, tuple[str, str | None]] = {}
     aliases: dict[str, str] = {}
     for city, info in (reg.get("cities") or {}).items():
@@ -80,8 +78,7 @@ def load_vocab() -> _Vocab:
                 aliases[alias] = district
     suffixes = tuple(sorted(((s, lvl) for s, lvl in reg["suffixes"].items()), key=lambda x: -len(x[0])))
     # A region name at the head of a body's name: 杭州市西湖区民政局, 上海市长宁区…
-    alternatives = "|".join(re.escape(s) for s, _ in suffixes)
-    generic = re.compile(rf"[{_HAN}]{{1,7}}?(?:{alternatives})")
+    generic = re.compile(rf"[{_HAN}]{{1,7}}?(?:{vocabulary.alternation(s for s, _ in suffixes)})")
     return _Vocab(
         title_words=tuple(sorted(doc["plan_title_words"], key=len, reverse=True)),
         notice_patterns=tuple(re.compile(p) for p in doc["notice_patterns"]),

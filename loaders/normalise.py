@@ -24,13 +24,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from loaders.textview import TextView, TextViewBuilder
-
-VOCAB_FILE = Path(__file__).with_name("vocab") / "furniture.yaml"
+from loaders.vocabulary import load_vocab, read_vocab
 
 # Characters that take no room and carry no meaning (zero-width space, joiners, BOM).
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
@@ -61,8 +57,8 @@ class Layout:
 
 @lru_cache(maxsize=1)
 def load_layout(path: str | None = None) -> Layout:
-    """Furniture patterns and line-joining cues from ``vocab/furniture.yaml``."""
-    data = yaml.safe_load(Path(path or VOCAB_FILE).read_text(encoding="utf-8"))
+    """Furniture patterns and line-joining cues from ``vocab/furniture.yaml`` (or `path`)."""
+    data = read_vocab(path) if path else load_vocab("furniture")
     patterns = [re.compile(p) for group in data["furniture"].values() for p in group]
     lay = data["layout"]
     return Layout(

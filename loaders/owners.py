@@ -14,9 +14,9 @@ Labels, the label → role map, separators and generic phrases live in
 from __future__ import annotations
 
 from loaders.model import OwnerMention, Task
-from loaders.structure import (bracket_depths, load_vocab, owner_label_pattern, punctuation,
-                               row_cell_spans, squash)
+from loaders.structure import bracket_depths, owner_label_pattern, punctuation, row_cell_spans, squash
 from loaders.textview import TextView
+from loaders.vocabulary import load_vocab
 
 
 def role_of_column(header: str) -> tuple[str, str] | None:

@@ -19,9 +19,9 @@ from graph.store import GraphStore, WriteResult
 from loaders.build import build_records, content_hash
 from loaders.errors import InputError
 from loaders.model import ParsedDocument
+from loaders.vocabulary import VOCAB_DIR
 
 PIPELINE_VERSION = "1"
-VOCAB_DIR = Path(__file__).with_name("vocab")
 # Read only when links across documents are derived: editing them needs no re-extraction.
 DERIVATION_ONLY_VOCAB = {"alignment.yaml"}
 

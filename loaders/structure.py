@@ -28,23 +28,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 import re
-
-import yaml
 
 from loaders.extract.numbers import parse_chinese
 
 from loaders.model import Section, Task
 from loaders.textview import TextView
-
-VOCAB_DIR = Path(__file__).parent / "vocab"
-
-
-@lru_cache(maxsize=None)
-def load_vocab(name: str) -> dict:
-    with open(VOCAB_DIR / f"{name}.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+from loaders.vocabulary import alternation, load_vocab
 
 
 # --------------------------------------------------------------------------- vocab
@@ -67,10 +57,6 @@ class Punctuation:
     closers: frozenset
 
 
-def _alternation(options: list[str]) -> str:
-    return "|".join(re.escape(o) for o in sorted(options, key=len, reverse=True))
-
-
 @lru_cache(maxsize=None)
 def heading_styles() -> tuple[HeadingStyle, ...]:
     vocab = load_vocab("structure")
@@ -88,7 +74,7 @@ def heading_styles() -> tuple[HeadingStyle, ...]:
             after = spec.get("after")
             core = re.escape(spec.get("prefix", "")) + f"(?P<n>{number})"
             if after:
-                core += f"(?P<after>{_alternation(after)})"
+                core += f"(?P<after>{alternation(after)})"
         if kind == "arabic":
             # `1.5万`, `3、4月` are numbers, not markers.
             core += rf"(?![{digits}])"
@@ -108,7 +94,7 @@ def punctuation() -> Punctuation:
 def owner_label_pattern() -> re.Pattern:
     """An owner annotation label (`牵头领导：`) where it starts a clause."""
     vocab = load_vocab("owners")
-    return re.compile(f"(?:{_alternation(list(vocab['columns']))})\\s*[{re.escape(''.join(vocab['colons']))}]")
+    return re.compile(f"(?:{alternation(vocab['columns'])})\\s*[{re.escape(''.join(vocab['colons']))}]")
 
 
 def chinese_number(text: str) -> int | None:
@@ -664,7 +650,7 @@ def _uncovered(start: int, end: int, covered: list[tuple[int, int]]) -> list[tup
 def _point_pattern() -> re.Pattern:
     spec = load_vocab("structure")["points"]
     digits = re.escape(load_vocab("structure")["numerals"][spec["numeral"]])
-    return re.compile(f"(?P<n>[{digits}]+)(?:{_alternation(spec['suffix'])})")
+    return re.compile(f"(?P<n>[{digits}]+)(?:{alternation(spec['suffix'])})")
 
 
 def _sentence_end(text: str, start: int, end: int) -> int:

@@ -10,11 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-VOCAB_PATH = Path(__file__).with_name("vocab") / "themes.yaml"
+from loaders.vocabulary import alternation, load_vocab
 
 
 @dataclass(frozen=True)
@@ -31,13 +28,12 @@ class _Themes:
 
 @lru_cache(maxsize=1)
 def _themes() -> _Themes:
-    with open(VOCAB_PATH, encoding="utf-8") as fh:
-        v = yaml.safe_load(fh)
+    v = load_vocab("themes")
     weights: dict[str, list[tuple[str, float]]] = {}
     for theme, keywords in v["themes"].items():
         for word, weight in keywords.items():
             weights.setdefault(word, []).append((theme, float(weight)))
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(weights, key=len, reverse=True)))
+    pattern = re.compile(alternation(weights))
     return _Themes(tuple(v["themes"]), pattern, {w: tuple(ts) for w, ts in weights.items()},
                    v.get("owners") or {}, float(v.get("section_prior", 0)), float(v.get("min_override_score", 0)),
                    v.get("fallback_level", "district"), frozenset(v.get("no_inference_levels") or ()))

@@ -1,9 +1,8 @@
 import pytest
-import yaml
 
 from loaders.extract import indicators
 from loaders.extract.indicators import UNMAPPED, list_unmapped, load_catalogue, match_indicator, normalise_metric
-from loaders.extract.targets import VOCAB_PATH as TARGETS_VOCAB
+from loaders.vocabulary import load_vocab
 
 THEMES = {"养老服务", "社会救助", "儿童福利", "残疾人福利", "慈善", "社会组织", "婚姻登记", "殡葬",
           "区划地名", "社区治理", "社区事务受理", "自身建设"}
@@ -19,7 +18,7 @@ def test_catalogue_is_well_formed():
 
 
 def test_every_unit_family_unit_is_read_by_the_grammar():
-    grammar_units = set(map(str, yaml.safe_load(TARGETS_VOCAB.read_text(encoding="utf-8"))["units"]))
+    grammar_units = set(map(str, load_vocab("targets")["units"]))
     for family, units in load_catalogue().unit_families.items():
         assert units <= grammar_units, family
 

@@ -5,15 +5,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-import yaml
 
 from loaders.model import Section
 from loaders.themes import (
     THEMES, classify_theme, owning_section, section_themes, task_theme, theme_scores,
 )
+from loaders.vocabulary import load_vocab
 
 ROOT = Path(__file__).resolve().parent.parent
-VOCAB = yaml.safe_load((ROOT / "loaders" / "vocab" / "themes.yaml").read_text(encoding="utf-8"))
+VOCAB = load_vocab("themes")
 
 EXPECTED_THEMES = {"养老服务", "社会救助", "儿童福利", "残疾人福利", "慈善", "社会组织", "婚姻登记", "殡葬",
                    "区划地名", "社区治理", "社区事务受理", "社会事务", "自身建设"}

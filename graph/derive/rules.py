@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
-import yaml
+from loaders.vocabulary import read_vocab, vocab_path
 
-RULES_PATH = Path(__file__).resolve().parents[2] / "loaders" / "vocab" / "alignment.yaml"
+RULES_PATH = vocab_path("alignment")
 
 
 @dataclass(frozen=True)
@@ -104,8 +103,7 @@ def _catalogue() -> tuple[Callable[[str], frozenset[str]], Callable[[str], froze
 
 @lru_cache(maxsize=4)
 def load_rules(path: str | None = None) -> Rules:
-    with open(path or RULES_PATH, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh) or {}
+    raw = read_vocab(path or RULES_PATH) or {}
     compare = {str(k): str(v) for k, v in (raw.get("compare") or {}).items()}
     default_compare = str(raw.get("default_compare", "share"))
     families_of, indicator_families = _catalogue()

@@ -24,15 +24,12 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from loaders.extract.citations import TaskLocator, find_titles
 from loaders.extract.nlp import char_spans, doc_text
 from loaders.model import Mention, OwnerMention, ParsedDocument
+from loaders.vocabulary import alternation, load_vocab
 
-VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 SPAN_KEY = "bodies"
 LABEL = "Department"
 COMPONENT = "policykg_bodies"
@@ -54,12 +51,6 @@ class BodyInfo:
 # --------------------------------------------------------------------------- vocabulary
 
 
-@lru_cache(maxsize=1)
-def _vocab() -> dict:
-    with open(VOCAB_DIR / "bodies.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
 @dataclass(frozen=True)
 class _Regions:
     levels: dict              # full region name → city | district
@@ -69,8 +60,7 @@ class _Regions:
 
 @lru_cache(maxsize=1)
 def _regions() -> _Regions:
-    with open(VOCAB_DIR / "regions.yaml", encoding="utf-8") as fh:
-        reg = yaml.safe_load(fh)
+    reg = load_vocab("regions")
     levels, city_of = {}, {}
     for city, spec in (reg.get("cities") or {}).items():
         levels[city] = "city"
@@ -78,10 +68,6 @@ def _regions() -> _Regions:
             levels[district] = "district"
             city_of[district] = city
     return _Regions(levels, city_of, tuple(reg.get("not_regions") or ()))
-
-
-def _alternation(options) -> str:
-    return "|".join(re.escape(o) for o in sorted(set(options), key=len, reverse=True))
 
 
 def _han_class(excluded: str) -> str:
@@ -115,11 +101,11 @@ def level_of(region: str | None) -> str | None:
 def city_of(region: str | None) -> str:
     if region and level_of(region) == "city":
         return region
-    return _regions().city_of.get(region or "", _vocab()["default_city"])
+    return _regions().city_of.get(region or "", load_vocab("bodies")["default_city"])
 
 
 def bureau_name(region: str) -> str:
-    return _vocab()["bureau"].format(region=region)
+    return load_vocab("bodies")["bureau"].format(region=region)
 
 
 # --------------------------------------------------------------------------- classification
@@ -131,7 +117,7 @@ def normalise_name(name: str) -> str:
 
 
 def is_generic(name: str) -> bool:
-    generic = _vocab()["generic"]
+    generic = load_vocab("bodies")["generic"]
     return name in generic["phrases"] or any(m in name for m in generic["markers"])
 
 
@@ -145,7 +131,7 @@ def _ends_with(name: str, endings) -> str | None:
 
 def _kind_of(stem: str, in_bureau: bool) -> str:
     """Kind of a body from its name without the scope prefix."""
-    v = _vocab()
+    v = load_vocab("bodies")
     if _ends_with(stem, v["agency_committees"]) or _ends_with(stem, v["agency_institutions"]):
         return "agency"
     if _ends_with(stem, v["coordination_committees"]):
@@ -171,7 +157,7 @@ def _kind_of(stem: str, in_bureau: bool) -> str:
 
 def _split_scope(name: str, region: str | None) -> tuple[str | None, str, str | None, bool]:
     """(scope region, stem, written region prefix, bureau-relative?) of a normalised name."""
-    v = _vocab()
+    v = load_vocab("bodies")
     regions = _regions()
     for prefix in v["national_prefixes"]:
         if name.startswith(prefix):
@@ -208,7 +194,7 @@ def classify_body(name: str, region: str | None = None) -> BodyInfo:
 
     `region` is the citing plan's region (金山区, 上海市, or None when unknown).
     """
-    v = _vocab()
+    v = load_vocab("bodies")
     written = normalise_name(name)
     full = normalise_name(v["aliases"].get(written, written))
     if is_generic(full):
@@ -283,22 +269,22 @@ def _suffix_alternation(names, continuations: dict) -> str:
 
 @lru_cache(maxsize=1)
 def _finder() -> _Finder:
-    v = _vocab()
+    v = load_vocab("bodies")
     x = v["extraction"]
     regions = _regions()
     han = _han_class(x["stop_chars"])
     cont = x["suffix_continuations"]
     all_suffixes = [s for group in v["suffixes"].values() for s in group]
     name_piece = f"(?:{han}|（{han}{{1,{x['max_bracket_chars']}}}）)"
-    bare = _alternation(x["bare_suffixes"])
+    bare = alternation(x["bare_suffixes"])
     singles = list(v["scope_prefixes"])
-    prefix = re.compile(f"(?:{_alternation(list(regions.levels) + v['national_prefixes'])})|[{''.join(singles)}]")
+    prefix = re.compile(f"(?:{alternation(list(regions.levels) + v['national_prefixes'])})|[{''.join(singles)}]")
     name = re.compile(f"(?:{bare})|{name_piece}{{1,{x['max_name_chars']}}}?(?:{_suffix_alternation(all_suffixes, cont)})")
     office = re.compile(f"(?:{_suffix_alternation(v['attached_offices'], cont)})")
     exact = re.compile(_suffix_alternation(set(v["exact_names"]["agency"]) | set(v["aliases"]), cont))
     u = x["unprefixed_coordination"]
     unprefixed = re.compile(
-        f"(?:{_alternation(u['after'])})({name_piece}{{2,{u['max_name_chars']}}}?(?:{_alternation(u['suffixes'])}))")
+        f"(?:{alternation(u['after'])})({name_piece}{{2,{u['max_name_chars']}}}?(?:{alternation(u['suffixes'])}))")
     word_endings: dict[str, dict[int, set[str]]] = {}
     for w in set(regions.not_regions) | set(x["prefix_word_endings"]):
         if len(w) > 1 and w[-1] in v["scope_prefixes"]:
@@ -399,7 +385,7 @@ def _excluded_zones(text: str) -> list[tuple[int, int]]:
 def _annotation_zones(text: str) -> list[tuple[int, int]]:
     """From an owner label (`牵头领导：`) to the bracket that closes its annotation, or to the
     end of the sentence when it is not bracketed. Labels come from vocab/owners.yaml."""
-    from loaders.structure import load_vocab, owner_label_pattern, punctuation
+    from loaders.structure import owner_label_pattern, punctuation
 
     punct = punctuation()
     allowed = set(load_vocab("owners")["label_preceded_by"]) | set(punct.closer_of) | {"\n"}

@@ -18,12 +18,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable
 
-import yaml
+from loaders.vocabulary import alternation, load_vocab, read_vocab
 
-VOCAB_PATH = Path(__file__).resolve().parent.parent / "vocab" / "indicators.yaml"
 UNMAPPED = "unmapped"
 
 _IGNORED = re.compile(r"[\s“”‘’\"'「」『』《》]")
@@ -33,11 +31,6 @@ _BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
 def normalise_metric(text: str) -> str:
     """The form metrics and synonyms are compared in: no quotes or spaces, ASCII plus."""
     return _IGNORED.sub("", text or "").replace("＋", "+")
-
-
-def alternation(words: Iterable) -> str:
-    """A regex alternation of literal words, longest first (so the longest match wins)."""
-    return "|".join(re.escape(w) for w in sorted({str(w) for w in words}, key=lambda w: (-len(w), w)))
 
 
 @dataclass(frozen=True)
@@ -137,8 +130,7 @@ class Catalogue:
 @lru_cache(maxsize=4)
 def load_catalogue(path: str | None = None) -> Catalogue:
     """Load (once) and compile the indicator catalogue."""
-    with open(path or VOCAB_PATH, encoding="utf-8") as fh:
-        return Catalogue(yaml.safe_load(fh))
+    return Catalogue(read_vocab(path) if path else load_vocab("indicators"))
 
 
 def match_indicator(metric: str, unit: str | None = None, context: str | None = None) -> str:

@@ -32,14 +32,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
-_VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
-_VOCAB_PATH = _VOCAB_DIR / "citations.yaml"
-_REGIONS_PATH = _VOCAB_DIR / "regions.yaml"      # shared with loaders/metadata.py
+from loaders.vocabulary import load_vocab, vocab_path
 
 # Variation that never tells two documents apart.
 _DASHES = "—–―‐‑‒−－~～"
@@ -97,8 +92,8 @@ class _Vocab:
 
 @lru_cache(maxsize=1)
 def vocab() -> _Vocab:
-    raw = yaml.safe_load(_VOCAB_PATH.read_text(encoding="utf-8"))
-    regions = yaml.safe_load(_REGIONS_PATH.read_text(encoding="utf-8")) if _REGIONS_PATH.exists() else {}
+    raw = load_vocab("citations")
+    regions = load_vocab("regions") if vocab_path("regions").exists() else {}
     city_of: dict[str, str] = {}
     names: list[tuple[str, str]] = []
     for city, spec in (raw.get("cities") or regions.get("cities") or {}).items():

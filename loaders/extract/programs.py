@@ -28,9 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
@@ -38,12 +36,12 @@ from spacy.tokens import Span
 from loaders.extract.citations import TaskLocator
 from loaders.extract.nlp import doc_text
 from loaders.model import Mention, ParsedDocument
+from loaders.vocabulary import load_vocab
 
 SPAN_KEY = "programs"
 COMPONENT = "policykg_programs"
 LABEL = "Program"
 
-_VOCAB_PATH = Path(__file__).resolve().parent.parent / "vocab" / "programs.yaml"
 _QUOTE = re.compile(r"“([^“”。！？]{1,60}?)”")
 _SENTENCE_PUNCT = set("，,；;：:")
 _NAME_DROP = str.maketrans({c: None for c in "“”‘’\"'「」『』 \t\r\n\u3000"})
@@ -77,7 +75,7 @@ class _Vocab:
 
 @lru_cache(maxsize=1)
 def vocab() -> _Vocab:
-    raw = yaml.safe_load(_VOCAB_PATH.read_text(encoding="utf-8"))
+    raw = load_vocab("programs")
     heads = tuple(sorted((_Head(w, h["kind"], bool(h.get("in_name"))) for w, h in raw["heads"].items()),
                          key=lambda h: -len(h.word)))
     listed: dict[str, tuple[str, str]] = {}

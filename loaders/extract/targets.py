@@ -34,18 +34,15 @@ import re
 from copy import deepcopy
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from spacy.language import Language
 
 from loaders.extract import numbers
 from loaders.extract.indicators import UNMAPPED, load_catalogue, normalise_metric
-from loaders.extract.indicators import alternation as _alt
 from loaders.extract.nlp import doc_text
 from loaders.model import ParsedDocument, TargetMention
+from loaders.vocabulary import alternation as _alt, load_vocab
 
-VOCAB_PATH = Path(__file__).resolve().parent.parent / "vocab" / "targets.yaml"
 COMPONENT = "policykg_targets"
 SPANS_KEY = "targets"
 USER_DATA_KEY = "policykg.target_statements"
@@ -190,8 +187,7 @@ class Grammar:
 
 @lru_cache(maxsize=1)
 def grammar() -> Grammar:
-    with open(VOCAB_PATH, encoding="utf-8") as fh:
-        return Grammar(yaml.safe_load(fh))
+    return Grammar(load_vocab("targets"))
 
 
 # -- boundaries -------------------------------------------------------------------

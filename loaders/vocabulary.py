@@ -1,0 +1,41 @@
+"""Where the domain vocabularies (`loaders/vocab/*.yaml`) live and how they are read.
+
+One place knows where vocabularies are, so every module reads them the same way and
+the pipeline's extraction fingerprint (`vocabulary_digest`) digests the very files the
+parsers and extractors read.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+VOCAB_DIR = Path(__file__).with_name("vocab")
+
+
+def vocab_path(name: str) -> Path:
+    """The file of vocabulary `name` (`regions` → loaders/vocab/regions.yaml)."""
+    return VOCAB_DIR / f"{name}.yaml"
+
+
+def read_vocab(path: str | Path) -> dict:
+    """A vocabulary file parsed afresh, for callers (tests) that name another file."""
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def load_vocab(name: str) -> dict:
+    """Vocabulary `name`, parsed once per process.
+
+    Every caller gets the same object: read it, never mutate it (copy what you change),
+    or one module's edit would leak into every other module's patterns.
+    """
+    return read_vocab(vocab_path(name))
+
+
+def alternation(words: Iterable) -> str:
+    """A regex alternation of literal words, longest first (so the longest match wins)."""
+    return "|".join(re.escape(w) for w in sorted({str(w) for w in words}, key=lambda w: (-len(w), w)))
