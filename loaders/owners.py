@@ -13,10 +13,13 @@ Labels, the label → role map, separators and generic phrases live in
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from loaders.model import OwnerMention, Task
-from loaders.structure import bracket_depths, owner_label_pattern, punctuation, row_cell_spans, squash
+from loaders.structure import bracket_depths, punctuation, row_cell_spans, squash
 from loaders.textview import TextView
-from loaders.vocabulary import load_vocab
+from loaders.vocabulary import alternation, load_vocab
 
 
 def role_of_column(header: str) -> tuple[str, str] | None:
@@ -112,22 +115,33 @@ def _mention(text: str, task: Task, span: tuple[int, int], label: str, role: str
                         kind=department_kind(name) if role == "department" else None)
 
 
+@lru_cache(maxsize=None)
+def field_label_pattern() -> re.Pattern:
+    """Any annotation field label with its colon: owner labels and the other fields (完成时限：)."""
+    vocab = load_vocab("owners")
+    labels = list(vocab["columns"]) + list(vocab["other_fields"])
+    return re.compile(f"(?:{alternation(labels)})\\s*[{re.escape(''.join(vocab['colons']))}]")
+
+
 def annotation_fields(text: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
     """(label, role, value start, value end) of every owner label in a range.
 
     A label counts where it starts a clause (after an opening bracket, a separator or
-    the start of the range), so prose such as `明确责任部门：` is left alone.
+    the start of the range), so prose such as `明确责任部门：` is left alone. Other fields
+    (`完成时限：`) end the owner field before them and are not returned.
     """
     vocab = load_vocab("owners")
     allowed = set(vocab["label_preceded_by"]) | set(punctuation().closer_of)
     hits = []
-    for m in owner_label_pattern().finditer(text, start, end):
+    for m in field_label_pattern().finditer(text, start, end):
         if m.start() > start and text[m.start() - 1] not in allowed:
             continue
         label = squash(text[m.start():m.end()]).rstrip("".join(vocab["colons"]))
         hits.append((m.start(), m.end(), label))
     fields = []
     for k, (_, value_start, label) in enumerate(hits):
+        if label not in vocab["columns"]:
+            continue
         limit = hits[k + 1][0] if k + 1 < len(hits) else end
         fields.append((label, vocab["columns"][label], value_start, _value_end(text, value_start, limit)))
     return fields

@@ -119,6 +119,14 @@ def test_unbracketed_annotation_and_prose_labels():
     ]
 
 
+def test_other_annotation_fields_end_the_owner_field():
+    tasks, owners = owners_of(
+        "一、养老\n1、新增床位500张。（责任部门：养老服务科；完成时限：2025年12月底；配合单位：各街镇）\n"
+        "2、推进助餐。（牵头领导：赵强，时间节点：6月底前）\n")
+    assert [(o.task, o.role, o.name) for o in owners] == [
+        ("一/1", "department", "养老服务科"), ("一/1", "department", "各街镇"), ("一/2", "leader", "赵强")]
+
+
 def test_conjunction_inside_one_name_is_kept():
     tasks, owners = owners_of("一、养老\n1. 推进。（责任单位：区民政和退役军人事务局、局党群办公室和各基层党支部）\n")
     assert [o.name for o in owners] == ["区民政和退役军人事务局", "局党群办公室", "各基层党支部"]
