@@ -70,9 +70,10 @@ def export_tasks(store: GraphStore) -> list[dict]:
         out.append({
             "source": sources.get(t["doc_id"]), **t,
             "leaders": leaders[tid],
-            "departments": departments[tid] or [i["department"] for i in inferred[tid]],
-            "owner_inferred": not departments[tid] and bool(inferred[tid]),
-            "inferred_rules": [i["rule"] for i in inferred[tid]] if not departments[tid] else [],
+            # As written in the plan; owners inferred from the task's theme are kept apart, with their rule,
+            # so a reader (or the owners scorer) never takes an inference for what the plan says.
+            "departments": departments[tid],
+            "inferred_departments": inferred[tid] if not departments[tid] else [],
             "generic": generic[tid],
         })
     return out

@@ -98,6 +98,11 @@ def test_export_tasks_has_owner_fields(seeded):
     assert jinshan and jinshan[0]["leaders"] == ["徐敏"]
     assert jinshan[0]["departments"] == ["局养老服务科", "区养老服务发展中心", "区社会福利院"]
     assert {"source", "item", "title", "start_offset", "end_offset", "text", "path"} <= set(rows[0])
+    assert jinshan[0]["inferred_departments"] == []          # explicit owners win
+    # A task the plan names no owner for: departments stay as written (none); the inference is apart, with its rule.
+    unowned = [r for r in rows if r["inferred_departments"]]
+    assert unowned and all(r["departments"] == [] for r in unowned)
+    assert all(i["rule"].startswith("theme:") and i["department"] for r in unowned for i in r["inferred_departments"])
 
 
 @pytest.mark.parametrize("kind", ["documents", "sections", "tasks", "targets", "citations"])
