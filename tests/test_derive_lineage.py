@@ -148,7 +148,11 @@ def test_lineage_graph_of_a_document_walks_upstream_and_downstream(store):
     assert g.nodes[by_title["上海市养老服务条例"]]["label"] == "PolicyDocument"
     assert g.nodes[by_title["city-2024"]]["source"] == "city-2024"
     cites = g.edges[by_title["cn-2025"], by_title["上海市养老服务条例"]]
-    assert cites["evidence"] == [{"source": "cn-2025", "text": "新增持证率95%。"}]
+    [evidence] = cites["evidence"]
+    assert (evidence["source"], evidence["text"]) == ("cn-2025", "新增持证率95%。")
+    [[original]] = store.query("MATCH (d:Document) WHERE d.source = 'cn-2025' RETURN d.text").rows
+    assert original[evidence["start_offset"]:evidence["end_offset"]] == evidence["text"]   # leads back to the sentence
+    assert g.edges[by_title["cn-2025"], by_title["city-2024"]]["evidence"][0]["start_offset"] is None   # plan to plan
 
 
 def test_lineage_graph_of_a_city_plan_lists_the_plans_implementing_it(store):

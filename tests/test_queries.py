@@ -390,3 +390,12 @@ def test_seeds_every_named_query_runs(seeds):
         if name == "lineage":
             params = {"name": "jingan-2025"}
         run_query(seeds, name, params)
+
+
+def test_seeds_lineage_evidence_leads_back_to_the_sentence(seeds):
+    texts = dict(seeds.query("MATCH (d:Document) RETURN d.source, d.text").rows)
+    lineage = rows(seeds, "lineage", name="jingan-2025") + rows(seeds, "lineage", name="养老床位")
+    with_offsets = [r for r in lineage if r["start_offset"] is not None]
+    assert {r["relation"] for r in with_offsets} >= {"CITES", "RUNS_PROGRAM", "MEASURES"}
+    assert all(texts[r["source"]][r["start_offset"]:r["end_offset"]] == r["text"] for r in with_offsets)
+    assert all(r["relation"] in ("IMPLEMENTS", "SUCCEEDS", "WRAPS") for r in lineage if r["start_offset"] is None)

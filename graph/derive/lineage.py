@@ -171,7 +171,7 @@ def lineage_graph(store: GraphStore, name_or_id: str, depth: int = 2) -> nx.DiGr
     as in the graph — district plan → city plan (IMPLEMENTS), later plan → earlier
     plan (SUCCEEDS), document → what it CITES/WRAPS/runs (RUNS_PROGRAM) — and carry
     `type`, `value` (coverage, year gap …), `detail` and `evidence` (a list of
-    {source, text}); a second relationship between the same two nodes is listed
+    {source, text, start_offset, end_offset}: offsets into the source's original text, None for plan-to-plan links); a second relationship between the same two nodes is listed
     in `also`. The walk goes `depth` hops upstream (along edges) and downstream
     (against them) from the focus.
 
@@ -232,7 +232,8 @@ def _add_edge(graph: nx.DiGraph, row: dict) -> None:
     if edge["type"] != row["relation"] and row["relation"] not in edge["also"]:
         edge["also"].append(row["relation"])
     if row.get("text"):
-        evidence = {"source": row["source"], "text": row["text"]}
+        evidence = {"source": row["source"], "text": row["text"],
+                    "start_offset": row.get("start_offset"), "end_offset": row.get("end_offset")}
         if evidence not in edge["evidence"]:
             edge["evidence"].append(evidence)
 
@@ -248,7 +249,8 @@ def _add_indicator_links(store: GraphStore, graph: nx.DiGraph, indicator: str) -
             "relation": "ALIGNS_WITH", "direction": "downstream",
             "from_label": "Document", "from_id": doc_ids[a["district_source"]], "from_name": a["district_source"],
             "to_label": "Document", "to_id": doc_ids[a["city_source"]], "to_name": a["city_source"],
-            "value": shown, "detail": a["basis"], "source": a["district_source"], "text": a["district_text"]})
+            "value": shown, "detail": a["basis"], "source": a["district_source"], "text": a["district_text"],
+            "start_offset": a["district_start_offset"], "end_offset": a["district_end_offset"]})
     for h in run_query(store, "target-history", {"indicator": indicator}).records():
         if h["previous_source"] is None:
             continue
@@ -256,4 +258,5 @@ def _add_indicator_links(store: GraphStore, graph: nx.DiGraph, indicator: str) -
             "relation": "CONTINUES", "direction": "downstream",
             "from_label": "Document", "from_id": doc_ids[h["source"]], "from_name": h["source"],
             "to_label": "Document", "to_id": doc_ids[h["previous_source"]], "to_name": h["previous_source"],
-            "value": h["delta"], "detail": h["change"], "source": h["source"], "text": h["text"]})
+            "value": h["delta"], "detail": h["change"], "source": h["source"], "text": h["text"],
+            "start_offset": h["start_offset"], "end_offset": h["end_offset"]})
