@@ -415,9 +415,15 @@ def lineage(ctx, name, depth, fmt):
 
     with _store(ctx, read_only=True) as store:
         g = lineage_graph(store, name, depth=depth)
-    rows = [[g.nodes[a].get("title") or a, d.get("type"), g.nodes[b].get("title") or b, d.get("detail") or d.get("value")]
-            for a, b, d in g.edges(data=True)]
-    click.echo(render(["from", "relationship", "to", "detail"], rows, fmt))
+    rows = []
+    for a, b, d in g.edges(data=True):
+        # The first piece of evidence leads back to the sentence; plan-to-plan links have none.
+        ev = (d.get("evidence") or [{}])[0]
+        rows.append([g.nodes[a].get("title") or a, d.get("type"), g.nodes[b].get("title") or b,
+                     d.get("detail") or d.get("value"), ev.get("source"), ev.get("start_offset"), ev.get("end_offset"),
+                     ev.get("text")])
+    columns = ["from", "relationship", "to", "detail", "source", "start_offset", "end_offset", "text"]
+    click.echo(render(columns, rows, fmt))
 
 
 if __name__ == "__main__":

@@ -263,6 +263,13 @@ def test_lineage_of_a_district_plan(seeded):
     relations = {(r["from"], r["relationship"], r["to"]) for r in rows}
     assert ("changning-2025", "IMPLEMENTS", "shanghai-2024") in relations
     assert ("changning-2025", "SUCCEEDS", "changning-2024") in relations
+    # Each link leads back to its sentence: source, offsets into the original text, and that text.
+    from loaders.read import read_source
+
+    original = {p.stem: read_source(str(p)).text for p in SEEDS.glob("*.txt")}
+    cited = [r for r in rows if r["relationship"] in ("CITES", "RUNS_PROGRAM")]
+    assert {r["source"] for r in cited} >= {"changning-2025", "shanghai-2024"}      # two hops: the city plan's too
+    assert all(original[r["source"]][r["start_offset"]:r["end_offset"]] == r["text"] for r in cited)
     result = run("lineage", "no-such-plan", db=seeded)
     assert result.exit_code != 0 and result.stderr.startswith("policykg: error:")
 
