@@ -393,7 +393,7 @@ def owner(ctx, keyword, fmt):
 
     with _store(ctx, read_only=True) as store:
         records = owner_lookup(store, keyword)
-    columns = ["source", "item", "title", "departments", "inferred_departments", "leaders", "text"]
+    columns = ["source", "item", "title", "departments", "inferred_departments", "leaders", "start_offset", "end_offset", "text"]
     click.echo(render_records(records, fmt, columns=columns) if records else f"no task mentions {keyword}")
 
 

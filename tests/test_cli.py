@@ -256,6 +256,15 @@ def test_owner_lists_explicit_and_inferred_owners(seeded):
     jinshan = [r for r in rows if r["source"] == "jinshan-2025" and r["item"] == "1"]
     assert jinshan and jinshan[0]["leaders"] == ["徐敏"] and "局养老服务科" in jinshan[0]["departments"]
     assert any(r["inferred_departments"] for r in rows)
+    original = original_texts()
+    assert all(original[r["source"]][r["start_offset"]:r["end_offset"]] == r["text"] for r in rows)
+
+
+def original_texts() -> dict[str, str]:
+    """Each seed's original text (what every evidence offset points into), by source."""
+    from loaders.read import read_source
+
+    return {p.stem: read_source(str(p)).text for p in SEEDS.glob("*.txt")}
 
 
 def test_lineage_of_a_district_plan(seeded):
@@ -264,9 +273,7 @@ def test_lineage_of_a_district_plan(seeded):
     assert ("changning-2025", "IMPLEMENTS", "shanghai-2024") in relations
     assert ("changning-2025", "SUCCEEDS", "changning-2024") in relations
     # Each link leads back to its sentence: source, offsets into the original text, and that text.
-    from loaders.read import read_source
-
-    original = {p.stem: read_source(str(p)).text for p in SEEDS.glob("*.txt")}
+    original = original_texts()
     cited = [r for r in rows if r["relationship"] in ("CITES", "RUNS_PROGRAM")]
     assert {r["source"] for r in cited} >= {"changning-2025", "shanghai-2024"}      # two hops: the city plan's too
     assert all(original[r["source"]][r["start_offset"]:r["end_offset"]] == r["text"] for r in cited)
