@@ -2,24 +2,31 @@
 
 `extract_explicit_owners(view, tasks)` reads
 * owner annotations in a task's text, e.g.
-  `（牵头领导：徐敏，责任部门：局养老服务科、区婚姻（收养）登记中心）` — bracketed or not,
-  full- or half-width, fields separated by `，` or `；`;
-* owner columns of table rows (`牵头单位`, `责任部门`, `负责人` … from `Task.columns`).
+  `（牵头领导：徐敏，责任部门：局养老服务科、区婚姻（收养）登记中心）` — in （）【】[] or
+  unbracketed, full- or half-width, fields separated by `，`, `；`, spaces or line
+  breaks (or by nothing, when two annotation lines were joined into one);
+* bracketed `（区民政局牵头，各街镇配合）` groups, names first and the duty after;
+* owner columns of table rows (`牵头单位`, `责任部门`, `负责人` … from `Task.columns`),
+  over every row of a task that spans merged rows, and annotations in its other cells;
+* owners written once on a section heading, for the tasks under it that do not
+  name that role themselves (rule `section_heading`).
 
 One OwnerMention per name, with the span of the name in the normalised text.
 Labels, the label → role map, separators and generic phrases live in
 `vocab/owners.yaml`. Names are split at separators outside brackets, so
-`区婚姻（收养）登记中心` stays one department.
+`区婚姻（收养）登记中心` stays one department; `和`/`及`/spaces split only between
+whole names, a closing `等` is dropped, and `各街道、镇` stays one generic owner.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from loaders.model import OwnerMention, Task
-from loaders.structure import bracket_depths, punctuation, row_cell_spans, squash
+from loaders.model import OwnerMention, Section, Task
+from loaders.structure import (bracket_depths, heading_owner_spans, label_pattern, parse_structure, punctuation,
+                               row_cell_spans, squash)
 from loaders.textview import TextView
-from loaders.vocabulary import alternation, load_vocab
+from loaders.vocabulary import load_vocab
 
 
 def role_of_column(header: str) -> tuple[str, str] | None:
@@ -70,39 +77,85 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def _joints(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of the words that may join two names: the conjunctions, in the
+    vocabulary's order, then runs of spaces (`养老服务科 社会救助科`, `赵刚 钱伟`)."""
+    joints = []
+    for conj in load_vocab("owners")["conjunctions"]:
+        pos = text.find(conj, start, end)
+        while pos != -1:
+            joints.append((pos, pos + len(conj)))
+            pos = text.find(conj, pos + 1, end)
+    joints.extend(m.span() for m in _SPACES.finditer(text, start, end))
+    return joints
+
+
 def _split_conjunctions(text: str, start: int, end: int, role: str) -> list[tuple[int, int]]:
-    """`A和B` → A, B when the conjunction joins two names rather than sitting inside one."""
+    """`A和B`, `A B` → A, B when the joint joins two names rather than sitting inside
+    one: for departments the part before it ends like an organisation, for people
+    both parts have at least two characters (`徐 敏` is one name spaced out) and the
+    first is not a post (`局长 张三` names one person)."""
     vocab = load_vocab("owners")
     piece = text[start:end]
     if role == "department" and any(piece.startswith(m) for m in vocab["generic"]["markers"]):
         return [(start, end)]  # `相关科室和局属单位`: one collective owner
     depths = bracket_depths(text, start, end)
-    for conj in vocab["conjunctions"]:
-        pos = text.find(conj, start, end)
-        while pos != -1:
-            left, right = squash(text[start:pos]), squash(text[pos + len(conj):end])
-            joins_names = left and right and depths[pos - start] == 0 and (
-                any(left.endswith(s) for s in vocab["org_suffixes"]) if role == "department"
-                else len(left) >= 2 and len(right) >= 2)
-            if joins_names:
-                return (_split_conjunctions(text, start, pos, role)
-                        + _split_conjunctions(text, pos + len(conj), end, role))
-            pos = text.find(conj, pos + 1, end)
+    for pos, after in _joints(text, start, end):
+        left, right = squash(text[start:pos]), squash(text[after:end])
+        joins_names = left and right and depths[pos - start] == 0 and (
+            any(left.endswith(s) for s in vocab["org_suffixes"]) if role == "department"
+            else len(left) >= 2 and len(right) >= 2 and not left.endswith(tuple(vocab["leader_titles"])))
+        if joins_names:
+            return (_split_conjunctions(text, start, pos, role)
+                    + _split_conjunctions(text, after, end, role))
     return [(start, end)]
+
+
+def _drop_etc(text: str, start: int, end: int, role: str) -> list[tuple[int, int]]:
+    """`区财政局等` → 区财政局; `区民政局等相关部门` → 区民政局, 相关部门 (a generic
+    owner); `区民政局等部门` → 区民政局. `等` counts only after a whole name (an
+    organisation's ending, or a person's name of two characters or more)."""
+    vocab = load_vocab("owners")
+    for word in vocab["etc"]["words"]:
+        pos = text.find(word, start, end)
+        while pos != -1:
+            left, right = squash(text[start:pos]), squash(text[pos + len(word):end])
+            after_name = (any(left.endswith(s) for s in vocab["org_suffixes"]) if role == "department"
+                          else len(left) >= 2)
+            if after_name and bracket_depths(text, start, end)[pos - start] == 0:
+                if not right or right in vocab["etc"]["collective"]:
+                    return [(start, pos)]
+                if role == "department" and is_generic(right):
+                    return [(start, pos), (pos + len(word), end)]
+            pos = text.find(word, pos + 1, end)
+    return [(start, end)]
+
+
+def _continues_generic(text: str, names: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    """`各街道、镇`: a bare place word after a generic name completes it."""
+    words = load_vocab("owners")["generic"]["continuations"]
+    return bool(names) and squash(text[span[0]:span[1]]) in words and is_generic(squash(text[names[-1][0]:names[-1][1]]))
 
 
 def owner_names(text: str, start: int, end: int, role: str) -> list[tuple[int, int]]:
     """Spans of the names listed in one annotation value or table cell."""
     separators = set(load_vocab("owners")["separators"])
-    names = []
+    names: list[tuple[int, int]] = []
     for s, e in _split_at(text, start, end, separators):
         s, e = _strip(text, s, e)
         if s == e:
             continue
+        if role == "department" and _continues_generic(text, names, (s, e)):
+            names[-1] = (names[-1][0], e)
+            continue
         for cs, ce in _split_conjunctions(text, s, e, role):
-            cs, ce = _strip(text, cs, ce)
-            if any(ch.isalnum() for ch in text[cs:ce]):  # a `—` or `/` placeholder names no one
-                names.append((cs, ce))
+            for ns, ne in _drop_etc(text, *_strip(text, cs, ce), role):
+                ns, ne = _strip(text, ns, ne)
+                if any(ch.isalnum() for ch in text[ns:ne]):  # a `—` or `/` placeholder names no one
+                    names.append((ns, ne))
     return names
 
 
@@ -119,25 +172,47 @@ def _mention(text: str, task: Task, span: tuple[int, int], label: str, role: str
 def field_label_pattern() -> re.Pattern:
     """Any annotation field label with its colon: owner labels and the other fields (完成时限：)."""
     vocab = load_vocab("owners")
-    labels = list(vocab["columns"]) + list(vocab["other_fields"])
-    return re.compile(f"(?:{alternation(labels)})\\s*[{re.escape(''.join(vocab['colons']))}]")
+    return label_pattern(list(vocab["columns"]) + list(vocab["other_fields"]))
+
+
+@lru_cache(maxsize=None)
+def unknown_label_pattern() -> re.Pattern:
+    """A field label the vocabulary does not know (`协调处室：`, `工作标准：`): a short
+    run of Han characters and a colon. Names never hold a colon, so inside an
+    annotation such a field ends the owner field before it."""
+    vocab = load_vocab("owners")
+    size = vocab["unknown_label_chars"]
+    return re.compile(f"[\\u4e00-\\u9fff]{{{size[0]},{size[1]}}}\\s*[{re.escape(''.join(vocab['colons']))}]")
 
 
 def annotation_fields(text: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
     """(label, role, value start, value end) of every owner label in a range.
 
     A label counts where it starts a clause (after an opening bracket, a separator or
-    the start of the range), so prose such as `明确责任部门：` is left alone. Other fields
-    (`完成时限：`) end the owner field before them and are not returned.
+    the start of the range), so prose such as `明确责任部门：` is left alone — or where
+    it follows the value of an earlier field of the same annotation without any
+    separator (`牵头领导：赵刚责任部门：…`, two annotation lines joined into one).
+    Other fields (`完成时限：`, and unknown `XX：` labels after a separator inside an
+    annotation) end the owner field before them and are not returned.
     """
     vocab = load_vocab("owners")
     allowed = set(vocab["label_preceded_by"]) | set(punctuation().closer_of)
+    starts_clause = lambda pos: pos == start or text[pos - 1] in allowed
+    known = [(m.start(), m.end(), m.group("label")) for m in field_label_pattern().finditer(text, start, end)]
+    unknown = [(m.start(), m.end(), "") for m in unknown_label_pattern().finditer(text, start, end)
+               if m.start() > start and text[m.start() - 1] in allowed
+               and not any(ks < m.end() and m.start() < ke for ks, ke, _ in known)]
     hits = []
-    for m in field_label_pattern().finditer(text, start, end):
-        if m.start() > start and text[m.start() - 1] not in allowed:
+    open_until = start  # the end of the annotation the fields so far belong to
+    for label_start, value_start, label in sorted(known + unknown):
+        if not label:  # an unknown label: it only ends a field of an annotation
+            if label_start < open_until:
+                hits.append((label_start, value_start, None))
             continue
-        label = squash(text[m.start():m.end()]).rstrip("".join(vocab["colons"]))
-        hits.append((m.start(), m.end(), label))
+        if not starts_clause(label_start) and label_start >= open_until:
+            continue
+        hits.append((label_start, value_start, label))
+        open_until = max(open_until, _value_end(text, value_start, end))
     fields = []
     for k, (_, value_start, label) in enumerate(hits):
         if label not in vocab["columns"]:
@@ -163,29 +238,159 @@ def _value_end(text: str, start: int, limit: int) -> int:
     return limit
 
 
-def extract_explicit_owners(view: TextView, tasks: list[Task]) -> list[OwnerMention]:
-    """Every owner a task's own text or table row names, one mention per name."""
+def extract_explicit_owners(view: TextView, tasks: list[Task],
+                            sections: list[Section] | None = None) -> list[OwnerMention]:
+    """Every owner a task's own text or table row names, one mention per name, and
+    the owners its section headings name for it.
+
+    `sections` are the plan's sections from `parse_structure(view)`; they are parsed
+    again when not given (cheap: the parser works on the same normalised text).
+    """
     text = view.text
+    if sections is None:
+        sections = parse_structure(view)[0]
+    headings = _HeadingFields(text, sections)
     mentions: list[OwnerMention] = []
     for task in tasks:
-        if task.kind == "row":
-            cells = row_cell_spans(text, *_row_line(text, task.span))
-            for (header, _), (s, e) in zip(task.columns.items(), cells):
-                owner_column = role_of_column(header)
-                if owner_column is None or s == e:
-                    continue
-                label, role = owner_column
-                for span in owner_names(text, s, e, role):
-                    mentions.append(_mention(text, task, span, label, role, "table_column"))
-            continue
-        for label, role, s, e in annotation_fields(text, *task.span):
-            for span in owner_names(text, s, e, role):
-                mentions.append(_mention(text, task, span, label, role, "annotation"))
+        own = _task_owners(text, task)
+        mentions.extend(own)
+        mentions.extend(_heading_owners(text, task, headings, {m.role for m in own}))
     return mentions
 
 
-def _row_line(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """The whole line of a table row (its cells, including empty leading ones)."""
+class _HeadingFields:
+    """The owner fields written on each section's heading, read once per section."""
+
+    def __init__(self, text: str, sections: list[Section]):
+        self.text = text
+        self.by_path = {s.path: s for s in sections}
+        self.cache: dict[str, list[tuple[str, str, int, int]]] = {}
+
+    def parent(self, path: str | None) -> str | None:
+        section = self.by_path.get(path) if path else None
+        return section.parent if section else None
+
+    def fields(self, path: str) -> list[tuple[str, str, int, int]]:
+        if path not in self.cache:
+            section = self.by_path.get(path)
+            spans = heading_owner_spans(self.text, section) if section else []
+            self.cache[path] = [f for start, end in spans for f in annotation_fields(self.text, start, end)]
+        return self.cache[path]
+
+
+def _task_owners(text: str, task: Task) -> list[OwnerMention]:
+    """Owners named in a task's own text or in the owner columns of its table row."""
+    if task.kind != "row":
+        return _annotated_owners(text, task, [task.span])
+    # A task may span several rows (merged cells); a name repeated on them is one owner.
+    mentions, other_cells, seen = [], [], set()
+    for line in _row_lines(text, task.span):
+        for (header, _), (s, e) in zip(task.columns.items(), row_cell_spans(text, *line)):
+            owner_column = role_of_column(header)
+            if owner_column is None:
+                other_cells.append((s, e))
+                continue
+            label, role = owner_column
+            for span in owner_names(text, s, e, role):
+                mention = _mention(text, task, span, label, role, "table_column")
+                if (role, mention.name) not in seen:
+                    seen.add((role, mention.name))
+                    mentions.append(mention)
+    # A table without owner columns may annotate its task cells like running text.
+    named = {m.role for m in mentions}
+    return mentions + [m for m in _annotated_owners(text, task, other_cells) if m.role not in named]
+
+
+def _annotated_owners(text: str, task: Task, ranges: list[tuple[int, int]]) -> list[OwnerMention]:
+    """Owners of the annotations in some ranges of a task: labelled fields
+    (`责任部门：…`) and bracketed `X牵头，Y配合` groups."""
+    mentions = []
+    for start, end in ranges:
+        fields = [(label, role, s, e, "annotation") for label, role, s, e in annotation_fields(text, start, end)]
+        fields += [(verb, role, s, e, "annotation_verb") for verb, role, s, e in verb_fields(text, start, end)]
+        for label, role, s, e, rule in sorted(fields, key=lambda f: f[2]):
+            for span in owner_names(text, s, e, role):
+                mentions.append(_mention(text, task, span, label, role, rule))
+    return mentions
+
+
+def verb_fields(text: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
+    """(verb, role, names start, names end) of bracketed annotations that put the verb
+    after the names: `（区民政局牵头，区财政局、各街镇配合）`, `（由养老服务科负责）`.
+
+    Only a bracket group made of nothing but such clauses counts, and only when
+    every name in it looks like an organisation (an organisation's ending, or a
+    generic owner such as 各街镇): `（含各街镇负责的项目）` or `（社区负责）` are prose.
+    """
+    vocab = load_vocab("owners")["verb_annotations"]
+    closer_of = dict(vocab["brackets"])  # brackets, not quotes: `“街镇负责”模式` is a name
+    depths = bracket_depths(text, start, end)
+    fields = []
+    for i in range(start, end):
+        if text[i] not in closer_of or depths[i - start] != 0:
+            continue
+        close = i + 1
+        while close < end and depths[close - start] > 0:
+            close += 1
+        if close > i + 1 and text[close - 1] == closer_of[text[i]]:
+            fields.extend(_verb_clauses(text, i + 1, close - 1, vocab))
+    return fields
+
+
+def _verb_clauses(text: str, start: int, end: int, vocab: dict) -> list[tuple[str, str, int, int]]:
+    """The clauses of one bracket group's content, or [] unless all of them are `names + verb`."""
+    clauses = []
+    for s, e in _split_at(text, start, end, set(vocab["clause_separators"])):
+        s, e = _strip(text, s, e)
+        verb = next((v for v in sorted(vocab["verbs"], key=len, reverse=True) if text[s:e].endswith(v)), None)
+        if verb is None:
+            return []
+        names_end = e - len(verb)
+        for lead in vocab["lead_words"]:
+            if text.startswith(lead, s, names_end):
+                s += len(lead)
+        names = owner_names(text, s, names_end, "department")
+        if not names or not all(_looks_like_org(squash(text[a:b])) for a, b in names):
+            return []
+        clauses.append((verb, vocab["verbs"][verb], s, names_end))
+    return clauses
+
+
+def _looks_like_org(name: str) -> bool:
+    vocab = load_vocab("owners")
+    return len(name) >= 2 and (is_generic(name) or name.endswith(tuple(vocab["org_suffixes"])))
+
+
+def _heading_owners(text: str, task: Task, headings: _HeadingFields, named: set[str]) -> list[OwnerMention]:
+    """Owners written once on a section heading (`（一）完善救助体系（牵头领导：孙丽）`,
+    or an annotation-only line right under it) for every task in that section.
+
+    Role by role: a task that names its own leader keeps it but still gets the
+    heading's departments if it names none, and the innermost heading that names a
+    role wins. Only annotations written on the heading itself count
+    (`structure.heading_owner_spans`); prose under it never does.
+    """
+    mentions: list[OwnerMention] = []
+    path = task.section
+    while path and not {"leader", "department"} <= named:
+        found = [f for f in headings.fields(path) if f[1] not in named]
+        for label, role, s, e in found:
+            for span in owner_names(text, s, e, role):
+                mentions.append(_mention(text, task, span, label, role, "section_heading"))
+        named = named | {role for _, role, _, _ in found}
+        path = headings.parent(path)
+    return mentions
+
+
+def _row_lines(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """The whole lines of a table-row task (its cells, including empty leading ones)."""
     start = text.rfind("\n", 0, span[0]) + 1
     end = text.find("\n", span[1])
-    return start, len(text) if end == -1 else end
+    end = len(text) if end == -1 else end
+    lines, pos = [], start
+    while pos <= end:
+        line_end = text.find("\n", pos, end)
+        line_end = end if line_end == -1 else line_end
+        lines.append((pos, line_end))
+        pos = line_end + 1
+    return lines

@@ -47,7 +47,7 @@ def parse_document(path: str, overrides: dict | None = None) -> ParsedDocument:
     for task in tasks:
         task.theme = task_theme(view.text[task.span[0]:task.span[1]], themes.get(task.section))
     parsed = ParsedDocument(source, view, meta, sections, tasks)
-    parsed.owners = extract_explicit_owners(view, tasks)
+    parsed.owners = extract_explicit_owners(view, tasks, sections)
     return extract(parsed)
 
 

@@ -5,18 +5,29 @@ offset pair into `view.text`.
 
 What becomes what:
 
-* Heading lines (`一、`, `（一）`/`(一)`, `1.`/`1、`, `（1）`, `①`, `第一部分`; styles and
-  their nesting order in `vocab/structure.yaml`) open sections. A heading's title is
-  its line up to the first sentence end; text after that on the same line is body.
-* Numbered items (`1.`, `（1）`, `①`) are tasks (kind `item`) when their line carries
+* Heading lines (`第一部分`, `第一，`, `一、`, `（一）`/`(一)`, `1.`/`1、`, `⒈`, `（1）`,
+  `1）`, `⑴`, `①`; styles and their nesting order in `vocab/structure.yaml`) open
+  sections. A heading's title is its line up to the first sentence end (or up to an
+  owner annotation written after it); text after that on the same line is body.
+  `第一，` lines are headings only in a plan whose outline starts with them.
+* Numbered items (`1.`, `（1）`, `①` …) are tasks (kind `item`) when their line carries
   text; a bare short title followed by its own paragraphs is a sub-section instead.
   An item runs until the next heading of its own or an outer style; lines and
-  inner-style markers in between belong to it.
+  inner-style markers in between belong to it. Its title is its first sentence on
+  the marker's line, cut at a colon (`1. 推进…：新增…`).
+* A numbered heading of any style whose text (same line and the lines below, no
+  inner heading) carries exactly one owner annotation, written right on the heading
+  or closing the text, is one task (kind `item`) too: the plan owns it as a whole
+  (`（一）完善救助体系。……。（牵头领导：…）`). Annotation-only lines right under a
+  section heading are the heading's (see `heading_owner_spans`), not tasks.
 * A table (`序号 | 项目 | 备注 |` header, `1 | … | |` rows) becomes a section whose
-  rows are tasks (kind `row`). A table with a caption line right above its header is
-  a top-level section titled by the caption; one without sits in the current section.
-* Any other text of a section becomes tasks too: `一是……二是……` points (kind `point`)
-  and otherwise one task per sentence (kind `sentence`, paths `…/s1`, `…/s2`).
+  rows are tasks (kind `row`); rows whose number and task cells are blank or repeat
+  the row above (merged cells) continue its task. A table with a caption line right
+  above its header is a top-level section titled by the caption; one without sits in
+  the current section.
+* Any other text of a section becomes tasks too: `一是……二是……` and `第一，……第二，……`
+  points (kind `point`) and otherwise one task per sentence (kind `sentence`, paths
+  `…/s1`, `…/s2`).
 * Text before the first heading (issuing notice, title block, intro paragraph) and
   the closing lines after the last paragraph (signature, date, 印发/抄送) are not
   tasks: the intro is context, not work.
@@ -47,6 +58,7 @@ class HeadingStyle:
     role: str           # section | item
     path: str
     pattern: re.Pattern
+    opens_outline: bool = False   # a heading only where the plan's outline starts with it
 
 
 @dataclass(frozen=True)
@@ -66,8 +78,9 @@ def heading_styles() -> tuple[HeadingStyle, ...]:
     for rank, spec in enumerate(vocab["heading_styles"]):
         kind = spec["numeral"]
         digits = re.escape(numerals[kind])
-        # Arabic numbers are short; a circled numeral is one character.
-        number = {"arabic": f"[{digits}]{{1,3}}", "circled": f"[{digits}]"}.get(kind, f"[{digits}]+")
+        # Arabic numbers are short, Chinese ones a run; the symbol numerals
+        # (`①`, `⑴`, `⒈`) are one character each.
+        number = {"arabic": f"[{digits}]{{1,3}}", "chinese": f"[{digits}]+"}.get(kind, f"[{digits}]")
         if spec.get("bracketed"):
             core = rf"[{re.escape(''.join(opens))}]\s*(?P<n>{number})\s*[{re.escape(''.join(closes))}]"
         else:
@@ -78,7 +91,8 @@ def heading_styles() -> tuple[HeadingStyle, ...]:
         if kind == "arabic":
             # `1.5万`, `3、4月` are numbers, not markers.
             core += rf"(?![{digits}])"
-        styles.append(HeadingStyle(spec["name"], rank, spec["role"], spec["path"], re.compile(core)))
+        styles.append(HeadingStyle(spec["name"], rank, spec["role"], spec["path"], re.compile(core),
+                                   bool(spec.get("opens_outline"))))
     return tuple(styles)
 
 
@@ -91,10 +105,25 @@ def punctuation() -> Punctuation:
 
 
 @lru_cache(maxsize=None)
+def item_title_stops() -> frozenset:
+    """Where a numbered item's title ends: its first sentence end, or a colon that
+    introduces the item's content (`1. 推进养老床位建设：新增床位300张，…`)."""
+    return punctuation().sentence_end | frozenset(load_vocab("structure")["punctuation"]["title_end"])
+
+
+def label_pattern(labels) -> re.Pattern:
+    """Annotation labels with their colon; group `label` is the label word. A short
+    bracketed qualifier may stand before the colon (`责任单位（部门）：`)."""
+    vocab = load_vocab("owners")
+    opens, closes = (re.escape("".join(load_vocab("structure")["brackets"][k])) for k in ("open", "close"))
+    qualifier = f"(?:[{opens}][^{opens}{closes}]{{1,{vocab['label_qualifier_chars']}}}[{closes}])?"
+    return re.compile(f"(?P<label>{alternation(labels)})\\s*{qualifier}\\s*[{re.escape(''.join(vocab['colons']))}]")
+
+
+@lru_cache(maxsize=None)
 def owner_label_pattern() -> re.Pattern:
     """An owner annotation label (`牵头领导：`) where it starts a clause."""
-    vocab = load_vocab("owners")
-    return re.compile(f"(?:{alternation(vocab['columns'])})\\s*[{re.escape(''.join(vocab['colons']))}]")
+    return label_pattern(load_vocab("owners")["columns"])
 
 
 def chinese_number(text: str) -> int | None:
@@ -191,6 +220,121 @@ def _after_owner_group(text: str, pos: int, end: int) -> int:
             k += 1
         return k
     return pos
+
+
+def annotation_end(text: str, start: int, end: int) -> int:
+    """End of the owner annotation that starts at `start`: after its closing bracket
+    when it is bracketed, else at the first `。` outside brackets (its fields are
+    separated by `；`, so that does not end it) or the end of the range."""
+    punct = punctuation()
+    if text[start] in punct.closer_of:
+        depths = bracket_depths(text, start, end)
+        k = start + 1
+        while k < end and depths[k - start] > 0:
+            k += 1
+        return k
+    return first_clause_end(text, start, end, frozenset(punct.sentence_end - {"；", ";"}))
+
+
+def owner_annotations(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the owner annotations in a range, bracketed or not, in text order."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        found = [x for x in (owner_group_start(text, pos, end), owner_annotation_start(text, pos, end)) if x is not None]
+        if not found:
+            break
+        s = min(found)
+        e = annotation_end(text, s, end)
+        spans.append((s, e))
+        pos = max(e, s + 1)
+    return merge_adjacent_annotations(text, spans)
+
+
+def merge_adjacent_annotations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Annotations with nothing but separators between them (`牵头领导：…` on one line,
+    `责任部门：…` on the next) are one annotation: they name the owners of one thing."""
+    joiners = set(load_vocab("owners")["separators"]) | punctuation().sentence_end
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and all(ch.isspace() or ch in joiners for ch in text[merged[-1][1]:s]):
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _skip_punctuation(text: str, pos: int, end: int) -> int:
+    """The first position from `pos` that is neither space nor clause punctuation
+    (`第一，加强…`: the title starts after the comma that follows the marker)."""
+    clause_end = punctuation().clause_end
+    while pos < end and (text[pos].isspace() or text[pos] in clause_end):
+        pos += 1
+    return pos
+
+
+def _only_punctuation(text: str, start: int, end: int) -> bool:
+    punct = punctuation()
+    return all(ch.isspace() or ch in punct.clause_end for ch in text[start:end])
+
+
+def is_annotation_only(text: str, start: int, end: int) -> bool:
+    """The range holds one owner annotation and nothing else but punctuation."""
+    spans = owner_annotations(text, start, end)
+    return (len(spans) == 1 and _only_punctuation(text, start, spans[0][0])
+            and _only_punctuation(text, spans[0][1], end))
+
+
+def heading_annotation(text: str, title_end: int, end: int) -> tuple[int, int] | None:
+    """The owner annotation written right after a heading's title on its line
+    (`（一）完善救助体系（牵头领导：孙丽）`, `一、养老服务 牵头单位：…`), if any."""
+    spans = owner_annotations(text, title_end, end)
+    if spans and _only_punctuation(text, title_end, spans[0][0]):
+        return spans[0]
+    return None
+
+
+def own_heading_annotations(text: str, title_end: int, line_end: int, below) -> list[tuple[int, int]]:
+    """Owner annotations a plan writes for a heading itself, given the heading line
+    (from its title's end) and the non-blank line ranges below it (an iterable).
+
+    Two places count, and only these: right after the title on the heading line,
+    and — when the heading line carries no body text — annotation-only lines
+    straight below it, before any other text. An annotation at the end of a
+    paragraph under the heading is that paragraph's, not the heading's.
+    """
+    spans = []
+    own = heading_annotation(text, title_end, line_end)
+    if own is not None:
+        spans.append(own)
+    if not _only_punctuation(text, own[1] if own else title_end, line_end):
+        return spans  # the heading line goes on with body text
+    for s, e in below:
+        if not is_annotation_only(text, s, e):
+            break
+        spans.append((s, e))
+    return spans
+
+
+def heading_owner_spans(text: str, section: Section) -> list[tuple[int, int]]:
+    """Owner annotations written on a section's heading (see `own_heading_annotations`)."""
+    title_end = section.span[1]
+    line_end = _line_end(text, title_end)
+    return own_heading_annotations(text, title_end, line_end, _lines_within(text, line_end + 1, section.body_span[1]))
+
+
+def _lines_within(text: str, pos: int, end: int):
+    """Trimmed non-blank line ranges from `pos` to `end`, read lazily."""
+    while pos < end:
+        s, e = _trim(text, pos, min(_line_end(text, pos), end))
+        if s < e:
+            yield s, e
+        pos = _line_end(text, pos) + 1
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end == -1 else end
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -364,6 +508,25 @@ def classify(text: str, line: Line) -> None:
             return
 
 
+def demote_inner_outline_styles(lines: list[Line]) -> None:
+    """Lines of an `opens_outline` style (`第一，`) are text unless the plan's outline
+    starts with that style: once a heading of an inner style has been seen, `第一，…`
+    at a line start opens a point of a paragraph, not a new top-level section."""
+    for style in heading_styles():
+        if not style.opens_outline:
+            continue
+        inner_seen, demote = False, False
+        for line in lines:
+            if line.kind != "heading":
+                continue
+            if line.style is style:
+                demote = demote or inner_seen
+                if demote:
+                    line.kind, line.style, line.match = "text", None, None
+            elif line.style.rank > style.rank:
+                inner_seen = True
+
+
 def _is_bare_title(text: str, line: Line, max_chars: int) -> bool:
     """A short text line with no sentence end or comma: a caption, a title, a signature."""
     punct = punctuation()
@@ -410,7 +573,8 @@ def heading_title(text: str, start: int, end: int) -> tuple[tuple[int, int], int
     """(title span, body start, title cut) of the text after a heading marker.
 
     The title runs to the first sentence end (`（一）推进救助规范化建设。深化……`), stops
-    before an owner annotation and drops trailing `：，`; the body follows the cut.
+    before an owner annotation and drops trailing `：，`; the body follows the cut,
+    which is never inside an annotation written after the title.
     """
     punct = punctuation()
     cut = first_clause_end(text, start, end, punct.sentence_end)
@@ -419,8 +583,36 @@ def heading_title(text: str, start: int, end: int) -> tuple[tuple[int, int], int
     s, e = _trim(text, start, title_end)
     while e > s and (text[e - 1] in punct.clause_end or text[e - 1].isspace()):
         e -= 1
+    annotation = heading_annotation(text, e, end) if title_end < cut else None
+    if annotation is not None and annotation[1] > cut:
+        # An unbracketed annotation (`牵头领导：…；责任部门：…`) runs over the `；` that
+        # would otherwise end the title: the body starts after the annotation.
+        cut = first_clause_end(text, annotation[1], end, punct.sentence_end)
     body_start, _ = _trim(text, min(cut + 1, end), end)
     return (s, e), body_start, cut
+
+
+def closes_with_one_annotation(text: str, line: Line, title_end: int, block: list[Line]) -> bool:
+    """A numbered heading and the text under it are one task when the plan writes
+    one owner annotation for all of it: exactly one annotation in the heading line
+    and its text lines, and that one either stands right on the heading
+    (`（一）完善救助体系（牵头领导：孙丽）`) or closes the text after a sentence end
+    (`（一）完善救助体系。……。（牵头领导：孙丽）`), as in a task-decomposition plan.
+
+    The caller only asks for a heading with no inner heading or table under it.
+    Several annotations mean several owned pieces: the heading stays a section.
+    """
+    ranges = [(title_end, line.end)] + [(l.start, l.end) for l in block]
+    spans = merge_adjacent_annotations(text, [span for r in ranges for span in owner_annotations(text, *r)])
+    if len(spans) != 1:
+        return False
+    s, e = spans[0]
+    own = own_heading_annotations(text, title_end, line.end, ranges[1:])
+    if own and own[0][0] == s:
+        return True
+    before = text[text.rfind("\n", 0, s) + 1:s].rstrip()
+    closes = _only_punctuation(text, e, ranges[-1][1])
+    return closes and (not before or before[-1] in punctuation().sentence_end)
 
 
 def _opens_content(next_line: Line | None, style: HeadingStyle) -> bool:
@@ -467,7 +659,11 @@ class _Builder:
     def close_item(self) -> None:
         if self.item:
             task = self.item.task
-            task.title = title_of(self.text, self.item.body_start, task.span[1], punctuation().sentence_end)
+            # The title is on the marker's line: a bare numbered title (`1. 推进…`) with
+            # its text on the lines below ends at its line end.
+            start, _ = _trim(self.text, self.item.body_start, task.span[1])
+            end = min(task.span[1], _line_end(self.text, start))
+            task.title = title_of(self.text, start, end, item_title_stops())
             self.item = None
 
     def pop_to(self, rank: float) -> None:
@@ -501,7 +697,10 @@ class _Builder:
 
     # -- lines
 
-    def heading(self, line: Line, next_line: Line | None, max_title: int, table_follows: bool) -> None:
+    def heading(self, line: Line, next_line: Line | None, max_title: int, table_follows: bool,
+                block: list[Line], leaf: bool) -> None:
+        """One heading line; `block` is the text lines up to the next heading or table,
+        `leaf` whether that next heading (if any) is of the same or an outer style."""
         text, style, m = self.text, line.style, line.match
         if self.item and style.rank > self.item.rank:
             self.extend(line.end)  # an inner marker inside an item: a sub-point of it
@@ -513,6 +712,8 @@ class _Builder:
             has_body or cut < line.end
             or title_span[1] - title_span[0] > max_title
             or (not table_follows and not _opens_content(next_line, style)))
+        if not is_item and leaf and not table_follows and title_span[0] < title_span[1]:
+            is_item = closes_with_one_annotation(text, line, title_span[1], block)
         if self.stack and self.stack[-1].rank == float("inf"):
             self.stack.clear()  # any heading ends a captioned table's section
         self.pop_to(style.rank)
@@ -534,6 +735,15 @@ class _Builder:
             # A marker alone on its line (`一、`) with the title on the next one.
             title_span, end = (next_line.start, next_line.end), next_line.end
             self.consumed.add(next_line.index)
+        elif title_span[0] < title_span[1]:
+            # Annotation-only lines right under the heading are the heading's owners
+            # (loaders/owners.py hands them to the section's tasks), not a task.
+            below = [l for l in block if l.index not in self.consumed]
+            for own in own_heading_annotations(text, title_span[1], line.end, [(l.start, l.end) for l in below]):
+                for l in below:
+                    if own[0] <= l.start < own[1]:
+                        self.consumed.add(l.index)
+                        end = max(end, l.end)
         section = self.open_section(style.rank, segment, marker, title_span, line.start, end)
         self.extend(end)
         self.stack.append(_Open(style.rank, section))
@@ -564,16 +774,21 @@ class _Builder:
                                         header.start, last.end)
             self.extend(last.end)
         names = _unique_names(head.names)
-        for n, row in enumerate(rows, 1):
+        for n, group in enumerate(row_groups(text, head, rows), 1):
+            row = group[0]
             cells = [text[s:e] for s, e in row.cells]
             columns = {names[i]: cells[i] for i in range(min(len(names), len(cells)))}
+            for more in group[1:]:
+                for name, cell in zip(names, (text[s:e] for s, e in more.cells)):
+                    if cell and cell not in columns.get(name, "").split("\n"):
+                        columns[name] = f"{columns[name]}\n{cell}" if columns.get(name) else cell
             item = cells[head.index_column] if head.index_column is not None and head.index_column < len(cells) else str(n)
             title_col = head.task_column
             if title_col is None or title_col >= len(cells):
                 title_col = next((i for i, c in enumerate(cells) if c and i != head.index_column), 0)
             s, e = row.cells[title_col]
             title = title_of(text, s, e, frozenset()) if s < e else ""
-            filled = [c for c in row.cells if c[0] < c[1]]
+            filled = [c for r in group for c in r.cells if c[0] < c[1]]
             span = (filled[0][0], filled[-1][1])
             path = self.unique(f"{section.path}/{item or n}")
             self.tasks.append(Task(path=path, item=item, title=title, kind="row", span=span,
@@ -604,7 +819,7 @@ class _Builder:
             n = 0
             for s, e, marker in merged:
                 if marker:
-                    title = title_of(text, s + len(marker), e, punctuation().clause_end)
+                    title = title_of(text, _skip_punctuation(text, s + len(marker), e), e, punctuation().clause_end)
                     self.tasks.append(Task(path=self.unique(f"{section_path}/{marker}"), item=marker, title=title,
                                            kind="point", span=(s, e), section=section_path))
                 else:
@@ -622,6 +837,31 @@ class _Builder:
             counts[task.section] = counts.get(task.section, 0) + 1
             task.ordinal = counts[task.section]
         return self.sections, self.tasks
+
+
+def row_groups(text: str, head: TableHeader, rows: list[Line]) -> list[list[Line]]:
+    """Table rows grouped into tasks: a row whose number and task cells are empty or
+    repeat the row above continues that row's task. Merged cells do this: a task
+    with several measures (`具体措施`) or owners on rows of their own leaves its
+    number and task blank below the first row (text and PDF exports) or repeats
+    them (Word exports repeat a vertically merged cell's text in every row)."""
+    if head.index_column is None or head.task_column is None:
+        return [[row] for row in rows]
+    key = lambda row: (_cell_text(text, row, head.index_column), _cell_text(text, row, head.task_column))
+    groups: list[list[Line]] = []
+    for row in rows:
+        number, task = key(row)
+        if groups:
+            first_number, first_task = key(groups[-1][0])
+            if first_number and number in ("", first_number) and task in ("", first_task):
+                groups[-1].append(row)
+                continue
+        groups.append([row])
+    return groups
+
+
+def _cell_text(text: str, row: Line, column: int) -> str:
+    return squash(text[row.cells[column][0]:row.cells[column][1]]) if column < len(row.cells) else ""
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -647,10 +887,13 @@ def _uncovered(start: int, end: int, covered: list[tuple[int, int]]) -> list[tup
 
 
 @lru_cache(maxsize=None)
-def _point_pattern() -> re.Pattern:
+def _point_patterns() -> tuple[tuple[re.Pattern, bool], ...]:
+    """One (pattern, suffix is part of the marker) per point form (`一是`, `第一，`)."""
     spec = load_vocab("structure")["points"]
     digits = re.escape(load_vocab("structure")["numerals"][spec["numeral"]])
-    return re.compile(f"(?P<n>[{digits}]+)(?:{alternation(spec['suffix'])})")
+    return tuple((re.compile(f"{re.escape(form.get('prefix', ''))}(?P<n>[{digits}]+)(?P<suffix>{alternation(form['suffix'])})"),
+                  form.get("suffix_in_marker", True))
+                 for form in spec["forms"])
 
 
 def _sentence_end(text: str, start: int, end: int) -> int:
@@ -667,27 +910,9 @@ def find_points(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[str,
     end of its sentence. Chains need `min_points` consecutive numerals from 一.
     """
     spec = load_vocab("structure")["points"]
-    allowed = set(spec["preceded_by"])
-    markers = []  # (value, marker, start, paragraph end)
-    for start, end in paragraphs:
-        depths = bracket_depths(text, start, end)
-        for m in _point_pattern().finditer(text, start, end):
-            if depths[m.start() - start]:
-                continue
-            before = text[start:m.start()].rstrip()
-            if before and before[-1] not in allowed:
-                continue
-            value = chinese_number(m.group("n"))
-            if value:
-                markers.append((value, m.group(0), m.start(), end))
-    chains, chain = [], []
-    for marker in markers:
-        if marker[0] == 1:
-            chains.append(chain)
-            chain = [marker]
-        elif chain and marker[0] == chain[-1][0] + 1:
-            chain.append(marker)
-    chains.append(chain)
+    chains = []
+    for pattern, suffix_in_marker in _point_patterns():
+        chains.extend(_point_chains(text, paragraphs, pattern, suffix_in_marker))
     points = []
     for chain in chains:
         if len(chain) < spec["min_points"]:
@@ -700,7 +925,48 @@ def find_points(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[str,
                 # (`此外，…`) is the section's own text again.
                 e = _sentence_end(text, s, paragraph_end)
             points.append((marker, *_trim(text, s, e)))
-    return points
+    return sorted(points, key=lambda p: p[1])
+
+
+def _point_chains(text: str, paragraphs: list[tuple[int, int]], pattern: re.Pattern,
+                  suffix_in_marker: bool) -> list[list[tuple]]:
+    """Runs of consecutive point markers of one form, each starting at 一, as lists of
+    (value, marker, start, paragraph end). A marker counts at a paragraph start or
+    right after `preceded_by` punctuation, outside brackets."""
+    allowed = set(load_vocab("structure")["points"]["preceded_by"])
+    markers = []
+    for start, end in paragraphs:
+        depths = bracket_depths(text, start, end)
+        for m in pattern.finditer(text, start, end):
+            if depths[m.start() - start]:
+                continue
+            before = text[start:m.start()].rstrip()
+            if before and before[-1] not in allowed:
+                continue
+            value = chinese_number(m.group("n"))
+            if value:
+                marker = m.group(0) if suffix_in_marker else text[m.start():m.start("suffix")]
+                markers.append((value, marker, m.start(), end))
+    chains, chain = [], []
+    for marker in markers:
+        if marker[0] == 1:
+            chains.append(chain)
+            chain = [marker]
+        elif chain and marker[0] == chain[-1][0] + 1:
+            chain.append(marker)
+    chains.append(chain)
+    return chains
+
+
+def _text_block(lines: list[Line], in_table: set[int]) -> tuple[list[Line], Line | None]:
+    """The text lines at the start of `lines`, and the heading or table line that ends them."""
+    block = []
+    for line in lines:
+        if line.kind == "heading" or line.index in in_table:
+            return block, line
+        if line.kind != "blank":
+            block.append(line)
+    return block, None
 
 
 def parse_structure(view: TextView) -> tuple[list[Section], list[Task]]:
@@ -710,6 +976,7 @@ def parse_structure(view: TextView) -> tuple[list[Section], list[Task]]:
     lines = split_lines(text)
     for line in lines:
         classify(text, line)
+    demote_inner_outline_styles(lines)
 
     # Tables: a header line, its rows, and the caption just above the header.
     tables: dict[int, tuple[Line | None, Line, list[Line]]] = {}
@@ -748,8 +1015,11 @@ def parse_structure(view: TextView) -> tuple[list[Section], list[Task]]:
             continue
         elif line.kind == "heading":
             nxt = next((l for l in body[k + 1:] if l.kind != "blank"), None)
+            block, stop = _text_block(body[k + 1:], in_table)
+            leaf = stop is None or (stop.index not in in_table and stop.style.rank <= line.style.rank)
             # A bare numbered title right above a table is the table's section.
-            builder.heading(line, nxt, max_title, table_follows=nxt is not None and nxt.index in tables)
+            builder.heading(line, nxt, max_title, table_follows=nxt is not None and nxt.index in tables,
+                            block=block, leaf=leaf)
         else:
             builder.text_line(line)
     return builder.finish()

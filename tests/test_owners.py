@@ -151,3 +151,160 @@ def test_table_owner_columns():
     ]
     for o in owners:
         assert text[o.span[0]:o.span[1]] == o.written
+
+
+def roles(owners, task=None):
+    """{task path: (leaders, departments)} of a parse, names as written (squashed)."""
+    out: dict[str, tuple[list, list]] = {}
+    for o in owners:
+        leaders, departments = out.setdefault(o.task, ([], []))
+        (leaders if o.role == "leader" else departments).append(o.name)
+    return out if task is None else out.get(task, ([], []))
+
+
+def test_more_owner_labels():
+    tasks, owners = owners_of(
+        "一、养老\n1.推进。（责任领导：赵刚；责任科室：养老服务科；协办单位：区卫健委）\n"
+        "2.推进。（责任主体：各街镇；主要责任人：钱伟）\n"
+        "3.推进。（分管副局长：郑华，负责部门：福彩科，协同处室：规划财务处）\n"
+        "4.推进。（牵头：社会组织管理科；配合：各街镇）\n"
+        "5.推进。【牵头领导：赵刚 责任部门：养老服务科】\n"
+        "6.推进。[分管领导：孙丽；主办单位：区民政局]\n")
+    assert roles(owners) == {
+        "一/1": (["赵刚"], ["养老服务科", "区卫健委"]),
+        "一/2": (["钱伟"], ["各街镇"]),
+        "一/3": (["郑华"], ["福彩科", "规划财务处"]),
+        "一/4": ([], ["社会组织管理科", "各街镇"]),
+        "一/5": (["赵刚"], ["养老服务科"]),
+        "一/6": (["孙丽"], ["区民政局"]),
+    }
+
+
+def test_annotation_on_its_own_lines_and_labels_run_together():
+    tasks, owners = owners_of(
+        "一、养老\n1.推进床位建设。\n新增床位300张。\n牵头领导：赵刚\n责任部门：养老服务科、各街镇\n"
+        "2.推进助餐。\n牵头领导：钱伟责任部门：养老服务科\n")
+    assert roles(owners) == {"一/1": (["赵刚"], ["养老服务科", "各街镇"]), "一/2": (["钱伟"], ["养老服务科"])}
+
+
+def test_labels_run_together_only_inside_an_annotation():
+    tasks, owners = owners_of("一、养老\n1.推进。（牵头领导：赵刚）明确责任部门：各科室。\n2.推进。要明确牵头领导：各分管领导。\n")
+    assert roles(owners) == {"一/1": (["赵刚"], [])}
+
+
+def test_unknown_field_label_ends_the_owner_value():
+    tasks, owners = owners_of("一、养老\n1.推进。（牵头领导：赵刚；协调机制：联席会议；责任部门：养老服务科 工作标准：达标）\n")
+    assert roles(owners) == {"一/1": (["赵刚"], ["养老服务科"])}
+
+
+def test_space_separated_names():
+    tasks, owners = owners_of(
+        "一、养老\n1.推进。（牵头领导：赵刚 钱伟；责任部门：养老服务科 社会救助科）\n"
+        "2.推进。（牵头领导：徐 敏；责任部门：区 民政局）\n"
+        "3.推进。（牵头领导：局长 张三）\n")
+    assert roles(owners) == {
+        "一/1": (["赵刚", "钱伟"], ["养老服务科", "社会救助科"]),
+        "一/2": (["徐敏"], ["区民政局"]),
+        "一/3": (["局长张三"], []),
+    }
+
+
+def test_lists_closed_by_deng():
+    tasks, owners = owners_of(
+        "一、养老\n1.推进。（责任部门：区民政局、区财政局等）\n2.推进。（责任部门：区民政局等相关部门）\n"
+        "3.推进。（责任部门：区民政局等部门）\n4.推进。（责任部门：区社会组织等级评估中心）\n")
+    assert roles(owners) == {
+        "一/1": ([], ["区民政局", "区财政局"]),
+        "一/2": ([], ["区民政局", "相关部门"]),
+        "一/3": ([], ["区民政局"]),
+        "一/4": ([], ["区社会组织等级评估中心"]),
+    }
+    assert [o.generic for o in owners if o.task == "一/2"] == [False, True]
+
+
+def test_place_word_completes_a_generic_owner():
+    tasks, owners = owners_of("一、养老\n1.推进。（责任部门：各街道、镇）\n2.推进。（责任部门：区民政局、街道）\n")
+    assert roles(owners) == {"一/1": ([], ["各街道、镇"]), "一/2": ([], ["区民政局", "街道"])}
+    assert [o.generic for o in owners if o.task == "一/1"] == [True]
+
+
+def test_heading_owners_apply_to_the_tasks_under_it():
+    text = ("一、养老服务（牵头领导：赵刚；责任部门：养老服务科）\n1.推进床位建设。\n"
+            "2.推进助餐服务。（责任部门：区养老服务中心）\n3.推进助浴服务。（牵头领导：钱伟）\n"
+            "二、社会救助\n牵头领导：孙丽\n（一）完善救助体系（责任部门：社会救助科）\n4.健全体系。\n"
+            "（二）加强儿童福利\n5.加强保障。\n")
+    tasks, owners = owners_of(text)
+    assert roles(owners) == {
+        "一/1": (["赵刚"], ["养老服务科"]),
+        "一/2": (["赵刚"], ["区养老服务中心"]),          # its own department wins, role by role
+        "一/3": (["钱伟"], ["养老服务科"]),
+        "二/（一）/4": (["孙丽"], ["社会救助科"]),        # inner and outer headings combine
+        "二/（二）/5": (["孙丽"], []),
+    }
+    inherited = [o for o in owners if o.rule == "section_heading"]
+    assert inherited and all(text[o.span[0]:o.span[1]] == o.written for o in inherited)
+
+
+def test_owners_at_the_end_of_a_paragraph_are_not_the_headings():
+    tasks, owners = owners_of("一、养老服务\n做好床位建设。（责任部门：养老服务科）\n做好助餐服务。\n1.推进助浴。\n"
+                              "二、社会救助。完善救助体系。（牵头领导：孙丽）\n1.健全体系。\n")
+    assert roles(owners) == {"一/s1": ([], ["养老服务科"]), "二/s1": (["孙丽"], [])}
+
+
+def test_annotated_numbered_heading_is_one_owned_task():
+    tasks, owners = owners_of("一、养老\n（一）加强床位建设。新增床位。改造床位。（牵头领导：赵刚；责任部门：养老服务科）\n"
+                              "（二）推进助餐服务\n新增助餐点。\n（责任部门：养老服务科）\n")
+    assert [(t.item, t.title) for t in tasks] == [("（一）", "加强床位建设"), ("（二）", "推进助餐服务")]
+    assert roles(owners) == {"一/（一）": (["赵刚"], ["养老服务科"]), "一/（二）": ([], ["养老服务科"])}
+
+
+def test_table_rows_of_one_task_share_their_owners():
+    text = ("任务分解\n| 序号 | 工作任务 | 具体措施 | 分管领导 | 责任部门 | 配合部门 |\n"
+            "| 1 | 推进床位建设 | 新增床位 | 赵刚 | 养老服务科 | 各街镇 |\n"
+            "| | | 改造床位 | | 区养老服务中心 | |\n"
+            "| 2 | 推进助餐 | 新增助餐点 | 钱伟 | 养老服务科 | |\n"
+            "| 2 | 推进助餐 | 提升质量 | 钱伟 | 养老服务科 | 区市场监管局 |\n")
+    tasks, owners = owners_of(text)
+    assert roles(owners) == {
+        "表1/1": (["赵刚"], ["养老服务科", "各街镇", "区养老服务中心"]),
+        "表1/2": (["钱伟"], ["养老服务科", "区市场监管局"]),
+    }
+    for o in owners:
+        assert text[o.span[0]:o.span[1]] == o.written
+
+
+def test_owner_columns_in_any_order():
+    text = ("任务分解\n| 工作任务 | 序号 | 责任单位（部门） | 牵头领导 | 完成时间 |\n"
+            "| 推进床位建设 | 1 | 区婚姻（收养）登记中心和社会事务科 | 赵刚、钱伟 | 12月 |\n"
+            "| 推进助餐 | 2 | — | / | 6月 |\n")
+    tasks, owners = owners_of(text)
+    assert [(t.item, t.title) for t in tasks] == [("1", "推进床位建设"), ("2", "推进助餐")]
+    assert roles(owners) == {"表1/1": (["赵刚", "钱伟"], ["区婚姻（收养）登记中心", "社会事务科"])}
+
+
+def test_names_first_verb_after_annotations():
+    tasks, owners = owners_of(
+        "一、养老\n1.推进。（区民政局牵头，区财政局、各街镇配合）\n2.推进。（由养老服务科负责）\n"
+        "3.推进。（区民政局牵头；区卫健委参与）\n")
+    assert roles(owners) == {"一/1": ([], ["区民政局", "区财政局", "各街镇"]), "一/2": ([], ["养老服务科"]),
+                             "一/3": ([], ["区民政局", "区卫健委"])}
+    assert [o.column for o in owners if o.task == "一/1"] == ["牵头", "配合", "配合"]
+
+
+def test_verb_groups_that_are_prose_name_no_owner():
+    tasks, owners = owners_of("一、养老\n1.推进。（含各街镇负责的项目）\n2.推进。（社区负责）\n3.推进。（2025年完成）\n"
+                              "4.落实《关于做好（区委牵头）工作的通知》。\n5.推进（区民政局牵头的项目除外）。\n"
+                              "6.推行“街镇负责”模式。\n")
+    assert owners == []
+
+
+def test_annotations_inside_table_cells():
+    tasks, owners = owners_of("任务\n| 序号 | 工作内容 | 完成时限 |\n| 1 | 推进床位建设（责任部门：养老服务科） | 12月 |\n"
+                              "| 2 | 推进助餐（区民政局牵头） | 6月 |\n")
+    assert roles(owners) == {"表1/1": ([], ["养老服务科"]), "表1/2": ([], ["区民政局"])}
+
+
+def test_label_with_a_bracketed_qualifier():
+    tasks, owners = owners_of("一、养老\n1.推进。（牵头领导：赵刚；责任单位（部门）：区民政局）\n2.推进。责任部门(科室)：养老服务科\n")
+    assert roles(owners) == {"一/1": (["赵刚"], ["区民政局"]), "一/2": ([], ["养老服务科"])}
+    assert [o.column for o in owners] == ["牵头领导", "责任单位", "责任部门"]

@@ -280,15 +280,20 @@ def test_no_heading_no_structure():
 
 
 def test_owner_line_joins_the_task_above():
-    view, sections, tasks = parse("一、养老\n（一）加强服务\n新增床位。建设食堂。\n（牵头单位：局养老服务科）\n")
-    assert [task_text(view, t) for t in tasks] == ["新增床位。", "建设食堂。\n（牵头单位：局养老服务科）"]
+    # Two annotations: each owns the sentences before it, the heading stays a section.
+    view, sections, tasks = parse("一、养老\n（一）加强服务\n新增床位。（牵头单位：局办公室）建设食堂。\n（牵头单位：局养老服务科）\n")
+    assert [s.path for s in sections] == ["一", "一/（一）"]
+    assert [task_text(view, t) for t in tasks] == ["新增床位。（牵头单位：局办公室）", "建设食堂。\n（牵头单位：局养老服务科）"]
 
 
 def test_heading_title_without_annotation_and_marker_alone():
-    view, sections, tasks = parse("一、\n总体要求\n（一）推进救助（牵头单位：局社会救助科）\n做好救助。\n第二部分 保障措施\n加强领导。\n")
+    view, sections, tasks = parse("一、\n总体要求\n（一）推进救助（牵头单位：局社会救助科）\n1. 做好救助。\n"
+                                  "（二）加强监管（牵头单位：局办公室）\n做好监管。\n第二部分 保障措施\n加强领导。\n")
     assert [(s.path, s.title) for s in sections] == [
         ("一", "总体要求"), ("一/（一）", "推进救助"), ("第二部分", "保障措施")]
-    assert [t.path for t in tasks] == ["一/（一）/s1", "第二部分/s1"]
+    # （二）'s one annotation is written for all of it: the heading and its text are one task.
+    assert [(t.path, t.title) for t in tasks] == [
+        ("一/（一）/1", "做好救助"), ("一/（二）", "加强监管"), ("第二部分/s1", "加强领导")]
 
 
 def test_table_rows_that_look_like_headings():
@@ -309,3 +314,106 @@ def test_numbers_at_line_start_are_not_markers():
     view, sections, tasks = parse("一、养老\n新增床位。\n1.5万名老人受益。\n3、4月份开展检查。\n")
     assert [s.path for s in sections] == ["一"]
     assert [t.kind for t in tasks] == ["sentence"] * 3
+
+
+# --------------------------------------------------------------------------- other numbering styles
+
+
+def test_symbol_and_half_bracket_markers_are_items():
+    for marker in ("⑴", "⒈", "1）", "1)"):
+        second = {"⑴": "⑵", "⒈": "⒉", "1）": "2）", "1)": "2)"}[marker]
+        view, sections, tasks = parse(f"一、社会救助\n{marker}健全救助体系。完善认定。\n{second}加强临时救助。\n")
+        assert [(t.kind, t.title) for t in tasks] == [("item", "健全救助体系"), ("item", "加强临时救助")], marker
+    _, _, tasks = parse("一、社会救助\n⑴健全救助体系。\n2）加强临时救助。\n")
+    assert [t.item for t in tasks] == ["⑴", "2"]
+
+
+def test_ordinal_headings_when_they_open_the_outline():
+    view, sections, tasks = parse("第一，强化党建引领\n落实从严治党责任。\n第二、提升养老服务\n新增床位。\n")
+    assert [(s.path, s.title) for s in sections] == [("第一", "强化党建引领"), ("第二", "提升养老服务")]
+    assert [t.path for t in tasks] == ["第一/s1", "第二/s1"]
+    # Under 第一部分 they are still the outline's next level.
+    _, sections, _ = parse("第一部分 重点任务\n第一，加强床位建设\n新增床位。\n")
+    assert [s.path for s in sections] == ["第一部分", "第一部分/第一"]
+
+
+def test_ordinal_lines_inside_sections_are_points_not_headings():
+    view, sections, tasks = parse("一、养老服务\n第一，加强床位建设。\n第二，推进助餐服务。\n"
+                                  "二、社会救助\n完善救助。第一，健全体系；第二，加强临时救助。\n")
+    assert [s.path for s in sections] == ["一", "二"]
+    assert [(t.path, t.kind, t.item, t.title) for t in tasks] == [
+        ("一/第一", "point", "第一", "加强床位建设"), ("一/第二", "point", "第二", "推进助餐服务"),
+        ("二/s1", "sentence", "", "完善救助"),
+        ("二/第一", "point", "第一", "健全体系"), ("二/第二", "point", "第二", "加强临时救助")]
+
+
+def test_ordinal_words_in_prose_are_not_markers():
+    view, sections, tasks = parse("一、养老服务\n排名全市第一，获得表彰。\n第二、三季度开展检查。\n")
+    assert [s.path for s in sections] == ["一"]
+    assert [t.kind for t in tasks] == ["sentence", "sentence"]
+
+
+def test_item_title_stops_at_a_colon_and_at_its_line_end():
+    view, sections, tasks = parse("一、养老\n1.推进床位建设：新增床位300张，完善布局。\n"
+                                  "2.落实《规划（2025：试行）》要求。\n")
+    assert [t.title for t in tasks] == ["推进床位建设", "落实《规划（2025：试行）》要求"]
+    # A bare numbered title whose text below carries its annotation: the title is the line.
+    view, sections, tasks = parse("一、养老\n1. 推进床位建设\n新增床位300张，完善布局。\n（责任部门：养老服务科）\n"
+                                  "2. 推进助餐服务\n新增助餐点5个。\n（责任部门：养老服务科）\n")
+    assert [(t.path, t.kind, t.title) for t in tasks] == [
+        ("一/1", "item", "推进床位建设"), ("一/2", "item", "推进助餐服务")]
+
+
+# --------------------------------------------------------------------------- annotated headings
+
+
+def test_heading_and_text_with_one_closing_annotation_are_one_task():
+    view, sections, tasks = parse(
+        "一、养老\n（一）加强床位建设。新增床位300张。改造床位100张。（牵头领导：赵刚；责任部门：养老服务科）\n"
+        "（二）推进助餐服务\n新增助餐点。建设食堂。\n（责任部门：养老服务科）\n"
+        "（三）推进助浴服务（责任部门：养老服务科）\n新增助浴点。\n")
+    assert [s.path for s in sections] == ["一"]
+    assert [(t.path, t.kind, t.item, t.title) for t in tasks] == [
+        ("一/（一）", "item", "（一）", "加强床位建设"),
+        ("一/（二）", "item", "（二）", "推进助餐服务"),
+        ("一/（三）", "item", "（三）", "推进助浴服务")]
+    assert task_text(view, tasks[1]).endswith("（责任部门：养老服务科）")
+
+
+def test_headings_with_several_or_inner_annotations_stay_sections():
+    view, sections, tasks = parse(
+        "一、养老\n（一）加强床位建设。新增床位（责任部门：养老服务科）。\n"       # inside the last sentence
+        "（二）推进助餐服务\n新增助餐点。（责任部门：养老服务科）\n建设食堂。（责任部门：区中心）\n"  # two
+        "（三）推进助浴服务（牵头领导：赵刚）\n1. 新增助浴点。\n"                # inner items
+        "（四）加强监管\n做好监管。\n")                                       # no annotation
+    assert [s.path for s in sections] == ["一", "一/（一）", "一/（二）", "一/（三）", "一/（四）"]
+    assert [t.kind for t in tasks] == ["sentence", "sentence", "sentence", "item", "sentence"]
+
+
+def test_annotation_lines_under_a_heading_are_not_tasks():
+    view, sections, tasks = parse("一、养老服务\n牵头领导：赵刚；\n责任部门：养老服务科\n1.推进床位建设。\n2.推进助餐。\n")
+    assert [t.path for t in tasks] == ["一/1", "一/2"]
+    assert sections[0].body_span[1] == len(view.text) - 1
+
+
+def test_unbracketed_annotation_on_a_heading_line():
+    view, sections, tasks = parse("一、养老\n（一）完善救助 牵头领导：孙丽；责任部门：社会救助科\n1.健全体系。\n2.加强救助。\n")
+    assert [(s.path, s.title) for s in sections] == [("一", "养老"), ("一/（一）", "完善救助")]
+    assert [t.path for t in tasks] == ["一/（一）/1", "一/（一）/2"]
+
+
+# --------------------------------------------------------------------------- task tables
+
+
+def test_merged_cell_rows_continue_the_task_above():
+    text = ("任务分解\n| 序号 | 工作任务 | 具体措施 | 责任部门 |\n"
+            "| 1 | 推进床位建设 | 新增床位 | 养老服务科 |\n"
+            "| | | 改造床位 | 区养老服务中心 |\n"
+            "| 2 | 推进助餐 | 新增助餐点 | 养老服务科 |\n"
+            "| 2 | 推进助餐 | 提升质量 | 养老服务科 |\n"
+            "| | 完善救助 | 健全体系 | 社会救助科 |\n")
+    view, sections, tasks = parse(text)
+    assert [(t.item, t.title) for t in tasks] == [("1", "推进床位建设"), ("2", "推进助餐"), ("", "完善救助")]
+    assert tasks[0].columns["具体措施"] == "新增床位\n改造床位"
+    assert tasks[1].columns["责任部门"] == "养老服务科"
+    assert task_text(view, tasks[0]).endswith("区养老服务中心")
