@@ -70,7 +70,8 @@ def load_layout(path: str | None = None) -> Layout:
         closers=frozenset(lay["closers"]),
         clause_punctuation=frozenset(lay["clause_punctuation"]),
         never_line_start=frozenset(lay["never_line_start"]),
-        owner_words=tuple(lay["owner_annotation_words"]),
+        # The owner labels of owners.yaml: one list says what an owner annotation looks like.
+        owner_words=tuple(load_vocab("owners")["columns"]),
     )
 
 

@@ -198,3 +198,10 @@ def test_no_trailing_newline_in_original():
     view = normalise("一、总体要求")
     assert view.text == "一、总体要求\n"
     assert view.to_original(0, len("一、总体要求")) == (0, len("一、总体要求"))
+
+
+def test_ordinal_outline_items_start_their_own_lines():
+    text = ("第一，强化养老服务供给能力建设，全年新增养老床位一百张，建设社区长者食堂\n"
+            "第二，加强养老服务综合监管，开展养老机构安全检查，确保养老机构安全运营无事故\n"
+            "第三，推进助餐。\n")
+    assert [line[:3] for line in normalise(text).text.splitlines()] == ["第一，", "第二，", "第三，"]
