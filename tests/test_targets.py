@@ -81,6 +81,9 @@ def summary(targets):
     # a number alone in a cell, its unit in brackets or in a cell of its own
     ("| 1 | 新增养老床位（张） | 600 |\n", [(600, "张", "养老床位", "养老床位")]),
     ("| 2 | 社区长者食堂 | 个 | 12 |\n", [(12, "个", "社区长者食堂", "社区长者食堂")]),
+    # a deadline in the next cell is no second value
+    ("| 3 | 新增养老床位（张） | 600 | 2025年12月 |\n", [(600, "张", "养老床位", "养老床位")]),
+    ("| 4 | 养老护理员持证率 | 90% | 12月底 |\n", [(90, "%", "养老护理员持证率", "养老护理员持证率")]),
     # 其中 continues the previous clause's verb
     ("新增床位200张，其中认知障碍照护床位50张。",
      [(200, "张", "床位", UNMAPPED), (50, "张", "认知障碍照护床位", "认知障碍照护床位")]),
@@ -93,6 +96,72 @@ def summary(targets):
     ("推进“政策找人”，困难群众救助覆盖率达到100%。", [(100, "%", "困难群众救助覆盖率", UNMAPPED)]),
     # things counted together have no single indicator
     ("新增社区长者食堂、助餐点共12个。", [(12, "个", "社区长者食堂、助餐点", UNMAPPED)]),
+    ("新增社区长者食堂及老年助餐点共20个。", [(20, "个", "社区长者食堂及老年助餐点", UNMAPPED)]),
+    # VERB NUMBER UNIT alone in a clause counts what the clause before names: its target …
+    ("新增认知障碍照护床位1000张，累计达到5000张。",
+     [(1000, "张", "认知障碍照护床位", "认知障碍照护床位"), (5000, "张", "认知障碍照护床位", "认知障碍照护床位")]),
+    ("新建社区长者食堂5家，改建3家。",
+     [(5, "家", "社区长者食堂", "社区长者食堂"), (3, "家", "社区长者食堂", "社区长者食堂")]),
+    # … or the catalogued object of its verb (a task heading's 深化/推进 … 建设 is not kept)
+    ("推进老年人居家环境适老化改造，全年完成500户。", [(500, "户", "老年人居家环境适老化改造", "适老化改造")]),
+    ("深化社区长者食堂建设，今年再新建5家。", [(5, "家", "社区长者食堂", "社区长者食堂")]),
+    ("全区已累计建成社区长者食堂50家，今年新增5家。", [(5, "家", "社区长者食堂", "社区长者食堂")]),
+    ("开展养老顾问培训，培训300人。", [(300, "人", "养老顾问培训", "养老顾问")]),
+    # an enumeration continued after a comma borrows the verb, for catalogued items
+    ("新增认知障碍照护床位100张，家庭照护床位200张。",
+     [(100, "张", "认知障碍照护床位", "认知障碍照护床位"), (200, "张", "家庭照护床位", "家庭照护床位")]),
+    ("培训养老护理员1000名，社区工作者500名。",
+     [(1000, "名", "养老护理员", "养老护理员"), (500, "名", "社区工作者", "社区工作者")]),
+    ("新增养老床位500张，社区长者食堂5家。",
+     [(500, "张", "养老床位", "养老床位"), (5, "家", "社区长者食堂", "社区长者食堂")]),
+    # a 其中 part that names only how it differs takes the words of the whole …
+    ("培训养老护理员2000名，其中中级及以上技能等级300名。",
+     [(2000, "名", "养老护理员", "养老护理员"), (300, "名", "中级及以上技能等级养老护理员", "中级及以上养老护理员")]),
+    ("新建社区长者食堂10家（其中农村地区3家）。",
+     [(10, "家", "社区长者食堂", "社区长者食堂"), (3, "家", "农村地区社区长者食堂", UNMAPPED)]),
+    ("完成3000户老年人家庭适老化改造，其中困难老年人家庭1000户。",
+     [(3000, "户", "老年人家庭适老化改造", "适老化改造"), (1000, "户", "困难老年人家庭适老化改造", UNMAPPED)]),
+    # 其中 standing as a clause of its own still opens the next one
+    ("新增养老床位300张，其中，护理型床位200张。",
+     [(300, "张", "养老床位", "养老床位"), (200, "张", "护理型床位", "护理型床位")]),
+    # … and a part is never the indicator of the whole (a subtype of it)
+    ("新增家庭照护床位500张，其中认知障碍家庭照护床位50张。",
+     [(500, "张", "家庭照护床位", "家庭照护床位"), (50, "张", "认知障碍家庭照护床位", UNMAPPED)]),
+    # a table row without a verb, for a catalogued indicator
+    ("| 1 | 养老护理员持证率 | 90% |\n", [(90, "%", "养老护理员持证率", "养老护理员持证率")]),
+    ("| 2 | 社区长者食堂 | 5家 |\n", [(5, "家", "社区长者食堂", "社区长者食堂")]),
+    # a rate named right before its percentage, without a verb, for a catalogued indicator …
+    ("主要指标：养老护理员持证率90%，社会组织年检率95%。",
+     [(90, "%", "养老护理员持证率", "养老护理员持证率"), (95, "%", "社会组织年检率", "社会组织年检率")]),
+    # … and any named or bounded rate (a count without a verb needs the catalogue: not-targets)
+    ("| 4 | 老年人满意度 | 不低于90% |\n", [(90, "%", "老年人满意度", UNMAPPED)]),
+    ("低保审核审批按时办结率100%。", [(100, "%", "低保审核审批按时办结率", UNMAPPED)]),
+    # an item's number is no part of the metric
+    ("9.节地生态安葬率达到55%。（七）全市护理型床位占比达到65%。",
+     [(55, "%", "节地生态安葬率", "节地生态安葬率"), (65, "%", "护理型床位占比", "护理型床位占比")]),
+    # 100%全覆盖: one target, its metric before the number
+    ("实现精神障碍社区康复服务100%全覆盖。",
+     [(100, "%", "精神障碍社区康复服务", "精神障碍社区康复服务街镇覆盖率")]),
+    # 人次 counts what was done, not people: the training stays in the metric or indicator
+    ("组织养老机构从业人员培训3000人次。", [(3000, "人次", "养老机构从业人员培训", UNMAPPED)]),
+    ("培训养老护理员2000人次。", [(2000, "人次", "养老护理员", "养老护理员培训")]),
+    ("全年开展养老顾问服务1万人次。", [(10000, "人次", "养老顾问服务", UNMAPPED)]),
+    # a bare rate right after a verb is named by the verb phrase (配备 is a verb here)
+    ("社区救助顾问配备率100%。", [(100, "%", "社区救助顾问配备率", UNMAPPED)]),
+    # a short rate after a verb takes in the phrase it measures (救助 is a verb)
+    ("全区低保、特困人员救助及时率达到100%。", [(100, "%", "低保、特困人员救助及时率", UNMAPPED)]),
+    # 达人 holds no verb 达; 招募 recruits
+    ("培育社区达人100位，招募养老服务志愿者500名。",
+     [(100, "位", "社区达人", UNMAPPED), (500, "名", "养老服务志愿者", UNMAPPED)]),
+    # a metric after the unit ends before 完成 (the predicate), 出台 is an action
+    ("推进5家养老机构、10家社区养老服务设施完成消防改造。",
+     [(5, "家", "养老机构", "养老机构"), (10, "家", "社区养老服务设施", UNMAPPED)]),
+    ("出台3个规范性文件。", [(3, "个", "规范性文件", "民政规范性文件")]),
+    # 全覆盖 opening a longer noun is not the full-coverage restatement of a number
+    ("开展1次全覆盖督查。", [(1, "次", "全覆盖督查", UNMAPPED)]),
+    # measure words of things: 单 块 颗
+    ("新增慈善信托3单，新设地名标志100块，完成界桩联检50颗。",
+     [(3, "单", "慈善信托", "慈善信托"), (100, "块", "地名标志", "地名标志"), (50, "颗", "界桩联检", "界桩")]),
 ])
 def test_metric_and_value(nlp, text, expected):
     assert summary(extract(nlp, text)) == expected
@@ -106,6 +175,8 @@ def test_metric_and_value(nlp, text, expected):
     ("闵行区新建三个助浴点。", 3, "个"),                 # …or of an uncatalogued facility being built
     ("力争新增四家社区嵌入式养老服务机构。", 4, "家"),
     ("社会组织年检率达到百分之九十。", 90, "%"),
+    ("困难群众救助政策知晓率达到百分之百。", 100, "%"),
+    ("为老年人提供助浴服务1.2万人次。", 12000, "人次"),
     ("养老护理员持证率提高5个百分点。", 5, "个百分点"),
 ])
 def test_numeral_forms(nlp, text, value, unit):
@@ -143,6 +214,8 @@ def test_distributive_each(nlp):
     ("培训养老顾问300名左右。", "培训", "increment", "approximate"),
     ("力争年内创建5家示范养老机构。", "创建", "increment", "aspirational"),
     ("力争到2026年底，全区养老护理员持证率提升至90%。", "提升至", "ratio", "aspirational"),
+    ("| 2 | 社会组织年检率 | ≥95% |\n", None, "ratio", "at_least"),
+    ("养老机构入住率≤90%。", None, "ratio", "at_most"),
 ])
 def test_action_kind_modifier(nlp, text, action, kind, modifier):
     [t] = extract(nlp, text)
@@ -193,6 +266,29 @@ def test_full_coverage_of_a_catalogued_rate(nlp):
     # a state, not a target (no action)
     "全市共有养老床位17万张。",
     "一名好的社区工作者认识1000名居民群众。",
+    "满意度高达98%。",
+    # a look back announced at the head of the sentence, or a verb with the perfective 了
+    "截至目前，全区建成社区长者食堂200家。",
+    "过去一年，全区新增养老床位500张，建成长者食堂5家。",
+    "建成了10家社区长者食堂。",
+    # demographic statistics
+    "全区户籍老年人口达到58万人，老年人口占比达到37%。",
+    # frequencies written with a count of periods
+    "每两年开展1次养老机构等级评定，每个月开展2次走访。",
+    # a table row with two values (last year's and this year's?) does not say which is the target
+    "| 1 | 社区长者食堂 | 30家 | 35家 |\n",
+    "| 1 | 养老床位（张） | 1200 | 1500 |\n",
+    # a verbless table row of something uncatalogued
+    "| 1 | 助浴点 | 10个 |\n",
+    # … or a verbless statement in a sentence that describes what there is
+    "全区现有养老机构50家，养老床位8000张，护理型床位占比60%。",
+    # a clause of VERB NUMBER UNIT after an uncatalogued object names nothing counted
+    "推进“15分钟养老服务圈”建设，新增12个。",
+    "为老年人提供助餐服务，全年服务20万人次。",
+    # 单 starting 单位 is no unit
+    "推动20单位落实责任。",
+    # no verb: an uncatalogued count states no target, even bounded
+    "完成全市居委会换届选举工作，选举产生居委会成员2万余名。",
 ])
 def test_not_targets(nlp, text):
     assert extract(nlp, text) == []
@@ -202,6 +298,22 @@ def test_look_back_to_an_earlier_year_is_not_a_target(nlp):
     text = "2024年，新增养老床位500张。2025年，新增养老床位800张。"
     assert [t.value for t in extract(nlp, text, year=2025)] == [800]
     assert [t.value for t in extract(nlp, text)] == [500, 800]          # plan year unknown: keep both
+    text = "截至2024年底，全区累计建成养老床位1.2万张。"
+    assert extract(nlp, text, year=2025) == []
+    assert [t.value for t in extract(nlp, text, year=2024)] == [12000]
+
+
+def test_borrowed_verb_or_metric_needs_the_clause_before(nlp):
+    # a comma item of an uncatalogued thing, or of another kind of unit, borrows nothing
+    assert [t.value for t in extract(nlp, "新建助浴点10个，睦邻点20个。")] == [10]
+    assert [t.value for t in extract(nlp, "新建社区长者食堂5家，日均服务老年人2000人次。")] == [5]
+    # a borrowed verb brings its kind
+    got = extract(nlp, "全区累计建成养老床位1.2万张，社区综合为老服务中心80家。")
+    assert [(t.value, t.action, t.kind) for t in got] == [(12000, "建成", "cumulative"), (80, "建成", "cumulative")]
+    # a part (其中) of a catalogued whole is not counted twice as that indicator: no conflict
+    got = extract(nlp, "新增社区长者食堂10家，其中新建6家。")
+    assert [(t.value, t.indicator) for t in got] == [(10, "社区长者食堂"), (6, UNMAPPED)]
+    assert not any(t.props.get("conflict") for t in got)
 
 
 # -- one target per distinct target ---------------------------------------------------

@@ -9,8 +9,10 @@ A target's metric is the plan's own wording (`社区长者食堂`, `“养老院
   right), then the longest; contextual synonyms count only when the sentence around
   the target names their context;
 * the indicator must be counted in a unit family that admits the target's unit
-  (护理员 counted in 张 is not the 养老护理员 indicator); otherwise the next match is
-  tried, and with none left the metric is `unmapped`.
+  (护理员 counted in 张 is not the 养老护理员 indicator), and the words after the match
+  must not end with a head noun of their own (`other_heads`: 居民区“美丽家园”示范项目
+  counts projects, not 居民区); otherwise the next match is tried, and with none left
+  the metric is `unmapped`.
 """
 from __future__ import annotations
 
@@ -76,6 +78,7 @@ class Catalogue:
         self._literal = literal
         self._contextual = contextual
         self._patterns = patterns
+        self.other_heads = tuple(normalise_metric(h) for h in data.get("other_heads") or ())
         # A zero-width lookahead finds the longest synonym starting at every position,
         # so overlapping synonyms (养老护理员 / 护理员持证率) are all seen.
         self._literal_re = re.compile(f"(?=({alternation(literal)}))")
@@ -92,19 +95,22 @@ class Catalogue:
     def families_of(self, unit: str | None) -> frozenset[str]:
         return self._unit_to_families.get(unit or "", frozenset())
 
-    def _candidates(self, metric: str, context: str | None) -> list[tuple[int, int, str]]:
-        """(distance of the match's end from the metric's end, -length, name) for each match."""
+    def _candidates(self, metric: str, context: str | None) -> list[tuple[int, int, str, str]]:
+        """(distance of the match's end from the metric's end, -length, name, words after it)
+        for each match."""
         found = []
         for m in self._literal_re.finditer(metric):
-            found.append((len(metric) - m.start() - len(m.group(1)), -len(m.group(1)), self._literal[m.group(1)]))
+            end = m.start() + len(m.group(1))
+            found.append((len(metric) - end, -len(m.group(1)), self._literal[m.group(1)], metric[end:]))
         for rx, name in self._patterns:
             for m in rx.finditer(metric):
-                found.append((len(metric) - m.end(), -(m.end() - m.start()), name))
+                found.append((len(metric) - m.end(), -(m.end() - m.start()), name, metric[m.end():]))
         if context and self._contextual_re is not None:
             for m in self._contextual_re.finditer(metric):
                 for name in self._contextual[m.group(1)]:
                     if any(word in context for word in self.indicators[name].context_requires):
-                        found.append((len(metric) - m.start() - len(m.group(1)), -len(m.group(1)), name))
+                        end = m.start() + len(m.group(1))
+                        found.append((len(metric) - end, -len(m.group(1)), name, metric[end:]))
         return found
 
     def match(self, metric: str, unit: str | None = None, context: str | None = None) -> str:
@@ -117,7 +123,9 @@ class Catalogue:
         if bare != text:
             found += self._candidates(bare, context)
         families = self.families_of(unit) if unit else None
-        for _, _, name in sorted(found):
+        for _, _, name, after in sorted(found):
+            if after.endswith(self.other_heads):
+                continue                         # 孵化基地入驻组织: the organisations are counted
             if families is None or families & set(self.indicators[name].units):
                 return name
         return UNMAPPED

@@ -14,12 +14,17 @@ The grammar here reads one NUMBER UNIT at a time (`numbers.NUMBER` + the units o
 2. otherwise before the number, after the clause's last action verb
    (新建|家门口服务站|200个); when the verb stands right before the number, the
    subject before the verb (护理员持证率|达到|80%).
-   Catalogue names are masked while looking for verbs, so 适老化改造 is not 改造.
+   Catalogue names are masked while looking for verbs, so 适老化改造 is not 改造;
+3. a clause that is only VERB NUMBER UNIT takes its metric from the clause before
+   (推进家庭照护床位建设，全年新增100张 / 新建长者食堂5家，改建3家).
 
-Enumerations share the clause's verb (新增2个A、2家B), 各 distributes one value over
-the listed items, and a number is not a target when it is an ordinal, a period, a
-frequency, a count of the document's own parts, an enumeration label in Chinese
-numerals, progress already achieved, or when no action verb governs it.
+Enumerations share the clause's verb (新增2个A、2家B; after a comma for catalogued
+items: 新增A 100张，B 200张), 各 distributes one value over the listed items, a 其中
+clause is a part of the target before it (never the same indicator), and a number is
+not a target when it is an ordinal, a period, a frequency, a count of the document's
+own parts, an enumeration label in Chinese numerals, progress already achieved or
+looked back on, a demographic statistic, or when no action verb governs it (a rate
+named before its percentage, a bounded rate, and a catalogued table row need none).
 
 The spaCy component `policykg_targets` runs this over the Doc's text and sets
 `doc.spans["targets"]` (one span per statement, labelled with the indicator);
@@ -77,7 +82,7 @@ class Grammar:
         seps = _alt(vocab["range_separators"])
         N = numbers.NUMBER
         self.quantity = re.compile(
-            rf"(?:百分之(?P<pct>{numbers.CHINESE}|{numbers.ARABIC})"
+            rf"(?:百分之(?P<pct>{numbers.CHINESE}|{numbers.ARABIC}|百(?![分万千]))"
             rf"|(?P<lo>{N})(?:\s*(?:{seps})\s*(?P<hi>{N}))?\s*(?P<more>{_alt(self.after_number)})?"
             rf"\s*(?P<unit>{units}))"
             rf"(?P<mod>{_alt(self.after_unit)})?")
@@ -90,6 +95,7 @@ class Grammar:
         blockers = list(vocab["verb_blockers"])
         self.verb_re = re.compile(f"{_alt(blockers)}|(?P<verb>{_alt(self.verbs)})")
         self.object_verbs = frozenset(vocab["object_verb_groups"])
+        self.activity_verbs = frozenset(vocab["activity_verb_groups"])
 
         b = vocab["boundaries"]
         self.hard = frozenset(b["hard"])
@@ -109,11 +115,17 @@ class Grammar:
         self.beneficiaries = frozenset(mt["beneficiaries"])
         self.beneficiaries_tuple = tuple(self.beneficiaries)
         self.continuation = tuple(mt["continuation_markers"])
+        self.bare_adverbs = frozenset(mt["bare_adverbs"])
+        self.together_markers = tuple(mt["together_markers"])
+        self.joiners = tuple(mt["joiners"])
         self.bare_level_nouns = frozenset(mt["bare_level_nouns"])
+        self.rate_nouns = tuple(self.bare_level_nouns)
         self.aspirational_re = re.compile(_alt(w for w, k in self.before_mod.items() if k == "aspirational"))
         self.cumulative_re = re.compile(_alt(w for w, (_, k) in self.verbs.items() if k == "cumulative"))
         date = r"(?:到|至|在)?\d{4}年(?:底|末|内|前|度)?前?"
-        self.strip_prefix_re = re.compile(f"^(?:{date}|{_alt(mt['strip_prefixes'])})+")
+        # 9.节地生态安葬率达到55% / （3）… / 二是…: an item's number is no part of its metric.
+        label = r"(?:\d{1,2}[.．、](?!\d)|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[一二三四五六七八九十]{1,3}[、是])"
+        self.strip_prefix_re = re.compile(f"^(?:{date}|{label}|{_alt(mt['strip_prefixes'])})+")
         self.strip_suffix_re = re.compile(f"(?:{_alt(mt['strip_suffixes'])})+$")
 
         nt = vocab["not_target"]
@@ -123,11 +135,18 @@ class Grammar:
         self.not_counted = tuple(nt["counted_nouns"])
         self.preceded_by = tuple(nt["preceded_by"])
         self.achieved_re = re.compile(_alt(nt["achieved_markers"]))
+        self.achieved_lead_re = re.compile(_alt(nt["achieved_sentence_leads"]))
+        self.perfective = tuple(nt["perfective_markers"])
+        self.statistic_re = re.compile(_alt(nt["statistic_nouns"]))
+        self.unit_words = tuple(nt["unit_words"])
         self.label_nouns = frozenset(nt["label_nouns"])
         self.full_coverage_re = re.compile(_alt(vocab["full_coverage"]))
         self.label_ends = frozenset(b["label_ends"])
         cell_number = rf"(?P<lo>{N})(?:[ \t]*(?:{seps})[ \t]*(?P<hi>{N}))?"
         self.bare_cell = re.compile(rf"\|[ \t]*{cell_number}[ \t]*(?=\|)")
+        # A cell opening with a number (after a comparator), not a date: | 1200 | or | ≥95% |,
+        # not | 2025年12月 |.
+        self.number_cell = re.compile(rf"\|[ \t]*(?:{_alt(self.before_mod)})?[ \t]*{N}(?![年月日号时])")
         self.unit_in_brackets = re.compile(rf"[（(](?P<unit>{_alt(self.unit_class)})[）)][ \t]*$")
         self.leading_year_re = re.compile(r"(\d{4})年")     # used with match(): at a clause start
         cc = vocab["chinese_counts"]
@@ -271,13 +290,21 @@ class _Statement:
     as_of_year: int | None = None
     each: list[str] | None = None
     cumulative: bool = False
+    at: int = -1                          # where the number starts
+    # Kept only when its metric is a catalogued indicator (a verbless table row, an item after
+    # a comma that borrows the verb of the clause before).
+    needs_catalogue: bool = False
+    # The target stated just before that a 其中 clause is a part of (never the same indicator).
+    part_of: "_Statement | None" = None
+    together: bool = False                # 新增A及B共20个: several things counted as one
 
 
 def _read_quantity(g: Grammar, m: re.Match) -> tuple[float, float | None, str, list[str], str | None, bool] | None:
     """value, lower bound of a range, unit, modifiers, counted noun, written in Chinese."""
     mods: list[str] = []
     if m.group("pct") is not None:
-        value = numbers.parse_number(m.group("pct"))
+        # 百分之百: 百 alone is no numeral to numbers.parse_number (百户 is a word, not 100 户).
+        value = 100.0 if m.group("pct") == "百" else numbers.parse_number(m.group("pct"))
         unit, counted, lo, chinese = "%", None, None, numbers.is_chinese_numeral(m.group("pct"))
     else:
         unit, counted = m.group("unit"), None
@@ -310,7 +337,50 @@ def _subject_before(g: Grammar, text: str, start: int, verb: _Verb) -> tuple[str
     return text[s:verb.start], s
 
 
-def _statement(g: Grammar, text: str, m: re.Match, prev_end: int) -> list[_Statement]:
+def _same_class(g: Grammar, a: str, b: str) -> bool:
+    return g.unit_class.get(a, a) == g.unit_class.get(b, b)
+
+
+def _in_previous_clause(g: Grammar, text: str, st: "_Statement | None", seg_start: int, sent_start: int) -> bool:
+    """`st` was stated in the clause just before the one starting at `seg_start` (same sentence)."""
+    if st is None or seg_start <= sent_start:
+        return False
+    return _back(text, seg_start - 1, g.clause, sent_start) <= st.at < seg_start
+
+
+def _another_value_follows(g: Grammar, text: str, end: int) -> bool:
+    """The table cell ending at `end` is followed by another cell holding a number: | 30家 | 35家 |
+    (this year's value and last year's, or two years' targets) — which one is the target the row
+    alone does not say."""
+    cell_end = _forward(text, end, g.hard)
+    return text[cell_end:cell_end + 1] == "|" and bool(g.number_cell.match(text, cell_end))
+
+
+def _inherited_metric(g: Grammar, text: str, seg_start: int, sent_start: int, unit: str,
+                      prev: "_Statement | None") -> tuple[str, int] | None:
+    """推进家庭照护床位建设，全年新增100张 / 新增认知障碍照护床位1000张，累计达到5000张: a clause
+    that is only VERB NUMBER UNIT counts what the clause before it names: the target stated
+    there in a unit of the same class, or else the object of its verb, if that is a catalogued
+    indicator counted in this unit (an uncatalogued object is too often not what is counted)."""
+    if seg_start <= sent_start or text[seg_start - 1] in g.label_ends:
+        return None
+    if _in_previous_clause(g, text, prev, seg_start, sent_start) and prev.metric and _same_class(g, prev.unit, unit):
+        return prev.metric, prev.metric_span[0]
+    start = _back(text, seg_start - 1, g.clause, sent_start)
+    end = seg_start - 1
+    digit = re.search(r"\d", text[start:end])
+    if digit:
+        end = start + digit.start()               # 已累计建成社区长者食堂50家 → up to the number
+    verbs = g.verbs_in(text[start:end], start)
+    obj_start = next((v.end for v in reversed(verbs) if g.clean_metric(text[v.end:end])), start)
+    raw = text[obj_start:end]
+    obj = g.clean_metric(raw)
+    if not _CJK.search(obj) or g.catalogue.match(obj, unit, _sentence(g, text, start, end)) == UNMAPPED:
+        return None
+    return obj, obj_start + max(raw.find(obj), 0)
+
+
+def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statement | None" = None) -> list[_Statement]:
     qs, qe = m.start(), m.end()
     read = _read_quantity(g, m)
     if read is None:
@@ -320,10 +390,18 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int) -> list[_State
     # Not targets, judged from the number's immediate surroundings.
     if text[max(0, qs - 1):qs] in g.ordinal:
         return []
+    if m.group("unit") and text.startswith(g.unit_words, m.start("unit")):
+        return []                                # 3单位: 单 starts a word here
     if unit == "个" and text.startswith(g.time_nouns, qe):
         return []
     seg_start = _back(text, qs, g.clause)
     sent_start = _back(text, qs, g.hard)
+    # 其中，护理型床位200张: a marker standing as a clause of its own opens the clause after it.
+    opens = seg_start
+    if seg_start > sent_start:
+        marker_start = _back(text, seg_start - 1, g.clause, sent_start)
+        if text[marker_start:seg_start - 1].strip() in g.continuation:
+            opens = marker_start
     # 、 separates items each with its own number (新增2个A、2家B); before the first
     # number of the clause it lists things counted together (新增A、B共10个).
     item_start = seg_start
@@ -340,6 +418,10 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int) -> list[_State
     seg_before = text[seg_start:qs]
     if g.achieved_re.search(seg_before):
         return []
+    looks_back = g.achieved_lead_re.search(text, sent_start, min(qs, _forward(text, sent_start, g.clause)))
+    as_of = g.leading_year_re.match(text, looks_back.end()) if looks_back else None
+    if looks_back and not as_of:
+        return []                                # 截至目前，全区建成…: the sentence looks back
     raw_after = _after_phrase(g, text, qe)
     after = _cut_at_predicate(g, raw_after)
     if after.startswith(g.not_counted):
@@ -347,6 +429,7 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int) -> list[_State
 
     core_before, before_kinds = g.trailing_modifiers(before_num)
     mods += before_kinds
+    together = core_before.endswith(g.together_markers)
     if g.aspirational_re.search(text, sent_start, qs):   # 力争 scopes over its sentence
         mods.append("aspirational")
 
@@ -356,6 +439,10 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int) -> list[_State
     metric, mstart = "", qe
     each: list[tuple[str, int]] | None = None
     after_clean = g.clean_metric(after.lstrip("的"))
+    if g.full_coverage_re.fullmatch(after_clean):
+        # 实现精神障碍社区康复服务100%全覆盖: 全覆盖 restates the number; the metric is before it.
+        after_clean = ""
+        mods.append("full_coverage")
 
     lead = qs                                     # where the statement starts, before the number
     benefactive = g.benefactive_re.search(bare_before)
@@ -398,12 +485,19 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int) -> list[_State
             # 护理员持证率达到80% / “一键通”服务新增覆盖10万老年人: the subject is the metric.
             action = tail
             metric, mstart = _subject_before(g, text, item_start, tail)
+            if g.unit_class.get(unit) == "person_times" and tail.group in g.activity_verbs and g.clean_metric(metric):
+                # 养老机构从业人员培训3000人次: 人次 counts the training, not the trainees.
+                metric = text[mstart:tail.end]
         elif verbs:
             action = verbs[-1]
             metric, mstart = text[action.end:core_end], action.end
             if g.names_beneficiary(g.clean_metric(metric), unit):
                 # 智能水表安全监测服务覆盖老年人家庭600户: the service, not the households.
                 metric, mstart = _subject_before(g, text, item_start, action)
+            elif g.clean_metric(metric) in g.bare_level_nouns:
+                # 社区救助顾问配备率100%: the verb is part of the rate's name, with what it measures.
+                subject, mstart = _subject_before(g, text, item_start, action)
+                metric = subject + text[action.start:core_end]
         else:
             metric, mstart = core_before, item_start
         if not g.clean_metric(metric) and text[seg_start - 1:seg_start] in g.label_ends:
@@ -413,24 +507,69 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int) -> list[_State
         cleaned = g.clean_metric(metric)
         mstart += max(metric.find(cleaned), 0)
         metric = cleaned
+        if metric in g.bare_adverbs:
+            metric = ""                          # 今年再新增5家: 再 names nothing
+        if not metric and each is None and action is not None:
+            inherited = _inherited_metric(g, text, opens, sent_start, unit, prev)
+            if inherited:
+                metric, mstart = inherited
+
+    # 新增养老床位1000张，其中护理型床位600张: a part of the target stated just before.
+    part_of = None
+    continues = text.startswith(g.continuation, opens) or text.startswith(g.continuation, item_start)
+    bracketed = item_start > seg_start and text[item_start - 1] in g.open_brackets
+    whole_before = _in_previous_clause(g, text, prev, opens, sent_start) or (
+        bracketed and prev is not None and seg_start <= prev.at < item_start)   # A 10家（其中B 3家）
+    if continues and metric and whole_before and _same_class(g, prev.unit, unit):
+        part_of = prev
+        if prev.metric not in metric and metric[-1] != prev.metric[-1:] and g.catalogue.match(metric, unit) == UNMAPPED:
+            # 培训养老护理员500名，其中中级及以上技能等级150名 / 新建社区长者食堂10家（其中农村地区3家）:
+            # a part that names only how it differs takes the words of the whole, once
+            # (困难老年人家庭 + 老年人家庭适老化改造 → 困难老年人家庭适老化改造).
+            shared = next((k for k in range(min(len(metric), len(prev.metric)), 0, -1)
+                           if metric.endswith(prev.metric[:k])), 0)
+            metric += prev.metric[shared:]
 
     # The verb governing an enumeration item or a metric after the unit.
     if action is None:
         verb_start = seg_start
-        if text.startswith(g.continuation, seg_start) and seg_start > sent_start:
-            verb_start = _back(text, seg_start - 1, g.clause, sent_start)
+        if text.startswith(g.continuation, opens) and opens > sent_start:
+            verb_start = _back(text, opens - 1, g.clause, sent_start)
         verbs = g.verbs_in(text[verb_start:qs], verb_start)
         if verbs:
             action = verbs[-1]
+    needs_catalogue = False
     cumulative = bool(g.cumulative_re.search(text, seg_start, qs))
-    if action is None and not (set(mods) & {"at_least", "at_most"}):
-        return []
+    if action is None:
+        bounded = bool(set(mods) & {"at_least", "at_most"})
+        in_cell = text[seg_start - 1:seg_start] == "|" and not text[qe:_forward(text, qe, g.hard)].strip()
+        percent = g.unit_class.get(unit) == "percent"
+        # 低保审核审批按时办结率100%: a rate named right before its percentage states its level.
+        rate = percent and mstart < qs and each is None and metric.endswith(g.rate_nouns)
+        if percent and (bounded or rate):
+            pass                                 # a named or bounded rate states a target by itself
+        elif _in_previous_clause(g, text, prev, seg_start, sent_start) and prev.action is not None \
+                and not _CJK.search(text[prev.span[1]:seg_start - 1]):
+            # 新增认知障碍照护床位100张，家庭照护床位200张 / 新增养老床位500张，社区长者食堂5家:
+            # an enumeration continued after a comma, of catalogued things.
+            action, cumulative, needs_catalogue = prev.action, prev.cumulative, True
+        elif (in_cell or bounded or percent) and not _another_value_follows(g, text, qe):
+            # Without a verb, a count (居委会成员2万余名, | 养老床位 | 600张 |) is a target only
+            # for a catalogued indicator.
+            needs_catalogue = True
+        else:
+            return []
+        if action is None and g.achieved_re.search(text, sent_start, qs):
+            return []                            # 全区现有养老机构50家，护理型床位占比60%: a state
+    if action is not None and text.startswith(g.perfective, action.end):
+        return []                                # 建成了10家: done, not planned
 
     metrics = each if each is not None else [(metric, mstart)]
     out = []
-    year = g.leading_year_re.match(text, sent_start) or g.leading_year_re.match(text, seg_start)
+    # 2024年，… / 截至2024年底，…: stated as of a year, which may be before the plan's (extract_targets).
+    year = as_of or g.leading_year_re.match(text, sent_start) or g.leading_year_re.match(text, seg_start)
     for metric, mstart in metrics:
-        if not _CJK.search(metric) or metric in g.label_nouns:
+        if not _CJK.search(metric) or metric in g.label_nouns or g.statistic_re.search(metric):
             continue
         mend = mstart + len(metric)
         # Evidence: this item's verb (if inside the item), metric and number.
@@ -441,7 +580,8 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int) -> list[_State
             unit=unit, metric=metric, metric_span=(mstart, mend), action=action,
             modifiers=mods, span=(start, end), written=m.group(0), chinese=chinese,
             counted=counted, as_of_year=int(year.group(1)) if year else None, cumulative=cumulative,
-            each=[x for x, _ in each] if each else None))
+            each=[x for x, _ in each] if each else None, at=qs, needs_catalogue=needs_catalogue,
+            part_of=part_of, together=together))
     return out
 
 
@@ -467,6 +607,8 @@ def _table_cells(g: Grammar, text: str) -> list[_Statement]:
         else:
             lo, value = None, numbers.parse_number(lo_text)
         if value is None or numbers.is_chinese_numeral(lo_text):
+            continue
+        if _another_value_follows(g, text, m.end()):
             continue
         cell_end = m.start()                     # the | before the number
         cell_start = _back(text, cell_end, g.hard)
@@ -530,7 +672,10 @@ def _distributed_items(g: Grammar, text: str, seg_start: int, end: int) -> list[
 def _full_coverage(g: Grammar, text: str) -> list[tuple[_Statement, str]]:
     """实现精神障碍社区康复服务街镇全覆盖 → 100% of a catalogued coverage indicator."""
     out = []
+    percent = tuple(u for u, c in g.unit_class.items() if c == "percent")
     for m in g.full_coverage_re.finditer(text):
+        if text[max(0, m.start() - 4):m.start()].rstrip().endswith(percent):
+            continue                             # 100%全覆盖: the number is read by the grammar
         seg_start = _back(text, m.start(), g.item)
         verbs = g.verbs_in(text[seg_start:m.start()], seg_start)
         if not verbs:
@@ -555,18 +700,29 @@ def find_statements(text: str) -> list[tuple[_Statement, str]]:
     g = grammar()
     out: list[tuple[_Statement, str]] = []
     prev_end = 0
+    prev: tuple[_Statement, str] | None = None
     for m in g.quantity.finditer(text):
-        stmts = _statement(g, text, m, prev_end)
+        stmts = _statement(g, text, m, prev_end, prev[0] if prev else None)
         prev_end = m.end()
         for st in stmts:
             context = _sentence(g, text, m.start(), m.end())
-            # 新增社区长者食堂、助餐点共10个 counts several things together: no one indicator.
-            name = UNMAPPED if "、" in st.metric else g.catalogue.match(st.metric, st.unit, context)
+            # 新增社区长者食堂、助餐点共10个 / 长者食堂及助餐点共10个 counts several things
+            # together: no one indicator (及以上 joins nothing).
+            words = st.metric
+            for w in sorted(g.after_unit, key=len, reverse=True):
+                words = words.replace(w, "")
+            joined = "、" in st.metric or (st.together and any(j in words for j in g.joiners))
+            name = UNMAPPED if joined else g.catalogue.match(st.metric, st.unit, context)
+            if st.part_of is not None and prev and st.part_of is prev[0] and name == prev[1]:
+                name = UNMAPPED                  # a part of a catalogued target is a subtype of it, not it
+            if st.needs_catalogue and name == UNMAPPED:
+                continue
             # A count in Chinese numerals below 100 is a target only for a catalogued thing or a
             # facility being built: 四个体系 两张清单 三支队伍 六件事 label enumerations.
             if st.chinese and st.value < 100 and name == UNMAPPED and not g.builds_a_facility(text, st, m.start()):
                 continue
             out.append((st, name))
+            prev = (st, name)
     for st in _table_cells(g, text):
         name = g.catalogue.match(st.metric, st.unit, _sentence(g, text, *st.span))
         if st.action is not None or name != UNMAPPED:   # a table of what is planned, or of known things
