@@ -44,7 +44,7 @@ _DATE_ISO = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
 _WEB_DATE_SUFFIX = re.compile(r"\s*[（(]\s*((?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})\s*[）)]\s*$")
 _DOC_NUMBER = re.compile(
     rf"([{_HAN}]{{1,12}})\s*[〔\[［【(（]\s*((?:19|20)\d{{2}})\s*[〕\]］】)）]\s*(?:第\s*)?(\d{{1,4}})\s*号")
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年|((?:19|20)\d{2})(?=[^\d]|$)")
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年|((?:19|20)\d{2})(?=[^\d]|$)|([〇零○一二][〇零○一二三四五六七八九]{3})\s*年")
 _WEB_ROW = re.compile(r"^\s*(?:文件编号|发文字号)\s*[:：]\s*([^|\n]+?)\s*(?:\||$)", re.M)
 _WEB_DATE_ROW = re.compile(r"(?:发布日期|成文日期)\s*[:：]\s*((?:19|20)\d{2}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?)")
 
@@ -177,6 +177,22 @@ def _valid_date(y: int, m: int, d: int) -> str | None:
         return _dt.date(y, m, d).isoformat()
     except ValueError:
         return None
+
+
+def plan_year(title: str, plan_words: tuple[str, ...]) -> int | None:
+    """The year a plan's title names (2025年…, 二〇二五年…). A title naming several years
+    (2024年工作总结和2025年工作计划) is the plan of the year whose words name a plan."""
+    found = []
+    for m in _YEAR_IN_TITLE.finditer(title):
+        digits = m.group(1) or m.group(2)
+        year = int(digits) if digits else int("".join(str(_CN_DIGITS[c]) for c in m.group(3)))
+        found.append((year, m.start(), m.end()))
+    if len(found) > 1:
+        for k, (year, _, end) in enumerate(found):
+            stop = found[k + 1][1] if k + 1 < len(found) else len(title)
+            if any(w in title[end:stop] for w in plan_words):
+                return year
+    return found[0][0] if found else None
 
 
 def parse_date(text: str) -> str | None:
@@ -476,9 +492,7 @@ def parse_metadata(view: TextView, source_name: str, overrides: dict | None = No
     meta.issue_date = p.issue_date()
 
     if meta.title:
-        m = _YEAR_IN_TITLE.search(meta.title)
-        if m:
-            meta.year = int(m.group(1) or m.group(2))
+        meta.year = plan_year(meta.title, p.vocab.title_words)
     if meta.year is None and meta.issue_date and "year" not in given:
         meta.year = int(meta.issue_date[:4])
         p.warnings.append(f"{source_name}: plan year {meta.year} taken from the issue date; set 'year' to confirm")

@@ -169,3 +169,14 @@ def test_bad_sidecar_is_an_input_error(tmp_path, content, problem):
 ])
 def test_parse_date(text, iso):
     assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("title, year", [
+    ("某区民政局二〇二六年工作要点", 2026),                       # the year in Chinese digits
+    ("某区民政局2025年工作总结和2026年工作计划", 2026),            # the year whose words name a plan
+    ("2025年工作回顾及2026年工作要点", 2026),
+    ("2026年某区民政工作要点", 2026),
+])
+def test_plan_year_from_the_title(title, year):
+    _, meta = parse_text(f"{title}\n一、养老服务\n（一）推进养老服务。新增床位100张。\n")
+    assert meta.year == year

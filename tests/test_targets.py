@@ -419,3 +419,15 @@ def test_golden(seed_targets, stem):
     got = [{"source": stem, **T.to_record(t, text)} for t in targets]
     want = [json.loads(line) for line in (GOLDEN / f"{stem}.jsonl").read_text(encoding="utf-8").splitlines() if line]
     assert got == want
+
+
+def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
+    from loaders.pipeline import parse_document
+
+    plan = tmp_path / "review.txt"
+    plan.write_text("某区民政局2025年工作总结和2026年工作计划\n"
+                    "一、2025年工作总结\n1. 新增养老床位100张，建成社区长者食堂3家。\n"
+                    "二、2026年工作计划\n1. 新增养老床位200张。\n2. 持续做好年度总结，新建社区长者食堂4家。\n", encoding="utf-8")
+    parsed = parse_document(str(plan))
+    assert parsed.meta.year == 2026
+    assert sorted((t.value, t.metric) for t in parsed.targets) == [(4.0, "社区长者食堂"), (200.0, "养老床位")]

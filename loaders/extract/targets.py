@@ -140,6 +140,7 @@ class Grammar:
         self.statistic_re = re.compile(_alt(nt["statistic_nouns"]))
         self.unit_words = tuple(nt["unit_words"])
         self.label_nouns = frozenset(nt["label_nouns"])
+        self.review_headings = tuple(nt["review_headings"])
         self.full_coverage_re = re.compile(_alt(vocab["full_coverage"]))
         self.label_ends = frozenset(b["label_ends"])
         cell_number = rf"(?P<lo>{N})(?:[ \t]*(?:{seps})[ \t]*(?P<hi>{N}))?"
@@ -896,6 +897,25 @@ def extract_targets(doc, parsed: ParsedDocument | None) -> list[TargetMention]:
     if year:
         # 2023年新增养老床位600张 in a plan for 2024 looks back; it is not a target.
         mentions = [t for t in mentions if not (t.props.get("as_of_year") and t.props["as_of_year"] < year)]
+    mentions = [t for t in mentions if not _in_review_section(t.span[0], parsed, year)]
     targets = consolidate(mentions)
     _assign_tasks(targets, parsed)
     return targets
+
+
+_HEADING_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _in_review_section(pos: int, parsed: ParsedDocument | None, year: int | None) -> bool:
+    """`pos` lies under a heading that reviews the past (一、2024年工作总结; in a plan for 2025 also
+    一、2024年主要工作): what is stated there was done, it is not a target."""
+    review_words = grammar().review_headings
+    for section in getattr(parsed, "sections", None) or []:
+        if not section.body_span[0] <= pos < section.body_span[1]:
+            continue
+        if any(w in section.title for w in review_words):
+            return True
+        named = [int(y) for y in _HEADING_YEAR.findall(section.title)]
+        if year and named and max(named) < year:
+            return True
+    return False
