@@ -48,6 +48,11 @@ def test_plain_titles_and_component_spans(nlp):
     assert m.props["title"] == "上海市慈善条例" and m.props["wraps"] is None
 
 
+def test_newspapers_and_bulletins_are_no_policy_documents(nlp):
+    text = "在《中国社会报》《解放日报》宣传，编印《民政简报》12期，落实《关于开展养老服务质量检查的通报》和《2024年工作报告》。"
+    assert titles(cite(nlp, text)) == ["关于开展养老服务质量检查的通报", "2024年工作报告"]
+
+
 def test_title_broken_across_lines_and_blank_lines(nlp):
     text = "促进医养结合发展，出台《进一步深化养老服务医\n\n养结合发展的实施方案》，推动工作。研究编制《长宁区民政\n  事业发展“十五五”规划》。"
     assert titles(cite(nlp, text)) == ["进一步深化养老服务医养结合发展的实施方案", "长宁区民政事业发展“十五五”规划"]

@@ -19,6 +19,7 @@ removed, inner spaces kept; Mention.name is `policy_identity.identity_key(writte
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
@@ -29,6 +30,7 @@ from loaders.extract.policy_identity import (
 )
 from loaders.extract.nlp import char_spans, doc_text
 from loaders.model import Mention, ParsedDocument
+from loaders.vocabulary import load_vocab
 
 SPAN_KEY = "citations"
 COMPONENT = "policykg_citations"
@@ -189,6 +191,12 @@ def _title_spans(doc) -> list[tuple[int, int]]:
     return [(s.start_char, s.end_char) for s in spans]
 
 
+@lru_cache(maxsize=1)
+def _publication_suffixes() -> tuple[str, ...]:
+    """Endings of titles that name a newspaper or bulletin (《中国社会报》), not a policy document."""
+    return tuple(load_vocab("citations").get("publication_suffixes") or ())
+
+
 def extract_citations(doc, parsed: ParsedDocument | None) -> list[Mention]:
     text = doc_text(doc, parsed)
     meta = _meta(parsed)
@@ -200,7 +208,7 @@ def extract_citations(doc, parsed: ParsedDocument | None) -> list[Mention]:
     line_keys: set[str] | None = None
     for s, e in _title_spans(doc):
         written = clean_title(text[s + 1:e - 1])
-        if not written:
+        if not written or written.endswith(_publication_suffixes()):
             continue
         key = identity_key(written)
         is_own = key in own or _issues_itself(text, s, e)
