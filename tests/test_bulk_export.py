@@ -123,3 +123,26 @@ def test_same_files_from_the_bolt_store(store, bolt_store, tmp_path):
     assert [p.name for p in a] == [p.name for p in b]
     for pa, pb in zip(a, b):
         assert pa.read_bytes() == pb.read_bytes(), pa.name
+
+
+def test_import_sh_runs_the_exact_command_on_files_that_exist(store, tmp_path):
+    """import.sh, run by sh with a stand-in neo4j-admin that prints its arguments, from a folder whose
+    name has a space: the argv is the documented command, and every file it names exists."""
+    import os
+    import subprocess
+
+    out = tmp_path / "neo4j import"
+    export_neo4j_import(store, out)
+    stub = tmp_path / "bin"
+    stub.mkdir()
+    (stub / "neo4j-admin").write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n', encoding="utf-8")
+    (stub / "neo4j-admin").chmod(0o755)
+    env = {"PATH": f"{stub}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["sh", str(out / "import.sh"), "scratch"], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    argv = done.stdout.splitlines()
+    assert argv[:4] == ["database", "import", "full", "scratch"]
+    files = [f for arg in argv if arg.startswith(("--nodes=", "--relationships="))
+             for f in arg.split("=", 2)[2].split(",")]
+    assert files and all(Path(f).is_file() and Path(f).parent == out for f in files)
+    assert {p.name for p in out.glob("*.csv")} == {Path(f).name for f in files}      # nothing exported is left out
