@@ -27,8 +27,22 @@ $(LINT)/node_modules/.installed: $(LINT)/package.json $(LINT)/package-lock.json
 	npm ci --prefix $(LINT) --no-audit --no-fund --loglevel=error
 	touch $@
 
+# A real headless Chromium and a CJK font for the HTML pages' tests: Debian's chromium, driven by
+# Playwright (which never downloads a browser of its own here). Installed when missing and root.
+$(VENV)/.browser: | $(BIN)/python
+	@if { [ -z "$$POLICYKG_CHROMIUM" ] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; } \
+	    || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium and fonts-noto-cjk (Debian) for the HTML tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "make: the HTML tests need Chromium and a CJK font: install chromium and fonts-noto-cjk, or set POLICYKG_CHROMIUM" >&2; exit 1; \
+	  fi; \
+	fi
+	touch $@
+
 install: $(VENV)/.installed
-dev: $(VENV)/.dev-installed $(LINT)/node_modules/.installed
+dev: $(VENV)/.dev-installed $(LINT)/node_modules/.installed $(VENV)/.browser
 
 ## run: install, load seeds/ into the embedded graph, print the summary and the city–district alignment
 run: install

@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.conftest_bolt"]
+pytest_plugins = ["tests.conftest_bolt", "tests.conftest_browser"]

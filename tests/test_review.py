@@ -58,3 +58,30 @@ def test_cli_writes_the_page(tmp_path):
     assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     result = runner.invoke(main, ["--db", str(db), "review", "nope", "--out", str(out)])
     assert result.exit_code != 0 and "changning-2025" in result.stderr
+
+
+# -- in a real browser -----------------------------------------------------------------------
+
+def test_review_page_in_headless_chromium(store, tmp_path, open_page):
+    """Rendered by Chromium, offline: nothing is fetched, no script errors, Chinese glyphs from a
+    real CJK font, one highlight per entity, and the text reads as the document's own."""
+    doc = store.query("MATCH (d:Document {source: 'jinshan-2025'}) RETURN d.id, d.text").rows[0]
+    ents = collect_entities(store, doc[0])
+    path = tmp_path / "review.html"
+    path.write_text(review_page(store, "jinshan-2025"), encoding="utf-8")
+    opened = open_page(path)
+    page = opened.page
+    assert opened.refused == [] and opened.errors == [] and opened.console_errors == []
+    assert page.title().startswith("Review · ")
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"', '民政')")
+    marks = page.eval_on_selector_all("#text mark.entity", "els => els.map(e => e.firstChild.textContent.trim())")
+    original = doc[1]
+    assert marks == [original[e["start"]:e["end"]].strip() for e in ents]
+    # Every highlight is on screen: laid out with a size (not collapsed or hidden).
+    sizes = page.eval_on_selector_all("#text mark.entity", "els => els.map(e => e.getBoundingClientRect().width)")
+    assert len(sizes) == len(ents) and min(sizes) > 0
+    owners = page.eval_on_selector_all("#owners tbody tr", "rows => rows.length")
+    assert owners > 0
+    shot = tmp_path / "review.png"
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000                      # a rendered page, not a blank one
