@@ -171,8 +171,9 @@ def lineage_graph(store: GraphStore, name_or_id: str, depth: int = 2) -> nx.DiGr
     as in the graph — district plan → city plan (IMPLEMENTS), later plan → earlier
     plan (SUCCEEDS), document → what it CITES/WRAPS/runs (RUNS_PROGRAM) — and carry
     `type`, `value` (coverage, year gap …), `detail` and `evidence` (a list of
-    {source, text, start_offset, end_offset}: offsets into the source's original text, None for plan-to-plan links); a second relationship between the same two nodes is listed
-    in `also`. The walk goes `depth` hops upstream (along edges) and downstream
+    {source, text, start_offset, end_offset}: offsets into the source's original
+    text, None for plan-to-plan links); a second relationship between the same two
+    nodes is listed in `also`. The walk goes `depth` hops upstream (along edges) and downstream
     (against them) from the focus.
 
     For an indicator the picture is its documents: document → indicator
