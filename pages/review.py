@@ -88,6 +88,7 @@ def review_page(store: GraphStore, name: str) -> str:
     colours = {label: colour for label, (colour, _) in ENTITY_STYLES.items()}
     body = displacy.render({"text": doc["text"], "ents": ents, "title": None}, style="ent", manual=True,
                            page=False, options={"colors": colours, "ents": list(ENTITY_STYLES)})
+    body = _with_evidence_attributes(body, ents)
     counts = {label: sum(1 for e in ents if e["label"] == label) for label in ENTITY_STYLES}
     legend = "".join(
         f'<li><mark style="background:{c}">{label}</mark> {html.escape(desc)} — {counts[label]}</li>'
@@ -114,6 +115,23 @@ table {{ border-collapse: collapse; width: 100%; font-size: .9em; }} td, th {{ b
 <table id="owners"><thead><tr><th>task</th><th>title</th><th>department</th><th>how</th></tr></thead><tbody>{owners}</tbody></table>
 </body></html>
 """
+
+
+_MARK = '<mark class="entity"'
+
+
+def _with_evidence_attributes(body: str, ents: list[dict]) -> str:
+    """Each highlight says where it is in the original text (data-start, data-end) and what was
+    read there (title, shown on hover). displaCy renders the entities in order, one <mark> each."""
+    parts = body.split(_MARK)
+    if len(parts) - 1 != len(ents):
+        raise ValueError(f"displaCy rendered {len(parts) - 1} highlights for {len(ents)} entities")
+    out = [parts[0]]
+    for ent, rest in zip(ents, parts[1:]):
+        note = html.escape(f"{ent['label']}: {ent['note']}", quote=True)
+        out.append(f'<mark class="entity" data-label="{ent["label"]}" data-start="{ent["start"]}" '
+                   f'data-end="{ent["end"]}" title="{note}"{rest}')
+    return "".join(out)
 
 
 def _num(value) -> str:

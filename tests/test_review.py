@@ -74,9 +74,12 @@ def test_review_page_in_headless_chromium(store, tmp_path, open_page):
     assert opened.refused == [] and opened.errors == [] and opened.console_errors == []
     assert page.title().startswith("Review · ")
     assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"', '民政')")
-    marks = page.eval_on_selector_all("#text mark.entity", "els => els.map(e => e.firstChild.textContent.trim())")
+    marks = page.eval_on_selector_all(
+        "#text mark.entity", "els => els.map(e => [e.firstChild.textContent.trim(), +e.dataset.start, +e.dataset.end])")
     original = doc[1]
-    assert marks == [original[e["start"]:e["end"]].strip() for e in ents]
+    assert [m[0] for m in marks] == [original[e["start"]:e["end"]].strip() for e in ents]
+    # Each highlight leads back to the original text by its own offsets.
+    assert all(original[start:end].strip() == text for text, start, end in marks)
     # Every highlight is on screen: laid out with a size (not collapsed or hidden).
     sizes = page.eval_on_selector_all("#text mark.entity", "els => els.map(e => e.getBoundingClientRect().width)")
     assert len(sizes) == len(ents) and min(sizes) > 0
