@@ -5,17 +5,23 @@
   `（牵头领导：徐敏，责任部门：局养老服务科、区婚姻（收养）登记中心）` — in （）【】[] or
   unbracketed, full- or half-width, fields separated by `，`, `；`, spaces or line
   breaks (or by nothing, when two annotation lines were joined into one);
-* bracketed `（区民政局牵头，各街镇配合）` groups, names first and the duty after;
+* bracketed `（区民政局牵头，各街镇配合）` groups, names first and the duty after, where
+  they close what they annotate (not `开展议事协商（居委会参与）工作`);
 * owner columns of table rows (`牵头单位`, `责任部门`, `负责人` … from `Task.columns`),
   over every row of a task that spans merged rows, and annotations in its other cells;
-* owners written once on a section heading, for the tasks under it that do not
-  name that role themselves (rule `section_heading`).
+  a `同上` cell repeats the row above (rule `same_as_above`);
+* owners written once on a section heading or a table's category row, for the
+  tasks under it that do not name that role (for departments: that duty, lead or
+  support) themselves (rule `section_heading`).
 
 One OwnerMention per name, with the span of the name in the normalised text.
 Labels, the label → role map, separators and generic phrases live in
 `vocab/owners.yaml`. Names are split at separators outside brackets, so
 `区婚姻（收养）登记中心` stays one department; `和`/`及`/spaces split only between
-whole names, a closing `等` is dropped, and `各街道、镇` stays one generic owner.
+whole names (`局 养老服务科` is one), a closing `等` is dropped, and `各街道、镇` stays
+one generic owner. What names no one is dropped: placeholders (`无`), a time after
+the names (`，12月底前完成`), a bracketed duty or post after a name (`（牵头）`,
+`（副局长）`), a duty phrase (`持续推进`, the `负责落实` of `各街镇负责落实`).
 """
 from __future__ import annotations
 
@@ -106,7 +112,7 @@ def _split_conjunctions(text: str, start: int, end: int, role: str) -> list[tupl
     for pos, after in _joints(text, start, end):
         left, right = squash(text[start:pos]), squash(text[after:end])
         joins_names = left and right and depths[pos - start] == 0 and (
-            any(left.endswith(s) for s in vocab["org_suffixes"]) if role == "department"
+            ends_like_org(left) if role == "department"
             else len(left) >= 2 and len(right) >= 2 and not left.endswith(tuple(vocab["leader_titles"])))
         if joins_names:
             return (_split_conjunctions(text, start, pos, role)
@@ -116,34 +122,104 @@ def _split_conjunctions(text: str, start: int, end: int, role: str) -> list[tupl
 
 def _drop_etc(text: str, start: int, end: int, role: str) -> list[tuple[int, int]]:
     """`区财政局等` → 区财政局; `区民政局等相关部门` → 区民政局, 相关部门 (a generic
-    owner); `区民政局等部门` → 区民政局. `等` counts only after a whole name (an
+    owner); `区民政局等部门`, `区民政局等5个部门` → 区民政局. `等` counts only after a whole name (an
     organisation's ending, or a person's name of two characters or more)."""
     vocab = load_vocab("owners")
     for word in vocab["etc"]["words"]:
         pos = text.find(word, start, end)
         while pos != -1:
             left, right = squash(text[start:pos]), squash(text[pos + len(word):end])
-            after_name = (any(left.endswith(s) for s in vocab["org_suffixes"]) if role == "department"
+            after_name = (ends_like_org(left) if role == "department"
                           else len(left) >= 2)
             if after_name and bracket_depths(text, start, end)[pos - start] == 0:
-                if not right or right in vocab["etc"]["collective"]:
-                    return [(start, pos)]
-                if role == "department" and is_generic(right):
+                if role == "department" and right and is_generic(right):
                     return [(start, pos), (pos + len(word), end)]
+                # `等部门`, and a count of them (`等10个部门`, `等多家单位`): no one more.
+                if not right or right.endswith(tuple(vocab["etc"]["collective"])):
+                    return [(start, pos)]
             pos = text.find(word, pos + 1, end)
     return [(start, end)]
 
 
 def _continues_generic(text: str, names: list[tuple[int, int]], span: tuple[int, int]) -> bool:
-    """`各街道、镇`: a bare place word after a generic name completes it."""
+    """`各街道、镇`: a bare place word after a generic name of places completes it.
+    The name before must itself end with a place word: in `相关部门、街道` and
+    `各委办局、镇` the 街道 / 镇 are owners of their own."""
     words = load_vocab("owners")["generic"]["continuations"]
-    return bool(names) and squash(text[span[0]:span[1]]) in words and is_generic(squash(text[names[-1][0]:names[-1][1]]))
+    if not names:
+        return False
+    before = squash(text[names[-1][0]:names[-1][1]])
+    return squash(text[span[0]:span[1]]) in words and is_generic(before) and before.endswith(tuple(words))
+
+
+@lru_cache(maxsize=None)
+def _time_pattern() -> re.Pattern:
+    """A date or time: digits and a unit (`12月`, `2025年`, `3季度`), or a time word."""
+    vocab = load_vocab("owners")["value_stops"]
+    units = "|".join(map(re.escape, sorted(vocab["units"], key=len, reverse=True)))
+    words = "|".join(map(re.escape, sorted(vocab["words"], key=len, reverse=True)))
+    return re.compile(rf"[0-9０-９]+\s*(?:{units})|{words}")
+
+
+def _value_stop(text: str, start: int, end: int) -> int:
+    """Where the names of a value end: before a time written after them outside
+    brackets (`养老服务科，12月底前完成`, `养老服务科 2025年12月`, `年底前`). A name
+    with digits (`区12345热线办`) holds no time unit after them."""
+    depths = bracket_depths(text, start, end)
+    for m in _time_pattern().finditer(text, start, end):
+        if depths[m.start() - start] == 0:
+            return m.start()
+    return end
+
+
+def _drop_qualifier(text: str, start: int, end: int, role: str) -> tuple[int, int]:
+    """A name without the bracketed duty, time or post written after it:
+    `局养老服务科（牵头）` → 局养老服务科, `养老服务科（6月底前）` → 养老服务科,
+    `徐敏（副局长）` → 徐敏. Brackets inside a name (`区婚姻（收养）登记中心`) and
+    other trailing ones (`区民政局（区老龄办）`) stay."""
+    vocab = load_vocab("owners")
+    punct = punctuation()
+    if end - start < 3 or text[end - 1] not in punct.closers:
+        return start, end
+    depths = bracket_depths(text, start, end)
+    opening = next((i for i in range(end - 2, start, -1)
+                    if depths[i - start] == 0 and text[i] in punct.closer_of), None)
+    if opening is None or punct.closer_of[text[opening]] != text[end - 1]:
+        return start, end
+    inner = squash(text[opening + 1:end - 1])
+    post = role == "leader" and inner.endswith(tuple(vocab["leader_titles"]))
+    if inner in vocab["name_qualifiers"] or post or _value_stop(text, opening + 1, end - 1) < end - 1:
+        return _strip(text, start, opening)
+    return start, end
+
+
+def _without_duty(text: str, start: int, end: int, role: str) -> tuple[int, int] | None:
+    """A listed department without the duty written after it (`各街镇负责落实` →
+    各街镇, `区民政局牵头` → 区民政局), or None when the piece is a duty phrase and
+    no name (`持续推进`). A piece that ends like an organisation is left whole
+    (`区城市更新推进中心`)."""
+    vocab = load_vocab("owners")
+    name = squash(text[start:end])
+    if role != "department" or ends_like_org(name):
+        return (start, end) if not name.endswith(tuple(vocab["not_name_endings"])) else None
+    duties = tuple(vocab["verb_annotations"]["verbs"]) + tuple(vocab["not_name_endings"])
+    for pos in range(start + 1, end):
+        if text.startswith(duties, pos) and _looks_like_org(squash(text[start:pos])):
+            return _strip(text, start, pos)
+    return (start, end) if not name.endswith(tuple(vocab["not_name_endings"])) else None
+
+
+def _is_name(name: str) -> bool:
+    """A piece of a list that names someone: it has a letter (`—`, `/` name no one)
+    and is not a placeholder (`无`)."""
+    return any(ch.isalnum() for ch in name) and name not in load_vocab("owners")["placeholders"]
 
 
 def owner_names(text: str, start: int, end: int, role: str) -> list[tuple[int, int]]:
     """Spans of the names listed in one annotation value or table cell."""
     separators = set(load_vocab("owners")["separators"])
     names: list[tuple[int, int]] = []
+    end = _value_stop(text, start, end)
     for s, e in _split_at(text, start, end, separators):
         s, e = _strip(text, s, e)
         if s == e:
@@ -153,9 +229,10 @@ def owner_names(text: str, start: int, end: int, role: str) -> list[tuple[int, i
             continue
         for cs, ce in _split_conjunctions(text, s, e, role):
             for ns, ne in _drop_etc(text, *_strip(text, cs, ce), role):
-                ns, ne = _strip(text, ns, ne)
-                if any(ch.isalnum() for ch in text[ns:ne]):  # a `—` or `/` placeholder names no one
-                    names.append((ns, ne))
+                ns, ne = _drop_qualifier(text, *_strip(text, ns, ne), role)
+                kept = _without_duty(text, ns, ne, role) if ns < ne else None
+                if kept is not None and _is_name(squash(text[kept[0]:kept[1]])):
+                    names.append(kept)
     return names
 
 
@@ -249,22 +326,40 @@ def extract_explicit_owners(view: TextView, tasks: list[Task],
     text = view.text
     if sections is None:
         sections = parse_structure(view)[0]
-    headings = _HeadingFields(text, sections)
+    headings = _HeadingFields(text, sections, tasks)
     mentions: list[OwnerMention] = []
+    previous: tuple[Task, list[OwnerMention]] | None = None  # the row above, for `同上` cells
     for task in tasks:
-        own = _task_owners(text, task)
+        above = previous[1] if previous and task.kind == "row" and previous[0].columns.keys() == task.columns.keys() else None
+        own = _task_owners(text, task, above)
         mentions.extend(own)
-        mentions.extend(_heading_owners(text, task, headings, {m.role for m in own}))
+        mentions.extend(_heading_owners(text, task, headings, {(m.role, duty_of(m.column)) for m in own}))
+        # Any other task between two rows means another table: 同上 looks no further.
+        previous = (task, own) if task.kind == "row" else None
     return mentions
 
 
-class _HeadingFields:
-    """The owner fields written on each section's heading, read once per section."""
+def duty_of(label: str) -> str:
+    """`support` for a label or verb naming who assists (`配合部门`, `协办`), else `lead`."""
+    return "support" if label in load_vocab("owners")["support_labels"] else "lead"
 
-    def __init__(self, text: str, sections: list[Section]):
+
+# Who a heading's annotation can name for a task, one key per (role, duty).
+_DUTIES = {("leader", "lead"), ("department", "lead"), ("department", "support")}
+
+
+class _HeadingFields:
+    """The owner fields written on each section's heading, read once per section.
+
+    A table's category row (`| 二 | 社会救助 | 社会救助科 | |`, a sub-section of
+    the table: see `structure._category_cell`) is a heading too; its owner columns,
+    named by the header of the rows under it, are its fields."""
+
+    def __init__(self, text: str, sections: list[Section], tasks: list[Task] = ()):
         self.text = text
         self.by_path = {s.path: s for s in sections}
         self.cache: dict[str, list[tuple[str, str, int, int]]] = {}
+        self.columns = {t.section: list(t.columns) for t in tasks if t.kind == "row"}
 
     def parent(self, path: str | None) -> str | None:
         section = self.by_path.get(path) if path else None
@@ -273,15 +368,43 @@ class _HeadingFields:
     def fields(self, path: str) -> list[tuple[str, str, int, int]]:
         if path not in self.cache:
             section = self.by_path.get(path)
-            spans = heading_owner_spans(self.text, section) if section else []
-            self.cache[path] = [f for start, end in spans for f in annotation_fields(self.text, start, end)]
+            if section is not None and path in self.columns and _is_row_line(self.text, section.span[0]):
+                self.cache[path] = self._row_fields(section, self.columns[path])
+            else:
+                spans = heading_owner_spans(self.text, section) if section else []
+                self.cache[path] = [f for start, end in spans for f in annotation_fields(self.text, start, end)]
         return self.cache[path]
 
+    def _row_fields(self, section: Section, columns: list[str]) -> list[tuple[str, str, int, int]]:
+        text = self.text
+        start = text.rfind("\n", 0, section.span[0]) + 1
+        end = text.find("\n", section.span[0])
+        end = len(text) if end == -1 else end
+        fields = []
+        for header, (s, e) in zip(columns, row_cell_spans(text, start, end)):
+            owner_column = role_of_column(header)
+            # A table's own section starts on its header line, whose cells are the names.
+            if owner_column is not None and s < e and squash(text[s:e]) != header.split("~")[0]:
+                fields.append((*owner_column, s, e))
+        return fields
 
-def _task_owners(text: str, task: Task) -> list[OwnerMention]:
-    """Owners named in a task's own text or in the owner columns of its table row."""
+
+def _is_row_line(text: str, pos: int) -> bool:
+    """The line at `pos` is a table row (`| … | … |`)."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return any(sep in text[start:end if end != -1 else len(text)]
+               for sep in load_vocab("structure")["tables"]["cell_separator"])
+
+
+def _task_owners(text: str, task: Task, above: list[OwnerMention] | None = None) -> list[OwnerMention]:
+    """Owners named in a task's own text or in the owner columns of its table row.
+
+    `above` are the owners of the table's previous row: a `同上` cell repeats that
+    row's names of its column (rule `same_as_above`, spans on the row above)."""
     if task.kind != "row":
         return _annotated_owners(text, task, [task.span])
+    same = load_vocab("owners")["same_as_above"]
     # A task may span several rows (merged cells); a name repeated on them is one owner.
     mentions, other_cells, seen = [], [], set()
     for line in _row_lines(text, task.span):
@@ -291,14 +414,21 @@ def _task_owners(text: str, task: Task) -> list[OwnerMention]:
                 other_cells.append((s, e))
                 continue
             label, role = owner_column
-            for span in owner_names(text, s, e, role):
-                mention = _mention(text, task, span, label, role, "table_column")
+            if squash(text[s:e]) in same:
+                copies = [_mention(text, task, m.span, label, role, "same_as_above")
+                          for m in above or [] if m.column == label and m.role == role]
+            else:
+                copies = [_mention(text, task, span, label, role, "table_column")
+                          for span in owner_names(text, s, e, role)]
+            for mention in copies:
                 if (role, mention.name) not in seen:
                     seen.add((role, mention.name))
                     mentions.append(mention)
-    # A table without owner columns may annotate its task cells like running text.
-    named = {m.role for m in mentions}
-    return mentions + [m for m in _annotated_owners(text, task, other_cells) if m.role not in named]
+    # A table without owner columns may annotate its task cells like running text, and
+    # a 备注 cell may add who assists (`配合单位：各街镇`) to a 责任部门 column: the
+    # columns win for what they name, (role, duty) by (role, duty).
+    named = {(m.role, duty_of(m.column)) for m in mentions}
+    return mentions + [m for m in _annotated_owners(text, task, other_cells) if (m.role, duty_of(m.column)) not in named]
 
 
 def _annotated_owners(text: str, task: Task, ranges: list[tuple[int, int]]) -> list[OwnerMention]:
@@ -332,9 +462,20 @@ def verb_fields(text: str, start: int, end: int) -> list[tuple[str, str, int, in
         close = i + 1
         while close < end and depths[close - start] > 0:
             close += 1
-        if close > i + 1 and text[close - 1] == closer_of[text[i]]:
+        if close > i + 1 and text[close - 1] == closer_of[text[i]] and _closes_clause(text, close, end):
             fields.extend(_verb_clauses(text, i + 1, close - 1, vocab))
     return fields
+
+
+def _closes_clause(text: str, pos: int, end: int) -> bool:
+    """An owner group closes what it annotates: after it come a clause or sentence
+    end, a `、` (the next listed thing), another bracket, the line's end or the
+    range's. A group inside a clause (`开展议事协商（居委会参与）工作`) describes how
+    the work is done."""
+    punct = punctuation()
+    while pos < end and text[pos] in " \u3000\t":
+        pos += 1
+    return (pos >= end or text[pos] in "\n、" or text[pos] in punct.clause_end or text[pos] in punct.closer_of)
 
 
 def _verb_clauses(text: str, start: int, end: int, vocab: dict) -> list[tuple[str, str, int, int]]:
@@ -357,27 +498,39 @@ def _verb_clauses(text: str, start: int, end: int, vocab: dict) -> list[tuple[st
 
 
 def _looks_like_org(name: str) -> bool:
+    return len(name) >= 2 and (is_generic(name) or ends_like_org(name))
+
+
+def ends_like_org(name: str) -> bool:
+    """The name ends like an organisation (`区民政局`, `养老服务科`, `区残联`): with an
+    ending of `org_suffixes`, but it is more than a bare ending (`局 养老服务科` is a
+    PDF's space inside 局养老服务科) and does not end with a word that merely ends
+    in one (`区社会 福利院`: 社会 is no 会)."""
     vocab = load_vocab("owners")
-    return len(name) >= 2 and (is_generic(name) or name.endswith(tuple(vocab["org_suffixes"])))
+    return (name.endswith(tuple(vocab["org_suffixes"])) and name not in vocab["org_suffixes"]
+            and not name.endswith(tuple(vocab["not_org_endings"])))
 
 
-def _heading_owners(text: str, task: Task, headings: _HeadingFields, named: set[str]) -> list[OwnerMention]:
+def _heading_owners(text: str, task: Task, headings: _HeadingFields,
+                    named: set[tuple[str, str]]) -> list[OwnerMention]:
     """Owners written once on a section heading (`（一）完善救助体系（牵头领导：孙丽）`,
     or an annotation-only line right under it) for every task in that section.
 
-    Role by role: a task that names its own leader keeps it but still gets the
-    heading's departments if it names none, and the innermost heading that names a
-    role wins. Only annotations written on the heading itself count
+    Role by role, and for departments duty by duty (`duty_of`): a task that names
+    its own leader keeps it but still gets the heading's departments if it names
+    none; a task that names only who assists (`配合部门：各街镇`) still gets the
+    heading's lead department. The innermost heading that names a (role, duty)
+    wins. Only annotations written on the heading itself count
     (`structure.heading_owner_spans`); prose under it never does.
     """
     mentions: list[OwnerMention] = []
     path = task.section
-    while path and not {"leader", "department"} <= named:
-        found = [f for f in headings.fields(path) if f[1] not in named]
+    while path and not _DUTIES <= named:
+        found = [f for f in headings.fields(path) if (f[1], duty_of(f[0])) not in named]
         for label, role, s, e in found:
             for span in owner_names(text, s, e, role):
                 mentions.append(_mention(text, task, span, label, role, "section_heading"))
-        named = named | {role for _, role, _, _ in found}
+        named = named | {(role, duty_of(label)) for label, role, _, _ in found}
         path = headings.parent(path)
     return mentions
 

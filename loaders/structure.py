@@ -18,19 +18,22 @@ What becomes what:
 * A numbered heading of any style whose text (same line and the lines below, no
   inner heading) carries exactly one owner annotation, written right on the heading
   or closing the text, is one task (kind `item`) too: the plan owns it as a whole
-  (`（一）完善救助体系。……。（牵头领导：…）`). Annotation-only lines right under a
-  section heading are the heading's (see `heading_owner_spans`), not tasks.
+  (`（一）完善救助体系。……。（牵头领导：…）`). So is a bare item title (`1.推进…`)
+  over sub-items (`（1）…`) with one such annotation: the sub-items are its points.
+  Annotation-only lines right under a section heading are the heading's (see
+  `heading_owner_spans`), not tasks.
 * A table (`序号 | 项目 | 备注 |` header, `1 | … | |` rows) becomes a section whose
   rows are tasks (kind `row`); rows whose number and task cells are blank or repeat
   the row above (merged cells) continue its task. A table with a caption line right
   above its header is a top-level section titled by the caption; one without sits in
-  the current section.
+  the current section. A category row (`| 一、养老服务 | | |` in a table numbered
+  1, 2, …) heads a sub-section of the table holding the rows below it.
 * Any other text of a section becomes tasks too: `一是……二是……` and `第一，……第二，……`
   points (kind `point`) and otherwise one task per sentence (kind `sentence`, paths
   `…/s1`, `…/s2`).
 * Text before the first heading (issuing notice, title block, intro paragraph) and
-  the closing lines after the last paragraph (signature, date, 印发/抄送) are not
-  tasks: the intro is context, not work.
+  the closing lines after the last paragraph (signature, date, 印发/抄送, the
+  `附件：1.… 2.…` list) are not tasks: the intro is context, not work.
 
 Section.level is the depth in the tree (1 = top). Ordinals are 1-based positions
 among siblings (sections under one parent, tasks under one section).
@@ -69,6 +72,10 @@ class Punctuation:
     closers: frozenset
 
 
+# A four-digit year and its 年 (`2025年`).
+_YEAR = r"(?:19|20)[0-9]{2}年"
+
+
 @lru_cache(maxsize=None)
 def heading_styles() -> tuple[HeadingStyle, ...]:
     vocab = load_vocab("structure")
@@ -89,8 +96,10 @@ def heading_styles() -> tuple[HeadingStyle, ...]:
             if after:
                 core += f"(?P<after>{alternation(after)})"
         if kind == "arabic":
-            # `1.5万`, `3、4月` are numbers, not markers.
-            core += rf"(?![{digits}])"
+            # `1.5万`, `3、4月` are numbers, not markers; but a year right after the
+            # marker (`1.2025年底前建成…`) is the item's first word: no number is
+            # written `1.2025年`.
+            core += rf"(?!(?!{_YEAR})[{digits}])"
         styles.append(HeadingStyle(spec["name"], rank, spec["role"], spec["path"], re.compile(core),
                                    bool(spec.get("opens_outline"))))
     return tuple(styles)
@@ -539,18 +548,35 @@ def closing_start(text: str, lines: list[Line]) -> int:
     """Index of the first line of the closing matter (signature, date, 印发 …)."""
     closing = load_vocab("structure")["closing"]
     first = len(lines)
+    listed = None  # where a run of short numbered titles above the closing lines starts
     for line in reversed(lines):
         if line.kind == "blank":
-            first = line.index
+            if listed is None:
+                first = line.index
             continue
         body = text[line.start:line.end]
         keyword = any(k in body for k in closing["keywords"]) and len(body) <= 2 * closing["max_chars"]
         signature = _is_bare_title(text, line, closing["max_chars"]) and body.endswith(tuple(closing["endings"]))
         if line.kind == "text" and (keyword or signature):
-            first = line.index
+            if listed is not None and not body.startswith(tuple(closing["list_after"])):
+                break
+            first, listed = line.index, None
+            continue
+        # The attachment list (`附件：` and `1.…任务分解表` `2.…清单` under it) is closing
+        # matter too, though its lines look like numbered items: the run counts once
+        # the `附件` line above it is reached.
+        if line.kind == "heading" and line.style.role == "item" and _is_short_title(text, line, closing["max_chars"]):
+            listed = line.index if listed is None else listed
             continue
         break
     return first
+
+
+def _is_short_title(text: str, line: Line, max_chars: int) -> bool:
+    """A numbered line with a short title and no sentence punctuation (`2.民生实事项目清单`)."""
+    punct = punctuation()
+    rest = text[line.match.end():line.end]
+    return len(rest) <= max_chars and not any(ch in punct.sentence_end or ch in "，," for ch in rest)
 
 
 # --------------------------------------------------------------------------- the parser
@@ -599,8 +625,9 @@ def closes_with_one_annotation(text: str, line: Line, title_end: int, block: lis
     (`（一）完善救助体系（牵头领导：孙丽）`) or closes the text after a sentence end
     (`（一）完善救助体系。……。（牵头领导：孙丽）`), as in a task-decomposition plan.
 
-    The caller only asks for a heading with no inner heading or table under it.
-    Several annotations mean several owned pieces: the heading stays a section.
+    The caller asks for a heading with no inner heading or table under it, and
+    for a bare item title over its sub-items (`owns_its_sub_items`). Several
+    annotations mean several owned pieces: the heading stays a section.
     """
     ranges = [(title_end, line.end)] + [(l.start, l.end) for l in block]
     spans = merge_adjacent_annotations(text, [span for r in ranges for span in owner_annotations(text, *r)])
@@ -613,6 +640,19 @@ def closes_with_one_annotation(text: str, line: Line, title_end: int, block: lis
     before = text[text.rfind("\n", 0, s) + 1:s].rstrip()
     closes = _only_punctuation(text, e, ranges[-1][1])
     return closes and (not before or before[-1] in punctuation().sentence_end)
+
+
+def owns_its_sub_items(text: str, line: Line, title_end: int, whole: list[Line]) -> bool:
+    """A bare numbered item title (`1.推进床位建设`) over sub-items (`（1）…`, `①…`) is
+    one task, the sub-items its points, when the plan writes one owner annotation
+    for the whole of it (`closes_with_one_annotation` over all its lines): on the
+    title, or closing its last sub-item. That is the layout of an item with text
+    on the marker's line, whose sub-items are its points too; and the normaliser
+    may join an annotation line to the sub-item above it, so a closing annotation
+    on the last sub-item's line counts as well. Several annotations (one per
+    sub-item) mean several owned pieces: the item heads a sub-section then.
+    """
+    return bool(whole) and closes_with_one_annotation(text, line, title_end, whole)
 
 
 def _opens_content(next_line: Line | None, style: HeadingStyle) -> bool:
@@ -698,9 +738,11 @@ class _Builder:
     # -- lines
 
     def heading(self, line: Line, next_line: Line | None, max_title: int, table_follows: bool,
-                block: list[Line], leaf: bool) -> None:
+                block: list[Line], leaf: bool, whole: list[Line] | None = None) -> None:
         """One heading line; `block` is the text lines up to the next heading or table,
-        `leaf` whether that next heading (if any) is of the same or an outer style."""
+        `leaf` whether that next heading (if any) is of the same or an outer style,
+        `whole` the lines up to the next heading of the same or an outer style
+        (inner headings included) or table."""
         text, style, m = self.text, line.style, line.match
         if self.item and style.rank > self.item.rank:
             self.extend(line.end)  # an inner marker inside an item: a sub-point of it
@@ -714,6 +756,8 @@ class _Builder:
             or (not table_follows and not _opens_content(next_line, style)))
         if not is_item and leaf and not table_follows and title_span[0] < title_span[1]:
             is_item = closes_with_one_annotation(text, line, title_span[1], block)
+        elif not is_item and style.role == "item" and not table_follows and title_span[0] < title_span[1]:
+            is_item = owns_its_sub_items(text, line, title_span[1], whole or [])
         if self.stack and self.stack[-1].rank == float("inf"):
             self.stack.clear()  # any heading ends a captioned table's section
         self.pop_to(style.rank)
@@ -774,9 +818,24 @@ class _Builder:
                                         header.start, last.end)
             self.extend(last.end)
         names = _unique_names(head.names)
-        for n, group in enumerate(row_groups(text, head, rows), 1):
+        groups = row_groups(text, head, rows)
+        numbered = any(_is_arabic_number(_cell_text(text, g[0], head.index_column)) for g in groups) \
+            if head.index_column is not None else True
+        parent, n = section, 0
+        for group in groups:
             row = group[0]
             cells = [text[s:e] for s, e in row.cells]
+            category = _category_cell(text, head, group, numbered)
+            if category is not None:
+                # A category row (`| 一、养老服务 | | |`) heads the rows below it: a
+                # sub-section of the table, not a task.
+                path_segment, marker, (cs, ce) = category
+                path_segment = path_segment or load_vocab("structure")["tables"]["category_path"].format(
+                    n=self.child_count.get(section.path, 0) + 1)
+                parent = self.open_section(float("inf"), path_segment, marker, (cs, ce), row.start, last.end,
+                                           parent=section)
+                continue
+            n += 1
             columns = {names[i]: cells[i] for i in range(min(len(names), len(cells)))}
             for more in group[1:]:
                 for name, cell in zip(names, (text[s:e] for s, e in more.cells)):
@@ -790,9 +849,9 @@ class _Builder:
             title = title_of(text, s, e, frozenset()) if s < e else ""
             filled = [c for r in group for c in r.cells if c[0] < c[1]]
             span = (filled[0][0], filled[-1][1])
-            path = self.unique(f"{section.path}/{item or n}")
+            path = self.unique(f"{parent.path}/{item or n}")
             self.tasks.append(Task(path=path, item=item, title=title, kind="row", span=span,
-                                   section=section.path, columns=columns))
+                                   section=parent.path, columns=columns))
         if caption is not None:
             self.stack.append(_Open(float("inf"), section))
 
@@ -858,6 +917,51 @@ def row_groups(text: str, head: TableHeader, rows: list[Line]) -> list[list[Line
                 continue
         groups.append([row])
     return groups
+
+
+def _category_cell(text: str, head: TableHeader, group: list[Line], numbered: bool):
+    """(path segment, marker, title span) of a category row, or None for a task row.
+
+    A category row names a group of the rows below it (`| 一、养老服务 | | | |`,
+    `| 一 | 养老服务 | | |`, `| 养老服务 | | | |`): one table line that fills no
+    cell but its number, task and owner cells, in a table whose task rows are
+    numbered in Arabic digits while this row's number is not one. Owners on it
+    are the group's (loaders/owners.py reads them like a heading's). A table
+    numbered in Chinese numerals throughout has no category rows, and a row that
+    fills any other column (a deadline, a measure) is a task.
+    """
+    if len(group) != 1 or not numbered:
+        return None
+    row = group[0]
+    index = head.index_column if head.index_column is not None else 0
+    if index == head.task_column:
+        return None  # the first cell of a table without numbers is the task itself
+    owner_labels = tuple(load_vocab("owners")["columns"])
+    keep = {index, head.task_column} | {i for i, name in enumerate(head.names) if name.startswith(owner_labels)}
+    if any(s < e for i, (s, e) in enumerate(row.cells) if i not in keep):
+        return None
+    number = _cell_text(text, row, index)
+    if not number or _is_arabic_number(number):
+        return None
+    s, e = row.cells[index]
+    task_cell = row.cells[head.task_column] if head.task_column is not None and head.task_column < len(row.cells) else (e, e)
+    if all(ch in load_vocab("structure")["numerals"]["chinese"] for ch in number):
+        return (number, number, task_cell) if task_cell[0] < task_cell[1] else None  # `| 一 | 养老服务 |`
+    for style in heading_styles():
+        m = style.pattern.match(text, s, e)
+        if m and style.role == "section":
+            rest = _trim(text, m.end(), e)
+            title = rest if rest[0] < rest[1] else task_cell
+            segment = style.path.format(n=m.group("n"), after=m.groupdict().get("after") or "")
+            return (segment, text[m.start():m.end()], title) if title[0] < title[1] else None
+    if task_cell[0] < task_cell[1]:
+        return None  # `| 甲 | 新增床位 |`: an odd number, but a task
+    return "", "", (s, e)
+
+
+def _is_arabic_number(cell: str) -> bool:
+    """A row number in Arabic digits, as printed in a number column: `3`, `3.`, `3、`."""
+    return bool(re.fullmatch(r"[0-9０-９]{1,3}[.．、]?", cell))
 
 
 def _cell_text(text: str, row: Line, column: int) -> str:
@@ -969,6 +1073,18 @@ def _text_block(lines: list[Line], in_table: set[int]) -> tuple[list[Line], Line
     return block, None
 
 
+def _item_block(lines: list[Line], in_table: set[int], rank: int) -> list[Line]:
+    """The non-blank lines under a heading of `rank`, inner headings included, up to
+    the next heading of that rank or an outer one, or a table."""
+    block = []
+    for line in lines:
+        if line.index in in_table or (line.kind == "heading" and line.style.rank <= rank):
+            break
+        if line.kind != "blank":
+            block.append(line)
+    return block
+
+
 def parse_structure(view: TextView) -> tuple[list[Section], list[Task]]:
     """Sections (with heading and body spans) and tasks of a plan's normalised text."""
     text = view.text
@@ -1017,9 +1133,10 @@ def parse_structure(view: TextView) -> tuple[list[Section], list[Task]]:
             nxt = next((l for l in body[k + 1:] if l.kind != "blank"), None)
             block, stop = _text_block(body[k + 1:], in_table)
             leaf = stop is None or (stop.index not in in_table and stop.style.rank <= line.style.rank)
+            whole = None if leaf or line.style.role != "item" else _item_block(body[k + 1:], in_table, line.style.rank)
             # A bare numbered title right above a table is the table's section.
             builder.heading(line, nxt, max_title, table_follows=nxt is not None and nxt.index in tables,
-                            block=block, leaf=leaf)
+                            block=block, leaf=leaf, whole=whole)
         else:
             builder.text_line(line)
     return builder.finish()

@@ -308,3 +308,162 @@ def test_label_with_a_bracketed_qualifier():
     tasks, owners = owners_of("一、养老\n1.推进。（牵头领导：赵刚；责任单位（部门）：区民政局）\n2.推进。责任部门(科室)：养老服务科\n")
     assert roles(owners) == {"一/1": (["赵刚"], ["区民政局"]), "一/2": ([], ["养老服务科"])}
     assert [o.column for o in owners] == ["牵头领导", "责任单位", "责任部门"]
+
+
+# --------------------------------------------------------------------------- precision: what names no owner
+
+
+def test_prose_and_asides_name_no_owner():
+    tasks, owners = owners_of(
+        "一、区社会福利院建设\n1.推进养老床位建设。会同区财政局、区卫健委等部门，完善补贴政策。\n"
+        "2.落实属地责任。由各街镇负责落实，压实属地责任，明确责任部门。\n"
+        "3.健全联席会议制度。发挥区民政局牵头的联席会议作用。邀请专家张某某开展培训。\n"
+        "二、区婚姻和收养登记中心标准化建设\n1.完善救助体系（含各街镇）。\n2.制定《社会救助实施办法（试行）》。\n"
+        "3.编制《养老服务发展规划（2024—2026年）》。\n4.推进社区救助顾问（以下简称“救助顾问”）全覆盖。\n"
+        "5.推进养老服务，由区民政局负责。\n6.开展议事协商（居委会参与）工作。\n")
+    assert owners == []
+    # The twins: the same words as an annotation closing what it annotates.
+    tasks, owners = owners_of("一、养老\n1.开展议事协商（居委会参与）。\n2.推进项目（区民政局牵头）、加强督查（区财政局牵头）。\n")
+    assert roles(owners) == {"一/1": ([], ["居委会"]), "一/2": ([], ["区民政局", "区财政局"])}
+
+
+def test_placeholders_name_no_one():
+    tasks, owners = owners_of("一、养老\n1.推进。（牵头领导：赵刚；配合部门：无）\n2.推进。（责任部门：暂无）\n"
+                              "重点项目\n| 序号 | 工作任务 | 牵头单位 | 配合单位 | 负责人 |\n"
+                              "| 1 | 新增床位 | 养老服务科 | 无 | 无 |\n| 2 | 建设食堂 | 养老服务科 | / | — |\n")
+    assert roles(owners) == {"一/1": (["赵刚"], []), "表1/1": ([], ["养老服务科"]), "表1/2": ([], ["养老服务科"])}
+
+
+def test_a_time_after_the_names_ends_the_value():
+    tasks, owners = owners_of(
+        "一、养老\n1.推进。（责任部门：养老服务科，12月底前完成）\n2.推进。（牵头领导：赵刚；责任部门：养老服务科2025年12月）\n"
+        "3.推进。（责任部门：养老服务科，年底前完成）\n4.推进。责任部门：养老服务科，持续推进\n"
+        "5.推进。（牵头领导：赵刚，持续推进）\n6.推进。（责任部门：区12345热线办、养老服务科）\n")
+    assert roles(owners) == {
+        "一/1": ([], ["养老服务科"]), "一/2": (["赵刚"], ["养老服务科"]), "一/3": ([], ["养老服务科"]),
+        "一/4": ([], ["养老服务科"]), "一/5": (["赵刚"], []),
+        "一/6": ([], ["区12345热线办", "养老服务科"]),   # digits without a time unit are part of a name
+    }
+
+
+def test_a_bracketed_duty_time_or_post_after_a_name_is_not_part_of_it():
+    tasks, owners = owners_of(
+        "一、养老\n1.推进。（牵头领导：徐敏（副局长）；责任部门：局养老服务科（牵头）、区养老服务发展中心（配合）、"
+        "区社会福利院（6月底前））\n2.推进。（责任部门：区民政局（区老龄办）、区婚姻（收养）登记中心）\n")
+    assert roles(owners) == {
+        "一/1": (["徐敏"], ["局养老服务科", "区养老服务发展中心", "区社会福利院"]),
+        "一/2": ([], ["区民政局（区老龄办）", "区婚姻（收养）登记中心"]),   # brackets that are part of a name
+    }
+    assert [o.written for o in owners][:2] == ["徐敏", "局养老服务科"]
+
+
+def test_a_duty_written_after_a_listed_name():
+    tasks, owners = owners_of("一、养老\n1.推进。（责任部门：区民政局牵头，各街镇负责落实）\n"
+                              "2.推进。（责任部门：区城市更新推进中心、养老服务科）\n")
+    assert roles(owners) == {"一/1": ([], ["区民政局", "各街镇"]), "一/2": ([], ["区城市更新推进中心", "养老服务科"])}
+
+
+def test_a_space_after_a_bare_ending_is_inside_one_name():
+    tasks, owners = owners_of(
+        "一、养老\n1.推进。（牵头领导：徐敏；责任部门：局 养老服务科、局 社会救助科）\n"
+        "2.推进。（责任部门：区养老服务 发展中心 区社会 福利院）\n"
+        "3.推进。（责任部门：区民政局 养老服务科）\n")
+    assert roles(owners) == {
+        "一/1": (["徐敏"], ["局养老服务科", "局社会救助科"]),
+        "一/2": ([], ["区养老服务发展中心", "区社会福利院"]),
+        "一/3": ([], ["区民政局", "养老服务科"]),       # two whole names: two owners
+    }
+    assert [o.written for o in owners if o.task == "一/1"][1] == "局 养老服务科"
+
+
+def test_short_forms_and_conjunctions_inside_names():
+    tasks, owners = owners_of(
+        "一、残疾人服务\n1.推进。（责任部门：区残疾人联合会、区老年人和残疾人服务中心、区婚姻和收养登记中心及社会事务科）\n"
+        "2.推进。（责任单位：区卫健委和区残联以及各街镇）\n3.推进。（责任部门：区残联、区妇联和区科协）\n"
+        "4.推进。（责任部门：区人力资源和社会保障局和区退役军人事务局）\n")
+    assert roles(owners) == {
+        "一/1": ([], ["区残疾人联合会", "区老年人和残疾人服务中心", "区婚姻和收养登记中心", "社会事务科"]),
+        "一/2": ([], ["区卫健委", "区残联", "各街镇"]),
+        "一/3": ([], ["区残联", "区妇联", "区科协"]),
+        "一/4": ([], ["区人力资源和社会保障局", "区退役军人事务局"]),
+    }
+
+
+def test_place_word_completes_only_a_generic_name_of_places():
+    tasks, owners = owners_of("一、养老\n1.推进。（责任部门：相关部门、街道）\n2.推进。（配合单位：各委办局、镇）\n"
+                              "3.推进。（配合单位：各居、村）\n")
+    assert roles(owners) == {"一/1": ([], ["相关部门", "街道"]), "一/2": ([], ["各委办局", "镇"]),
+                             "一/3": ([], ["各居、村"])}
+
+
+def test_deng_before_a_count_of_bodies():
+    tasks, owners = owners_of("一、养老\n1.推进。（责任部门：区民政局、区财政局等10个部门）\n2.推进。（责任部门：区民政局等多家单位）\n")
+    assert roles(owners) == {"一/1": ([], ["区民政局", "区财政局"]), "一/2": ([], ["区民政局"])}
+
+
+def test_heading_owners_reach_a_task_duty_by_duty():
+    text = ("一、养老服务（分管领导：赵刚；牵头部门：养老服务科；配合部门：各街镇）\n"
+            "1.推进床位建设。（配合部门：区卫健委）\n2.推进助餐服务。（责任部门：区养老服务中心）\n"
+            "3.推进助浴服务。\n4.推进康复服务。（牵头领导：钱伟；责任部门：区康复中心；配合单位：区残联）\n")
+    tasks, owners = owners_of(text)
+    assert roles(owners) == {
+        "一/1": (["赵刚"], ["区卫健委", "养老服务科"]),            # it names who assists: the heading's lead stays
+        "一/2": (["赵刚"], ["区养老服务中心", "各街镇"]),          # it names who leads: the heading's support stays
+        "一/3": (["赵刚"], ["养老服务科", "各街镇"]),
+        "一/4": (["钱伟"], ["区康复中心", "区残联"]),              # it names every duty: nothing inherited
+    }
+
+
+def test_numbering_restarts_per_section_without_owners_leaking():
+    text = ("一、养老服务（牵头领导：赵刚）\n1.推进床位建设。（责任部门：养老服务科）\n2.推进助餐服务。\n"
+            "二、社会救助\n1.完善救助体系。（牵头领导：孙丽；责任部门：社会救助科）\n2.推进低保扩围。\n")
+    tasks, owners = owners_of(text)
+    assert [(t.path, t.item) for t in tasks] == [("一/1", "1"), ("一/2", "2"), ("二/1", "1"), ("二/2", "2")]
+    assert roles(owners) == {"一/1": (["赵刚"], ["养老服务科"]), "一/2": (["赵刚"], []),
+                             "二/1": (["孙丽"], ["社会救助科"])}
+
+
+def test_same_as_above_cells_repeat_the_row_above():
+    text = ("重点项目\n| 序号 | 工作任务 | 责任部门 | 分管领导 |\n"
+            "| 1 | 新增养老床位300张 | 养老服务科、各街镇 | 赵刚 |\n| 2 | 建设长者食堂5家 | 同上 | 同上 |\n"
+            "| 3 | 推进助浴服务 | 同上 | 钱伟 |\n")
+    tasks, owners = owners_of(text)
+    assert roles(owners) == {"表1/1": (["赵刚"], ["养老服务科", "各街镇"]), "表1/2": (["赵刚"], ["养老服务科", "各街镇"]),
+                             "表1/3": (["钱伟"], ["养老服务科", "各街镇"])}
+    assert {o.rule for o in owners if o.task != "表1/1" and o.name != "钱伟"} == {"same_as_above"}
+    # No row above: 同上 names no one.
+    tasks, owners = owners_of("重点项目\n| 序号 | 工作任务 | 责任部门 |\n| 1 | 新增床位 | 同上 |\n")
+    assert owners == []
+
+
+def test_category_row_owners_are_the_rows_below_it():
+    text = ("重点工作任务\n| 序号 | 工作任务 | 牵头单位 | 配合单位 |\n"
+            "| 一、养老服务 | | | |\n| 1 | 新增养老床位300张 | 养老服务科 | 各街镇 |\n"
+            "| 二 | 社会救助 | 社会救助科 | |\n| 1 | 完善救助体系 | | 区财政局 |\n| 2 | 推进低保扩围 | 区医保局 | |\n")
+    tasks, owners = owners_of(text)
+    assert roles(owners) == {"表1/一/1": ([], ["养老服务科", "各街镇"]),
+                             "表1/二/1": ([], ["区财政局", "社会救助科"]),
+                             "表1/二/2": ([], ["区医保局"])}
+    # A table's header line names columns, not owners: rows of a table without
+    # category rows inherit nothing from it.
+    tasks, owners = owners_of("一、养老服务\n| 序号 | 工作任务 | 牵头单位 |\n| 1 | 新增床位 | |\n")
+    assert owners == []
+
+
+def test_bare_item_title_with_one_annotation_owns_its_sub_items():
+    tasks, owners = owners_of(
+        "一、养老服务\n1.推进床位建设\n（牵头领导：赵刚；责任部门：养老服务科）\n（1）新增床位300张。\n（2）改造床位100张。\n"
+        "2.推进助餐服务\n（1）新增食堂5家。\n（2）新增助餐点10个。\n（牵头领导：钱伟）\n"
+        "3.推进助浴服务\n（1）新增助浴点。（责任部门：养老服务科）\n（2）开展培训。（责任部门：区养老服务中心）\n")
+    assert roles(owners) == {"一/1": (["赵刚"], ["养老服务科"]), "一/2": (["钱伟"], []),
+                             "一/3/（1）": ([], ["养老服务科"]), "一/3/（2）": ([], ["区养老服务中心"])}
+
+
+def test_remarks_cell_next_to_an_owner_column():
+    text = ("重点项目\n| 序号 | 工作任务 | 责任部门 | 完成时限 | 备注 |\n"
+            "| 1 | 新增床位 | 养老服务科 | 12月 | 配合单位：各街镇 |\n"                          # adds who assists
+            "| 2 | 建设食堂 | 养老服务科 | 6月 | 会同区财政局推进；责任部门：区中心 |\n"            # the column wins
+            "| 3 | 推进助浴 | 养老服务科 | 6月 | 由各街镇负责落实，会同区卫健委等部门 |\n")      # prose
+    tasks, owners = owners_of(text)
+    assert roles(owners) == {"表1/1": ([], ["养老服务科", "各街镇"]), "表1/2": ([], ["养老服务科"]),
+                             "表1/3": ([], ["养老服务科"])}

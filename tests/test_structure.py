@@ -297,9 +297,11 @@ def test_heading_title_without_annotation_and_marker_alone():
 
 
 def test_table_rows_that_look_like_headings():
+    # A row that looks like a heading stays in its table: there it heads the rows below
+    # it (a category row, see test_table_category_rows_head_the_rows_below), not the plan.
     view, sections, tasks = parse("重点项目\n序号 | 任务 | 责任部门 |\n一、养老 | | |\n1. | 新增床位 | 局养老服务科 |\n")
-    assert [s.path for s in sections] == ["表1"]
-    assert [(t.item, t.title) for t in tasks] == [("一、养老", ""), ("1.", "新增床位")]
+    assert [(s.path, s.title) for s in sections] == [("表1", "重点项目"), ("表1/一", "养老")]
+    assert [(t.path, t.item, t.title) for t in tasks] == [("表1/一/1.", "1.", "新增床位")]
 
 
 def test_circled_items_under_a_numbered_subsection():
@@ -417,3 +419,92 @@ def test_merged_cell_rows_continue_the_task_above():
     assert tasks[0].columns["具体措施"] == "新增床位\n改造床位"
     assert tasks[1].columns["责任部门"] == "养老服务科"
     assert task_text(view, tasks[0]).endswith("区养老服务中心")
+
+
+def test_table_category_rows_head_the_rows_below():
+    text = ("重点工作任务\n| 序号 | 工作任务 | 牵头单位 | 完成时限 |\n"
+            "| 一、养老服务 | | | |\n| 1 | 新增养老床位300张 | 养老服务科 | 12月 |\n| 2 | 建设长者食堂5家 | | 6月 |\n"
+            "| 二 | 社会救助 | 社会救助科 | |\n| 1 | 完善救助体系 | | 全年 |\n")
+    view, sections, tasks = parse(text)
+    assert [(s.path, s.marker, s.title, s.parent) for s in sections] == [
+        ("表1", "", "重点工作任务", None), ("表1/一", "一、", "养老服务", "表1"), ("表1/二", "二", "社会救助", "表1")]
+    # Numbering restarts per category: the paths stay apart, the items are as printed.
+    assert [(t.path, t.item, t.title, t.section) for t in tasks] == [
+        ("表1/一/1", "1", "新增养老床位300张", "表1/一"), ("表1/一/2", "2", "建设长者食堂5家", "表1/一"),
+        ("表1/二/1", "1", "完善救助体系", "表1/二")]
+    # A category column (no number column) works the same way.
+    _, sections, tasks = parse("重点任务\n| 类别 | 工作任务 | 牵头单位 |\n| 养老服务 | | |\n"
+                               "| | 新增养老床位300张 | 养老服务科 |\n")
+    assert [s.path for s in sections] == ["表1", "表1/类1"]
+    assert [(t.path, t.title) for t in tasks] == [("表1/类1/1", "新增养老床位300张")]
+
+
+def test_table_rows_that_are_not_category_rows():
+    # Numbered in Chinese numerals throughout: every row is a task.
+    _, sections, tasks = parse("重点任务\n| 序号 | 工作任务 | 牵头单位 |\n| 一 | 新增养老床位300张 | 养老服务科 |\n"
+                               "| 二 | 建设长者食堂5家 | |\n")
+    assert [s.path for s in sections] == ["表1"]
+    assert [(t.item, t.title) for t in tasks] == [("一", "新增养老床位300张"), ("二", "建设长者食堂5家")]
+    # No number column, the task first: a row with only its task filled is a task.
+    _, _, tasks = parse("重点任务\n| 工作任务 | 牵头单位 | 完成时限 |\n| 新增养老床位300张 | 养老服务科 | 12月 |\n"
+                        "| 建设长者食堂5家 | | |\n")
+    assert [t.title for t in tasks] == ["新增养老床位300张", "建设长者食堂5家"]
+    # A row that fills another column (a deadline) is a task, whatever its number.
+    _, sections, tasks = parse("重点任务\n| 序号 | 工作任务 | 完成时限 |\n| 甲 | | 12月 |\n| 1 | 新增床位 | 6月 |\n")
+    assert [s.path for s in sections] == ["表1"] and [t.item for t in tasks] == ["甲", "1"]
+
+
+def test_year_right_after_an_item_marker():
+    view, sections, tasks = parse("一、重点工作\n1.2025年底前建成社区食堂10家。\n2、2025年6月底前完成评估。\n"
+                                  "3.推进助餐服务。\n")
+    assert [(t.kind, t.item, t.title) for t in tasks] == [
+        ("item", "1", "2025年底前建成社区食堂10家"), ("item", "2", "2025年6月底前完成评估"), ("item", "3", "推进助餐服务")]
+    # Numbers stay numbers: 1.5万, 3、4月, and digits that are no year.
+    _, _, tasks = parse("一、养老\n新增床位。\n1.5万名老人受益。\n3、4月份开展检查。\n2.2025万元用于补贴。\n")
+    assert [t.kind for t in tasks] == ["sentence"] * 4
+
+
+def test_bare_item_title_over_sub_items_with_one_annotation_is_one_task():
+    view, sections, tasks = parse(
+        "一、养老服务\n1.推进床位建设\n（牵头领导：赵刚；责任部门：养老服务科）\n（1）新增床位300张。\n（2）改造床位100张。\n"
+        "2.推进助餐服务\n（1）新增食堂5家。\n（2）新增助餐点10个。\n（牵头领导：钱伟）\n"
+        "3.推进助浴服务\n（1）新增助浴点。\n（2）开展培训。（责任部门：区养老服务中心）\n"
+        "4.推进康复服务\n（1）新增康复点。（责任部门：养老服务科）\n（2）开展培训。（责任部门：区养老服务中心）\n"
+        "5.推进医养结合\n（1）签约医疗机构。\n（2）开展巡诊。\n")
+    assert [s.path for s in sections] == ["一", "一/4", "一/5"]
+    assert [(t.path, t.title) for t in tasks] == [
+        ("一/1", "推进床位建设"), ("一/2", "推进助餐服务"), ("一/3", "推进助浴服务"),
+        # Several annotations: several owned pieces. None: the sub-items are the tasks.
+        ("一/4/（1）", "新增康复点"), ("一/4/（2）", "开展培训"),
+        ("一/5/（1）", "签约医疗机构"), ("一/5/（2）", "开展巡诊")]
+    assert task_text(view, tasks[1]).endswith("（牵头领导：钱伟）")
+
+
+def test_attachment_list_is_closing_matter():
+    for attachments in ("附件：1.2025年重点工作任务分解表\n2.2025年民生实事项目清单\n",
+                        "附件：\n1.重点工作任务分解表\n2.民生实事项目清单\n"):
+        view, sections, tasks = parse("一、养老服务\n1.推进床位建设。\n2.推进助餐服务。\n\n" + attachments +
+                                      "\n某区民政局\n2025年1月10日\n")
+        assert [(t.path, t.title) for t in tasks] == [("一/1", "推进床位建设"), ("一/2", "推进助餐服务")]
+    # Short numbered lines at the end without an 附件 line above them are the plan's own.
+    view, sections, tasks = parse("一、养老服务\n做好养老服务。\n二、保障措施\n1.加强组织领导\n2.强化督查考核\n\n"
+                                  "某区民政局\n2025年1月10日\n")
+    assert [(t.path, t.title) for t in tasks] == [("一/s1", "做好养老服务"), ("二/1", "加强组织领导"), ("二/2", "强化督查考核")]
+
+
+def test_plain_prose_plan_without_annotations():
+    text = ("某区民政局2025年工作要点\n2025年是“十四五”规划收官之年。区民政局将做好以下工作。\n"
+            "一、提升养老服务水平\n1.推进养老床位建设。全年新增养老床位300张。\n2.发展社区助餐服务。新增社区长者食堂5家。\n"
+            "10个街镇全部完成试点工作。\n"
+            "二、兜牢社会救助底线\n（一）完善救助体系\n1.健全分层分类救助制度。\n2.推进低保扩围增效。\n"
+            "（二）加强儿童福利\n做好困境儿童保障工作。落实孤儿基本生活保障标准。\n"
+            "三、加强自身建设\n坚持党建引领。一是加强理论学习；二是强化廉政建设。\n"
+            "某区民政局\n2025年1月10日\n")
+    view, sections, tasks = parse(text)
+    assert [s.path for s in sections] == ["一", "二", "二/（一）", "二/（二）", "三"]
+    assert [(t.path, t.kind, t.title) for t in tasks] == [
+        ("一/1", "item", "推进养老床位建设"), ("一/2", "item", "发展社区助餐服务"),
+        ("二/（一）/1", "item", "健全分层分类救助制度"), ("二/（一）/2", "item", "推进低保扩围增效"),
+        ("二/（二）/s1", "sentence", "做好困境儿童保障工作"), ("二/（二）/s2", "sentence", "落实孤儿基本生活保障标准"),
+        ("三/s1", "sentence", "坚持党建引领"), ("三/一是", "point", "加强理论学习"), ("三/二是", "point", "强化廉政建设")]
+    assert task_text(view, tasks[1]).endswith("10个街镇全部完成试点工作。")
