@@ -205,3 +205,11 @@ def test_ordinal_outline_items_start_their_own_lines():
             "第二，加强养老服务综合监管，开展养老机构安全检查，确保养老机构安全运营无事故\n"
             "第三，推进助餐。\n")
     assert [line[:3] for line in normalise(text).text.splitlines()] == ["第一，", "第二，", "第三，"]
+
+
+def test_an_item_opening_with_a_year_starts_a_line_but_a_decimal_does_not():
+    from loaders.normalise import load_layout
+
+    starts = load_layout().item_start
+    assert starts.match("1.2025年底前建成社区长者食堂5家")
+    assert not starts.match("1.5万名老年人纳入关爱服务")
