@@ -135,6 +135,9 @@ def summary(targets):
      [(90, "%", "养老护理员持证率", "养老护理员持证率"), (95, "%", "社会组织年检率", "社会组织年检率")]),
     # … and any named or bounded rate (a count without a verb needs the catalogue: not-targets)
     ("| 4 | 老年人满意度 | 不低于90% |\n", [(90, "%", "老年人满意度", UNMAPPED)]),
+    ("全年社区长者食堂不少于8家。", [(8, "家", "社区长者食堂", "社区长者食堂")]),
+    # … a rate of a service about money is still a target (the funding rules are not-targets)
+    ("养老服务补贴申请按时办结率100%。", [(100, "%", "养老服务补贴申请按时办结率", UNMAPPED)]),
     ("低保审核审批按时办结率100%。", [(100, "%", "低保审核审批按时办结率", UNMAPPED)]),
     # an item's number is no part of the metric
     ("9.节地生态安葬率达到55%。（七）全市护理型床位占比达到65%。",
@@ -162,6 +165,33 @@ def summary(targets):
     # measure words of things: 单 块 颗
     ("新增慈善信托3单，新设地名标志100块，完成界桩联检50颗。",
      [(3, "单", "慈善信托", "慈善信托"), (100, "块", "地名标志", "地名标志"), (50, "颗", "界桩联检", "界桩")]),
+    # positive twins of the not-targets below: a bare share after a stated target is that target's
+    # share; a level changed 由/从 one value to another is the second, of the subject before 由
+    ("新增养老床位1000张，其中护理型床位600张，占比60%。",
+     [(1000, "张", "养老床位", "养老床位"), (600, "张", "护理型床位", "护理型床位"),
+      (60, "%", "护理型床位占比", "护理型床位占比")]),
+    ("护理员持证率由85%提高到90%，社会组织年检率从90%提升至95%。",
+     [(90, "%", "护理员持证率", "养老护理员持证率"), (95, "%", "社会组织年检率", "社会组织年检率")]),
+    # 基础上 before the clause of the number, 每 after it, an aside with 已 in brackets, 以来 inside a
+    # longer first clause, an age that is no share, a + outside the quotes of the number: targets
+    ("在去年工作的基础上，今年再新增养老床位300张。", [(300, "张", "养老床位", "养老床位")]),
+    ("全年新增养老床位500张，每张床位给予建设补贴。", [(500, "张", "养老床位", "养老床位")]),
+    ("新建社区长者食堂5家（已列入区政府实事项目）。", [(5, "家", "社区长者食堂", "社区长者食堂")]),
+    ("今年以来新建的社区长者食堂要加强运营管理，全年新建社区长者食堂5家。",
+     [(5, "家", "社区长者食堂", "社区长者食堂")]),
+    ("全区60周岁以上老年人意外伤害保险参保率达到95%。",
+     [(95, "%", "60周岁以上老年人意外伤害保险参保率", UNMAPPED)]),
+    ("打造“1+N”社区养老服务网络，新建家门口服务站10个。", [(10, "个", "家门口服务站", "家门口养老服务站")]),
+    # a batch's ordinal names nothing: the thing counted is the one of the clause before
+    ("第一批认定示范机构10家，第二批认定5家。",
+     [(10, "家", "示范机构", "示范机构"), (5, "家", "示范机构", "示范机构")]),
+    # 前 after a time word is "before", not a rank
+    ("年底前实现精神障碍社区康复服务街镇覆盖率100%。",
+     [(100, "%", "精神障碍社区康复服务街镇覆盖率", "精神障碍社区康复服务街镇覆盖率")]),
+    # … and a deadline (12月底前) names nothing counted
+    ("确保12月底前100%完成整改，养老护理员持证率达到90%。", [(90, "%", "养老护理员持证率", "养老护理员持证率")]),
+    # 家次 / 户次 count visits, not places or households
+    ("加强养老机构监管，开展安全检查200家次。", [(200, "家次", "安全检查", UNMAPPED)]),
 ])
 def test_metric_and_value(nlp, text, expected):
     assert summary(extract(nlp, text)) == expected
@@ -289,6 +319,59 @@ def test_full_coverage_of_a_catalogued_rate(nlp):
     "推动20单位落实责任。",
     # no verb: an uncatalogued count states no target, even bounded
     "完成全市居委会换届选举工作，选举产生居委会成员2万余名。",
+    # … nor a catalogued one with a bound that describes (余, 超过) rather than requires (不少于)
+    "全区社区工作者3800余名，社区长者食堂超过200家，养老床位1.2万余张。",
+    # a bare share or rate with no target stated before it measures nothing the plan sets
+    "目前全区养老床位1.2万张，其中护理型床位7200张，占比60%。",
+    "全年受理各类民政业务12万件，办结率100%。",
+    # shares in a composition: after 占, or a verbless rate after a clause framing the whole (…中，)
+    "全区60周岁以上户籍老年人口41.2万人，占户籍人口的39.7%；社区工作者中女性占52%，本科以上学历占68%以上。",
+    "全区社会组织中，社会服务类占比45%，教育类占比20%。",
+    # the share of an age group is a demographic statistic, with a verb or without
+    "本区老龄化程度较高，60岁及以上老年人占比达到41.2%，护理员队伍中50岁以上的占比超过70%。",
+    # looking back over a past period, in the sentence's first clause
+    "去年以来，全区累计新增家庭照护床位1200张。",
+    "“十四五”以来累计建成社区综合为老服务中心28家、长者照护之家15家。",
+    "近三年累计培训养老护理员6000人次。",
+    "三年来，累计建成社区长者食堂50家。",
+    "上一年度，完成适老化改造1800户。",
+    "与上年相比，新增社区长者食堂3家。",
+    "目前，全区建成社区长者食堂60家。",
+    "2021年以来，累计完成适老化改造8000户。",
+    # a multi-year period's number is not the plan year's target
+    "“十四五”期间，全区累计新增养老床位3000张。",
+    "根据三年行动计划，三年内新增养老床位3000张。",
+    # the base a clause builds on; how much of a task was done; 超额完成; 原计划; done (已) after it
+    "在2024年新增500张养老床位的基础上，持续推进养老床位建设。",
+    "全年共完成市政府实事项目任务的120%。",
+    "超额完成市下达的新增养老床位500张任务。",
+    "受疫情影响，原计划新增的300张养老床位延期。",
+    "新增养老床位500张的任务已全面完成。",
+    # a change on the same period before (同比, 环比) is reported, not set
+    "社会组织数量同比增长8.3%，救助资金支出同比增加10%。",
+    # a number per unit is a standard or ratio (每 before a period is a frequency: 每年新增 is a target)
+    "每个居民区配备5至9名社区工作者，一般每500户配备1名社区工作者。",
+    "按照每千名老年人配置40张床位的标准。",
+    "各街镇根据实际配备1-2名专职人员。",
+    # a rank (前3), who makes up a body (由…组成; the level a change starts from, 由85%, is in the
+    # positive twins above)
+    "评选出前10名优秀社区工作者，在全市考评中排名前3。",
+    "建立由20个部门组成的联席会议制度。",
+    # a count inside a quoted model name: joined by +, or a name's head after the quotes
+    "建立“1个中心+N个站点”服务网络。",
+    "推广“1个社区1名社工”模式，创建“100家放心养老机构”活动。",
+    # a part of a list named before
+    "完成“十件实事”中的3件。",
+    # a percentage in a clause about money or a standard is a funding or pricing rule
+    "不低于30%的福彩公益金用于养老服务，个人自付比例不超过20%。",
+    "对符合条件的机构给予建设成本50%的补贴，补贴标准提高10%。",
+    # a table's total row; a two-value row (which is the target?), also with a verb or for a rate
+    "| 合计 | 新增养老床位 | 1200张 | |\n",
+    "| 1 | 新增养老床位 | 520张 | 600张 |\n",
+    "| 3 | 养老护理员持证率 | 85% | 90% |\n",
+    # a column of what was done or there is
+    "| 序号 | 指标 | 2024年完成 | 2025年目标 |\n| 1 | 适老化改造（户） | 2100 | |\n",
+    "| 序号 | 指标 | 现状值 | 目标值 |\n| 1 | 养老护理员持证率 | 85% | |\n",
 ])
 def test_not_targets(nlp, text):
     assert extract(nlp, text) == []
@@ -301,6 +384,46 @@ def test_look_back_to_an_earlier_year_is_not_a_target(nlp):
     text = "截至2024年底，全区累计建成养老床位1.2万张。"
     assert extract(nlp, text, year=2025) == []
     assert [t.value for t in extract(nlp, text, year=2024)] == [12000]
+
+
+def test_a_later_period_is_not_a_target_of_the_plan_year(nlp):
+    # 到2027年 in a plan for 2025 states a later period's target; in a plan for 2027 (or of an
+    # unknown year) it is one
+    text = "到2027年，全区养老床位总数达到2万张。力争到2027年底，建成社区长者食堂100家。"
+    assert extract(nlp, text, year=2025) == []
+    assert [t.value for t in extract(nlp, text, year=2027)] == [20000, 100]
+    assert [t.value for t in extract(nlp, text)] == [20000, 100]
+    # a range of years: before the plan year it looks back, holding it it is kept
+    assert extract(nlp, "2023年至2024年，全区新增认知障碍照护床位400张。", year=2025) == []
+    text = "2025—2027年，全区每年新增养老床位不少于500张。"
+    assert [t.value for t in extract(nlp, text, year=2025)] == [500]
+    assert extract(nlp, text, year=2024) == []
+    # a year heading any clause of the sentence before the number dates it
+    text = "坚持以人民为中心，到2030年，基本建成养老服务体系，全区养老床位达到1.6万张。"
+    assert extract(nlp, text, year=2026) == []
+    text = "2025年新增养老床位500张，2026年新增养老床位600张。"
+    assert [t.value for t in extract(nlp, text, year=2026)] == [600]
+    # a year in the clause before the number dates it too (not one inside a title)
+    assert extract(nlp, "圆满完成2024年度新增养老床位500张的目标任务。", year=2025) == []
+    assert [t.value for t in extract(nlp, "全面落实2025年新增养老床位500张的任务。", year=2025)] == [500]
+    text = "落实《养老服务行动方案（2024—2027年）》，新增养老床位500张。"
+    assert [t.value for t in extract(nlp, text, year=2025)] == [500]
+    # a table column naming a year
+    text = "| 序号 | 指标 | 2025年目标 |\n| 1 | 新增养老床位（张） | 1500 |\n"
+    assert [t.value for t in extract(nlp, text, year=2025)] == [1500]
+    assert extract(nlp, text, year=2026) == []
+    # … and a column of what is planned to be done is no review column
+    text = "| 序号 | 指标 | 2025年完成目标 |\n| 1 | 新增养老床位（张） | 600 |\n"
+    assert [t.value for t in extract(nlp, text, year=2025)] == [600]
+
+
+def test_text_without_punctuation_is_read_number_by_number(nlp):
+    # a clause or sentence is looked for only so far back (lost line ends must not make every number
+    # scan the whole text); each statement still stands
+    got = extract(nlp, "新增养老床位500张" * 300)
+    assert [(t.value, t.indicator, len(t.props["evidence"])) for t in got] == [(500, "养老床位", 300)]
+    got = extract(nlp, "推进工作" * 500 + "新增社区长者食堂5家")
+    assert summary(got) == [(5, "家", "社区长者食堂", "社区长者食堂")]
 
 
 def test_borrowed_verb_or_metric_needs_the_clause_before(nlp):

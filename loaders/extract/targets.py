@@ -21,10 +21,17 @@ The grammar here reads one NUMBER UNIT at a time (`numbers.NUMBER` + the units o
 Enumerations share the clause's verb (新增2个A、2家B; after a comma for catalogued
 items: 新增A 100张，B 200张), 各 distributes one value over the listed items, a 其中
 clause is a part of the target before it (never the same indicator), and a number is
-not a target when it is an ordinal, a period, a frequency, a count of the document's
-own parts, an enumeration label in Chinese numerals, progress already achieved or
-looked back on, a demographic statistic, or when no action verb governs it (a rate
-named before its percentage, a bounded rate, and a catalogued table row need none).
+not a target when it is an ordinal or a rank, a period, a frequency, a count of the
+document's own parts, an enumeration label in Chinese numerals, progress already achieved
+or looked back on (截至…, 去年以来，…, 超额完成, …已完成), a base built on (…的基础上), a
+number over a multi-year period, a demographic statistic or a share in a composition
+(占52%, …中，X占比45%), a standard per unit (每个居民区配备…), a funding rule in percent,
+part of a quoted model name (“1个中心+N个站点”), a table's total row or a number under a
+column of what was done, or when no action verb governs it (a rate named before its
+percentage, a bounded rate, a count bounded by a requirement such as 不少于, and a
+catalogued table row need none). A statement dated by a year heading its sentence's
+clauses, its own clause or its table column is kept by `extract_targets` only when that
+period holds the plan's year (2024年，… looks back; 到2027年，… is a later period's).
 
 The spaCy component `policykg_targets` runs this over the Doc's text and sets
 `doc.spans["targets"]` (one span per statement, labelled with the indicator);
@@ -122,14 +129,25 @@ class Grammar:
         self.rate_nouns = tuple(self.bare_level_nouns)
         self.aspirational_re = re.compile(_alt(w for w, k in self.before_mod.items() if k == "aspirational"))
         self.cumulative_re = re.compile(_alt(w for w, (_, k) in self.verbs.items() if k == "cumulative"))
-        date = r"(?:到|至|在)?\d{4}年(?:底|末|内|前|度)?前?"
+        # 2025年底前 / 12月底前 / 2025年6月底前: a deadline names nothing counted.
+        date = (r"(?:到|至|在|于)?(?:\d{4}年(?:底|末|内|前|度)?(?:\d{1,2}月(?:底|末|份|中旬|上旬|下旬)?)?"
+                r"|\d{1,2}月(?:底|末|份|中旬|上旬|下旬)?)(?:前|以前|之前)?")
         # 9.节地生态安葬率达到55% / （3）… / 二是…: an item's number is no part of its metric.
-        label = r"(?:\d{1,2}[.．、](?!\d)|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[一二三四五六七八九十]{1,3}[、是])"
+        # 第二批认定5家: a batch's ordinal names no thing counted either.
+        label = (r"(?:\d{1,2}[.．、](?!\d)|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]|[一二三四五六七八九十]{1,3}[、是]"
+                 r"|第[一二三四五六七八九十\d]{1,3}[批轮])")
         self.strip_prefix_re = re.compile(f"^(?:{date}|{label}|{_alt(mt['strip_prefixes'])})+")
         self.strip_suffix_re = re.compile(f"(?:{_alt(mt['strip_suffixes'])})+$")
 
         nt = vocab["not_target"]
         self.ordinal = tuple(nt["ordinal_prefixes"])
+        self.rank = tuple(nt["rank_prefixes"])
+        self.rank_blockers = tuple(nt["rank_prefix_blockers"])
+        self.achieved_after_re = re.compile(_alt(nt["achieved_after"]))
+        self.money_rates = tuple(nt["money_rates"])
+        self.money_re = re.compile(rf"{_alt(nt['money_word_blockers'])}|(?P<money>{_alt(nt['money_words'])})")
+        self.required_bound_re = re.compile(rf"(?:{_alt(mods['at_least']['required'] + mods['at_most']['required'])})\s*$")
+        self.change_from_re = re.compile(rf"(?:{_alt(nt['change_from'])})(?={N})[^，,：:、]*$")
         self.frequency_re = re.compile(_alt(nt["frequency_prefixes"]))
         self.time_nouns = tuple(nt["time_nouns"])
         self.not_counted = tuple(nt["counted_nouns"])
@@ -149,7 +167,31 @@ class Grammar:
         # not | 2025年12月 |.
         self.number_cell = re.compile(rf"\|[ \t]*(?:{_alt(self.before_mod)})?[ \t]*{N}(?![年月日号时])")
         self.unit_in_brackets = re.compile(rf"[（(](?P<unit>{_alt(self.unit_class)})[）)][ \t]*$")
-        self.leading_year_re = re.compile(r"(\d{4})年")     # used with match(): at a clause start
+        # Used with match() at a clause start: 2024年，… / 到2027年，… / 2023年至2024年，… / 2025—2027年，…
+        self.leading_year_re = re.compile(
+            rf"(?:(?:力争|争取|预计)?(?:到|至|在))?(\d{{4}})(?:年?(?:{seps})(\d{{4}}))?年")
+        clause_marks = re.escape("".join(b["clause"]))
+        self.opener_re = re.compile(rf"(?:在|从)?(?:{_alt(nt['achieved_sentence_openers'])})(?=[{clause_marks}])"
+                                    rf"|[^{clause_marks}{re.escape(''.join(b['hard']))}]*(?:{_alt(nt['achieved_clause_ends'])})(?=[{clause_marks}])")
+        self.multi_year_re = re.compile(_alt(nt["multi_year_markers"]))
+        self.baseline_re = re.compile(_alt(nt["baseline_markers"]))
+        periods = [w[1:] for w in nt["frequency_prefixes"] if w.startswith("每")]
+        per_unit = [w for w in nt["per_unit_markers"] if w != "每"]
+        self.per_unit_re = re.compile(
+            "|".join(filter(None, [_alt(per_unit) if per_unit else "",
+                                   f"每(?!{_alt(periods)})" if "每" in nt["per_unit_markers"] else ""])))
+        self.share_re = re.compile(rf"(?:{_alt(nt['share_verbs'])})(?:[^，。；]{{0,12}}的)?$")
+        self.among_re = re.compile(rf"{_alt(nt['among_frame_blockers'])}|(?P<frame>{_alt(nt['among_frame'])})(?=[{clause_marks}])")
+        self.age_share_re = re.compile(rf"\d(?:{_alt(nt['age_words'])}).*(?:{_alt(nt['share_nouns'])})$")
+        self.total_rows = frozenset(nt["total_rows"])
+        self.review_column_re = re.compile(_alt(nt["review_columns"]))
+        self.review_column_blockers_re = re.compile(_alt(nt["review_column_blockers"]))
+        self.column_year_re = re.compile(r"((?:19|20)\d{2})\s*年")
+        self.clause_year_re = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+        self.titles_re = re.compile(r"《[^》]*》|（[^）]*）|\([^)]*\)|“[^”]*”")
+        self.name_joiners = tuple(nt["name_joiners"])
+        self.name_heads = tuple(nt["name_heads"])
+        self.quote_ends = self.close_quotes | self.hard
         cc = vocab["chinese_counts"]
         self.facility_verb_groups = frozenset(cc["verb_groups"])
         self.facility_heads = tuple(cc["facility_heads"])
@@ -183,7 +225,7 @@ class Grammar:
         verb = st.action
         if verb is None or verb.group not in self.facility_verb_groups or verb.end != number_start:
             return False
-        sentence = text[_back(text, number_start, self.hard):number_start]
+        sentence = text[_back(text, number_start, self.hard, reach=_SENTENCE_REACH):number_start]
         opened = sum(sentence.count(c) for c in self.open_quotes - self.close_quotes)
         closed = sum(sentence.count(c) for c in self.close_quotes - self.open_quotes)
         return opened == closed and st.metric.endswith(self.facility_heads)
@@ -212,25 +254,47 @@ def grammar() -> Grammar:
 
 # -- boundaries -------------------------------------------------------------------
 
-def _back(text: str, pos: int, stops: frozenset, limit: int = 0) -> int:
-    """Index just after the last char in `stops` before `pos` (not before `limit`)."""
-    i = pos - 1
-    while i >= limit and text[i] not in stops:
-        i -= 1
-    return i + 1
+# A clause or sentence is looked for at most this far from a number: plan clauses are under a
+# hundred characters and sentences a few hundred, and text without punctuation (a PDF's lost
+# line ends, a flattened table) must not make every number scan, and look for verbs, back to
+# the start of the text (quadratic time).
+_CLAUSE_REACH = 200
+_SENTENCE_REACH = 600
 
 
-def _forward(text: str, pos: int, stops: frozenset) -> int:
-    """Index of the first char in `stops` at or after `pos` (or the text's end)."""
-    i = pos
-    while i < len(text) and text[i] not in stops:
-        i += 1
-    return i
+@lru_cache(maxsize=32)
+def _stop_positions(text: str, stops: frozenset) -> list[int]:
+    """Where the chars of `stops` are in `text`, in order (once per text and set of stops)."""
+    return [m.start() for m in _stops_re(stops).finditer(text)]
+
+
+@lru_cache(maxsize=None)
+def _stops_re(stops: frozenset) -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(stops)) + "]")
+
+
+def _back(text: str, pos: int, stops: frozenset, limit: int = 0, reach: int = _CLAUSE_REACH) -> int:
+    """Index just after the last char in `stops` before `pos` (not before `limit`, nor more than
+    `reach` chars back)."""
+    if pos <= limit:
+        return pos
+    limit = max(limit, pos - reach)
+    positions = _stop_positions(text, stops)
+    k = bisect.bisect_left(positions, pos) - 1
+    return positions[k] + 1 if k >= 0 and positions[k] >= limit else max(limit, 0)
+
+
+def _forward(text: str, pos: int, stops: frozenset, reach: int = _CLAUSE_REACH) -> int:
+    """Index of the first char in `stops` at or after `pos` (or the text's end, or `reach` chars on)."""
+    positions = _stop_positions(text, stops)
+    k = bisect.bisect_left(positions, pos)
+    end = min(len(text), pos + reach)
+    return min(positions[k], end) if k < len(positions) else end
 
 
 def _sentence(g: "Grammar", text: str, start: int, end: int) -> str:
     """The sentence around text[start:end]: the context for contextual synonyms."""
-    return text[_back(text, start, g.hard):_forward(text, end, g.hard)]
+    return text[_back(text, start, g.hard, reach=_SENTENCE_REACH):_forward(text, end, g.hard, reach=_SENTENCE_REACH)]
 
 
 def _after_phrase(g: Grammar, text: str, start: int) -> str:
@@ -288,7 +352,8 @@ class _Statement:
     written: str
     chinese: bool
     counted: str | None = None
-    as_of_year: int | None = None
+    as_of_year: int | None = None         # the year a statement is dated (a range's last year)
+    from_year: int | None = None          # a range's first year (2025—2027年，…)
     each: list[str] | None = None
     cumulative: bool = False
     at: int = -1                          # where the number starts
@@ -353,7 +418,7 @@ def _another_value_follows(g: Grammar, text: str, end: int) -> bool:
     """The table cell ending at `end` is followed by another cell holding a number: | 30家 | 35家 |
     (this year's value and last year's, or two years' targets) — which one is the target the row
     alone does not say."""
-    cell_end = _forward(text, end, g.hard)
+    cell_end = _forward(text, end, g.hard, reach=_SENTENCE_REACH)
     return text[cell_end:cell_end + 1] == "|" and bool(g.number_cell.match(text, cell_end))
 
 
@@ -391,12 +456,14 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statem
     # Not targets, judged from the number's immediate surroundings.
     if text[max(0, qs - 1):qs] in g.ordinal:
         return []
+    if text.endswith(g.rank, 0, qs) and not text.endswith(g.rank_blockers, 0, qs):
+        return []                                # 排名前3: a rank
     if m.group("unit") and text.startswith(g.unit_words, m.start("unit")):
         return []                                # 3单位: 单 starts a word here
     if unit == "个" and text.startswith(g.time_nouns, qe):
         return []
     seg_start = _back(text, qs, g.clause)
-    sent_start = _back(text, qs, g.hard)
+    sent_start = _back(text, qs, g.hard, reach=_SENTENCE_REACH)
     # 其中，护理型床位200张: a marker standing as a clause of its own opens the clause after it.
     opens = seg_start
     if seg_start > sent_start:
@@ -408,6 +475,8 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statem
     item_start = seg_start
     if seg_start < prev_end <= qs:
         item_start = max(prev_end, _back(text, qs, g.item, prev_end))
+    if _in_quoted_model_name(g, text, sent_start, qs):
+        return []                                # “1个中心+N个站点”: a model's name
     opened = max(text.rfind(o, item_start, qs) for o in g.open_brackets)
     if opened >= 0 and not any(text.find(c, opened, qs) >= 0 for c in g.close_brackets):
         item_start = opened + 1                  # inside （其中护理型床位不低于60%）
@@ -419,10 +488,26 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statem
     seg_before = text[seg_start:qs]
     if g.achieved_re.search(seg_before):
         return []
+    if g.per_unit_re.search(seg_before):
+        return []                                # 每个居民区配备5至9名: a standard per unit
     looks_back = g.achieved_lead_re.search(text, sent_start, min(qs, _forward(text, sent_start, g.clause)))
     as_of = g.leading_year_re.match(text, looks_back.end()) if looks_back else None
     if looks_back and not as_of:
         return []                                # 截至目前，全区建成…: the sentence looks back
+    if g.opener_re.match(text, sent_start) or g.multi_year_re.search(text, sent_start, qs):
+        return []                                # 去年，… / “十四五”期间，…: not this year
+    clause_end = _forward(text, qe, g.clause)
+    if g.baseline_re.search(text, qe, clause_end):
+        return []                                # 在新增500张养老床位的基础上: the base
+    if g.achieved_after_re.search(g.titles_re.sub("", text[qe:clause_end])):
+        return []                                # …500张的任务已全面完成: done (an aside in brackets,
+                                                 # （已列入实事项目）, says nothing of that)
+    column = _table_column(g, text, qs)
+    if column is not None and column.skip:
+        return []                                # | 合计 | … / | 2024年完成 |: not a target
+    if (column is None or column.last_year is None) and text[seg_start - 1:seg_start] == "|" \
+            and _another_value_follows(g, text, qe):
+        return []                                # | 新增养老床位 | 520张 | 600张 |: which one is the target?
     raw_after = _after_phrase(g, text, qe)
     after = _cut_at_predicate(g, raw_after)
     if after.startswith(g.not_counted):
@@ -430,6 +515,11 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statem
 
     core_before, before_kinds = g.trailing_modifiers(before_num)
     mods += before_kinds
+    if g.unit_class.get(unit) == "percent" and g.share_re.search(core_before):
+        return []                                # 其中女性占52%: a share of a whole, described
+    # 不低于30%的福彩公益金用于养老服务: a funding rule (see the metrics below)
+    about_money = g.unit_class.get(unit) == "percent" and any(
+        w.group("money") for w in g.money_re.finditer(text, seg_start, clause_end))
     together = core_before.endswith(g.together_markers)
     if g.aspirational_re.search(text, sent_start, qs):   # 力争 scopes over its sentence
         mods.append("aspirational")
@@ -438,6 +528,7 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statem
     bare_before = core_before.rstrip("".join(g.quote_chars))
     action: _Verb | None = None
     metric, mstart = "", qe
+    metric_end: int | None = None                # set when the metric borrows words from elsewhere
     each: list[tuple[str, int]] | None = None
     after_clean = g.clean_metric(after.lstrip("的"))
     if g.full_coverage_re.fullmatch(after_clean):
@@ -486,6 +577,11 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statem
             # 护理员持证率达到80% / “一键通”服务新增覆盖10万老年人: the subject is the metric.
             action = tail
             metric, mstart = _subject_before(g, text, item_start, tail)
+            change = g.change_from_re.search(text, seg_start, item_start)
+            if not g.clean_metric(metric) and change and item_start == prev_end:
+                # 护理员持证率由85%提高到90%: the level before 由 is no target (preceded_by), the
+                # subject of the change is named before it.
+                metric, mstart = text[seg_start:change.start()], seg_start
             if g.unit_class.get(unit) == "person_times" and tail.group in g.activity_verbs and g.clean_metric(metric):
                 # 养老机构从业人员培训3000人次: 人次 counts the training, not the trainees.
                 metric = text[mstart:tail.end]
@@ -510,6 +606,15 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statem
         metric = cleaned
         if metric in g.bare_adverbs:
             metric = ""                          # 今年再新增5家: 再 names nothing
+        if metric in g.bare_level_nouns and each is None:
+            # 新增养老床位1000张，其中护理型床位600张，占比60%: a bare share is one of the thing the
+            # clause before counts; with no such target (全区现有床位8000张，占比60% / 受理业务12万件，
+            # 办结率100%) it measures nothing the plan sets.
+            if not (_in_previous_clause(g, text, prev, opens, sent_start) and prev.metric
+                    and g.unit_class.get(prev.unit) not in ("percent", "points")):
+                return []
+            metric_end = mstart + len(metric)
+            metric = prev.metric + metric
         if not metric and each is None and action is not None:
             inherited = _inherited_metric(g, text, opens, sent_start, unit, prev)
             if inherited:
@@ -543,20 +648,25 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statem
     cumulative = bool(g.cumulative_re.search(text, seg_start, qs))
     if action is None:
         bounded = bool(set(mods) & {"at_least", "at_most"})
-        in_cell = text[seg_start - 1:seg_start] == "|" and not text[qe:_forward(text, qe, g.hard)].strip()
+        in_cell = text[seg_start - 1:seg_start] == "|" and not text[qe:_forward(text, qe, g.hard, reach=_SENTENCE_REACH)].strip()
         percent = g.unit_class.get(unit) == "percent"
         # 低保审核审批按时办结率100%: a rate named right before its percentage states its level.
         rate = percent and mstart < qs and each is None and metric.endswith(g.rate_nouns)
-        if percent and (bounded or rate):
+        if percent and any(f.group("frame") for f in g.among_re.finditer(text, sent_start, seg_start)):
+            return []                            # 全区社会组织中，社会服务类占比45%: a composition
+        if percent and (bounded or rate) and not _another_value_follows(g, text, qe):
             pass                                 # a named or bounded rate states a target by itself
+                                                 # (| 持证率 | 85% | 90% | does not say which one)
         elif _in_previous_clause(g, text, prev, seg_start, sent_start) and prev.action is not None \
                 and not _CJK.search(text[prev.span[1]:seg_start - 1]):
             # 新增认知障碍照护床位100张，家庭照护床位200张 / 新增养老床位500张，社区长者食堂5家:
             # an enumeration continued after a comma, of catalogued things.
             action, cumulative, needs_catalogue = prev.action, prev.cumulative, True
-        elif (in_cell or bounded or percent) and not _another_value_follows(g, text, qe):
-            # Without a verb, a count (居委会成员2万余名, | 养老床位 | 600张 |) is a target only
-            # for a catalogued indicator.
+        elif (in_cell or percent or g.required_bound_re.search(text, max(item_start, qs - 8), qs)) \
+                and not _another_value_follows(g, text, qe):
+            # Without a verb, a count (| 养老床位 | 600张 |, 社区长者食堂不少于8家) is a target only
+            # for a catalogued indicator. Outside a table the count must be bounded by a requirement
+            # (不少于, 至少 …): 全区社区工作者3800余名 / 长者食堂超过200家 describe what there is.
             needs_catalogue = True
         else:
             return []
@@ -568,11 +678,26 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statem
     metrics = each if each is not None else [(metric, mstart)]
     out = []
     # 2024年，… / 截至2024年底，…: stated as of a year, which may be before the plan's (extract_targets).
-    year = as_of or g.leading_year_re.match(text, sent_start) or g.leading_year_re.match(text, seg_start)
+    year = as_of or _clause_year(g, text, sent_start, seg_start)
+    first_year, last_year = _years(year)
+    if year is None:
+        # 圆满完成2024年度新增养老床位500张的目标任务: a year in the clause before the number dates it
+        # too (not one inside a title or brackets: 落实《…（2024—2027年）》).
+        dated = g.clause_year_re.search(g.titles_re.sub(lambda t: _MASK * len(t.group()), seg_before))
+        if dated:
+            first_year = last_year = int(dated.group(1))
+    if column is not None and column.last_year:  # | 2025年目标 |: the column's year
+        first_year, last_year = column.first_year, column.last_year
+    percent = g.unit_class.get(unit) == "percent"
     for metric, mstart in metrics:
         if not _CJK.search(metric) or metric in g.label_nouns or g.statistic_re.search(metric):
             continue
-        mend = mstart + len(metric)
+        if percent and g.age_share_re.search(metric):
+            continue                             # 60岁及以上老年人占比: a demographic statistic
+        if about_money and not (metric.endswith("率") and not metric.endswith(g.money_rates)):
+            continue                             # a funding or pricing rule, unless a rate is named:
+                                                 # 养老服务补贴申请按时办结率100% is a target
+        mend = metric_end if metric_end is not None and each is None else mstart + len(metric)
         # Evidence: this item's verb (if inside the item), metric and number.
         start = min(qs, mstart, lead, action.start if action and action.start >= item_start else qs)
         start, end = _balance_quotes(g, text, start, max(qe, mend))
@@ -580,10 +705,107 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statem
             value=value, value_max=value if lo is not None else None, value_min=lo,
             unit=unit, metric=metric, metric_span=(mstart, mend), action=action,
             modifiers=mods, span=(start, end), written=m.group(0), chinese=chinese,
-            counted=counted, as_of_year=int(year.group(1)) if year else None, cumulative=cumulative,
+            counted=counted, as_of_year=last_year, from_year=first_year, cumulative=cumulative,
             each=[x for x, _ in each] if each else None, at=qs, needs_catalogue=needs_catalogue,
             part_of=part_of, together=together))
     return out
+
+
+def _clause_year(g: Grammar, text: str, sent_start: int, seg_start: int) -> re.Match | None:
+    """The year heading the nearest clause of the sentence up to the number's (2024年，… / 坚持…，
+    到2030年，基本建成…，养老床位达到1.6万张 / 2024年新增500张，2025年新增600张)."""
+    stops = _stop_positions(text, g.clause)
+    k = bisect.bisect_left(stops, seg_start) - 1
+    starts = [seg_start]
+    while k >= 0 and stops[k] >= sent_start:
+        starts.append(stops[k] + 1)
+        k -= 1
+    starts.append(sent_start)
+    for start in starts:
+        m = g.leading_year_re.match(text, start)
+        if m:
+            return m
+    return None
+
+
+def _years(m: re.Match | None) -> tuple[int | None, int | None]:
+    """First and last year of a leading_year_re match (2024年 → 2024, 2024; 2025—2027年 → 2025, 2027)."""
+    if m is None:
+        return None, None
+    first = int(m.group(1))
+    return first, int(m.group(2)) if m.group(2) else first
+
+
+def _in_quoted_model_name(g: Grammar, text: str, sent_start: int, pos: int) -> bool:
+    """`pos` lies inside quotes whose text joins parts with + (“1个中心+N个站点”, “1+3+N”) or that
+    a name's head noun follows (“1个社区1名社工”模式)."""
+    opened = max(text.rfind(q, sent_start, pos) for q in g.open_quotes - g.close_quotes)
+    if opened < 0 or opened < max(text.rfind(q, sent_start, pos) for q in g.close_quotes - g.open_quotes):
+        return False
+    close = _forward(text, pos, g.quote_ends)
+    return any(j in text[opened + 1:close] for j in g.name_joiners) or (
+        text[close:close + 1] in g.close_quotes and text.startswith(g.name_heads, close + 1))
+
+
+_NEWLINE = frozenset("\n")
+
+
+@dataclass(frozen=True)
+class _Column:
+    skip: bool                       # a total row, or a column of what was done or there is
+    first_year: int | None = None    # the years the column's header names
+    last_year: int | None = None
+
+
+@lru_cache(maxsize=8)
+def _table_headers(text: str) -> dict[int, tuple[int, int]]:
+    """The start of every table line (a line holding |) → (start, end) of the first line of its table."""
+    out: dict[int, tuple[int, int]] = {}
+    header = None
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if "|" in line:
+            header = header or (start, end)
+            out[start] = header
+        else:
+            header = None
+        start = end + 1
+    return out
+
+
+def _cells_before(line: str, offset: int) -> tuple[list[str], int]:
+    """The cells of a table line before `offset`, and the index of the cell holding it."""
+    head = line[:offset]
+    lead = 1 if line.lstrip().startswith("|") else 0
+    cells = head.split("|")[lead:]
+    return [c.strip() for c in cells[:-1]], len(cells) - 1
+
+
+def _table_column(g: Grammar, text: str, pos: int) -> _Column | None:
+    """What the table around `pos` says of the number there: a row of totals (| 合计 | … |) sums the
+    rows that state the targets; a header over the number's column (| 2024年完成 | 2025年目标 |)
+    says whether it was done (or there is) or which year it is for. None outside tables."""
+    line_start = _back(text, pos, _NEWLINE, reach=len(text))
+    header = _table_headers(text).get(line_start)
+    if header is None:
+        return None
+    line = text[line_start:_forward(text, pos, _NEWLINE, reach=len(text))]
+    before, index = _cells_before(line, pos - line_start)
+    if any(c in g.total_rows for c in before):
+        return _Column(skip=True)
+    if header[0] == line_start:
+        return None                              # the number is in the header row itself
+    head_line = text[header[0]:header[1]]
+    lead = 1 if head_line.lstrip().startswith("|") else 0
+    head_cells = head_line.split("|")[lead:]
+    if index >= len(head_cells):
+        return None
+    cell = head_cells[index].strip()
+    if g.review_column_re.search(cell) and not g.review_column_blockers_re.search(cell):
+        return _Column(skip=True)
+    years = [int(y) for y in g.column_year_re.findall(cell)]
+    return _Column(skip=False, first_year=min(years), last_year=max(years)) if years else None
 
 
 def _label_before(g: Grammar, text: str, end: int) -> tuple[str, int, _Verb | None]:
@@ -611,8 +833,11 @@ def _table_cells(g: Grammar, text: str) -> list[_Statement]:
             continue
         if _another_value_follows(g, text, m.end()):
             continue
+        column = _table_column(g, text, m.start("lo"))
+        if column is not None and column.skip:
+            continue                             # | 合计 | … / | 2024年完成 |: not a target
         cell_end = m.start()                     # the | before the number
-        cell_start = _back(text, cell_end, g.hard)
+        cell_start = _back(text, cell_end, g.hard, reach=_SENTENCE_REACH)
         cell = text[cell_start:cell_end].strip()
         unit = None
         if cell in g.unit_class:                 # | 养老床位 | 张 | 600 |
@@ -635,7 +860,8 @@ def _table_cells(g: Grammar, text: str) -> list[_Statement]:
             value=value, value_max=value if lo is not None else None, value_min=lo, unit=unit,
             metric=cleaned, metric_span=(mstart, mstart + len(cleaned)), action=verb, modifiers=[],
             span=(span_start, m.end("hi") if hi_text else m.end("lo")), written=m.group().strip("| \t"),
-            chinese=False))
+            chinese=False, as_of_year=column.last_year if column else None,
+            from_year=column.first_year if column else None))
     return out
 
 
@@ -771,6 +997,8 @@ def _mention(g: Grammar, st: _Statement, indicator: str) -> TargetMention:
         props["each"] = st.each
     if st.as_of_year:
         props["as_of_year"] = st.as_of_year
+    if st.from_year and st.from_year != st.as_of_year:
+        props["from_year"] = st.from_year
     if "at_least" in st.modifiers:
         props["comparator"] = ">="
     elif "at_most" in st.modifiers:
@@ -886,7 +1114,7 @@ def extract_targets(doc, parsed: ParsedDocument | None) -> list[TargetMention]:
     theme, modifiers (all that apply), comparator (>= / <=), range ([low, high]),
     action_group, counted (老年人 in 10万老年人), each (the items 各 distributes over),
     conflict + conflicting_values, also_written (other metrics of a repeat),
-    tasks (when the evidence lies in several tasks), as_of_year.
+    tasks (when the evidence lies in several tasks), as_of_year (from_year for a range of years).
     """
     stored = doc.user_data.get(USER_DATA_KEY)
     if stored is None:                         # Doc made without the component
@@ -895,12 +1123,20 @@ def extract_targets(doc, parsed: ParsedDocument | None) -> list[TargetMention]:
         mentions = [TargetMention(**{**d, "span": tuple(d["span"])}) for d in deepcopy(stored)]
     year = getattr(getattr(parsed, "meta", None), "year", None)
     if year:
-        # 2023年新增养老床位600张 in a plan for 2024 looks back; it is not a target.
-        mentions = [t for t in mentions if not (t.props.get("as_of_year") and t.props["as_of_year"] < year)]
+        # 2023年新增养老床位600张 in a plan for 2024 looks back; 到2027年，养老床位达到2万张 in a plan
+        # for 2025 is a later period's: neither is a target of the plan year. A range of years
+        # holding the plan year (2025—2027年，每年新增…) is kept.
+        mentions = [t for t in mentions if not _dated_elsewhere(t, year)]
     mentions = [t for t in mentions if not _in_review_section(t.span[0], parsed, year)]
     targets = consolidate(mentions)
     _assign_tasks(targets, parsed)
     return targets
+
+
+def _dated_elsewhere(t: TargetMention, year: int) -> bool:
+    last = t.props.get("as_of_year")
+    first = t.props.get("from_year", last)
+    return bool(last) and (last < year or first > year)
 
 
 _HEADING_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
