@@ -94,6 +94,9 @@ def summary(targets):
     ("为300名老年人提供助浴服务。", [(300, "名", "助浴服务", UNMAPPED)]),
     # a bare rate takes in the verb phrase it measures (救助 is a verb)
     ("推进“政策找人”，困难群众救助覆盖率达到100%。", [(100, "%", "困难群众救助覆盖率", UNMAPPED)]),
+    # an item that is only VERB NUMBER UNIT counts the item before it
+    ("新建社区长者食堂5家、改建3家。", [(5, "家", "社区长者食堂", "社区长者食堂"), (3, "家", "社区长者食堂", "社区长者食堂")]),
+    ("新增养老床位500张、护理员50名。", [(500, "张", "养老床位", "养老床位"), (50, "名", "护理员", "养老护理员")]),
     # things counted together have no single indicator
     ("新增社区长者食堂、助餐点共12个。", [(12, "个", "社区长者食堂、助餐点", UNMAPPED)]),
     ("新增社区长者食堂及老年助餐点共20个。", [(20, "个", "社区长者食堂及老年助餐点", UNMAPPED)]),

@@ -616,9 +616,14 @@ def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statem
             metric_end = mstart + len(metric)
             metric = prev.metric + metric
         if not metric and each is None and action is not None:
-            inherited = _inherited_metric(g, text, opens, sent_start, unit, prev)
-            if inherited:
-                metric, mstart = inherited
+            if (item_start > seg_start and text[item_start - 1] in g.item and prev is not None and prev.metric
+                    and seg_start <= prev.at < item_start and _same_class(g, prev.unit, unit)):
+                # 新增床位500张、改造300张: an item that is only VERB NUMBER UNIT counts the item before it.
+                metric, mstart = prev.metric, prev.metric_span[0]
+            else:
+                inherited = _inherited_metric(g, text, opens, sent_start, unit, prev)
+                if inherited:
+                    metric, mstart = inherited
 
     # 新增养老床位1000张，其中护理型床位600张: a part of the target stated just before.
     part_of = None
