@@ -215,3 +215,90 @@ def test_seed_citations_with_parsed_metadata(nlp):
         assert all(m.props["citing_region"] == meta.region for m in ms)
         if meta.title:
             assert _squash(meta.title) not in {_squash(m.written) for m in ms}
+
+
+# ----------------------------------------------------------------------------- the plan's own title, written in other ways
+
+_BODY = "\n一、加强养老服务\n1.贯彻落实《上海市养老服务条例》，做好工作。\n"
+_OWN = "2025年金山区民政工作要点"
+
+
+@pytest.mark.parametrize("cover", [
+    f"各街道：\n现将《{_OWN}》下发给你们，请结合实际认真贯彻执行。\n",
+    f"现将《{_OWN}》印发你们，请遵照执行。\n",
+    f"现将《{_OWN}》予以印发。\n",
+    f"现将《{_OWN}》印发给各单位，请认真抓好落实。\n",
+    f"各街道：\n《{_OWN}》已经局党组会议审议通过，请认真贯彻执行。\n",
+    f"金山区民政局关于印发 《{_OWN}》 的通知\n",
+    f"金山区民政局关于印发《{_OWN}》的　通知\n",
+    f"金民〔2025〕3号\n关于转发《{_OWN}》的通知\n",
+])
+def test_cover_letter_formulas_issue_the_plan_itself(nlp, cover):
+    assert titles(cite(nlp, cover + _BODY)) == ["上海市养老服务条例"]
+
+
+def test_cover_letter_cues_in_the_body_keep_the_citation(nlp):
+    # the weaker formulas count only before the plan's first section
+    text = "一、总体\n1.认真贯彻执行《上海市慈善条例》，请认真贯彻执行。\n2.制定《金山区养老服务实施方案》并印发给各街镇。\n"
+    assert titles(cite(nlp, text)) == ["上海市慈善条例", "金山区养老服务实施方案"]
+    text = "根据《上海市民政事业发展“十四五”规划》，结合实际，制定本要点。\n一、总体\n1.推进。\n"
+    assert titles(cite(nlp, text)) == ["上海市民政事业发展“十四五”规划"]
+
+
+@pytest.mark.parametrize("line", [f"附件：《{_OWN}》", f"附件1：《{_OWN}》", "附件 2 《重点任务分工表》"])
+def test_attachment_line_is_no_citation(nlp, line):
+    assert titles(cite(nlp, _BODY + line + "\n")) == ["上海市养老服务条例"]
+
+
+def test_attachment_in_a_sentence_is_kept(nlp):
+    text = "一、总体\n按照附件《任务分工表》落实《上海市慈善条例》。\n"
+    assert titles(cite(nlp, text)) == ["任务分工表", "上海市慈善条例"]
+
+
+def test_short_forms_of_the_own_title_refer_to_the_plan(nlp):
+    meta = DocumentMeta(title=_OWN)
+    text = _OWN + _BODY + "各单位要按照《工作要点》和《2025年民政工作要点》《民政工作要点》要求抓好落实。\n"
+    assert titles(cite(nlp, text, meta=meta)) == ["上海市养老服务条例"]
+
+
+def test_other_plans_and_other_years_stay_citations(nlp):
+    meta = DocumentMeta(title=_OWN)
+    text = _OWN + _BODY + "对照《2024年民政工作要点》《上海市民政工作要点》《2025年上海市民政工作要点》，制定《实施方案》。\n"
+    assert titles(cite(nlp, text, meta=meta)) == [
+        "上海市养老服务条例", "2024年民政工作要点", "上海市民政工作要点", "2025年上海市民政工作要点", "实施方案"]
+
+
+def test_performance_and_programme_names_are_no_documents(nlp):
+    text = "举办《夕阳红》文艺汇演，开设《民政之声》栏目，开展《民法典》知识竞赛，拍摄《上海市慈善条例》宣传片。"
+    assert titles(cite(nlp, text)) == ["民法典", "上海市慈善条例"]
+
+
+def test_document_numbers_and_bracket_widths_stay_as_written(nlp):
+    text = ("落实《上海市人民政府关于加强养老服务的意见（沪府发〔2024〕3号）》（沪府办〔2024〕3号）、"
+            "《上海市养老服务发展三年行动计划（2024—2026年）》和《上海市养老服务发展三年行动计划(2024-2026年)》。")
+    assert titles(cite(nlp, text)) == [
+        "上海市人民政府关于加强养老服务的意见（沪府发〔2024〕3号）",
+        "上海市养老服务发展三年行动计划（2024—2026年）",
+        "上海市养老服务发展三年行动计划(2024-2026年)"]
+
+
+def test_unclosed_and_stray_marks(nlp):
+    text = "推进工作》，落实《上海市养老服务条例，推进工作。落实《上海市慈善条例》。"
+    assert titles(cite(nlp, text)) == ["上海市慈善条例"]
+
+
+@pytest.mark.parametrize("cover", [
+    f"各街道：\n    现将《{_OWN}》\n印发给你们，请认真贯彻执行。\n",
+    f"各街道：\n    现将《2025年金山区民政\n工作要点》印发给你们。\n",
+    f"金山区民政局关于印发《{_OWN}》\n的通知\n",
+    f"《{_OWN}》\n",
+])
+def test_hard_wrapped_cover_and_title_line_in_marks(nlp, cover):
+    assert titles(cite(nlp, cover + _BODY)) == ["上海市养老服务条例"]
+
+
+def test_wrapped_tail_stops_at_the_next_item(nlp):
+    # 予以印发 of the next numbered item does not make the previous title the plan's own;
+    # a title line in marks inside the body is a citation
+    text = "一、总体\n1.落实《上海市慈善条例》\n2.制定街镇实施办法并予以印发。\n《上海市社会救助条例》\n"
+    assert titles(cite(nlp, text)) == ["上海市慈善条例", "上海市社会救助条例"]

@@ -7,10 +7,17 @@ them into Mentions, dropping the plan's own title:
 
 * equal (by identity key) to `meta.title` / `meta.wrapped_title` or the title a
   `meta.title` notice wraps;
-* cited in the sentence by which a notice issues the plan (现将《X》印发给你们,
-  《X》……现印发给你们), or as the whole of a `…关于印发《X》的通知` heading line;
+* cited in the sentence by which a notice issues the plan (现将《X》印发给你们/下发给你们,
+  《X》……现印发给你们), or as the whole of a `…关于印发/转发《X》的通知` heading line
+  (spaces anywhere in the formula); before the plan's first section, also in a
+  cover-letter sentence (《X》已经…审议通过，请认真贯彻执行);
+* the whole of an attachment line (附件：《X》, 附件1：《X》);
 * printed as a line of its own near the top of the document (the plan's title line);
-* or equal to a title found to be the plan's own by one of the rules above.
+* or equal to a title found to be the plan's own by one of the rules above, or a
+  shortened form of it (《工作要点》, 《2025年民政工作要点》 in the 2025年金山区民政工作要点).
+
+《X》 followed by a performance or programme word (《夕阳红》文艺汇演, 《…》栏目) names no
+document and is skipped, unless X ends in a document type or names a law.
 
 Mention.span covers the title between the marks (normalised-text offsets);
 Mention.written is that text with line breaks (and the indentation around them)
@@ -39,7 +46,9 @@ LABEL = "PolicyDocument"
 _MAX_TITLE_CHARS = 200          # an unclosed 《 stops being a title after this many characters
 _SENTENCE_END = "。！？"         # a title never contains these: an unclosed 《 ends there
 _LINE_BREAK = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000\r\n]*")
-_NOTICE_LINE = re.compile(r"^[^，。；：,;:\n]{0,40}关于印发\s*《(?P<t>[^\n]+)》\s*的通知$")
+# A notice heading line; spaces (also U+3000) may be printed anywhere in the formula.
+_NOTICE_LINE = re.compile(r"^[^，。；：,;:\n]{0,40}关于\s*(?:印发|转发|下发)\s*《(?P<t>[^\n]+)》\s*的\s*通\s*知$")
+_FIRST_HEADING = re.compile(r"^[ \t\u3000]*一[、.．]", re.M)   # the plan body's first section when sections are unknown
 
 
 def find_titles(text: str) -> Iterator[tuple[int, int]]:
@@ -135,15 +144,43 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return (before[-1] if before else lo), (after.start() if after else min(len(text), end + _SENTENCE_WINDOW))
 
 
-def _issues_itself(text: str, start: int, end: int) -> bool:
-    """《X》 sits in a notice's issuing sentence or is the whole of a notice heading line."""
+_TAIL_CHARS = 80               # how far after 》 a hard-wrapped issuing sentence is followed
+_TAIL_END = re.compile(r"[。！？]")
+_NEXT_ITEM = re.compile(r"\n[ \t\u3000]*[（(0-9０-９一二三四五六七八九十]")
+
+
+def _joined_tail(text: str, end: int) -> str:
+    """The rest of the sentence after 》 with line breaks removed: PDF/Word conversions wrap
+    lines hard, so 现将《X》\n印发给你们 must read as one sentence."""
+    tail = text[end:end + _TAIL_CHARS]
+    item = _NEXT_ITEM.search(tail)          # a new numbered item is a new sentence, 。 or not
+    tail = _LINE_BREAK.sub("", tail[:item.start()] if item else tail)
+    m = _TAIL_END.search(tail)
+    return tail[:m.start()] if m else tail
+
+
+def _in_sentence_with(text: str, start: int, end: int, cues: tuple[str, ...]) -> bool:
     a, b = _sentence(text, start, end)
-    if any(cue in text[a:b] for cue in vocab().self_issue_cues):
+    if any(cue in text[a:b] for cue in cues):
+        return True
+    tail = _joined_tail(text, end)
+    return any(cue in tail for cue in cues)
+
+
+def _issues_itself(text: str, start: int, end: int) -> bool:
+    """《X》 sits in a notice's issuing sentence or is the whole of a notice heading line
+    (which may be wrapped: 关于印发《X》\n的通知)."""
+    if _in_sentence_with(text, start, end, vocab().self_issue_cues):
         return True
     line_start = text.rfind("\n", max(0, start - _SENTENCE_WINDOW), start) + 1
     line_end = text.find("\n", end, end + _SENTENCE_WINDOW)
     line = text[line_start: line_end if line_end != -1 else min(len(text), end + _SENTENCE_WINDOW)].strip()
-    return bool(_NOTICE_LINE.match(line))
+    if _NOTICE_LINE.match(line):
+        return True
+    if line_end != -1 and line.endswith("》"):
+        nxt = text[line_end + 1: line_end + 12].split("\n", 1)[0].strip()
+        return bool(nxt) and bool(_NOTICE_LINE.match(line + nxt))
+    return False
 
 
 _TITLE_ZONE_CHARS = 3000      # the plan's own title line is printed near the top (after a notice)
@@ -197,6 +234,53 @@ def _publication_suffixes() -> tuple[str, ...]:
     return tuple(load_vocab("citations").get("publication_suffixes") or ())
 
 
+@lru_cache(maxsize=1)
+def _extra_vocab() -> tuple[tuple[str, ...], re.Pattern, tuple[str, ...]]:
+    """(cover-letter cues, attachment-line pattern, event words) from citations.yaml."""
+    raw = load_vocab("citations")
+    heads = "|".join(re.escape(h) for h in raw.get("attachment_heads") or ["附件"])
+    attachment = re.compile(rf"^(?:{heads})\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*《[^\n]*》\s*$")
+    return (tuple(raw.get("cover_letter_cues") or ()), attachment,
+            tuple(sorted(raw.get("event_words") or (), key=len, reverse=True)))
+
+
+def _line_at(text: str, start: int, end: int) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return text[line_start: line_end if line_end != -1 else len(text)].strip()
+
+
+def _names_event(text: str, end: int, written: str) -> bool:
+    """《X》文艺汇演 / 《X》栏目: the marks name a performance or programme, not a document —
+    unless X itself ends in a document type or names a law (《民法典》知识竞赛)."""
+    events = _extra_vocab()[2]
+    if not text.startswith(events, end):
+        return False
+    key = identity_key(written)
+    return not (key.endswith(vocab().doc_types) or key.endswith(("法", "法典")))
+
+
+_YEAR_HEAD = re.compile(r"^\d{4}年度?")
+
+
+def _refers_to_own(key: str, own: set[str]) -> bool:
+    """《工作要点》, 《2025年民政工作要点》 in the 2025年金山区民政工作要点: a shortened form of
+    the plan's own title (its tail, ending in a document type, same year when a year is
+    given) refers to the plan itself."""
+    if not key.endswith(vocab().doc_types):
+        return False
+    m = _YEAR_HEAD.match(key)
+    year, rest = (m.group(0).rstrip("度"), key[m.end():]) if m else (None, key)
+    for o in own:
+        mo = _YEAR_HEAD.match(o)
+        oyear, orest = (mo.group(0).rstrip("度"), o[mo.end():]) if mo else (None, o)
+        if year and year != oyear:
+            continue
+        if orest != rest and orest.endswith(rest) and orest.endswith(vocab().doc_types):
+            return True
+    return False
+
+
 def extract_citations(doc, parsed: ParsedDocument | None) -> list[Mention]:
     text = doc_text(doc, parsed)
     meta = _meta(parsed)
@@ -206,16 +290,32 @@ def extract_citations(doc, parsed: ParsedDocument | None) -> list[Mention]:
 
     found = []
     line_keys: set[str] | None = None
+    sections = getattr(parsed, "sections", None) or []
+    first_section = min((x.span[0] for x in sections), default=None)
+    body_start: int | None = None
+    cover_cues, attachment_line, _ = _extra_vocab()
     for s, e in _title_spans(doc):
         written = clean_title(text[s + 1:e - 1])
-        if not written or written.endswith(_publication_suffixes()):
+        if not written or written.endswith(_publication_suffixes()) or _names_event(text, e, written):
             continue
         key = identity_key(written)
         is_own = key in own or _issues_itself(text, s, e)
         if not is_own:
+            if body_start is None:
+                if first_section is not None:
+                    body_start = first_section
+                else:
+                    m = _FIRST_HEADING.search(text)
+                    body_start = m.start() if m else 0
+            if s < body_start:
+                # before the body: a cover-letter sentence, or the plan's title printed
+                # in marks as a line of its own (《2025年…工作要点》)
+                is_own = _in_sentence_with(text, s, e, cover_cues) or _line_at(text, s, e) == text[s:e]
+        if not is_own:
+            is_own = bool(attachment_line.match(_line_at(text, s, e)))
+        if not is_own:
             if line_keys is None:
-                sections = getattr(parsed, "sections", None) or []
-                line_keys = _standalone_line_keys(text, min((x.span[0] for x in sections), default=None))
+                line_keys = _standalone_line_keys(text, first_section)
             is_own = key in line_keys
         if is_own:
             own.add(key)
@@ -228,7 +328,7 @@ def extract_citations(doc, parsed: ParsedDocument | None) -> list[Mention]:
         if not (prev_end >= 0 and text[prev_end:s] in _LIST_JOINERS):
             context = _context_hint(text, s, region, level)
         prev_end = e
-        if key in own:
+        if key in own or _refers_to_own(key, own):
             continue
         hint = title_scope(written) or context
         inner = unwrap_notice(written)
