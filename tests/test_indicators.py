@@ -217,10 +217,10 @@ def test_new_indicators_map(metric, unit, expected):
     ("社工站覆盖率", "%", UNMAPPED),
     ("社工持证率", "%", "社区工作者持证率"),
     ("社区工作者", "名", "社区工作者"),
-    # 睦邻点 is not 睦邻中心; the bare words stay uncatalogued (test_targets uses them so)
+    # 睦邻点 is not 睦邻中心; the bare words name the facility itself
     ("睦邻中心", "个", "睦邻中心"),
-    ("睦邻点", "个", UNMAPPED),
-    ("助浴点", "个", UNMAPPED),
+    ("睦邻点", "个", "睦邻点"),
+    ("助浴点", "个", "社区助浴点"),
     # bathing point is not the meal point, nor the bathing service
     ("助餐点", "个", "老年助餐服务点"),
     ("助浴服务", "名", UNMAPPED),

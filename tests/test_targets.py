@@ -205,7 +205,7 @@ def test_metric_and_value(nlp, text, expected):
     ("完成1万名养老护理员技能培训。", 10000, "名"),
     ("新增养老床位三千张。", 3000, "张"),
     ("新建两个社区长者食堂。", 2, "个"),                 # small Chinese count of a catalogued thing
-    ("闵行区新建三个助浴点。", 3, "个"),                 # …or of an uncatalogued facility being built
+    ("闵行区新建三个便民理发点。", 3, "个"),             # …or of an uncatalogued facility being built
     ("力争新增四家社区嵌入式养老服务机构。", 4, "家"),
     ("社会组织年检率达到百分之九十。", 90, "%"),
     ("困难群众救助政策知晓率达到百分之百。", 100, "%"),
@@ -312,7 +312,7 @@ def test_full_coverage_of_a_catalogued_rate(nlp):
     "| 1 | 社区长者食堂 | 30家 | 35家 |\n",
     "| 1 | 养老床位（张） | 1200 | 1500 |\n",
     # a verbless table row of something uncatalogued
-    "| 1 | 助浴点 | 10个 |\n",
+    "| 1 | 便民理发点 | 10个 |\n",
     # … or a verbless statement in a sentence that describes what there is
     "全区现有养老机构50家，养老床位8000张，护理型床位占比60%。",
     # a clause of VERB NUMBER UNIT after an uncatalogued object names nothing counted
@@ -431,7 +431,7 @@ def test_text_without_punctuation_is_read_number_by_number(nlp):
 
 def test_borrowed_verb_or_metric_needs_the_clause_before(nlp):
     # a comma item of an uncatalogued thing, or of another kind of unit, borrows nothing
-    assert [t.value for t in extract(nlp, "新建助浴点10个，睦邻点20个。")] == [10]
+    assert [t.value for t in extract(nlp, "新建便民理发点10个，修鞋服务点20个。")] == [10]
     assert [t.value for t in extract(nlp, "新建社区长者食堂5家，日均服务老年人2000人次。")] == [5]
     # a borrowed verb brings its kind
     got = extract(nlp, "全区累计建成养老床位1.2万张，社区综合为老服务中心80家。")
