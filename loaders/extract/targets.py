@@ -186,7 +186,7 @@ class Grammar:
         self.total_rows = frozenset(nt["total_rows"])
         self.review_column_re = re.compile(_alt(nt["review_columns"]))
         self.review_column_blockers_re = re.compile(_alt(nt["review_column_blockers"]))
-        self.column_year_re = re.compile(r"((?:19|20)\d{2})\s*年")
+        self.year_word_re = re.compile(r"((?:19|20)\d{2})\s*年")     # in a table header or a section heading
         self.clause_year_re = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
         self.titles_re = re.compile(r"《[^》]*》|（[^）]*）|\([^)]*\)|“[^”]*”")
         self.name_joiners = tuple(nt["name_joiners"])
@@ -809,7 +809,7 @@ def _table_column(g: Grammar, text: str, pos: int) -> _Column | None:
     cell = head_cells[index].strip()
     if g.review_column_re.search(cell) and not g.review_column_blockers_re.search(cell):
         return _Column(skip=True)
-    years = [int(y) for y in g.column_year_re.findall(cell)]
+    years = [int(y) for y in g.year_word_re.findall(cell)]
     return _Column(skip=False, first_year=min(years), last_year=max(years)) if years else None
 
 
@@ -1132,7 +1132,8 @@ def extract_targets(doc, parsed: ParsedDocument | None) -> list[TargetMention]:
         # for 2025 is a later period's: neither is a target of the plan year. A range of years
         # holding the plan year (2025—2027年，每年新增…) is kept.
         mentions = [t for t in mentions if not _dated_elsewhere(t, year)]
-    mentions = [t for t in mentions if not _in_review_section(t.span[0], parsed, year)]
+    reviews = _review_spans(parsed, year)
+    mentions = [t for t in mentions if not any(s <= t.span[0] < e for s, e in reviews)]
     targets = consolidate(mentions)
     _assign_tasks(targets, parsed)
     return targets
@@ -1144,19 +1145,13 @@ def _dated_elsewhere(t: TargetMention, year: int) -> bool:
     return bool(last) and (last < year or first > year)
 
 
-_HEADING_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-
-
-def _in_review_section(pos: int, parsed: ParsedDocument | None, year: int | None) -> bool:
-    """`pos` lies under a heading that reviews the past (一、2024年工作总结; in a plan for 2025 also
-    一、2024年主要工作): what is stated there was done, it is not a target."""
-    review_words = grammar().review_headings
+def _review_spans(parsed: ParsedDocument | None, year: int | None) -> list[tuple[int, int]]:
+    """Bodies of the sections whose heading reviews the past (一、2024年工作总结; in a plan for 2025
+    also 一、2024年主要工作): what is stated there was done, it is not a target."""
+    g = grammar()
+    spans = []
     for section in getattr(parsed, "sections", None) or []:
-        if not section.body_span[0] <= pos < section.body_span[1]:
-            continue
-        if any(w in section.title for w in review_words):
-            return True
-        named = [int(y) for y in _HEADING_YEAR.findall(section.title)]
-        if year and named and max(named) < year:
-            return True
-    return False
+        named = [int(y) for y in g.year_word_re.findall(section.title)]
+        if any(w in section.title for w in g.review_headings) or (year and named and max(named) < year):
+            spans.append(section.body_span)
+    return spans
