@@ -179,13 +179,18 @@ def _valid_date(y: int, m: int, d: int) -> str | None:
         return None
 
 
+def _chinese_year(digits: str) -> int:
+    """二〇二五 → 2025: a year is written digit by digit, not as a number (not 两千零二十五)."""
+    return int("".join(str(_CN_DIGITS[c]) for c in digits))
+
+
 def plan_year(title: str, plan_words: tuple[str, ...]) -> int | None:
     """The year a plan's title names (2025年…, 二〇二五年…). A title naming several years
     (2024年工作总结和2025年工作计划) is the plan of the year whose words name a plan."""
     found = []
     for m in _YEAR_IN_TITLE.finditer(title):
         digits = m.group(1) or m.group(2)
-        year = int(digits) if digits else int("".join(str(_CN_DIGITS[c]) for c in m.group(3)))
+        year = int(digits) if digits else _chinese_year(m.group(3))
         found.append((year, m.start(), m.end()))
     if len(found) > 1:
         for k, (year, _, end) in enumerate(found):
@@ -202,7 +207,7 @@ def parse_date(text: str) -> str | None:
         return _valid_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = _DATE_CHINESE.search(text)
     if m:
-        year = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
+        year = _chinese_year(m.group(1))
         return _valid_date(year, _chinese_number(m.group(2)), _chinese_number(m.group(3)))
     m = _DATE_ISO.search(text)
     if m:
