@@ -26,8 +26,9 @@ removed, inner spaces kept; Mention.name is `policy_identity.identity_key(writte
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from spacy.language import Language
@@ -37,7 +38,7 @@ from loaders.extract.policy_identity import (
 )
 from loaders.extract.nlp import char_spans, doc_text
 from loaders.model import Mention, ParsedDocument
-from loaders.vocabulary import load_vocab
+from loaders.vocabulary import alternation, load_vocab
 
 SPAN_KEY = "citations"
 COMPONENT = "policykg_citations"
@@ -228,20 +229,25 @@ def _title_spans(doc) -> list[tuple[int, int]]:
     return [(s.start_char, s.end_char) for s in spans]
 
 
-@lru_cache(maxsize=1)
-def _publication_suffixes() -> tuple[str, ...]:
-    """Endings of titles that name a newspaper or bulletin (《中国社会报》), not a policy document."""
-    return tuple(load_vocab("citations").get("publication_suffixes") or ())
+@dataclass(frozen=True)
+class _TitleWords:
+    """What citations.yaml says about titles that are no citations, compiled once."""
+    cover_cues: tuple[str, ...]            # cover-letter formulas that issue the plan itself
+    attachment_line: re.Pattern            # 附件：《…》 on a line of its own
+    event_words: tuple[str, ...]           # 《X》文艺汇演: a performance or programme, longest first
+    publication_suffixes: tuple[str, ...]  # 《中国社会报》: a newspaper or bulletin
 
 
 @lru_cache(maxsize=1)
-def _extra_vocab() -> tuple[tuple[str, ...], re.Pattern, tuple[str, ...]]:
-    """(cover-letter cues, attachment-line pattern, event words) from citations.yaml."""
+def _title_words() -> _TitleWords:
     raw = load_vocab("citations")
-    heads = "|".join(re.escape(h) for h in raw.get("attachment_heads") or ["附件"])
-    attachment = re.compile(rf"^(?:{heads})\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*《[^\n]*》\s*$")
-    return (tuple(raw.get("cover_letter_cues") or ()), attachment,
-            tuple(sorted(raw.get("event_words") or (), key=len, reverse=True)))
+    heads = alternation(raw.get("attachment_heads") or ["附件"])
+    return _TitleWords(
+        cover_cues=tuple(raw.get("cover_letter_cues") or ()),
+        attachment_line=re.compile(rf"^(?:{heads})\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*《[^\n]*》\s*$"),
+        event_words=tuple(sorted(raw.get("event_words") or (), key=len, reverse=True)),
+        publication_suffixes=tuple(raw.get("publication_suffixes") or ()),
+    )
 
 
 def _line_at(text: str, start: int, end: int) -> str:
@@ -253,8 +259,7 @@ def _line_at(text: str, start: int, end: int) -> str:
 def _names_event(text: str, end: int, written: str) -> bool:
     """《X》文艺汇演 / 《X》栏目: the marks name a performance or programme, not a document —
     unless X itself ends in a document type or names a law (《民法典》知识竞赛)."""
-    events = _extra_vocab()[2]
-    if not text.startswith(events, end):
+    if not text.startswith(_title_words().event_words, end):
         return False
     key = identity_key(written)
     return not (key.endswith(vocab().doc_types) or key.endswith(("法", "法典")))
@@ -293,10 +298,11 @@ def extract_citations(doc, parsed: ParsedDocument | None) -> list[Mention]:
     sections = getattr(parsed, "sections", None) or []
     first_section = min((x.span[0] for x in sections), default=None)
     body_start: int | None = None
-    cover_cues, attachment_line, _ = _extra_vocab()
+    words = _title_words()
+    cover_cues, attachment_line = words.cover_cues, words.attachment_line
     for s, e in _title_spans(doc):
         written = clean_title(text[s + 1:e - 1])
-        if not written or written.endswith(_publication_suffixes()) or _names_event(text, e, written):
+        if not written or written.endswith(words.publication_suffixes) or _names_event(text, e, written):
             continue
         key = identity_key(written)
         is_own = key in own or _issues_itself(text, s, e)
