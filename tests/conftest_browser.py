@@ -78,8 +78,13 @@ def open_page(browser):
                 opened.refused.append(route.request.url)
                 route.abort()
 
+        def note_failed(request):
+            # a request the route did not see (e.g. another file:// resource) that still failed
+            if request.url != url and request.url not in opened.refused:
+                opened.refused.append(request.url)
+
         page.route("**/*", refuse_others)
-        page.on("requestfailed", lambda r: r.url != url and r.url not in opened.refused and opened.refused.append(r.url))
+        page.on("requestfailed", note_failed)
         page.on("console", lambda m: opened.console.append((m.type, m.text)))
         page.on("pageerror", lambda e: opened.errors.append(str(e)))
         page.goto(url, wait_until="load")
