@@ -12,8 +12,8 @@ import sys
 
 import click
 
-from graph.errors import StoreError
-from graph.tabular import FORMATS, render, render_records
+from policykg.graph.errors import StoreError
+from policykg.graph.tabular import FORMATS, render, render_records
 
 VERSION = "0.1.0"
 DB_HELP = "Graph database path (embedded LadybugDB). Env: POLICYKG_DB. Default: data/policykg.lbdb."
@@ -37,7 +37,7 @@ def friendly(fn):
     """Turn known errors into one-line messages; unknown ones into a short internal-error line."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from loaders.errors import InputError
+        from policykg.loaders.errors import InputError
 
         try:
             return fn(*args, **kwargs)
@@ -56,7 +56,7 @@ def friendly(fn):
 
 
 def _store(ctx, read_only: bool):
-    from graph.store import open_store
+    from policykg.graph.store import open_store
 
     opts = ctx.find_root().params
     return open_store(opts.get("backend"), db_path=opts.get("db"), read_only=read_only)
@@ -117,9 +117,9 @@ def load(ctx, paths, region, year, level, title, quiet):
       policykg load "plans/*.docx" --year 2025
       policykg load jinshan.pdf --region 金山区
     """
-    from graph.exports import document_summary
-    from loaders.pipeline import load_paths
-    from loaders.read import iter_input_files
+    from policykg.graph.exports import document_summary
+    from policykg.loaders.pipeline import load_paths
+    from policykg.loaders.read import iter_input_files
 
     overrides = {k: v for k, v in {"region": region, "year": year, "level": level, "title": title}.items() if v is not None}
     files, _ = iter_input_files(list(paths))
@@ -156,7 +156,7 @@ def stats(ctx, fmt):
     Example:
       policykg stats --format json
     """
-    from graph.exports import document_summary
+    from policykg.graph.exports import document_summary
 
     with _store(ctx, read_only=True) as store:
         click.echo(render_records(document_summary(store), fmt, columns=["source", "region", "year", "sections", "tasks", "targets", "departments", "leaders", "citations"]))
@@ -201,10 +201,10 @@ def export(ctx, kind, directory, fmt):
       policykg export tasks --format csv > tasks.csv
       policykg export neo4j-import out/neo4j-import
     """
-    from graph.exports import EXPORTS
+    from policykg.graph.exports import EXPORTS
 
     if kind == "neo4j-import":
-        from graph.bulk_export import export_neo4j_import
+        from policykg.graph.bulk_export import export_neo4j_import
 
         if not directory:
             raise UserError("export neo4j-import needs a DIRECTORY to write the CSV files to")
@@ -238,8 +238,8 @@ def sync(ctx, target, keep_extra):
     Example:
       policykg sync --to neo4j
     """
-    from graph.store import open_store
-    from graph.sync import sync_to
+    from policykg.graph.store import open_store
+    from policykg.graph.sync import sync_to
 
     opts = ctx.find_root().params
     with open_store("ladybug", db_path=opts.get("db"), read_only=True) as source, open_store(target) as dest:
@@ -260,7 +260,7 @@ def review(ctx, document, out):
     Example:
       policykg review jingan-2025 --out review.html
     """
-    from pages.review import review_page
+    from policykg.pages.review import review_page
 
     with _store(ctx, read_only=True) as store:
         page = review_page(store, document)
@@ -283,7 +283,7 @@ def check(ctx, source, fmt):
     Example:
       policykg check --document jingan-2025
     """
-    from queries import run_query
+    from policykg.queries import run_query
 
     with _store(ctx, read_only=True) as store:
         result = run_query(store, "conflicts", {"source": source})
@@ -339,7 +339,7 @@ def query(ctx, name, list_, params, fmt):
       policykg query alignment --param indicator=养老床位
       policykg query owner --param keyword=养老 --format csv
     """
-    from queries import get_query, list_queries, run_query
+    from policykg.queries import get_query, list_queries, run_query
 
     if list_ or not name:
         rows = [[q.name, q.purpose, ", ".join(f"{p.name} {p.type}" + ("" if p.required else f"={p.default}") for p in q.params)]
@@ -367,7 +367,7 @@ def align(ctx, indicator, fmt):
     Example:
       policykg align --indicator 养老床位
     """
-    from graph.derive import alignment_matrix
+    from policykg.graph.derive import alignment_matrix
 
     with _store(ctx, read_only=True) as store:
         columns, rows = alignment_matrix(store, indicator)
@@ -389,7 +389,7 @@ def owner(ctx, keyword, fmt):
     Example:
       policykg owner 养老床位
     """
-    from graph.derive import owner_lookup
+    from policykg.graph.derive import owner_lookup
 
     with _store(ctx, read_only=True) as store:
         records = owner_lookup(store, keyword)
@@ -411,7 +411,7 @@ def lineage(ctx, name, depth, fmt):
       policykg lineage changning-2025
       policykg lineage 老伙伴计划
     """
-    from graph.derive import lineage_graph
+    from policykg.graph.derive import lineage_graph
 
     with _store(ctx, read_only=True) as store:
         g = lineage_graph(store, name, depth=depth)

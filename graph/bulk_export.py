@@ -18,7 +18,7 @@ import os
 import shlex
 from pathlib import Path
 
-from graph.schema import Schema
+from policykg.graph.schema import Schema
 
 NEO4J_TYPES = {"STRING": "string", "INT64": "long", "DOUBLE": "double", "BOOLEAN": "boolean", "STRING[]": "string[]"}
 DELIMITER_CANDIDATES = (";", "|", "\u001f")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable
 
-from graph.store import GraphStore
+from policykg.graph.store import GraphStore
 
 EVIDENCE = "{alias}.start_offset AS start_offset, {alias}.end_offset AS end_offset, {alias}.text AS text"
 

@@ -29,12 +29,12 @@ import re
 from collections import Counter
 from typing import Any, Callable
 
-from graph.config import Neo4jSettings, neo4j_settings
-from graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
-from graph.records import DocumentGraph, EdgeRecord, NodeRecord
-from graph.results import QueryResult, plain
-from graph.schema import Schema
-from graph.store import GraphStore, WriteResult, dedupe_by_key
+from policykg.graph.config import Neo4jSettings, neo4j_settings
+from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
+from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.graph.results import QueryResult, plain
+from policykg.graph.schema import Schema
+from policykg.graph.store import GraphStore, WriteResult, dedupe_by_key
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from graph.records import DocumentGraph, EdgeRecord, NodeRecord
-from graph.results import QueryResult
-from graph.schema import Schema, coerce, load_schema
+from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.graph.results import QueryResult
+from policykg.graph.schema import Schema, coerce, load_schema
 
 DEFAULT_DB = os.path.join("data", "policykg.lbdb")
 
@@ -169,11 +169,11 @@ def open_store(backend: str | None = None, *, db_path: str | None = None, read_o
     """Open the configured backend. `backend` defaults to $POLICYKG_BACKEND or `ladybug`."""
     backend = (backend or os.environ.get("POLICYKG_BACKEND") or "ladybug").lower()
     if backend == "ladybug":
-        from graph.ladybug_store import LadybugStore
+        from policykg.graph.ladybug_store import LadybugStore
 
         return LadybugStore(db_path or os.environ.get("POLICYKG_DB") or DEFAULT_DB, read_only=read_only)
     if backend == "neo4j":
-        from graph.neo4j_store import Neo4jStore
+        from policykg.graph.neo4j_store import Neo4jStore
 
         return Neo4jStore.from_config(read_only=read_only, **options)
     raise ValueError(f"unknown backend {backend!r}: use 'ladybug' or 'neo4j'")

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Callable
 
-from graph.records import DocumentGraph, EdgeRecord, NodeRecord
-from graph.schema import Schema
+from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.graph.schema import Schema
 
 Progress = Callable[[int, int, str, str], None]
 

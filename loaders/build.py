@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from graph.records import DocumentGraph, EdgeRecord, NodeRecord
-from loaders.model import ParsedDocument
+from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.model import ParsedDocument
 
 LEADER_COLUMNS_DEFAULT = "牵头领导"
 
@@ -85,7 +85,7 @@ def build_records(parsed: ParsedDocument, fingerprint: str, loaded_at: str | Non
             edges.append(EdgeRecord("HAS_TASK", "Document", doc_id, "Task", tid, {"ordinal": task.ordinal}))
 
     # -- owners ---------------------------------------------------------------
-    from loaders.extract.bodies import classify_body, leader_key
+    from policykg.loaders.extract.bodies import classify_body, leader_key
 
     seen_bodies: dict[str, dict] = {}
     for owner in parsed.owners:
@@ -170,7 +170,7 @@ def _add_body(nodes, edges, seen, body, region) -> None:
 
 
 def _indicator_props(name: str) -> dict:
-    from loaders.extract.indicators import load_catalogue
+    from policykg.loaders.extract.indicators import load_catalogue
 
     entry = load_catalogue().indicators.get(name)
     return {"id": name, "name": name, "theme": entry.theme if entry else None,

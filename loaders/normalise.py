@@ -25,8 +25,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from loaders.textview import TextView, TextViewBuilder
-from loaders.vocabulary import load_vocab, read_vocab
+from policykg.loaders.textview import TextView, TextViewBuilder
+from policykg.loaders.vocabulary import load_vocab, read_vocab
 
 # Characters that take no room and carry no meaning (zero-width space, joiners, BOM).
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}

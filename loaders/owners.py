@@ -28,11 +28,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from loaders.model import OwnerMention, Section, Task
-from loaders.structure import (bracket_depths, heading_owner_spans, label_pattern, parse_structure, punctuation,
+from policykg.loaders.model import OwnerMention, Section, Task
+from policykg.loaders.structure import (bracket_depths, heading_owner_spans, label_pattern, parse_structure, punctuation,
                                row_cell_spans, squash)
-from loaders.textview import TextView
-from loaders.vocabulary import load_vocab
+from policykg.loaders.textview import TextView
+from policykg.loaders.vocabulary import load_vocab
 
 
 def role_of_column(header: str) -> tuple[str, str] | None:

@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from graph.store import GraphStore, WriteResult
-from loaders.build import build_records, content_hash
-from loaders.errors import InputError
-from loaders.model import ParsedDocument
-from loaders.vocabulary import VOCAB_DIR
+from policykg.graph.store import GraphStore, WriteResult
+from policykg.loaders.build import build_records, content_hash
+from policykg.loaders.errors import InputError
+from policykg.loaders.model import ParsedDocument
+from policykg.loaders.vocabulary import VOCAB_DIR
 
 PIPELINE_VERSION = "1"
 # Read only when links across documents are derived: editing them needs no re-extraction.
@@ -28,13 +28,13 @@ DERIVATION_ONLY_VOCAB = {"alignment.yaml"}
 
 def parse_document(path: str, overrides: dict | None = None) -> ParsedDocument:
     """Read, normalise and parse one plan file into a ParsedDocument (no store involved)."""
-    from loaders.extract import extract
-    from loaders.metadata import parse_metadata, read_sidecar
-    from loaders.normalise import normalise
-    from loaders.owners import extract_explicit_owners
-    from loaders.read import read_source
-    from loaders.structure import parse_structure
-    from loaders.themes import section_themes, task_theme
+    from policykg.loaders.extract import extract
+    from policykg.loaders.metadata import parse_metadata, read_sidecar
+    from policykg.loaders.normalise import normalise
+    from policykg.loaders.owners import extract_explicit_owners
+    from policykg.loaders.read import read_source
+    from policykg.loaders.structure import parse_structure
+    from policykg.loaders.themes import section_themes, task_theme
 
     source = read_source(path)
     view = normalise(source.text)
@@ -102,7 +102,7 @@ def load_paths(
     derive: bool = True,
 ) -> LoadReport:
     """Load files, folders and globs into `store`; one bad file does not stop the others."""
-    from loaders.read import iter_input_files
+    from policykg.loaders.read import iter_input_files
 
     files, errors = iter_input_files(paths)
     report = LoadReport()
@@ -138,6 +138,6 @@ def load_one(path: str, store: GraphStore, overrides: dict | None = None, loaded
 
 def derive_links(store: GraphStore):
     """Recompute cross-document links (citations, alignment, lineage) over every loaded document."""
-    from graph.derive import derive_all
+    from policykg.graph.derive import derive_all
 
     return derive_all(store)

@@ -16,8 +16,8 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable
 
-from loaders.errors import InputError
-from loaders.model import SourceText
+from policykg.loaders.errors import InputError
+from policykg.loaders.model import SourceText
 
 # extension → SourceText.format
 SUPPORTED_EXTENSIONS = {

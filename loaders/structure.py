@@ -44,11 +44,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 import re
 
-from loaders.extract.numbers import parse_chinese
+from policykg.loaders.extract.numbers import parse_chinese
 
-from loaders.model import Section, Task
-from loaders.textview import TextView
-from loaders.vocabulary import alternation, load_vocab
+from policykg.loaders.model import Section, Task
+from policykg.loaders.textview import TextView
+from policykg.loaders.vocabulary import alternation, load_vocab
 
 
 # --------------------------------------------------------------------------- vocab

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from loaders.vocabulary import alternation, load_vocab
+from policykg.loaders.vocabulary import alternation, load_vocab
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import html
 
 from spacy import displacy
 
-from graph.store import GraphStore
+from policykg.graph.store import GraphStore
 
 # label → (colour, description); order = priority when two entities overlap.
 ENTITY_STYLES = {

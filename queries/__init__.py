@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from graph.results import QueryResult
+from policykg.graph.results import QueryResult
 
 QUERY_DIR = Path(__file__).parent
 TYPES = ("STRING", "INT64", "DOUBLE", "BOOLEAN")

@@ -13,10 +13,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loaders.extract import targets  # noqa: E402
-from loaders.extract.nlp import get_nlp  # noqa: E402
-from loaders.normalise import normalise  # noqa: E402
-from loaders.read import read_source  # noqa: E402
+from policykg.loaders.extract import targets  # noqa: E402
+from policykg.loaders.extract.nlp import get_nlp  # noqa: E402
+from policykg.loaders.normalise import normalise  # noqa: E402
+from policykg.loaders.read import read_source  # noqa: E402
 
 
 def rate(texts: list[str], fn, repeat: int) -> float:

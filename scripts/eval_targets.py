@@ -21,26 +21,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loaders.extract.indicators import list_unmapped  # noqa: E402
-from loaders.extract.nlp import get_nlp  # noqa: E402
-from loaders.extract.targets import extract_targets, to_record  # noqa: E402
-from loaders.model import DocumentMeta, ParsedDocument  # noqa: E402
-from loaders.normalise import normalise  # noqa: E402
-from loaders.read import read_source  # noqa: E402
+from policykg.loaders.extract.indicators import list_unmapped  # noqa: E402
+from policykg.loaders.extract.nlp import get_nlp  # noqa: E402
+from policykg.loaders.extract.targets import extract_targets, to_record  # noqa: E402
+from policykg.loaders.model import DocumentMeta, ParsedDocument  # noqa: E402
+from policykg.loaders.normalise import normalise  # noqa: E402
+from policykg.loaders.read import read_source  # noqa: E402
 
 
 def parse_seed(path: Path, with_tasks: bool) -> ParsedDocument:
     source = read_source(str(path))
     view = normalise(source.text)
     try:
-        from loaders.metadata import parse_metadata
+        from policykg.loaders.metadata import parse_metadata
         meta = parse_metadata(view, source.source, {})
     except Exception as e:  # metadata parser is written concurrently
         print(f"{path.name}: metadata unavailable ({e}); year unknown", file=sys.stderr)
         meta = DocumentMeta()
     tasks = []
     if with_tasks:
-        from loaders.structure import parse_structure
+        from policykg.loaders.structure import parse_structure
         _, tasks = parse_structure(view)
     return ParsedDocument(source, view, meta, tasks=tasks)
 

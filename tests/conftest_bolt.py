@@ -170,7 +170,7 @@ class FalkorServer:
 
 
 def _external_settings() -> dict:
-    from graph.config import neo4j_settings
+    from policykg.graph.config import neo4j_settings
 
     s = neo4j_settings()
     return {"uri": s.uri, "user": s.user, "password": s.password, "database": s.database, "flavour": "neo4j"}
@@ -181,8 +181,8 @@ def bolt_server(tmp_path_factory):
     """Connection settings {uri, user, password, database, flavour} of a Bolt server for the tests."""
     if os.environ.get("NEO4J_URI"):
         settings = _external_settings()
-        from graph.config import neo4j_settings
-        from graph.neo4j_store import Neo4jStore
+        from policykg.graph.config import neo4j_settings
+        from policykg.graph.neo4j_store import Neo4jStore
 
         with Neo4jStore(neo4j_settings(settings["uri"], settings["user"], settings["password"], settings["database"]), max_retry_time=5) as store:
             settings["flavour"] = store.flavour
@@ -205,8 +205,8 @@ def bolt_server(tmp_path_factory):
 
 
 def open_bolt_store(settings: dict, **options):
-    from graph.config import neo4j_settings
-    from graph.neo4j_store import Neo4jStore
+    from policykg.graph.config import neo4j_settings
+    from policykg.graph.neo4j_store import Neo4jStore
 
     options.setdefault("max_retry_time", 5)
     return Neo4jStore(

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.exports import EXPORTS
-from graph.ladybug_store import LadybugStore
-from loaders.pipeline import load_paths
-from queries import list_queries, run_query
+from policykg.graph.exports import EXPORTS
+from policykg.graph.ladybug_store import LadybugStore
+from policykg.loaders.pipeline import load_paths
+from policykg.queries import list_queries, run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = Path(__file__).resolve().parent / "behaviour"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from loaders.extract.bodies import (
+from policykg.loaders.extract.bodies import (
     LABEL, SPAN_KEY, classify_body, extract_bodies, find_body_spans, infer_owners, leader_key,
 )
-from loaders.model import DocumentMeta, OwnerMention, ParsedDocument, Section, SourceText, Task
-from loaders.textview import TextView
+from policykg.loaders.model import DocumentMeta, OwnerMention, ParsedDocument, Section, SourceText, Task
+from policykg.loaders.textview import TextView
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -214,7 +214,7 @@ def test_extract_bodies_skips_explicit_owners_and_generic_phrases():
 
 
 def test_extract_bodies_reads_the_spacy_span_group():
-    from loaders.extract.nlp import get_nlp
+    from policykg.loaders.extract.nlp import get_nlp
 
     text = "按照市民政局、区安委办工作要求，会同市场监管部门开展排查。"
     doc = get_nlp()(text)
@@ -305,20 +305,13 @@ def test_no_inference_for_towns_and_tasks_without_theme():
 # --------------------------------------------------------------------------- seeds
 
 
-def _has_pipeline() -> bool:
-    try:
-        import loaders.normalise, loaders.owners, loaders.structure  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
-needs_pipeline = pytest.mark.skipif(not _has_pipeline(), reason="normalise/structure/owners not available")
 
 
 @lru_cache(maxsize=None)
 def seed(name: str) -> ParsedDocument:
-    from loaders.pipeline import parse_document
+    from policykg.loaders.pipeline import parse_document
 
     return parse_document(str(ROOT / "seeds" / f"{name}.txt"))
 
@@ -339,7 +332,6 @@ SEED_BODIES = {
 }
 
 
-@needs_pipeline
 @pytest.mark.parametrize("name", SEEDS)
 def test_seed_bodies(name):
     parsed = seed(name)
@@ -356,7 +348,6 @@ def test_seed_bodies(name):
             assert task.span[0] <= m.span[0] and m.span[1] <= task.span[1]
 
 
-@needs_pipeline
 def test_seed_jinshan_mentions_link_to_their_task():
     parsed = seed("jinshan-2025")
     by_name = {m.written: m for m in parsed.mentions if m.label == LABEL and m.task}
@@ -365,14 +356,12 @@ def test_seed_jinshan_mentions_link_to_their_task():
     assert by_name["区法院"].props["key"] == "金山区:金山区法院"
 
 
-@needs_pipeline
 def test_seed_jinshan_explicit_owners_untouched():
     parsed = seed("jinshan-2025")
     assert parsed.owners and not any(o.inferred for o in parsed.owners)
     assert infer_owners(parsed) == []
 
 
-@needs_pipeline
 def test_seed_inferred_owners_agree_with_jinshan_explicit_owners():
     """Hide Jinshan's explicit owners: the section inferred for a task should be one of
     the departments the plan names for it (the party-building tasks go to 党群办公室,
@@ -389,7 +378,6 @@ def test_seed_inferred_owners_agree_with_jinshan_explicit_owners():
     assert agree >= 28
 
 
-@needs_pipeline
 def test_seed_jingan_tasks_get_inferred_owners():
     parsed = seed("jingan-2025")
     inferred = {o.task: o for o in parsed.owners if o.inferred}
@@ -401,7 +389,6 @@ def test_seed_jingan_tasks_get_inferred_owners():
     assert {inferred[p].written for p in inferred if section_of[p] in ("四/（一）", "四/（二）")} == {"社会事务科"}
 
 
-@needs_pipeline
 def test_seed_city_tasks_get_divisions():
     parsed = seed("shanghai-2024")
     inferred = [o for o in parsed.owners if o.inferred]

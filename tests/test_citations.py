@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import spacy
 
-from loaders.extract import citations
-from loaders.model import DocumentMeta, ParsedDocument, SourceText, Task
-from loaders.textview import TextView
+from policykg.loaders.extract import citations
+from policykg.loaders.model import DocumentMeta, ParsedDocument, SourceText, Task
+from policykg.loaders.textview import TextView
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -180,7 +180,7 @@ def _squash(t):
 def _views():
     views = {"original": TextView.identity}
     try:
-        from loaders.normalise import normalise
+        from policykg.loaders.normalise import normalise
         views["normalised"] = normalise
     except ImportError:
         pass

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from policykg.cli import main
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -220,7 +220,7 @@ def test_load_shows_result_lines_and_summary(tmp_path):
 
 
 def test_database_held_by_another_process(tmp_path):
-    from graph.ladybug_store import LadybugStore
+    from policykg.graph.ladybug_store import LadybugStore
 
     db = tmp_path / "g.lbdb"
     holder = LadybugStore(str(db))   # same process, separate lock file handle: flock conflicts
@@ -232,12 +232,12 @@ def test_database_held_by_another_process(tmp_path):
 
 
 def test_unexpected_failure_is_one_line_without_traceback(seeded, monkeypatch):
-    import graph.exports
+    import policykg.graph.exports
 
     def boom(store):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setitem(graph.exports.EXPORTS, "targets", boom)
+    monkeypatch.setitem(policykg.graph.exports.EXPORTS, "targets", boom)
     result = run("export", "targets", db=seeded)
     assert result.exit_code == 3 and "Traceback" not in result.output
     assert result.stderr.startswith("policykg: internal error: ZeroDivisionError")
@@ -262,7 +262,7 @@ def test_owner_lists_explicit_and_inferred_owners(seeded):
 
 def original_texts() -> dict[str, str]:
     """Each seed's original text (what every evidence offset points into), by source."""
-    from loaders.read import read_source
+    from policykg.loaders.read import read_source
 
     return {p.stem: read_source(str(p)).text for p in SEEDS.glob("*.txt")}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from policykg.cli import main
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.derive import alignment_matrix, rollup
-from graph.derive.alignment import city_partners, compare_targets
-from graph.derive.rules import load_rules
-from graph.derive.snapshot import Doc, Tgt
-from graph.exports import export_alignments
+from policykg.graph.derive import alignment_matrix, rollup
+from policykg.graph.derive.alignment import city_partners, compare_targets
+from policykg.graph.derive.rules import load_rules
+from policykg.graph.derive.snapshot import Doc, Tgt
+from policykg.graph.exports import export_alignments
 from tests.test_derive_builders import Plan, city_2024, district, load, store  # noqa: F401  (store is a fixture)
 
 
@@ -158,7 +158,7 @@ def test_a_district_plan_older_than_every_city_plan_aligns_with_nothing(store):
 
 
 def test_reloading_and_deleting_documents_recomputes_the_links(store):
-    from graph.derive import derive_all
+    from policykg.graph.derive import derive_all
 
     ja = district("ja-2025", "静安区", 2025, {"养老床位": (600, "张", "养老床位")})
     load(store, city_2024(), ja)

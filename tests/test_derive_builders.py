@@ -11,8 +11,8 @@ import hashlib
 
 import pytest
 
-from graph.ladybug_store import LadybugStore
-from graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.graph.ladybug_store import LadybugStore
+from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
 
 
 class Plan:
@@ -162,7 +162,7 @@ def store(tmp_path):
 def load(store, *plans: Plan):
     for p in plans:
         store.write_document(p.build())
-    from graph.derive import derive_all
+    from policykg.graph.derive import derive_all
 
     return derive_all(store)
 

@@ -5,10 +5,10 @@ import random
 
 import pytest
 
-from graph.derive.reuse import derive_reuse
-from graph.derive.rules import ReuseRules, load_rules
-from graph.derive.snapshot import Doc, Snapshot, Tsk
-from graph.derive.text import jaccard, sentences, shared_phrases, shingles, tfidf_vectors, cosine
+from policykg.graph.derive.reuse import derive_reuse
+from policykg.graph.derive.rules import ReuseRules, load_rules
+from policykg.graph.derive.snapshot import Doc, Snapshot, Tsk
+from policykg.graph.derive.text import jaccard, sentences, shared_phrases, shingles, tfidf_vectors, cosine
 from tests.test_derive_builders import Plan, city_2024, district, load, store  # noqa: F401  (store is a fixture)
 
 COPIED = "落实特殊儿童各项保障政策，确保特殊儿童基本生活费每月足额发放到位。"

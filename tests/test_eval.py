@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.exports import EXPORTS
-from graph.store import open_store
-from loaders.pipeline import load_paths
+from policykg.graph.exports import EXPORTS
+from policykg.graph.store import open_store
+from policykg.loaders.pipeline import load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = Path(__file__).resolve().parent / "gold"

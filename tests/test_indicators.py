@@ -1,8 +1,8 @@
 import pytest
 
-from loaders.extract import indicators
-from loaders.extract.indicators import UNMAPPED, list_unmapped, load_catalogue, match_indicator, normalise_metric
-from loaders.vocabulary import load_vocab
+from policykg.loaders.extract import indicators
+from policykg.loaders.extract.indicators import UNMAPPED, list_unmapped, load_catalogue, match_indicator, normalise_metric
+from policykg.loaders.vocabulary import load_vocab
 
 THEMES = {"养老服务", "社会救助", "儿童福利", "残疾人福利", "慈善", "社会组织", "婚姻登记", "殡葬",
           "区划地名", "社区治理", "社区事务受理", "自身建设"}

@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from graph.errors import QueryError, ReadOnlyViolation, StoreLocked, StoreMissing
-from graph.ladybug_store import LadybugStore
-from graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreLocked, StoreMissing
+from policykg.graph.ladybug_store import LadybugStore
+from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
 
 
 def make_doc(source="plan-a", digest="h1", tasks=2, department="金山区:局养老服务科"):

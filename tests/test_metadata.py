@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders.errors import InputError
-from loaders.metadata import parse_date, parse_metadata, read_sidecar
-from loaders.normalise import normalise
-from loaders.read import read_source
+from policykg.loaders.errors import InputError
+from policykg.loaders.metadata import parse_date, parse_metadata, read_sidecar
+from policykg.loaders.normalise import normalise
+from policykg.loaders.read import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 

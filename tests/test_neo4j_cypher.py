@@ -18,10 +18,10 @@ import neo4j
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from graph.neo4j_store import Neo4jStore, neo4j_schema_ddl
-from graph.schema import load_schema
-from queries import list_queries, run_query
+from policykg.cli import main
+from policykg.graph.neo4j_store import Neo4jStore, neo4j_schema_ddl
+from policykg.graph.schema import load_schema
+from policykg.queries import list_queries, run_query
 from tests.cypher_lint import neo4j_diagnostics, problems
 from tests.test_queries import CASES
 

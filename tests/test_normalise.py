@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.normalise import fold_char, normalise
+from policykg.loaders.normalise import fold_char, normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -208,7 +208,7 @@ def test_ordinal_outline_items_start_their_own_lines():
 
 
 def test_an_item_opening_with_a_year_starts_a_line_but_a_decimal_does_not():
-    from loaders.normalise import load_layout
+    from policykg.loaders.normalise import load_layout
 
     starts = load_layout().item_start
     assert starts.match("1.2025年底前建成社区长者食堂5家")

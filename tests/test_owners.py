@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders.normalise import normalise
-from loaders.owners import extract_explicit_owners
-from loaders.structure import parse_structure
-from loaders.textview import TextView
+from policykg.loaders.normalise import normalise
+from policykg.loaders.owners import extract_explicit_owners
+from policykg.loaders.structure import parse_structure
+from policykg.loaders.textview import TextView
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))

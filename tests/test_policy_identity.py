@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 import spacy
 
-from loaders.extract import citations
-from loaders.extract.policy_identity import (
+from policykg.loaders.extract import citations
+from policykg.loaders.extract.policy_identity import (
     PolicyDocumentGroup, document_key, group_of, identity_key, is_distinctive, resolve_documents, title_scope,
     unwrap_notice,
 )
-from loaders.model import DocumentMeta, ParsedDocument, SourceText
-from loaders.textview import TextView
+from policykg.loaders.model import DocumentMeta, ParsedDocument, SourceText
+from policykg.loaders.textview import TextView
 
 GOLD = Path(__file__).parent / "gold" / "policy_identity.jsonl"
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import spacy
 
-from loaders.extract import programs
-from loaders.model import DocumentMeta, ParsedDocument, SourceText, Task
-from loaders.textview import TextView
+from policykg.loaders.extract import programs
+from policykg.loaders.model import DocumentMeta, ParsedDocument, SourceText, Task
+from policykg.loaders.textview import TextView
 
 SEEDS = {p.stem: p for p in (Path(__file__).resolve().parent.parent / "seeds").glob("*.txt")}
 
@@ -130,7 +130,7 @@ NEVER = {"应保尽保、应退尽退", "应补尽补、应退尽退", "人民�
 def _views():
     views = {"original": TextView.identity}
     try:
-        from loaders.normalise import normalise
+        from policykg.loaders.normalise import normalise
         views["normalised"] = normalise
     except ImportError:
         pass

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.derive import derive_all, owner_lookup
-from graph.ladybug_store import LadybugStore
-from queries import bind_params, get_query, list_queries, run_query
+from policykg.graph.derive import derive_all, owner_lookup
+from policykg.graph.ladybug_store import LadybugStore
+from policykg.queries import bind_params, get_query, list_queries, run_query
 from tests.test_derive_builders import city_2024, district, load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -320,7 +320,7 @@ def test_every_named_query_gives_the_same_rows_over_bolt(world, bolt_store):
 
 @pytest.fixture(scope="session")
 def seeds(tmp_path_factory):
-    from loaders.pipeline import load_paths
+    from policykg.loaders.pipeline import load_paths
 
     store = LadybugStore(str(tmp_path_factory.mktemp("seeds") / "graph.lbdb"))
     report = load_paths([str(ROOT / "seeds")], store)
@@ -356,7 +356,7 @@ def test_seeds_rollup_of_community_centres(seeds):
 
 
 def test_seeds_alignments_match_the_gold_answers(seeds):
-    from graph.exports import export_alignments
+    from policykg.graph.exports import export_alignments
 
     gold = [json.loads(line) for line in (ROOT / "tests" / "gold" / "alignment.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     predicted = export_alignments(seeds)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders.errors import InputError
-from loaders.read import iter_input_files, read_source, render_table_row
+from policykg.loaders.errors import InputError
+from policykg.loaders.read import iter_input_files, read_source, render_table_row
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -269,8 +269,8 @@ def test_iter_input_files_on_the_seeds_folder():
 
 def test_input_errors_keep_paths_with_colons(tmp_path):
     """A path holding a colon (a Windows drive letter, a timestamped folder) is kept whole."""
-    from graph.ladybug_store import LadybugStore
-    from loaders.pipeline import load_paths
+    from policykg.graph.ladybug_store import LadybugStore
+    from policykg.loaders.pipeline import load_paths
 
     odd = tmp_path / "plans 09:30" / "missing.txt"
     files, [error] = iter_input_files([odd])

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from graph.store import open_store
-from loaders.pipeline import load_paths
-from pages.review import DocumentNotFound, collect_entities, review_page
+from policykg.cli import main
+from policykg.graph.store import open_store
+from policykg.loaders.pipeline import load_paths
+from policykg.pages.review import DocumentNotFound, collect_entities, review_page
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

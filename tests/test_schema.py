@@ -1,8 +1,8 @@
 """The schema is data: it loads, is consistent, and drives the LadybugDB DDL."""
 import pytest
 
-from graph.ladybug_store import schema_ddl
-from graph.schema import _parse, coerce, load_schema
+from policykg.graph.ladybug_store import schema_ddl
+from policykg.graph.schema import _parse, coerce, load_schema
 
 
 def test_schema_declares_the_core_labels_and_relationships():

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.normalise import normalise
-from loaders.structure import parse_structure, split_sentences
-from loaders.textview import TextView
+from policykg.loaders.normalise import normalise
+from policykg.loaders.structure import parse_structure, split_sentences
+from policykg.loaders.textview import TextView
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))

@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
-from graph.ladybug_store import LadybugStore
-from graph.records import DocumentGraph, EdgeRecord, NodeRecord
-from graph.sync import read_document_graph, sync_to
+from policykg.graph.ladybug_store import LadybugStore
+from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.graph.sync import read_document_graph, sync_to
 
 
 def plan(source, digest="h1", region="金山区", tasks=3, extra_department=False):

@@ -1,6 +1,6 @@
 import json
 
-from graph.tabular import render
+from policykg.graph.tabular import render
 
 
 def test_table_aligns_cjk_columns():

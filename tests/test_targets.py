@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import spacy
 
-from loaders.extract import targets as T
-from loaders.extract.indicators import UNMAPPED
-from loaders.model import DocumentMeta, ParsedDocument, SourceText, Task
-from loaders.textview import TextView
+from policykg.loaders.extract import targets as T
+from policykg.loaders.extract.indicators import UNMAPPED
+from policykg.loaders.model import DocumentMeta, ParsedDocument, SourceText, Task
+from policykg.loaders.textview import TextView
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -482,7 +482,7 @@ def test_doc_still_serialises(nlp):
 
 
 def test_shared_pipeline_has_the_component():
-    from loaders.extract.nlp import get_nlp
+    from policykg.loaders.extract.nlp import get_nlp
     assert T.COMPONENT in get_nlp().pipe_names
 
 
@@ -508,9 +508,9 @@ def test_span_is_evidence_in_the_text(nlp):
 # -- the seed plans ------------------------------------------------------------------
 
 def _seed_targets():
-    from loaders.extract.nlp import get_nlp
-    from loaders.normalise import normalise
-    from loaders.read import read_source
+    from policykg.loaders.extract.nlp import get_nlp
+    from policykg.loaders.normalise import normalise
+    from policykg.loaders.read import read_source
     nlp = get_nlp()
     for path in SEEDS:
         source = read_source(str(path))
@@ -548,7 +548,7 @@ def test_golden(seed_targets, stem):
 
 
 def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
-    from loaders.pipeline import parse_document
+    from policykg.loaders.pipeline import parse_document
 
     plan = tmp_path / "review.txt"
     plan.write_text("某区民政局2025年工作总结和2026年工作计划\n"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from loaders.model import Section
-from loaders.themes import (
+from policykg.loaders.model import Section
+from policykg.loaders.themes import (
     THEMES, classify_theme, owning_section, section_themes, task_theme, theme_scores,
 )
-from loaders.vocabulary import load_vocab
+from policykg.loaders.vocabulary import load_vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCAB = load_vocab("themes")
@@ -203,24 +203,17 @@ def test_section_themes_inherit_from_parents():
                                         "一/（二）": "社会救助", "二": "自身建设"}
 
 
-def _has_structure() -> bool:
-    try:
-        import loaders.normalise, loaders.structure  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @lru_cache(maxsize=None)
 def seed_sections(name: str):
-    from loaders.normalise import normalise
-    from loaders.structure import parse_structure
+    from policykg.loaders.normalise import normalise
+    from policykg.loaders.structure import parse_structure
 
     view = normalise((ROOT / "seeds" / f"{name}.txt").read_text(encoding="utf-8"))
     return parse_structure(view)[0]
 
 
-@pytest.mark.skipif(not _has_structure(), reason="normalise/structure not available")
 @pytest.mark.parametrize("name, expected", [
     ("shanghai-2024", ["社会救助", "养老服务", "社会组织", "社会事务", "区划地名", "自身建设"]),
     ("jingan-2025", ["养老服务", "社会救助", "儿童福利", "社会事务", "社会组织", "自身建设", None]),
@@ -233,7 +226,6 @@ def test_seed_top_level_sections(name, expected):
     assert [classify_theme(s.title) for s in top] == expected
 
 
-@pytest.mark.skipif(not _has_structure(), reason="normalise/structure not available")
 @pytest.mark.parametrize("name", ["shanghai-2024", "jingan-2025", "changning-2024", "changning-2025"])
 def test_seed_every_section_gets_a_theme(name):
     """Every section of a plan's outline has a theme (its own or its parent's); only a

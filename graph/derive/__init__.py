@@ -20,15 +20,15 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from graph.derive.alignment import alignment_matrix, city_partners, derive_alignment, rollup
-from graph.derive.citations import derive_policy_documents
-from graph.derive.lineage import derive_continuation, derive_succession, lineage_graph
-from graph.derive.lookups import owner_lookup
-from graph.derive.reuse import derive_reuse
-from graph.derive.rules import load_rules
-from graph.derive.sections import derive_section_alignment
-from graph.derive.snapshot import read_snapshot
-from graph.store import GraphStore
+from policykg.graph.derive.alignment import alignment_matrix, city_partners, derive_alignment, rollup
+from policykg.graph.derive.citations import derive_policy_documents
+from policykg.graph.derive.lineage import derive_continuation, derive_succession, lineage_graph
+from policykg.graph.derive.lookups import owner_lookup
+from policykg.graph.derive.reuse import derive_reuse
+from policykg.graph.derive.rules import load_rules
+from policykg.graph.derive.sections import derive_section_alignment
+from policykg.graph.derive.snapshot import read_snapshot
+from policykg.graph.store import GraphStore
 
 __all__ = ["derive_all", "DeriveReport", "alignment_matrix", "rollup", "owner_lookup", "lineage_graph"]
 

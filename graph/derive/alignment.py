@@ -24,10 +24,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from graph.derive.rules import Rules
-from graph.derive.snapshot import Doc, Snapshot, Tgt
-from graph.records import EdgeRecord
-from graph.store import GraphStore
+from policykg.graph.derive.rules import Rules
+from policykg.graph.derive.snapshot import Doc, Snapshot, Tgt
+from policykg.graph.records import EdgeRecord
+from policykg.graph.store import GraphStore
 
 CITY, DISTRICT = "city", "district"
 
@@ -130,7 +130,7 @@ def rollup(store: GraphStore, indicator: str | None = None) -> list[dict]:
     Each region counts once, with its plan nearest in year to the city plan (a
     same-year plan wins over a later one); a region whose plan states two values
     for the indicator contributes the larger and is listed in `conflicting_regions`."""
-    from queries import run_query
+    from policykg.queries import run_query
 
     return run_query(store, "rollup", {"indicator": indicator}).records()
 
@@ -143,7 +143,7 @@ def alignment_matrix(store: GraphStore, indicator: str | None = None) -> tuple[l
     the district's value and unit with its share of the city value (counts) or its
     gap in points (rates). A district column header names the city year it is
     compared with when that is an earlier year (`flagged`)."""
-    from queries import run_query
+    from policykg.queries import run_query
 
     aligned = run_query(store, "alignment", {"indicator": indicator}).records()
     district_docs = store.query("""
@@ -158,7 +158,7 @@ def alignment_matrix(store: GraphStore, indicator: str | None = None) -> tuple[l
         RETURN g.id AS id, g.indicator AS indicator, g.value AS value, g.unit AS unit, c.id AS doc_id,
                c.source AS source, g.start_offset AS start_offset""", {}).records()
     city_targets.sort(key=lambda t: (t["indicator"] or "", t["source"] or "", t["start_offset"] or 0))
-    from graph.derive.rules import load_rules
+    from policykg.graph.derive.rules import load_rules
 
     rules = load_rules()
     partner_cities = {d["city_id"] for d in district_docs}

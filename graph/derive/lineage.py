@@ -28,11 +28,11 @@ from typing import Iterable
 
 import networkx as nx
 
-from graph.derive.rules import Rules
-from graph.derive.snapshot import Doc, Snapshot, Tgt
-from graph.derive.text import jaccard, shingles
-from graph.records import EdgeRecord, NodeRecord
-from graph.store import GraphStore
+from policykg.graph.derive.rules import Rules
+from policykg.graph.derive.snapshot import Doc, Snapshot, Tgt
+from policykg.graph.derive.text import jaccard, shingles
+from policykg.graph.records import EdgeRecord, NodeRecord
+from policykg.graph.store import GraphStore
 
 _YEARS = re.compile(r"[0-9０-９〇零一二三四五六七八九十]+\s*年?")
 
@@ -179,7 +179,7 @@ def lineage_graph(store: GraphStore, name_or_id: str, depth: int = 2) -> nx.DiGr
     For an indicator the picture is its documents: document → indicator
     (MEASURES, value = the target), district plan → city plan (ALIGNS_WITH, value
     = share or gap) and later plan → earlier plan (CONTINUES, detail = the change)."""
-    from queries import run_query
+    from policykg.queries import run_query
 
     focus = _resolve(store, name_or_id)
     if focus is None:
@@ -240,7 +240,7 @@ def _add_edge(graph: nx.DiGraph, row: dict) -> None:
 
 
 def _add_indicator_links(store: GraphStore, graph: nx.DiGraph, indicator: str) -> None:
-    from queries import run_query
+    from policykg.queries import run_query
 
     doc_ids = {r["source"]: r["id"] for r in store.query(
         "MATCH (d:Document) RETURN d.source AS source, d.id AS id", {}).records()}

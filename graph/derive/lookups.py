@@ -1,7 +1,7 @@
 """Read-side helpers the CLI calls (thin layers over named queries)."""
 from __future__ import annotations
 
-from graph.store import GraphStore
+from policykg.graph.store import GraphStore
 
 
 def owner_lookup(store: GraphStore, keyword: str | None = None, indicator: str | None = None) -> list[dict]:
@@ -11,7 +11,7 @@ def owner_lookup(store: GraphStore, keyword: str | None = None, indicator: str |
     One record per task: `departments` are the explicit owners (责任部门 …, as written),
     `inferred_departments` the owners inferred from the task's theme (each with its
     rule), `leaders` the 牵头领导/分管领导; plus the task's evidence."""
-    from queries import run_query
+    from policykg.queries import run_query
 
     rows = run_query(store, "owner", {"keyword": keyword, "indicator": indicator}).records()
     tasks: dict[str, dict] = {}

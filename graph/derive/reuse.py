@@ -18,10 +18,10 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from graph.derive.rules import Rules
-from graph.derive.snapshot import Snapshot
-from graph.derive.text import content_only, sentences, shingles
-from graph.records import EdgeRecord
+from policykg.graph.derive.rules import Rules
+from policykg.graph.derive.snapshot import Snapshot
+from policykg.graph.derive.text import content_only, sentences, shingles
+from policykg.graph.records import EdgeRecord
 
 
 @dataclass

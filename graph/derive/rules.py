@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-from loaders.vocabulary import read_vocab, vocab_path
+from policykg.loaders.vocabulary import read_vocab, vocab_path
 
 RULES_PATH = vocab_path("alignment")
 
@@ -89,7 +89,7 @@ class Rules:
 
 def _catalogue() -> tuple[Callable[[str], frozenset[str]], Callable[[str], frozenset[str]]]:
     try:
-        from loaders.extract.indicators import load_catalogue
+        from policykg.loaders.extract.indicators import load_catalogue
     except ImportError:   # no catalogue: only identically written units compare
         return (lambda unit: frozenset()), (lambda name: frozenset())
     catalogue = load_catalogue()

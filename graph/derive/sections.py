@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.derive.alignment import Partner
-from graph.derive.rules import Rules
-from graph.derive.snapshot import Snapshot
-from graph.derive.text import cosine, shared_phrases, tfidf_vectors
-from graph.records import EdgeRecord
+from policykg.graph.derive.alignment import Partner
+from policykg.graph.derive.rules import Rules
+from policykg.graph.derive.snapshot import Snapshot
+from policykg.graph.derive.text import cosine, shared_phrases, tfidf_vectors
+from policykg.graph.records import EdgeRecord
 
 
 def derive_section_alignment(snapshot: Snapshot, rules: Rules, partners: dict[str, list[Partner]]) -> list[EdgeRecord]:

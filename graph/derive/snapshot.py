@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from graph.store import GraphStore
+from policykg.graph.store import GraphStore
 
 
 @dataclass

@@ -5,13 +5,13 @@ each extractor read what it needs from the Doc. Vocabularies live in `loaders/vo
 """
 from __future__ import annotations
 
-from loaders.extract.nlp import run_pipeline
-from loaders.model import ParsedDocument
+from policykg.loaders.extract.nlp import run_pipeline
+from policykg.loaders.model import ParsedDocument
 
 
 def extract(parsed: ParsedDocument) -> ParsedDocument:
     # Imported here so that each extractor module stays importable on its own.
-    from loaders.extract import bodies, citations, programs, targets
+    from policykg.loaders.extract import bodies, citations, programs, targets
 
     doc = run_pipeline(parsed.view.text)
     parsed.targets = targets.extract_targets(doc, parsed)

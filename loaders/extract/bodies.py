@@ -25,10 +25,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from loaders.extract.citations import TaskLocator, find_titles
-from loaders.extract.nlp import char_spans, doc_text
-from loaders.model import Mention, OwnerMention, ParsedDocument
-from loaders.vocabulary import alternation, load_vocab
+from policykg.loaders.extract.citations import TaskLocator, find_titles
+from policykg.loaders.extract.nlp import char_spans, doc_text
+from policykg.loaders.model import Mention, OwnerMention, ParsedDocument
+from policykg.loaders.vocabulary import alternation, load_vocab
 
 SPAN_KEY = "bodies"
 LABEL = "Department"
@@ -385,7 +385,7 @@ def _excluded_zones(text: str) -> list[tuple[int, int]]:
 def _annotation_zones(text: str) -> list[tuple[int, int]]:
     """From an owner label (`牵头领导：`) to the bracket that closes its annotation, or to the
     end of the sentence when it is not bracketed. Labels come from vocab/owners.yaml."""
-    from loaders.structure import owner_label_pattern, punctuation
+    from policykg.loaders.structure import owner_label_pattern, punctuation
 
     punct = punctuation()
     allowed = set(load_vocab("owners")["label_preceded_by"]) | set(punct.closer_of) | {"\n"}
@@ -463,7 +463,7 @@ def infer_owners(parsed: ParsedDocument) -> list[OwnerMention]:
     read with its section's theme as a tie-breaker), else its section's. Explicit
     department owners always win.
     """
-    from loaders.themes import owning_section, section_themes, task_theme
+    from policykg.loaders.themes import owning_section, section_themes, task_theme
 
     explicit = {o.task for o in parsed.owners if o.role == "department" and not o.inferred}
     level = parsed.meta.level or level_of(parsed.meta.region)

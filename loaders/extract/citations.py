@@ -33,12 +33,12 @@ from typing import Any, Iterable, Iterator
 
 from spacy.language import Language
 
-from loaders.extract.policy_identity import (
+from policykg.loaders.extract.policy_identity import (
     identity_key, own_level_word, resolve_scope, title_scope, unwrap_notice, vocab,
 )
-from loaders.extract.nlp import char_spans, doc_text
-from loaders.model import Mention, ParsedDocument
-from loaders.vocabulary import alternation, load_vocab
+from policykg.loaders.extract.nlp import char_spans, doc_text
+from policykg.loaders.model import Mention, ParsedDocument
+from policykg.loaders.vocabulary import alternation, load_vocab
 
 SPAN_KEY = "citations"
 COMPONENT = "policykg_citations"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from loaders.vocabulary import alternation, load_vocab, read_vocab
+from policykg.loaders.vocabulary import alternation, load_vocab, read_vocab
 
 UNMAPPED = "unmapped"
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
-from loaders.vocabulary import load_vocab, vocab_path
+from policykg.loaders.vocabulary import load_vocab, vocab_path
 
 # Variation that never tells two documents apart.
 _DASHES = "—–―‐‑‒−－~～"

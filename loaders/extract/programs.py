@@ -33,10 +33,10 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 
-from loaders.extract.citations import TaskLocator
-from loaders.extract.nlp import doc_text
-from loaders.model import Mention, ParsedDocument
-from loaders.vocabulary import load_vocab
+from policykg.loaders.extract.citations import TaskLocator
+from policykg.loaders.extract.nlp import doc_text
+from policykg.loaders.model import Mention, ParsedDocument
+from policykg.loaders.vocabulary import load_vocab
 
 SPAN_KEY = "programs"
 COMPONENT = "policykg_programs"

@@ -49,11 +49,11 @@ from functools import lru_cache
 
 from spacy.language import Language
 
-from loaders.extract import numbers
-from loaders.extract.indicators import UNMAPPED, load_catalogue, normalise_metric
-from loaders.extract.nlp import doc_text
-from loaders.model import ParsedDocument, TargetMention
-from loaders.vocabulary import alternation as _alt, load_vocab
+from policykg.loaders.extract import numbers
+from policykg.loaders.extract.indicators import UNMAPPED, load_catalogue, normalise_metric
+from policykg.loaders.extract.nlp import doc_text
+from policykg.loaders.model import ParsedDocument, TargetMention
+from policykg.loaders.vocabulary import alternation as _alt, load_vocab
 
 COMPONENT = "policykg_targets"
 SPANS_KEY = "targets"

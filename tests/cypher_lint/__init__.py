@@ -18,7 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.schema import Schema, load_schema
+from policykg.graph.schema import Schema, load_schema
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "lint.cjs"
