@@ -13,7 +13,7 @@ import sys
 import click
 
 from policykg.graph.errors import StoreError
-from policykg.graph.tabular import FORMATS, render, render_records
+from policykg.graph.tabular import render, render_records
 
 VERSION = "0.1.0"
 DB_HELP = "Graph database path (embedded LadybugDB). Env: POLICYKG_DB. Default: data/policykg.lbdb."

@@ -7,7 +7,7 @@ them in Python; every record carries `source` (the file stem) and its evidence
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 from policykg.graph.store import GraphStore
 

@@ -27,7 +27,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from policykg.graph.config import Neo4jSettings, neo4j_settings
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
@@ -230,7 +231,7 @@ class Neo4jStore(GraphStore):
         password: str | None = None,
         database: str | None = None,
         **options: Any,
-    ) -> "Neo4jStore":
+    ) -> Neo4jStore:
         """Open the database named by arguments, else NEO4J_* variables, else policykg.toml / ~/.config/policykg/config.toml."""
         settings = neo4j_settings(uri=uri, user=user, password=password, database=database)
         return cls(settings, read_only=read_only, **options)
@@ -464,7 +465,7 @@ class Neo4jStore(GraphStore):
                 )
         return self._result(tx.run(cypher, params))
 
-    def _run_parts(self, tx, parts: list["Part"]) -> None:
+    def _run_parts(self, tx, parts: list[Part]) -> None:
         """The write statements of one transaction.
 
         Neo4j: one statement per part, with parameters, all in this transaction (atomic).
@@ -530,7 +531,7 @@ class Neo4jStore(GraphStore):
         self._execute(work, write=True)
 
     # -- statement parts ----------------------------------------------------------------------
-    def _delete_parts(self, old_ids: list[str]) -> list["Part"]:
+    def _delete_parts(self, old_ids: list[str]) -> list[Part]:
         if not old_ids:
             return []
         parts = [
@@ -540,10 +541,10 @@ class Neo4jStore(GraphStore):
         parts.append(Part("MATCH (n:Document) WHERE n.id IN $old DETACH DELETE n", {"old": old_ids}))
         return parts
 
-    def _orphan_parts(self) -> list["Part"]:
+    def _orphan_parts(self) -> list[Part]:
         return [Part(stmt) for stmt in self.orphan_statements()]
 
-    def _node_parts(self, node_rows: dict[str, list[dict]]) -> list["Part"]:
+    def _node_parts(self, node_rows: dict[str, list[dict]]) -> list[Part]:
         parts = []
         # The Document first, then the labels in schema order: the same statements every time.
         order = list(self.schema.nodes)
@@ -562,7 +563,7 @@ class Neo4jStore(GraphStore):
                 parts.append(Part(stmt, {"rows": dedupe_by_key(rows, spec.key)}))
         return parts
 
-    def _edge_parts(self, edge_rows: dict) -> list["Part"]:
+    def _edge_parts(self, edge_rows: dict) -> list[Part]:
         parts = []
         for (rel, a, b), rows in edge_rows.items():
             spec = self.schema.rel(rel)

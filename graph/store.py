@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
 from policykg.graph.results import QueryResult

@@ -17,7 +17,7 @@ relationships (PolicyDocument, ALIGNS_WITH …) travel with `replace_derived`.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
 from policykg.graph.schema import Schema

@@ -20,13 +20,12 @@ from pathlib import Path
 
 import yaml
 
-from policykg.loaders.extract.numbers import parse_chinese
-
+from policykg.loaders import vocabulary
 from policykg.loaders.errors import InputError
 from policykg.loaders.model import DocumentMeta
 from policykg.loaders.normalise import load_layout
+from policykg.loaders.numbers import parse_chinese
 from policykg.loaders.textview import TextView
-from policykg.loaders import vocabulary
 
 # Fields a user may set; title_span and warnings are the parser's.
 OVERRIDE_FIELDS = ("title", "issuer", "doc_number", "issue_date", "year", "region", "level", "is_notice", "wrapped_title")

@@ -26,11 +26,18 @@ the names (`，12月底前完成`), a bracketed duty or post after a name (`（�
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from policykg.loaders.model import OwnerMention, Section, Task
-from policykg.loaders.structure import (bracket_depths, heading_owner_spans, label_pattern, parse_structure, punctuation,
-                               row_cell_spans, squash)
+from policykg.loaders.structure import (
+    bracket_depths,
+    heading_owner_spans,
+    label_pattern,
+    parse_structure,
+    punctuation,
+    row_cell_spans,
+    squash,
+)
 from policykg.loaders.textview import TextView
 from policykg.loaders.vocabulary import load_vocab
 
@@ -152,7 +159,7 @@ def _continues_generic(text: str, names: list[tuple[int, int]], span: tuple[int,
     return squash(text[span[0]:span[1]]) in words and is_generic(before) and before.endswith(tuple(words))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _time_pattern() -> re.Pattern:
     """A date or time: digits and a unit (`12月`, `2025年`, `3季度`), or a time word."""
     vocab = load_vocab("owners")["value_stops"]
@@ -245,14 +252,14 @@ def _mention(text: str, task: Task, span: tuple[int, int], label: str, role: str
                         kind=department_kind(name) if role == "department" else None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def field_label_pattern() -> re.Pattern:
     """Any annotation field label with its colon: owner labels and the other fields (完成时限：)."""
     vocab = load_vocab("owners")
     return label_pattern(list(vocab["columns"]) + list(vocab["other_fields"]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def unknown_label_pattern() -> re.Pattern:
     """A field label the vocabulary does not know (`协调处室：`, `工作标准：`): a short
     run of Han characters and a colon. Names never hold a colon, so inside an

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from policykg.graph.store import GraphStore, WriteResult
 from policykg.loaders.build import build_records, content_hash
@@ -111,7 +111,7 @@ def load_paths(
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
-    loaded_at = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    loaded_at = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     for path in files:
         outcome = load_one(str(path), store, overrides, loaded_at)
         report.outcomes.append(outcome)

@@ -13,8 +13,8 @@ import glob
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from policykg.loaders.errors import InputError
 from policykg.loaders.model import SourceText
@@ -399,13 +399,13 @@ class PathError(str):
 
     path: str
 
-    def __new__(cls, path: str, problem: str) -> "PathError":
+    def __new__(cls, path: str, problem: str) -> PathError:
         message = super().__new__(cls, f"{path}: {problem}")
         message.path = path
         return message
 
 
-def iter_input_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list["PathError"]]:
+def iter_input_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[PathError]]:
     """Expand files, folders (recursively) and globs into plan files.
 
     Returns (files, errors): files in a stable order without duplicates; errors as

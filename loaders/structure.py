@@ -40,16 +40,14 @@ among siblings (sections under one parent, tasks under one section).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import lru_cache
 import re
-
-from policykg.loaders.extract.numbers import parse_chinese
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from policykg.loaders.model import Section, Task
+from policykg.loaders.numbers import parse_chinese
 from policykg.loaders.textview import TextView
 from policykg.loaders.vocabulary import alternation, load_vocab
-
 
 # --------------------------------------------------------------------------- vocab
 
@@ -76,7 +74,7 @@ class Punctuation:
 _YEAR = r"(?:19|20)[0-9]{2}年"
 
 
-@lru_cache(maxsize=None)
+@cache
 def heading_styles() -> tuple[HeadingStyle, ...]:
     vocab = load_vocab("structure")
     numerals = vocab["numerals"]
@@ -105,7 +103,7 @@ def heading_styles() -> tuple[HeadingStyle, ...]:
     return tuple(styles)
 
 
-@lru_cache(maxsize=None)
+@cache
 def punctuation() -> Punctuation:
     p = load_vocab("structure")["punctuation"]
     closer_of = {a: b for a, b in p["pairs"]}
@@ -113,7 +111,7 @@ def punctuation() -> Punctuation:
                        frozenset(closer_of.values()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def item_title_stops() -> frozenset:
     """Where a numbered item's title ends: its first sentence end, or a colon that
     introduces the item's content (`1. 推进养老床位建设：新增床位300张，…`)."""
@@ -129,7 +127,7 @@ def label_pattern(labels) -> re.Pattern:
     return re.compile(f"(?P<label>{alternation(labels)})\\s*{qualifier}\\s*[{re.escape(''.join(vocab['colons']))}]")
 
 
-@lru_cache(maxsize=None)
+@cache
 def owner_label_pattern() -> re.Pattern:
     """An owner annotation label (`牵头领导：`) where it starts a clause."""
     return label_pattern(load_vocab("owners")["columns"])
@@ -990,7 +988,7 @@ def _uncovered(start: int, end: int, covered: list[tuple[int, int]]) -> list[tup
     return pieces
 
 
-@lru_cache(maxsize=None)
+@cache
 def _point_patterns() -> tuple[tuple[re.Pattern, bool], ...]:
     """One (pattern, suffix is part of the marker) per point form (`一是`, `第一，`)."""
     spec = load_vocab("structure")["points"]

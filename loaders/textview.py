@@ -18,7 +18,7 @@ class TextView:
     origin: list[int] = field(default_factory=list)
 
     @classmethod
-    def identity(cls, original: str) -> "TextView":
+    def identity(cls, original: str) -> TextView:
         return cls(original, original, list(range(len(original))))
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:

@@ -7,9 +7,11 @@ parsers and extractors read.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Iterable
+
+__all__ = ["VOCAB_DIR", "vocab_path", "read_vocab", "load_vocab", "alternation", "pattern"]
 
 import yaml
 
@@ -26,7 +28,7 @@ def read_vocab(path: str | Path) -> dict:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_vocab(name: str) -> dict:
     """Vocabulary `name`, parsed once per process.
 
@@ -39,3 +41,17 @@ def load_vocab(name: str) -> dict:
 def alternation(words: Iterable) -> str:
     """A regex alternation of literal words, longest first (so the longest match wins)."""
     return "|".join(re.escape(w) for w in sorted({str(w) for w in words}, key=lambda w: (-len(w), w)))
+
+
+def pattern(name: str) -> str:
+    """A shared regular-expression fragment from `vocab/patterns.yaml`.
+
+    Examples:
+        >>> import re
+        >>> bool(re.fullmatch(pattern("year"), "2025年度"))
+        True
+        >>> bool(re.fullmatch(pattern("year"), "25年"))
+        False
+    """
+    value = load_vocab("patterns")[name]
+    return alternation(value) if isinstance(value, list) else str(value)

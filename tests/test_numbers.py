@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from policykg.loaders.extract.numbers import NUMBER, is_chinese_numeral, parse_chinese, parse_number, parse_range
+from policykg.loaders.numbers import NUMBER, is_chinese_numeral, parse_chinese, parse_number, parse_range
 
 
 @pytest.mark.parametrize("text, value", [

@@ -21,8 +21,8 @@ Each edge says how the two values relate: `share` = district ÷ city for counts,
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from policykg.graph.derive.rules import Rules
 from policykg.graph.derive.snapshot import Doc, Snapshot, Tgt

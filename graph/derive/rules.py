@@ -7,9 +7,9 @@ similarity thresholds.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
 
 from policykg.loaders.vocabulary import read_vocab, vocab_path
 

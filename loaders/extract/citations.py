@@ -27,16 +27,22 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from spacy.language import Language
 
-from policykg.loaders.extract.policy_identity import (
-    identity_key, own_level_word, resolve_scope, title_scope, unwrap_notice, vocab,
-)
 from policykg.loaders.extract.nlp import char_spans, doc_text
+from policykg.loaders.extract.policy_identity import (
+    identity_key,
+    own_level_word,
+    resolve_scope,
+    title_scope,
+    unwrap_notice,
+    vocab,
+)
 from policykg.loaders.model import Mention, ParsedDocument
 from policykg.loaders.vocabulary import alternation, load_vocab
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from policykg.loaders.vocabulary import alternation, load_vocab, read_vocab
 

@@ -70,18 +70,18 @@ class CharTokenizer:
     def to_bytes(self, **_kwargs) -> bytes:
         return b""
 
-    def from_bytes(self, _data: bytes, **_kwargs) -> "CharTokenizer":
+    def from_bytes(self, _data: bytes, **_kwargs) -> CharTokenizer:
         return self
 
     def to_disk(self, _path, **_kwargs) -> None:
         pass
 
-    def from_disk(self, _path, **_kwargs) -> "CharTokenizer":
+    def from_disk(self, _path, **_kwargs) -> CharTokenizer:
         return self
 
 
 @lru_cache(maxsize=1)
-def get_nlp() -> "spacy.language.Language":
+def get_nlp() -> spacy.language.Language:
     import importlib
 
     nlp = spacy.blank("zh")

@@ -30,9 +30,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from policykg.loaders.vocabulary import load_vocab, vocab_path
 
@@ -310,7 +311,7 @@ class _Member:
     key: str
     scope: str | None
     distinctive: bool
-    notice_of: "_Member | None" = None   # set on inner members: the notice member
+    notice_of: _Member | None = None   # set on inner members: the notice member
     group: str | None = None
 
 

@@ -45,15 +45,16 @@ import bisect
 import re
 from copy import deepcopy
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from spacy.language import Language
 
-from policykg.loaders.extract import numbers
+from policykg.loaders import numbers
 from policykg.loaders.extract.indicators import UNMAPPED, load_catalogue, normalise_metric
 from policykg.loaders.extract.nlp import doc_text
 from policykg.loaders.model import ParsedDocument, TargetMention
-from policykg.loaders.vocabulary import alternation as _alt, load_vocab
+from policykg.loaders.vocabulary import alternation as _alt
+from policykg.loaders.vocabulary import load_vocab
 
 COMPONENT = "policykg_targets"
 SPANS_KEY = "targets"
@@ -220,7 +221,7 @@ class Grammar:
                 text = text[1:-1]
         return text
 
-    def builds_a_facility(self, text: str, st: "_Statement", number_start: int) -> bool:
+    def builds_a_facility(self, text: str, st: _Statement, number_start: int) -> bool:
         """新建三个助浴点: a building verb right before the number, outside quotes, counting a facility."""
         verb = st.action
         if verb is None or verb.group not in self.facility_verb_groups or verb.end != number_start:
@@ -268,7 +269,7 @@ def _stop_positions(text: str, stops: frozenset) -> list[int]:
     return [m.start() for m in _stops_re(stops).finditer(text)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stops_re(stops: frozenset) -> re.Pattern:
     return re.compile("[" + "".join(re.escape(c) for c in sorted(stops)) + "]")
 
@@ -292,7 +293,7 @@ def _forward(text: str, pos: int, stops: frozenset, reach: int = _CLAUSE_REACH) 
     return min(positions[k], end) if k < len(positions) else end
 
 
-def _sentence(g: "Grammar", text: str, start: int, end: int) -> str:
+def _sentence(g: Grammar, text: str, start: int, end: int) -> str:
     """The sentence around text[start:end]: the context for contextual synonyms."""
     return text[_back(text, start, g.hard, reach=_SENTENCE_REACH):_forward(text, end, g.hard, reach=_SENTENCE_REACH)]
 
@@ -361,7 +362,7 @@ class _Statement:
     # a comma that borrows the verb of the clause before).
     needs_catalogue: bool = False
     # The target stated just before that a 其中 clause is a part of (never the same indicator).
-    part_of: "_Statement | None" = None
+    part_of: _Statement | None = None
     together: bool = False                # 新增A及B共20个: several things counted as one
 
 
@@ -407,7 +408,7 @@ def _same_class(g: Grammar, a: str, b: str) -> bool:
     return g.unit_class.get(a, a) == g.unit_class.get(b, b)
 
 
-def _in_previous_clause(g: Grammar, text: str, st: "_Statement | None", seg_start: int, sent_start: int) -> bool:
+def _in_previous_clause(g: Grammar, text: str, st: _Statement | None, seg_start: int, sent_start: int) -> bool:
     """`st` was stated in the clause just before the one starting at `seg_start` (same sentence)."""
     if st is None or seg_start <= sent_start:
         return False
@@ -423,7 +424,7 @@ def _another_value_follows(g: Grammar, text: str, end: int) -> bool:
 
 
 def _inherited_metric(g: Grammar, text: str, seg_start: int, sent_start: int, unit: str,
-                      prev: "_Statement | None") -> tuple[str, int] | None:
+                      prev: _Statement | None) -> tuple[str, int] | None:
     """推进家庭照护床位建设，全年新增100张 / 新增认知障碍照护床位1000张，累计达到5000张: a clause
     that is only VERB NUMBER UNIT counts what the clause before it names: the target stated
     there in a unit of the same class, or else the object of its verb, if that is a catalogued
@@ -446,7 +447,7 @@ def _inherited_metric(g: Grammar, text: str, seg_start: int, sent_start: int, un
     return obj, obj_start + max(raw.find(obj), 0)
 
 
-def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: "_Statement | None" = None) -> list[_Statement]:
+def _statement(g: Grammar, text: str, m: re.Match, prev_end: int, prev: _Statement | None = None) -> list[_Statement]:
     qs, qe = m.start(), m.end()
     read = _read_quantity(g, m)
     if read is None:
