@@ -12,10 +12,10 @@ import os
 from typing import Any
 
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked, StoreMissing
-from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema
 from policykg.graph.store import GraphStore, WriteResult, dedupe_by_key
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 _KUZU_TYPES = {"STRING": "STRING", "INT64": "INT64", "DOUBLE": "DOUBLE", "BOOLEAN": "BOOLEAN", "STRING[]": "STRING[]"}
 

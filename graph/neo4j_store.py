@@ -32,10 +32,10 @@ from typing import Any
 
 from policykg.graph.config import Neo4jSettings, neo4j_settings
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
-from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema
 from policykg.graph.store import GraphStore, WriteResult, dedupe_by_key
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 log = logging.getLogger(__name__)
 

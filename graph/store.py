@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
 from policykg.graph.results import QueryResult
 from policykg.graph.schema import Schema, coerce, load_schema
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 DEFAULT_DB = os.path.join("data", "policykg.lbdb")
 

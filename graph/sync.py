@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
 from policykg.graph.schema import Schema
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 Progress = Callable[[int, int, str, str], None]
 

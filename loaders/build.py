@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
 from policykg.loaders.model import ParsedDocument
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 LEADER_COLUMNS_DEFAULT = "牵头领导"
 

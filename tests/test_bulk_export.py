@@ -9,7 +9,7 @@ import pytest
 
 from policykg.graph.bulk_export import export_neo4j_import
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 TRICKY = '第一行 "引号", 逗号\n第二行 \'单引号\' \\ 反斜杠\r\n第三行'
 

@@ -12,7 +12,7 @@ import hashlib
 import pytest
 
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 
 class Plan:

@@ -6,7 +6,7 @@ import pytest
 
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreLocked, StoreMissing
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 
 def make_doc(source="plan-a", digest="h1", tasks=2, department="金山区:局养老服务科"):

@@ -15,7 +15,7 @@ from policykg.graph.config import neo4j_settings, safe_uri
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from policykg.graph.ladybug_store import LadybugStore
 from policykg.graph.neo4j_store import Neo4jStore, Part, cypher_literal, inline_parameters, pack_statements, writes_to_graph
-from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 from tests.conftest_bolt import open_bolt_store
 
 SECRET = "s3cret-Pa55word"

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.graph.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 from policykg.graph.sync import read_document_graph, sync_to
 
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from policykg.graph.derive.rules import Rules
 from policykg.graph.derive.snapshot import Doc, Snapshot, Tgt
-from policykg.graph.records import EdgeRecord
 from policykg.graph.store import GraphStore
+from policykg.loaders.records import EdgeRecord
 
 CITY, DISTRICT = "city", "district"
 

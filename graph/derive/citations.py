@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from policykg.graph.records import EdgeRecord, NodeRecord
 from policykg.graph.store import GraphStore
 from policykg.loaders.extract.policy_identity import resolve_documents
+from policykg.loaders.records import EdgeRecord, NodeRecord
 
 
 def derive_policy_documents(store: GraphStore) -> tuple[list[NodeRecord], list[EdgeRecord]]:

@@ -31,8 +31,8 @@ import networkx as nx
 from policykg.graph.derive.rules import Rules
 from policykg.graph.derive.snapshot import Doc, Snapshot, Tgt
 from policykg.graph.derive.text import jaccard, shingles
-from policykg.graph.records import EdgeRecord, NodeRecord
 from policykg.graph.store import GraphStore
+from policykg.loaders.records import EdgeRecord, NodeRecord
 
 _YEARS = re.compile(r"[0-9０-９〇零一二三四五六七八九十]+\s*年?")
 

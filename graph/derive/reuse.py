@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from policykg.graph.derive.rules import Rules
 from policykg.graph.derive.snapshot import Snapshot
 from policykg.graph.derive.text import content_only, sentences, shingles
-from policykg.graph.records import EdgeRecord
+from policykg.loaders.records import EdgeRecord
 
 
 @dataclass

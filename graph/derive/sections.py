@@ -18,7 +18,7 @@ from policykg.graph.derive.alignment import Partner
 from policykg.graph.derive.rules import Rules
 from policykg.graph.derive.snapshot import Snapshot
 from policykg.graph.derive.text import cosine, shared_phrases, tfidf_vectors
-from policykg.graph.records import EdgeRecord
+from policykg.loaders.records import EdgeRecord
 
 
 def derive_section_alignment(snapshot: Snapshot, rules: Rules, partners: dict[str, list[Partner]]) -> list[EdgeRecord]:
