@@ -8,7 +8,7 @@ SCORER ?= ../shared/eval/score.py
 # Neo4j's own Cypher front end (npm), which the tests use to check every statement sent to Neo4j
 LINT   := tests/cypher_lint
 
-.PHONY: run install dev test eval bench clean
+.PHONY: run install dev lint typecheck test eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,20 @@ run: install
 	$(BIN)/policykg --db $(DB) load seeds/ --quiet
 	$(BIN)/policykg --db $(DB) align
 
-## test: install dev dependencies and run the whole suite
-test: dev
+## lint: ruff, the layer contract (import-linter) and mypy on the package; part of `make test`
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(MAKE) --no-print-directory typecheck
+
+# The package's folder is the repository root, so mypy sees it as `policykg` through a symlink
+# in a scratch folder (a folder named policykg inside the checkout would loop back into itself).
+typecheck: dev
+	@d=$$(mktemp -d) && ln -s "$(CURDIR)" "$$d/policykg" && \
+	  MYPYPATH="$$d" $(BIN)/mypy --cache-dir "$(CURDIR)/.mypy_cache" -p policykg; rc=$$?; rm -rf "$$d"; exit $$rc
+
+## test: install dev dependencies, lint, and run the whole suite (unit, doctests, Bolt server, browser)
+test: lint
 	$(BIN)/python -m pytest
 
 ## eval: fresh graph of seeds/, exports scored against the gold answers in ../shared/gold
@@ -71,4 +83,4 @@ bench: dev
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf data build $(VENV) $(LINT)/node_modules
+	rm -rf data build $(VENV) $(LINT)/node_modules .mypy_cache .ruff_cache

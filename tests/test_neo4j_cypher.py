@@ -25,6 +25,8 @@ from policykg.queries import list_queries, run_query
 from tests.cypher_lint import neo4j_diagnostics, problems
 from tests.test_queries import CASES
 
+pytestmark = pytest.mark.npm   # every test here asks Neo4j's Cypher front end (node, tests/cypher_lint)
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 
