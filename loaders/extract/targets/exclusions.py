@@ -3,7 +3,7 @@
 `NOT_A_TARGET` judges a number (a `Quantity`) in its sentence: the first rules read only its
 surroundings (an ordinal, a period, a look back …); the last ones what `metrics` found it
 counts and the verb that states it. `NOT_A_COUNTED_THING` judges each metric a number counts
-(一 value can count several items: 各), and `NOT_A_TARGET_BY_INDICATOR` a statement once its
+(one value can count several items: 各), and `NOT_A_TARGET_BY_INDICATOR` a statement once its
 indicator is known. `statements` runs them in this order; the first rule that holds drops
 the number (`statements.explain` names it). `is_dated_elsewhere` and `review_spans` drop
 targets at the level of the document (see `consolidate`).
