@@ -26,7 +26,7 @@ def test_the_wheel_installs_one_top_level_package(wheel):
 def test_the_wheel_holds_the_layers_and_their_data(wheel):
     names = set(wheel.namelist())
     for module in ("__init__.py", "__main__.py", "cli.py", "graph/store.py", "graph/derive/__init__.py",
-                   "loaders/pipeline.py", "loaders/extract/targets.py", "queries/__init__.py", "pages/review.py"):
+                   "loaders/pipeline.py", "loaders/extract/targets/__init__.py", "queries/__init__.py", "pages/review.py"):
         assert f"policykg/{module}" in names, module
     assert "policykg/graph/schema.yaml" in names
     assert "policykg/loaders/vocab/indicators.yaml" in names

@@ -1,6 +1,7 @@
 """Targets: one test per grammar rule and per not-a-target class, on sentences written
 for these tests in the style of other districts' plans (not taken from the seeds);
 then a bar test and golden files on the seed plans."""
+import doctest
 import json
 import re
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 import spacy
 
 from policykg.loaders.extract import targets as T
+from policykg.loaders.extract.targets import exclusions
 from policykg.loaders.extract.indicators import UNMAPPED
 from policykg.loaders.model import DocumentMeta, ParsedDocument, SourceText, Task
 from policykg.loaders.textview import TextView
@@ -378,6 +380,35 @@ def test_full_coverage_of_a_catalogued_rate(nlp):
 ])
 def test_not_targets(nlp, text):
     assert extract(nlp, text) == []
+
+
+# -- the rules, by name ---------------------------------------------------------------
+
+RULES = exclusions.NOT_A_TARGET + exclusions.NOT_A_COUNTED_THING + exclusions.NOT_A_TARGET_BY_INDICATOR
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.__name__)
+def test_every_rule_shows_a_number_it_drops_and_a_twin_it_keeps(rule):
+    wants = [e.want for e in doctest.DocTestParser().get_examples(rule.__doc__ or "") if e.want.strip()]
+    assert any(rule.__name__ in want for want in wants), "no example of a number the rule drops"
+    assert any(rule.__name__ not in want for want in wants), "no example of a twin the rule keeps"
+
+
+def _not_target_texts():
+    [mark] = [m for m in test_not_targets.pytestmark if m.name == "parametrize"]
+    return mark.args[1]
+
+
+@pytest.mark.parametrize("text", _not_target_texts())
+def test_every_number_of_a_not_target_is_dropped_by_a_named_rule(text):
+    names = {rule.__name__ for rule in RULES}
+    assert all(outcome in names for _, outcome in T.explain(text)), T.explain(text)
+
+
+def test_explain_names_the_first_rule_that_holds():
+    # 已 (achieved) and 每个 (per unit) both hold: the rule listed first names the number
+    assert T.explain("每个居民区已配备5名社区工作者，新增养老床位100张。") == [
+        ("5名", "is_already_achieved"), ("100张", "养老床位")]
 
 
 def test_look_back_to_an_earlier_year_is_not_a_target(nlp):
