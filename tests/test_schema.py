@@ -1,7 +1,7 @@
 """The schema is data: it loads, is consistent, and drives the LadybugDB DDL."""
 import pytest
 
-from policykg.graph.ladybug_store import schema_ddl
+from policykg.graph.statements import ladybug_schema_ddl
 from policykg.graph.schema import _parse, coerce, load_schema
 
 
@@ -25,7 +25,7 @@ def test_nodes_with_evidence_carry_offsets_and_text():
 
 def test_ddl_has_one_table_per_label_and_rel():
     schema = load_schema()
-    ddl = schema_ddl(schema)
+    ddl = ladybug_schema_ddl(schema)
     assert len(ddl) == len(schema.nodes) + len(schema.relationships)
     assert any(s.startswith("CREATE REL TABLE IF NOT EXISTS HAS_SECTION(FROM Document TO Section, FROM Section TO Section") for s in ddl)
 

@@ -13,6 +13,8 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+__all__ = ["normalise", "content_only", "sentences", "ngrams", "shingles", "jaccard", "tfidf_vectors", "cosine", "shared_phrases"]
+
 # Sentence ends; commas stay inside a sentence (a copied sentence keeps its clauses).
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
 _SPACE = re.compile(r"\s+")
