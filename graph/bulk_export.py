@@ -51,6 +51,11 @@ def _writer(fh):
 
 
 def _field(value, typ: str, array_delimiter: str):
+    """A CSV field for neo4j-admin: strings quoted, everything else (and a missing value) unquoted.
+
+    >>> [str(_field(v, t, ";")) for v, t in ((None, "STRING"), (True, "BOOLEAN"), (3.0, "INT64"), (["a", "b"], "STRING[]"))]
+    ['', 'true', '3', 'a;b']
+    """
     if value is None:
         return NULL
     if typ == "BOOLEAN":

@@ -104,7 +104,11 @@ def neo4j_settings(
 
 
 def safe_uri(uri: str) -> str:
-    """The URI without any user:password@ part, for messages."""
+    """The URI without any user:password@ part, for messages.
+
+    >>> safe_uri("bolt://neo4j:secret@db.example:7687"), safe_uri("bolt://localhost:7687")
+    ('bolt://db.example:7687', 'bolt://localhost:7687')
+    """
     try:
         parts = urlsplit(uri)
     except ValueError:

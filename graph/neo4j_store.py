@@ -72,7 +72,11 @@ _CALL = re.compile(r"\bCALL\s+((?:[A-Za-z_][A-Za-z0-9_]*|`[^`]*`)(?:\s*\.\s*(?:[
 
 
 def blank_literals(cypher: str) -> str:
-    """The statement with string contents, quoted names and comments blanked out (same length)."""
+    """The statement with string contents, quoted names and comments blanked out (same length).
+
+    >>> blank_literals("MATCH (n) WHERE n.t = 'SET' RETURN n // DELETE")
+    "MATCH (n) WHERE n.t = '   ' RETURN n          "
+    """
     out: list[str] = []
     i, n = 0, len(cypher)
     while i < n:
@@ -128,6 +132,11 @@ def writes_to_graph(cypher: str) -> bool:
     (`n.set`), parameters (`$create`), labels and types (`:Delete`) and map keys
     (`{merge: 1}`) are not clauses. False positives are possible (a procedure
     with a writing-sounding name); false negatives should not be.
+
+    >>> writes_to_graph("MATCH (n) SET n.x = 1"), writes_to_graph("CALL apoc.create.node(['X'], {})")
+    (True, True)
+    >>> writes_to_graph("MATCH (n:`CREATE`) WHERE n.title = 'DELETE' RETURN n.set, $merge")
+    False
     """
     text = blank_literals(cypher)
     for m in _WORD.finditer(text):
@@ -593,7 +602,11 @@ class Part:
 
 
 def cypher_literal(value: Any) -> str:
-    """A Cypher literal for a parameter value (strings single-quoted, backslash and quote escaped)."""
+    """A Cypher literal for a parameter value (strings single-quoted, backslash and quote escaped).
+
+    >>> cypher_literal({"id": "x'y", "n": [1, 2.0, None, True]})
+    "{`id`: 'x\\\\'y', `n`: [1, 2.0, null, true]}"
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -628,7 +641,11 @@ _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def inline_parameters(cypher: str, params: dict | None) -> str:
-    """`cypher` with every `$name` outside strings and comments replaced by its value as a literal."""
+    """`cypher` with every `$name` outside strings and comments replaced by its value as a literal.
+
+    >>> inline_parameters("MATCH (d:Document) WHERE d.source = $s AND d.title <> '$s' RETURN d.id", {"s": "jingan-2025"})
+    "MATCH (d:Document) WHERE d.source = 'jingan-2025' AND d.title <> '$s' RETURN d.id"
+    """
     if not params:
         return cypher
     blank = blank_literals(cypher)

@@ -160,7 +160,11 @@ def load_schema(path: str | None = None) -> Schema:
 
 
 def coerce(value, typ: str):
-    """Coerce a Python value to a schema type (None stays None)."""
+    """Coerce a Python value to a schema type (None stays None).
+
+    >>> coerce("2025", "INT64"), coerce(3, "DOUBLE"), coerce(None, "STRING"), coerce(("a", 1), "STRING[]")
+    (2025, 3.0, None, ['a', '1'])
+    """
     if value is None:
         return None
     if typ == "STRING":

@@ -30,7 +30,12 @@ Progress = Callable[[int, int, str, str], None]
 
 
 def _docish(schema: Schema, label: str) -> str | None:
-    """The property that ties a node of `label` to its document, or None for shared labels."""
+    """The property that ties a node of `label` to its document, or None for shared labels.
+
+    >>> from policykg.graph.schema import load_schema
+    >>> _docish(load_schema(), "Task"), _docish(load_schema(), "Document"), _docish(load_schema(), "Department")
+    ('doc_id', 'id', None)
+    """
     if label == "Document":
         return "id"
     spec = schema.node(label)

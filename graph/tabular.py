@@ -28,6 +28,15 @@ def _width(text: str) -> int:
 
 
 def render(columns: list[str], rows: list[list[Any]], fmt: str = "table", max_cell: int = 60) -> str:
+    """The rows as an aligned table (CJK characters count two columns), JSON, JSON Lines or CSV.
+
+    >>> print(render(["region", "beds"], [["静安区", 600.0]]))
+    region  beds
+    ------  ----
+    静安区  600
+    >>> render(["region", "beds"], [["静安区", 600.0]], "jsonl")
+    '{"region": "静安区", "beds": 600.0}'
+    """
     if fmt == "json":
         return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2)
     if fmt == "jsonl":

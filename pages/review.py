@@ -69,7 +69,11 @@ def collect_entities(store: GraphStore, doc_id: str) -> list[dict]:
 
 
 def _without_overlaps(ents: list[tuple]) -> list[dict]:
-    """displaCy's entity view cannot nest spans: keep higher-priority, then longer, spans."""
+    """displaCy's entity view cannot nest spans: keep higher-priority, then longer, spans.
+
+    >>> _without_overlaps([("SECTION", 0, 10, "一"), ("TARGET", 2, 5, "600张"), ("LEADER", 4, 8, "王五")])
+    [{'start': 2, 'end': 5, 'label': 'TARGET', 'note': '600张'}]
+    """
     priority = {label: i for i, label in enumerate(ENTITY_STYLES)}
     taken: list[tuple[int, int]] = []
     kept = []

@@ -148,7 +148,15 @@ def get_query(name: str) -> NamedQuery:
 
 
 def bind_params(query: NamedQuery, params: dict | None) -> dict:
-    """Fill defaults, coerce types, reject unknown names and missing required ones (one-line ValueErrors)."""
+    """Fill defaults, coerce types, reject unknown names and missing required ones (one-line ValueErrors).
+
+    >>> bind_params(get_query("lineage"), {"name": "jingan-2025"})
+    {'name': 'jingan-2025'}
+    >>> bind_params(get_query("lineage"), {})
+    Traceback (most recent call last):
+    ...
+    ValueError: query 'lineage' needs parameter 'name' (STRING)...
+    """
     params = dict(params or {})
     unknown = sorted(set(params) - set(query.param_names))
     if unknown:

@@ -37,7 +37,13 @@ _YEARS = re.compile(r"[0-9０-９〇零一二三四五六七八九十]+\s*年?")
 
 
 def _lineage_key(doc: Doc) -> tuple[str, str] | None:
-    """Documents with the same key are one issuer's plans over the years."""
+    """Documents with the same key are one issuer's plans over the years (None: no region or issuer, or no year).
+
+    >>> _lineage_key(Doc("d1", "cn-2025", None, None, 2025, "长宁区", "district", False))
+    ('district', '长宁区')
+    >>> _lineage_key(Doc("d2", "x", None, None, None, "长宁区", "district", False)) is None
+    True
+    """
     who = (doc.region or doc.issuer or "").strip()
     if not who or doc.year is None:
         return None
@@ -71,6 +77,13 @@ def derive_succession(docs: Iterable[Doc]) -> list[EdgeRecord]:
 
 
 def change_label(earlier: float | None, later: float | None, tolerance: float) -> tuple[str, float | None]:
+    """How a target's value changed from one year's plan to the next, and by how much (later − earlier).
+
+    >>> change_label(100, 120, 1e-4), change_label(100, 80, 1e-4)
+    (('raised', 20), ('lowered', -20))
+    >>> change_label(100, 100, 1e-4), change_label(None, 100, 1e-4)
+    (('continued', 0), ('continued', None))
+    """
     if earlier is None or later is None:
         return "continued", None
     delta = later - earlier
