@@ -19,8 +19,9 @@ same statements are sent with their values inlined as literals and chained into
 as few statements as fit (`WITH count(*) AS _kN` between parts): a document that
 fits in one statement (≲ 60 KB) is written atomically there too.
 
-The Cypher generated here stays in the subset LadybugDB, Neo4j 5 and FalkorDB
-all accept (no `EXISTS {}` subqueries, no `SET +=`, no `CALL {}`).
+The statements come from graph/statements.py, in the subset LadybugDB, Neo4j 5
+and FalkorDB all accept (no `EXISTS {}` subqueries, no `SET +=`, no `CALL {}`);
+this module only sends them (and, for FalkorDB, inlines and packs them).
 """
 from __future__ import annotations
 
