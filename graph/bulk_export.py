@@ -18,7 +18,11 @@ import os
 import shlex
 from pathlib import Path
 
+from policykg.graph import statements
 from policykg.graph.schema import Schema
+from policykg.graph.store import GraphStore
+
+__all__ = ["NEO4J_TYPES", "DELIMITER_CANDIDATES", "export_neo4j_import", "import_command"]
 
 NEO4J_TYPES = {"STRING": "string", "INT64": "long", "DOUBLE": "double", "BOOLEAN": "boolean", "STRING[]": "string[]"}
 DELIMITER_CANDIDATES = (";", "|", "\u001f")
@@ -47,6 +51,11 @@ def _writer(fh):
 
 
 def _field(value, typ: str, array_delimiter: str):
+    """A CSV field for neo4j-admin: strings quoted, everything else (and a missing value) unquoted.
+
+    >>> [str(_field(v, t, ";")) for v, t in ((None, "STRING"), (True, "BOOLEAN"), (3.0, "INT64"), (["a", "b"], "STRING[]"))]
+    ['', 'true', '3', 'a;b']
+    """
     if value is None:
         return NULL
     if typ == "BOOLEAN":
@@ -62,21 +71,6 @@ def _field(value, typ: str, array_delimiter: str):
 
 def _header(name: str, typ: str) -> str:
     return f"{name}:{NEO4J_TYPES[typ]}"
-
-
-def _node_query(schema: Schema, label: str) -> str:
-    spec = schema.node(label)
-    cols = ", ".join(f"n.{p}" for p in spec.properties)
-    return f"MATCH (n:{label}) RETURN {cols} ORDER BY n.{spec.key}"
-
-
-def _rel_query(schema: Schema, rel: str, a: str, b: str) -> str:
-    spec = schema.rel(rel)
-    ka, kb = schema.node(a).key, schema.node(b).key
-    cols = ", ".join([f"a.{ka}", f"b.{kb}"] + [f"r.{p}" for p in spec.properties])
-    # `WITH a, b, r`: FalkorDB returns one row per node pair, not per relationship, when the
-    # relationship variable is not used after MATCH (parallel edges would be lost).
-    return f"MATCH (a:{a})-[r:{rel}]->(b:{b}) WITH a, b, r RETURN {cols} ORDER BY a.{ka}, b.{kb}"
 
 
 def _choose_delimiter(arrays: list[list], requested: str | None) -> str:
@@ -96,26 +90,30 @@ def _delimiter_option(delimiter: str) -> str:
     return f"U+{ord(delimiter):04X}" if not delimiter.isprintable() else delimiter
 
 
-def export_neo4j_import(store, out_dir, *, array_delimiter: str | None = None, database: str = "neo4j") -> list[Path]:
-    """Write node and relationship CSVs (+ header files) and `import.sh` to `out_dir`; return the paths written.
+NodeData = dict[str, list[list]]                      # label → rows (properties in schema order)
+RelData = dict[tuple[str, str, str], list[list]]      # (type, from label, to label) → rows (from key, to key, properties)
+Group = tuple[str, str, str]                          # (label or type, header file name, data file name)
 
-    Reads through `store.query` only, so any GraphStore (LadybugDB, Neo4j) can be the source."""
-    schema: Schema = store.schema
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
 
-    node_data: dict[str, list[list]] = {}
+def _read_graph(store: GraphStore) -> tuple[NodeData, RelData]:
+    """Every node and relationship of the store, sorted by key, leaving out empty labels and types."""
+    schema = store.schema
+    node_data: NodeData = {}
     for label in schema.nodes:
-        rows = store.query(_node_query(schema, label)).rows
+        rows = store.query(statements.read_nodes(schema, label, ordered=True)).rows
         if rows:
             node_data[label] = rows
-    rel_data: dict[tuple[str, str, str], list[list]] = {}
+    rel_data: RelData = {}
     for rel, spec in schema.relationships.items():
         for a, b in spec.endpoints:
-            rows = store.query(_rel_query(schema, rel, a, b)).rows
+            rows = store.query(statements.read_edges(schema, rel, a, b, ordered=True)).rows
             if rows:
                 rel_data[(rel, a, b)] = rows
+    return node_data, rel_data
 
+
+def _array_values(schema: Schema, node_data: NodeData, rel_data: RelData) -> list[list]:
+    """Every STRING[] value, to choose an array delimiter none of them contains."""
     arrays = []
     for label, rows in node_data.items():
         for i, typ in enumerate(schema.node(label).properties.values()):
@@ -125,10 +123,11 @@ def export_neo4j_import(store, out_dir, *, array_delimiter: str | None = None, d
         for i, typ in enumerate(schema.rel(rel).properties.values()):
             if typ == "STRING[]":
                 arrays += [row[2 + i] for row in rows]
-    delimiter = _choose_delimiter(arrays, array_delimiter)
+    return arrays
 
-    written: list[Path] = []
-    node_groups: list[tuple[str, str, str]] = []
+
+def _write_nodes(schema: Schema, node_data: NodeData, out: Path, delimiter: str) -> list[Group]:
+    groups = []
     for label, rows in node_data.items():
         spec = schema.node(label)
         header = [f"{p}:ID({label})" if p == spec.key else _header(p, t) for p, t in spec.properties.items()] + [":LABEL"]
@@ -136,10 +135,12 @@ def export_neo4j_import(store, out_dir, *, array_delimiter: str | None = None, d
         hpath, dpath = out / f"{label}.header.csv", out / f"{label}.csv"
         _write(hpath, [header], header=True)
         _write(dpath, ([_field(v, t, delimiter) for v, t in zip(row, types)] + [label] for row in rows))
-        written += [hpath, dpath]
-        node_groups.append((label, hpath.name, dpath.name))
+        groups.append((label, hpath.name, dpath.name))
+    return groups
 
-    rel_groups: list[tuple[str, str, str]] = []
+
+def _write_relationships(schema: Schema, rel_data: RelData, out: Path, delimiter: str) -> list[Group]:
+    groups = []
     for (rel, a, b), rows in rel_data.items():
         spec = schema.rel(rel)
         header = [f":START_ID({a})", f":END_ID({b})"] + [_header(p, t) for p, t in spec.properties.items()] + [":TYPE"]
@@ -148,9 +149,23 @@ def export_neo4j_import(store, out_dir, *, array_delimiter: str | None = None, d
         hpath, dpath = out / f"{stem}.header.csv", out / f"{stem}.csv"
         _write(hpath, [header], header=True)
         _write(dpath, ([row[0], row[1]] + [_field(v, t, delimiter) for v, t in zip(row[2:], types)] + [rel] for row in rows))
-        written += [hpath, dpath]
-        rel_groups.append((rel, hpath.name, dpath.name))
+        groups.append((rel, hpath.name, dpath.name))
+    return groups
 
+
+def export_neo4j_import(store: GraphStore, out_dir: str | os.PathLike, *, array_delimiter: str | None = None,
+                        database: str = "neo4j") -> list[Path]:
+    """Write node and relationship CSVs (+ header files) and `import.sh` to `out_dir`; return the paths written.
+
+    Reads through `store.query` only, so any GraphStore (LadybugDB, Neo4j) can be the source."""
+    schema: Schema = store.schema
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    node_data, rel_data = _read_graph(store)
+    delimiter = _choose_delimiter(_array_values(schema, node_data, rel_data), array_delimiter)
+    node_groups = _write_nodes(schema, node_data, out, delimiter)
+    rel_groups = _write_relationships(schema, rel_data, out, delimiter)
+    written = [out / name for _, header, data in node_groups + rel_groups for name in (header, data)]
     script = out / "import.sh"
     script.write_text(_import_script(node_groups, rel_groups, delimiter, database), encoding="utf-8")
     os.chmod(script, 0o755)

@@ -20,6 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from policykg.graph.errors import StoreError
 
+__all__ = ["DEFAULT_URI", "DEFAULT_USER", "DEFAULT_DATABASE", "ENV_VARS", "Neo4jSettings", "config_paths", "neo4j_settings",
+           "safe_uri"]
+
 DEFAULT_URI = "bolt://localhost:7687"
 DEFAULT_USER = "neo4j"
 DEFAULT_DATABASE = "neo4j"
@@ -41,7 +44,8 @@ class Neo4jSettings:
         return safe_uri(self.uri)
 
     def __repr__(self) -> str:  # explicit, so a future field cannot leak the password
-        return f"Neo4jSettings(uri={self.safe_uri!r}, user={self.user!r}, database={self.database!r}, password={'set' if self.password else 'unset'})"
+        return (f"Neo4jSettings(uri={self.safe_uri!r}, user={self.user!r}, database={self.database!r}, "
+                f"password={'set' if self.password else 'unset'})")
 
 
 def config_paths(env: Mapping[str, str] | None = None, cwd: str | os.PathLike | None = None) -> list[Path]:
@@ -61,7 +65,8 @@ def _read_file_section(paths: list[Path]) -> tuple[dict, str | None]:
         except (OSError, tomllib.TOMLDecodeError) as exc:
             # The message of a TOML error can quote the offending line (which may hold the password): keep only where.
             where = getattr(exc, "lineno", None)
-            raise StoreError(f"cannot read {path}{f' (line {where})' if where else ''}: fix the TOML syntax of its [neo4j] section") from None
+            line = f" (line {where})" if where else ""
+            raise StoreError(f"cannot read {path}{line}: fix the TOML syntax of its [neo4j] section") from None
         section = data.get("neo4j") or {}
         if not isinstance(section, dict):
             raise StoreError(f"{path}: [neo4j] must be a table with uri, user, password, database")
@@ -99,7 +104,11 @@ def neo4j_settings(
 
 
 def safe_uri(uri: str) -> str:
-    """The URI without any user:password@ part, for messages."""
+    """The URI without any user:password@ part, for messages.
+
+    >>> safe_uri("bolt://neo4j:secret@db.example:7687"), safe_uri("bolt://localhost:7687")
+    ('bolt://db.example:7687', 'bolt://localhost:7687')
+    """
     try:
         parts = urlsplit(uri)
     except ValueError:

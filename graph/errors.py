@@ -1,5 +1,7 @@
 """Errors the storage layer raises; each message is one line that says what to do."""
 
+__all__ = ["StoreError", "StoreLocked", "StoreMissing", "QueryError", "ReadOnlyViolation", "StoreUnavailable"]
+
 
 class StoreError(Exception):
     """Base class: the CLI prints the message and exits non-zero."""

@@ -9,42 +9,40 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Callable
 from typing import Any
 
+# Imported at the top: this module is loaded only when the embedded backend is opened
+# (graph.store.open_store finds it through its entry point).
+import ladybug
+
+from policykg.graph import statements
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked, StoreMissing
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema
 from policykg.graph.store import GraphStore, WriteResult, dedupe_by_key
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
-_KUZU_TYPES = {"STRING": "STRING", "INT64": "INT64", "DOUBLE": "DOUBLE", "BOOLEAN": "BOOLEAN", "STRING[]": "STRING[]"}
+__all__ = ["DEFAULT_DB", "LadybugStore"]
 
-
-def schema_ddl(schema: Schema) -> list[str]:
-    """CREATE TABLE statements for every label and relationship type in the schema."""
-    stmts = []
-    for node in schema.nodes.values():
-        cols = ", ".join(f"{p} {_KUZU_TYPES[t]}" for p, t in node.properties.items())
-        stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {node.label}({cols}, PRIMARY KEY({node.key}))")
-    for rel in schema.relationships.values():
-        pairs = ", ".join(f"FROM {a} TO {b}" for a, b in rel.endpoints)
-        cols = "".join(f", {p} {_KUZU_TYPES[t]}" for p, t in rel.properties.items())
-        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rel.name}({pairs}{cols})")
-    return stmts
+DEFAULT_DB = os.path.join("data", "policykg.lbdb")
 
 
 class LadybugStore(GraphStore):
+    """A LadybugDB database in a folder on disk, opened by one process at a time."""
+
     name = "ladybug"
 
     def __init__(self, path: str, *, read_only: bool = False, schema: Schema | None = None):
         super().__init__(schema)
-        import ladybug
-
+        self._conn: ladybug.Connection | None = None
+        self._db: ladybug.Database | None = None
         self.path = path
         self.read_only = read_only
         exists = os.path.exists(path)
         if read_only and not exists:
-            raise StoreMissing(f"no graph at {path}: load plans first with `policykg load PATH`, or point --db at an existing graph")
+            raise StoreMissing(f"no graph at {path}: load plans first with `policykg load PATH`, "
+                               "or point --db at an existing graph")
         parent = os.path.dirname(os.path.abspath(path))
         os.makedirs(parent, exist_ok=True)
         self._lock_fh = open(path + ".lock", "a+")
@@ -52,23 +50,35 @@ class LadybugStore(GraphStore):
             fcntl.flock(self._lock_fh, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             self._lock_fh.close()
-            raise StoreLocked(f"the graph at {path} is in use by another policykg process; wait for it to finish or use another --db") from None
+            raise StoreLocked(f"the graph at {path} is in use by another policykg process; "
+                              "wait for it to finish or use another --db") from None
         try:
             self._db = ladybug.Database(path, read_only=read_only)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             self._release()
             if "lock" in str(exc).lower():
-                raise StoreLocked(f"the graph at {path} is held by another process; close it and retry, or use another --db") from None
+                raise StoreLocked(f"the graph at {path} is held by another process; "
+                                  "close it and retry, or use another --db") from None
             raise StoreError(f"cannot open the graph at {path}: {_first_line(exc)}") from None
         if not read_only:
-            for stmt in schema_ddl(self.schema):
-                self._conn.execute(stmt)
+            for stmt in statements.ladybug_schema_ddl(self.schema):
+                self._connection().execute(stmt)
+
+    @classmethod
+    def open(cls, *, db_path: str | None = None, read_only: bool = False, **options: Any) -> LadybugStore:
+        """The graph at `db_path`, else $POLICYKG_DB, else data/policykg.lbdb (server `options` do not apply)."""
+        return cls(db_path or os.environ.get("POLICYKG_DB") or DEFAULT_DB, read_only=read_only)
 
     # -- low level ------------------------------------------------------------
+    def _connection(self) -> ladybug.Connection:
+        if self._conn is None:
+            raise StoreError(f"the graph at {self.path} is closed")
+        return self._conn
+
     def _run(self, cypher: str, params: dict[str, Any] | None = None):
         try:
-            return self._conn.execute(cypher, params or {})
+            return self._connection().execute(cypher, params or {})
         except RuntimeError as exc:
             msg = _first_line(exc)
             if "read-only" in msg.lower() or "read only" in msg.lower():
@@ -85,29 +95,28 @@ class LadybugStore(GraphStore):
             rows.append([plain(v) for v in result.get_next()])
         return QueryResult(columns, rows)
 
-    def _transaction(self, work) -> Any:
-        self._run("BEGIN TRANSACTION")
+    def _transaction(self, work: Callable[[], Any]) -> Any:
+        self._run(statements.BEGIN)
         try:
             out = work()
         except BaseException:
             # A failed statement already aborts LadybugDB's transaction; roll back only if one is open.
             try:
-                self._conn.execute("ROLLBACK")
+                self._connection().execute(statements.ROLLBACK)
             except RuntimeError:
                 pass
             raise
-        self._run("COMMIT")
+        self._run(statements.COMMIT)
         return out
 
     # -- writes ---------------------------------------------------------------
     def write_document(self, graph: DocumentGraph) -> WriteResult:
-        previous = self.query("MATCH (d:Document) WHERE d.source = $s RETURN d.id, d.fingerprint", {"s": graph.source}).rows
+        previous = self.query(statements.DOCUMENT_VERSIONS, {"s": graph.source}).rows
         if previous and previous[0][1] == graph.fingerprint and previous[0][0] == graph.doc_id:
             return WriteResult(graph.source, graph.doc_id, "unchanged")
 
         def work():
-            for old_id, _ in previous:
-                self._delete_document_nodes(old_id)
+            self._delete_documents([old_id for old_id, _ in previous])
             self._write_nodes(graph.nodes)
             self._write_edges(graph.edges)
             self._delete_orphans()
@@ -116,13 +125,12 @@ class LadybugStore(GraphStore):
         return WriteResult(graph.source, graph.doc_id, "replaced" if previous else "added", len(graph.nodes), len(graph.edges))
 
     def delete_document(self, source: str) -> bool:
-        previous = self.query("MATCH (d:Document) WHERE d.source = $s RETURN d.id", {"s": source}).rows
+        previous = self.query(statements.DOCUMENT_VERSIONS, {"s": source}).rows
         if not previous:
             return False
 
         def work():
-            for (old_id,) in previous:
-                self._delete_document_nodes(old_id)
+            self._delete_documents([old_id for old_id, _ in previous])
             self._delete_orphans()
 
         self._transaction(work)
@@ -143,13 +151,13 @@ class LadybugStore(GraphStore):
 
         self._transaction(work)
 
-    def _delete_document_nodes(self, doc_id: str) -> None:
-        for label in self.schema.document_owned_labels:
-            self._run(f"MATCH (n:{label}) WHERE n.doc_id = $d DETACH DELETE n", {"d": doc_id})
-        self._run("MATCH (d:Document {id: $d}) DETACH DELETE d", {"d": doc_id})
+    def _delete_documents(self, doc_ids: list[str]) -> None:
+        if doc_ids:
+            for stmt in statements.delete_document(self.schema):
+                self._run(stmt, {"old": doc_ids})
 
     def _delete_orphans(self) -> None:
-        for stmt in self.orphan_statements():
+        for stmt in statements.orphan_deletes(self.schema):
             self._run(stmt)
 
     def _write_nodes(self, nodes: list[NodeRecord]) -> None:
@@ -157,30 +165,24 @@ class LadybugStore(GraphStore):
             spec = self.schema.node(label)
             rows = _drop_null_columns(rows, keep=(spec.key,))
             present = list(rows[0])
-            props = [p for p in present if p != spec.key]
-            assigns = ", ".join(f"n.{p} = r.{p}" for p in props)
             if not spec.shared:
-                fields = ", ".join(f"{p}: r.{p}" for p in present)
-                self._run(f"UNWIND $rows AS r CREATE (n:{label} {{{fields}}})", {"rows": rows})
+                self._run(statements.create_nodes(label, present), {"rows": rows})
             else:
                 # Shared nodes: first writer creates, later documents only fill gaps.
-                stmt = f"UNWIND $rows AS r MERGE (n:{label} {{{spec.key}: r.{spec.key}}})"
-                if assigns:
-                    stmt += f" ON CREATE SET {assigns}"
-                self._run(stmt, {"rows": dedupe_by_key(rows, spec.key)})
+                self._run(statements.merge_nodes(label, spec.key, present), {"rows": dedupe_by_key(rows, spec.key)})
 
     def _write_edges(self, edges: list[EdgeRecord]) -> None:
         for (rel, a, b), rows in self.edge_rows(edges).items():
             rows = _drop_null_columns(rows, keep=("f", "t"))
             fields = [p for p in rows[0] if p not in ("f", "t")]
-            self._run(self.edge_statement(rel, a, b, fields), {"rows": rows})
+            self._run(statements.write_edges(self.schema, rel, a, b, fields), {"rows": rows})
 
     # -- lifecycle ------------------------------------------------------------
     def close(self) -> None:
-        if getattr(self, "_conn", None) is not None:
+        if self._conn is not None:
             self._conn.close()
             self._conn = None
-        if getattr(self, "_db", None) is not None:
+        if self._db is not None:
             self._db.close()
             self._db = None
         self._release()

@@ -19,8 +19,9 @@ same statements are sent with their values inlined as literals and chained into
 as few statements as fit (`WITH count(*) AS _kN` between parts): a document that
 fits in one statement (≲ 60 KB) is written atomically there too.
 
-The Cypher generated here stays in the subset LadybugDB, Neo4j 5 and FalkorDB
-all accept (no `EXISTS {}` subqueries, no `SET +=`, no `CALL {}`).
+The statements come from graph/statements.py, in the subset LadybugDB, Neo4j 5
+and FalkorDB all accept (no `EXISTS {}` subqueries, no `SET +=`, no `CALL {}`);
+this module only sends them (and, for FalkorDB, inlines and packs them).
 """
 from __future__ import annotations
 
@@ -30,12 +31,24 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+# Imported at the top: this module is loaded only when the Neo4j backend is opened (graph.store.open_store
+# finds it through its entry point), so the embedded path never imports the driver.
+import neo4j
+import neo4j.exceptions
+import neo4j.graph
+
+from policykg.graph import statements
 from policykg.graph.config import Neo4jSettings, neo4j_settings
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema
 from policykg.graph.store import GraphStore, WriteResult, dedupe_by_key
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+
+__all__ = [
+    "BOLT_SCHEMES", "READ_ONLY_MESSAGE", "FALKORDB_MAX_STATEMENT", "Neo4jStore", "Part", "blank_literals", "writes_to_graph",
+    "cypher_literal", "inline_parameters", "pack_statements",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +73,11 @@ _CALL = re.compile(r"\bCALL\s+((?:[A-Za-z_][A-Za-z0-9_]*|`[^`]*`)(?:\s*\.\s*(?:[
 
 
 def blank_literals(cypher: str) -> str:
-    """The statement with string contents, quoted names and comments blanked out (same length)."""
+    """The statement with string contents, quoted names and comments blanked out (same length).
+
+    >>> blank_literals("MATCH (n) WHERE n.t = 'SET' RETURN n // DELETE")
+    "MATCH (n) WHERE n.t = '   ' RETURN n          "
+    """
     out: list[str] = []
     i, n = 0, len(cypher)
     while i < n:
@@ -116,6 +133,11 @@ def writes_to_graph(cypher: str) -> bool:
     (`n.set`), parameters (`$create`), labels and types (`:Delete`) and map keys
     (`{merge: 1}`) are not clauses. False positives are possible (a procedure
     with a writing-sounding name); false negatives should not be.
+
+    >>> writes_to_graph("MATCH (n) SET n.x = 1"), writes_to_graph("CALL apoc.create.node(['X'], {})")
+    (True, True)
+    >>> writes_to_graph("MATCH (n:`CREATE`) WHERE n.title = 'DELETE' RETURN n.set, $merge")
+    False
     """
     text = blank_literals(cypher)
     for m in _WORD.finditer(text):
@@ -138,33 +160,6 @@ def writes_to_graph(cypher: str) -> bool:
     return False
 
 
-# -- schema DDL ---------------------------------------------------------------------------------
-
-def neo4j_schema_ddl(schema: Schema) -> list[str]:
-    """Uniqueness constraints on every label's key, indexes on owned labels' doc_id and Document.source."""
-    stmts = []
-    for node in schema.nodes.values():
-        stmts.append(
-            f"CREATE CONSTRAINT policykg_{node.label}_{node.key}_unique IF NOT EXISTS "
-            f"FOR (n:{node.label}) REQUIRE n.{node.key} IS UNIQUE"
-        )
-    for node in schema.nodes.values():
-        if node.owned_by_document and "doc_id" in node.properties:
-            stmts.append(f"CREATE INDEX policykg_{node.label}_doc_id IF NOT EXISTS FOR (n:{node.label}) ON (n.doc_id)")
-    if "Document" in schema.nodes and "source" in schema.nodes["Document"].properties:
-        stmts.append("CREATE INDEX policykg_Document_source IF NOT EXISTS FOR (n:Document) ON (n.source)")
-    return stmts
-
-
-def falkordb_indexes(schema: Schema) -> list[tuple[str, str]]:
-    """(label, property) range indexes for FalkorDB: every key, owned doc_id, Document.source."""
-    wanted = [(n.label, n.key) for n in schema.nodes.values()]
-    wanted += [(n.label, "doc_id") for n in schema.nodes.values() if n.owned_by_document and "doc_id" in n.properties]
-    if "Document" in schema.nodes:
-        wanted.append(("Document", "source"))
-    return wanted
-
-
 # -- the store ----------------------------------------------------------------------------------
 
 class Neo4jStore(GraphStore):
@@ -182,10 +177,6 @@ class Neo4jStore(GraphStore):
         connection_timeout: float = 15.0,
     ):
         super().__init__(schema)
-        import neo4j
-        import neo4j.graph
-
-        self._neo4j = neo4j
         self.settings = settings
         self.read_only = read_only
         self.database = settings.database
@@ -195,11 +186,12 @@ class Neo4jStore(GraphStore):
         self.edition = ""
         # Test seam for fault injection: called inside the write transaction, right before the write statement.
         self._before_write: Callable[[], None] | None = None
-        self._driver = None
+        self._driver: neo4j.Driver | None = None
         scheme = settings.uri.split("://", 1)[0].lower() if "://" in settings.uri else ""
         if scheme not in BOLT_SCHEMES:
             raise StoreError(
-                f"NEO4J_URI {settings.safe_uri!r} is not a Bolt URI: use bolt://host:7687 (one server) or neo4j://host:7687 (cluster)"
+                f"NEO4J_URI {settings.safe_uri!r} is not a Bolt URI: "
+                "use bolt://host:7687 (one server) or neo4j://host:7687 (cluster)"
             )
         try:
             self._driver = neo4j.GraphDatabase.driver(
@@ -212,7 +204,8 @@ class Neo4jStore(GraphStore):
             )
         except (neo4j.exceptions.ConfigurationError, ValueError):
             raise StoreError(
-                f"NEO4J_URI {settings.safe_uri!r} is not a Bolt URI: use bolt://host:7687 (one server) or neo4j://host:7687 (cluster)"
+                f"NEO4J_URI {settings.safe_uri!r} is not a Bolt URI: "
+                "use bolt://host:7687 (one server) or neo4j://host:7687 (cluster)"
             ) from None
         try:
             self._connect()
@@ -221,6 +214,11 @@ class Neo4jStore(GraphStore):
         except BaseException:
             self.close()
             raise
+
+    @classmethod
+    def open(cls, *, db_path: str | None = None, read_only: bool = False, **options: Any) -> Neo4jStore:
+        """The database of the configured settings (`options`: uri, user, password, database …); `db_path` does not apply."""
+        return cls.from_config(read_only=read_only, **options)
 
     @classmethod
     def from_config(
@@ -243,20 +241,26 @@ class Neo4jStore(GraphStore):
         )
 
     # -- connection ---------------------------------------------------------------------------
+    def _live_driver(self) -> neo4j.Driver:
+        if self._driver is None:
+            raise StoreError("the Neo4j store is closed")
+        return self._driver
+
     def _connect(self) -> None:
-        neo4j = self._neo4j
+        driver = self._live_driver()
         try:
-            self._driver.verify_connectivity()
-            info = self._driver.get_server_info()
+            driver.verify_connectivity()
+            info = driver.get_server_info()
             self.server_agent = info.agent or ""
-            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-                session.run("RETURN 1 AS ok").consume()     # fails here when the database does not exist
+            with driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                session.run(statements.NEO4J_PROBE).consume()     # fails here when the database does not exist
         except neo4j.exceptions.DatabaseError as exc:
             if exc.code != "Neo.DatabaseError.General.UnknownError":
                 raise self._translate(exc) from None
             # FalkorDB answers a non-empty password with a bare "unknown error" on the first statement.
             raise StoreUnavailable(
-                f"the server at {self.settings.safe_uri} failed the first statement ({self._scrub(_first_line(exc.message or ''))}): "
+                f"the server at {self.settings.safe_uri} failed the first statement "
+                f"({self._scrub(_first_line(exc.message or ''))}): "
                 "check NEO4J_USERNAME/NEO4J_PASSWORD (a FalkorDB server wants an empty password)"
             ) from None
         except Exception as exc:   # noqa: BLE001 - translated into one line
@@ -267,9 +271,9 @@ class Neo4jStore(GraphStore):
         # FalkorDB announces itself as "Neo4j/5.x" in the Bolt handshake, so ask for dbms.components(),
         # which every Neo4j has and FalkorDB does not (it answers with an error, the connection survives).
         try:
-            with self._driver.session(database=self.database, default_access_mode=self._neo4j.READ_ACCESS) as session:
-                rows = session.run("CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition").data()
-        except self._neo4j.exceptions.Neo4jError:
+            with self._live_driver().session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                rows = session.run(statements.NEO4J_COMPONENTS).data()
+        except neo4j.exceptions.Neo4jError:
             rows = []
         except Exception as exc:   # noqa: BLE001
             raise self._translate(exc) from None
@@ -283,45 +287,48 @@ class Neo4jStore(GraphStore):
 
     def _ensure_schema(self) -> None:
         if self.flavour == "neo4j":
-            for stmt in neo4j_schema_ddl(self.schema):
+            for stmt in statements.neo4j_schema_ddl(self.schema):
                 try:
-                    self._driver.execute_query(stmt, database_=self.database, routing_=self._neo4j.RoutingControl.WRITE)
+                    self._live_driver().execute_query(stmt, database_=self.database, routing_=neo4j.RoutingControl.WRITE)
                 except Exception as exc:   # noqa: BLE001
                     err = self._translate(exc)
                     if isinstance(err, StoreUnavailable):
                         raise err from None
-                    raise StoreError(f"cannot create the policykg constraints and indexes in database {self.database!r}: {err}") from None
+                    raise StoreError(f"cannot create the policykg constraints and indexes "
+                                     f"in database {self.database!r}: {err}") from None
             return
         # FalkorDB: Neo4j's constraint DDL is not understood (and has upset its Bolt listener); its own
         # `CREATE INDEX FOR (n:L) ON (n.p)` is harmless but not idempotent, so create only the missing ones.
         try:
             existing = set()
-            for row in self._run_read("CALL db.indexes() YIELD label, properties RETURN label, properties").rows:
+            for row in self._run_read(statements.FALKORDB_LIST_INDEXES).rows:
                 for prop in row[1] or []:
                     existing.add((row[0], prop))
-            for label, prop in falkordb_indexes(self.schema):
+            for label, prop in statements.falkordb_indexes(self.schema):
                 if (label, prop) not in existing:
-                    self._run_write_statement(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})", {})
+                    self._run_write_statement(statements.falkordb_index(label, prop), {})
         except StoreUnavailable:
             raise
         except StoreError as exc:   # indexes are an optimisation: carry on without them
             log.warning("could not create FalkorDB indexes: %s", exc)
 
     def close(self) -> None:
-        if getattr(self, "_driver", None) is not None:
+        driver = getattr(self, "_driver", None)
+        if driver is not None:
             try:
                 if self.flavour != "neo4j":     # FalkorDB, or a server that failed the connection check
-                    self._drop_connections_without_goodbye()
-                self._driver.close()
+                    self._drop_connections_without_goodbye(driver)
+                driver.close()
             finally:
                 self._driver = None
 
-    def _drop_connections_without_goodbye(self) -> None:
+    @staticmethod
+    def _drop_connections_without_goodbye(driver: neo4j.Driver) -> None:
         # FalkorDB 4.16's Bolt listener stops answering new handshakes once any client has sent GOODBYE
         # (what driver.close() sends); closing the sockets without it, as a crashed client would, is harmless.
         # Uses driver internals; if they change, fall back to a normal close.
         try:
-            pool = self._driver._pool
+            pool = driver._pool
             for connections in list(pool.connections.values()):
                 for connection in list(connections):
                     connection.kill()
@@ -339,11 +346,12 @@ class Neo4jStore(GraphStore):
         """One line that says what to check; never the password."""
         if isinstance(exc, StoreError):
             return exc
-        ex = self._neo4j.exceptions
+        ex = neo4j.exceptions
         uri = self.settings.safe_uri
         code = getattr(exc, "code", None) or ""
         message = self._scrub(_first_line(getattr(exc, "message", None) or str(exc) or type(exc).__name__))
-        if isinstance(exc, ex.AuthError) or code.startswith("Neo.ClientError.Security.Unauthorized") or "AuthenticationRateLimit" in code:
+        if (isinstance(exc, ex.AuthError) or code.startswith("Neo.ClientError.Security.Unauthorized")
+                or "AuthenticationRateLimit" in code):
             return StoreUnavailable(
                 f"Neo4j refused the credentials for user {self.settings.user!r}: check NEO4J_USERNAME/NEO4J_PASSWORD"
             )
@@ -356,7 +364,8 @@ class Neo4jStore(GraphStore):
             )
         if isinstance(exc, ex.TransientError) and "DatabaseUnavailable" in code:
             return StoreUnavailable(
-                f"database {self.database!r} at {uri} is not available yet ({message}): wait until the server has started, then retry"
+                f"database {self.database!r} at {uri} is not available yet ({message}): "
+                "wait until the server has started, then retry"
             )
         if isinstance(exc, (ex.ServiceUnavailable, ex.SessionExpired, OSError)):
             return StoreUnavailable(f"cannot reach Neo4j at {uri}: is the server running? check NEO4J_URI")
@@ -377,11 +386,9 @@ class Neo4jStore(GraphStore):
         return StoreError(f"{type(exc).__name__}: {message}")
 
     # -- low level ----------------------------------------------------------------------------
-    def _session(self, write: bool):
-        if self._driver is None:
-            raise StoreError("the Neo4j store is closed")
-        mode = self._neo4j.WRITE_ACCESS if write else self._neo4j.READ_ACCESS
-        return self._driver.session(database=self.database, default_access_mode=mode)
+    def _session(self, write: bool) -> neo4j.Session:
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        return self._live_driver().session(database=self.database, default_access_mode=mode)
 
     def _execute(self, work: Callable, *, write: bool):
         try:
@@ -405,10 +412,10 @@ class Neo4jStore(GraphStore):
 
     def _plain(self, value: Any) -> Any:
         """Plain values; nodes and relationships carry every schema property (None when missing), like LadybugDB."""
-        graph = self._neo4j.graph
+        graph = neo4j.graph
         if isinstance(value, graph.Node):
             labels = sorted(value.labels)
-            label = next((l for l in labels if l in self.schema.nodes), labels[0] if labels else "")
+            label = next((name for name in labels if name in self.schema.nodes), labels[0] if labels else "")
             props = dict(value.items())
             out = {"_label": label}
             spec = self.schema.nodes.get(label)
@@ -419,17 +426,20 @@ class Neo4jStore(GraphStore):
         if isinstance(value, graph.Relationship):
             props = dict(value.items())
             out = {"_type": value.type}
-            spec = self.schema.relationships.get(value.type)
-            if spec:
-                out.update({p: plain(props.pop(p, None)) for p in spec.properties})
+            rel_spec = self.schema.relationships.get(value.type)
+            if rel_spec:
+                out.update({p: plain(props.pop(p, None)) for p in rel_spec.properties})
             out.update({k: plain(v) for k, v in props.items()})
             return out
         if isinstance(value, graph.Path):
-            return {"nodes": [self._plain(n) for n in value.nodes], "relationships": [self._plain(r) for r in value.relationships]}
+            return {"nodes": [self._plain(n) for n in value.nodes],
+                    "relationships": [self._plain(r) for r in value.relationships]}
         if isinstance(value, dict):
             return {k: self._plain(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [self._plain(v) for v in value]
+        if hasattr(value, "iso_format"):   # the driver's temporal types
+            return value.iso_format()
         return plain(value)
 
     # -- reads --------------------------------------------------------------------------------
@@ -447,7 +457,7 @@ class Neo4jStore(GraphStore):
             raise ReadOnlyViolation(READ_ONLY_MESSAGE)
 
     def _previous(self, tx, source: str) -> list[tuple[str, str | None]]:
-        result = self._tx_run(tx, "MATCH (d:Document) WHERE d.source = $s RETURN d.id AS id, d.fingerprint AS fp", {"s": source})
+        result = self._tx_run(tx, statements.DOCUMENT_VERSIONS, {"s": source})
         return [(row[0], row[1]) for row in result.rows]
 
     def _hook(self) -> None:
@@ -534,40 +544,31 @@ class Neo4jStore(GraphStore):
     def _delete_parts(self, old_ids: list[str]) -> list[Part]:
         if not old_ids:
             return []
-        parts = [
-            Part(f"MATCH (n:{label}) WHERE n.doc_id IN $old DETACH DELETE n", {"old": old_ids})
-            for label in self.schema.document_owned_labels
-        ]
-        parts.append(Part("MATCH (n:Document) WHERE n.id IN $old DETACH DELETE n", {"old": old_ids}))
-        return parts
+        return [Part(stmt, {"old": old_ids}) for stmt in statements.delete_document(self.schema)]
 
     def _orphan_parts(self) -> list[Part]:
-        return [Part(stmt) for stmt in self.orphan_statements()]
+        return [Part(stmt) for stmt in statements.orphan_deletes(self.schema)]
 
     def _node_parts(self, node_rows: dict[str, list[dict]]) -> list[Part]:
         parts = []
         # The Document first, then the labels in schema order: the same statements every time.
         order = list(self.schema.nodes)
-        for label in sorted(node_rows, key=lambda l: (l != "Document", order.index(l))):
+        for label in sorted(node_rows, key=lambda name: (name != "Document", order.index(name))):
             rows = node_rows[label]
             spec = self.schema.node(label)
             if not spec.shared:
-                fields = ", ".join(f"{p}: r.{p}" for p in spec.properties)
-                parts.append(Part(f"UNWIND $rows AS r CREATE (n:{label} {{{fields}}})", {"rows": rows}))
+                parts.append(Part(statements.create_nodes(label, list(spec.properties)), {"rows": rows}))
             else:
                 # Shared nodes: first writer creates, later documents only fill gaps (as in LadybugStore).
-                stmt = f"UNWIND $rows AS r MERGE (n:{label} {{{spec.key}: r.{spec.key}}})"
-                assigns = ", ".join(f"n.{p} = r.{p}" for p in spec.properties if p != spec.key)
-                if assigns:
-                    stmt += f" ON CREATE SET {assigns}"
-                parts.append(Part(stmt, {"rows": dedupe_by_key(rows, spec.key)}))
+                parts.append(Part(statements.merge_nodes(label, spec.key, list(spec.properties)),
+                                  {"rows": dedupe_by_key(rows, spec.key)}))
         return parts
 
     def _edge_parts(self, edge_rows: dict) -> list[Part]:
         parts = []
         for (rel, a, b), rows in edge_rows.items():
             spec = self.schema.rel(rel)
-            parts.append(Part(self.edge_statement(rel, a, b, list(spec.properties)), {"rows": rows}))
+            parts.append(Part(statements.write_edges(self.schema, rel, a, b, list(spec.properties)), {"rows": rows}))
         return parts
 
     def _check_duplicates(self, graph: DocumentGraph, node_rows: dict[str, list[dict]]) -> None:
@@ -602,7 +603,11 @@ class Part:
 
 
 def cypher_literal(value: Any) -> str:
-    """A Cypher literal for a parameter value (strings single-quoted, backslash and quote escaped)."""
+    """A Cypher literal for a parameter value (strings single-quoted, backslash and quote escaped).
+
+    >>> cypher_literal({"id": "x'y", "n": [1, 2.0, None, True]})
+    "{`id`: 'x\\\\'y', `n`: [1, 2.0, null, true]}"
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -637,7 +642,11 @@ _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def inline_parameters(cypher: str, params: dict | None) -> str:
-    """`cypher` with every `$name` outside strings and comments replaced by its value as a literal."""
+    """`cypher` with every `$name` outside strings and comments replaced by its value as a literal.
+
+    >>> inline_parameters("MATCH (d:Document) WHERE d.source = $s AND d.title <> '$s' RETURN d.id", {"s": "jingan-2025"})
+    "MATCH (d:Document) WHERE d.source = 'jingan-2025' AND d.title <> '$s' RETURN d.id"
+    """
     if not params:
         return cypher
     blank = blank_literals(cypher)
@@ -705,7 +714,8 @@ def pack_statements(parts: list[Part], limit: int) -> list[str]:
             if not chunk:
                 if not current:
                     raise QueryError(
-                        f"one row needs a statement of {fixed + _utf8_len(literals[i])} bytes, too large for FalkorDB's Bolt endpoint (max {limit})"
+                        f"one row needs a statement of {fixed + _utf8_len(literals[i])} bytes, "
+                        f"too large for FalkorDB's Bolt endpoint (max {limit})"
                     )
                 flush()
                 continue

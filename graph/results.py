@@ -1,8 +1,9 @@
 """Turn backend-specific result values into plain, JSON-able Python values.
 
-LadybugDB returns nodes as dicts with `_ID`/`_LABEL`; the neo4j driver returns
-`Node`/`Relationship` objects. Everything above the store sees the same shape:
-a node is `{"_label": L, **props}`, a relationship `{"_type": T, **props}`.
+LadybugDB returns nodes as dicts with `_ID`/`_LABEL`; everything above the store sees
+one shape: a node is `{"_label": L, **props}`, a relationship `{"_type": T, **props}`.
+The Neo4j driver's `Node`/`Relationship`/`Path` objects are turned into the same shape
+by the Neo4j backend itself (graph/neo4j_store.py), so this module never imports it.
 """
 from __future__ import annotations
 
@@ -11,11 +12,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from neo4j.graph import Node, Path, Relationship
+__all__ = ["QueryResult", "plain"]
 
 
 @dataclass
 class QueryResult:
+    """The columns and rows of one statement.
+
+    >>> QueryResult(["a", "b"], [[1, 2]]).records()
+    [{'a': 1, 'b': 2}]
+    """
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
 
@@ -24,6 +30,13 @@ class QueryResult:
 
 
 def plain(value: Any) -> Any:
+    """A plain value: LadybugDB nodes, relationships and paths as dicts, decimals as numbers, dates as ISO text.
+
+    >>> plain({"_ID": {"offset": 0, "table": 1}, "_LABEL": "Region", "id": "r1", "name": "静安区"})
+    {'_label': 'Region', 'id': 'r1', 'name': '静安区'}
+    >>> plain([Decimal("3"), Decimal("0.5"), _dt.date(2025, 1, 2)])
+    [3, 0.5, '2025-01-02']
+    """
     if isinstance(value, dict):
         if "_LABEL" in value and "_SRC" in value:
             return {"_type": value["_LABEL"], **{k: plain(v) for k, v in value.items() if not k.startswith("_")}}
@@ -38,20 +51,4 @@ def plain(value: Any) -> Any:
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
-    neo = _neo4j_plain(value)
-    if neo is not None:
-        return neo
     return value
-
-
-def _neo4j_plain(value: Any) -> Any:
-    if isinstance(value, Node):
-        labels = sorted(value.labels)
-        return {"_label": labels[0] if labels else "", **{k: plain(v) for k, v in value.items()}}
-    if isinstance(value, Relationship):
-        return {"_type": value.type, **{k: plain(v) for k, v in value.items()}}
-    if isinstance(value, Path):
-        return {"nodes": [plain(n) for n in value.nodes], "relationships": [plain(r) for r in value.relationships]}
-    if hasattr(value, "iso_format"):   # neo4j temporal types
-        return value.iso_format()
-    return None

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+__all__ = ["SCHEMA_PATH", "PROPERTY_TYPES", "NodeType", "RelType", "ExportSpec", "Schema", "load_schema", "coerce"]
+
 SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
 PROPERTY_TYPES = {"STRING", "INT64", "DOUBLE", "BOOLEAN", "STRING[]"}
 
@@ -41,9 +43,28 @@ class RelType:
 
 
 @dataclass(frozen=True)
+class ExportSpec:
+    """One flat export: a record per node of `label` (or per relationship of `relationship`)."""
+    name: str
+    label: str | None
+    relationship: str | None
+    columns: tuple[tuple[str, str, str], ...]   # (column, end, property); end is "node" for a node export
+    order: tuple[str, ...] = ()
+    source: bool = False               # the record starts with its document's `source`
+    one_per: tuple[str, ...] = ()      # keep the first record of each combination of these columns
+    extras: tuple[str, ...] = ()       # columns filled by the export's join
+
+    @property
+    def keys(self) -> list[str]:
+        """The record's keys, in order."""
+        return (["source"] if self.source else []) + [c for c, _, _ in self.columns] + list(self.extras)
+
+
+@dataclass(frozen=True)
 class Schema:
     nodes: dict[str, NodeType] = field(default_factory=dict)
     relationships: dict[str, RelType] = field(default_factory=dict)
+    exports: dict[str, ExportSpec] = field(default_factory=dict)
 
     def node(self, label: str) -> NodeType:
         try:
@@ -94,7 +115,36 @@ def _parse(raw: dict) -> Schema:
         for rel in node.kept_by:
             if rel not in rels or not any(b == node.label for _, b in rels[rel].endpoints):
                 raise ValueError(f"schema: {node.label} is kept_by {rel}, which does not point at it")
-    return Schema(nodes, rels)
+    exports = {name: _parse_export(name, spec, nodes, rels) for name, spec in (raw.get("exports") or {}).items()}
+    return Schema(nodes, rels, exports)
+
+
+def _parse_export(name: str, spec: dict, nodes: dict[str, NodeType], rels: dict[str, RelType]) -> ExportSpec:
+    """An `exports:` entry, with every column checked against the properties it reads."""
+    label, relationship = spec.get("label"), spec.get("relationship")
+    if (label is None) == (relationship is None):
+        raise ValueError(f"schema: export {name} needs one of label and relationship")
+    if label is not None:
+        if label not in nodes:
+            raise ValueError(f"schema: export {name} names the undeclared label {label}")
+        columns = tuple((c, "node", c) for c in spec["columns"])
+        owners = {"node": nodes[label].properties}
+    else:
+        if relationship not in rels:
+            raise ValueError(f"schema: export {name} names the undeclared relationship {relationship}")
+        a, b = rels[relationship].endpoints[0]
+        columns = tuple((c, *where.split(".", 1)) for c, where in spec["columns"].items())
+        owners = {"from": nodes[a].properties, "to": nodes[b].properties, "rel": rels[relationship].properties,
+                  "from_document": nodes["Document"].properties, "to_document": nodes["Document"].properties}
+    for column, end, prop in columns:
+        if prop not in owners.get(end, {}):
+            raise ValueError(f"schema: export {name} column {column} reads {end}.{prop}, which is not declared")
+    export = ExportSpec(name, label, relationship, columns, tuple(spec.get("order") or ()), bool(spec.get("source")),
+                        tuple(spec.get("one_per") or ()), tuple(spec.get("extras") or ()))
+    unknown = [c for c in export.order + export.one_per if c not in export.keys]
+    if unknown:
+        raise ValueError(f"schema: export {name} orders or groups by {unknown}, which it does not have")
+    return export
 
 
 def _check_types(owner: str, props: dict[str, str]) -> None:
@@ -110,7 +160,11 @@ def load_schema(path: str | None = None) -> Schema:
 
 
 def coerce(value, typ: str):
-    """Coerce a Python value to a schema type (None stays None)."""
+    """Coerce a Python value to a schema type (None stays None).
+
+    >>> coerce("2025", "INT64"), coerce(3, "DOUBLE"), coerce(None, "STRING"), coerce(("a", 1), "STRING[]")
+    (2025, 3.0, None, ['a', '1'])
+    """
     if value is None:
         return None
     if typ == "STRING":

@@ -3,6 +3,10 @@
 Backends: `ladybug` (embedded, on disk, the default) and `neo4j` (Bolt, the
 official driver). Both are written from the same records and answer the same
 named queries, so callers never branch on the backend.
+
+Backends register themselves as entry points of the group `policykg.backends`
+(pyproject.toml): `open_store` loads only the one asked for, so this module never
+imports its subclasses and the embedded path never imports the Neo4j driver.
 """
 from __future__ import annotations
 
@@ -11,13 +15,19 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from typing import Any
 
+from policykg.graph import statements
+from policykg.graph.errors import StoreError
 from policykg.graph.results import QueryResult
 from policykg.graph.schema import Schema, coerce, load_schema
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
-DEFAULT_DB = os.path.join("data", "policykg.lbdb")
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "WriteResult", "GraphStore", "dedupe_by_key", "backend_names", "open_store"]
+
+BACKENDS = "policykg.backends"     # the entry-point group backends register under
+DEFAULT_BACKEND = "ladybug"
 
 
 @dataclass
@@ -36,6 +46,11 @@ class GraphStore(ABC):
 
     def __init__(self, schema: Schema | None = None):
         self.schema = schema or load_schema()
+
+    @classmethod
+    @abstractmethod
+    def open(cls, *, db_path: str | None = None, read_only: bool = False, **options: Any) -> GraphStore:
+        """Open the store from the configuration (`db_path` for an embedded one, `options` for a server)."""
 
     # -- writes -------------------------------------------------------------
     @abstractmethod
@@ -62,19 +77,20 @@ class GraphStore(ABC):
         """Run one Cypher statement with parameters and return plain values."""
 
     def document_hash(self, source: str) -> str | None:
-        rows = self.query("MATCH (d:Document) WHERE d.source = $source RETURN d.content_hash", {"source": source}).rows
+        rows = self.query(statements.DOCUMENT_HASH, {"source": source}).rows
         return rows[0][0] if rows else None
 
     def counts(self) -> dict[str, int]:
         out = {}
         for label in self.schema.nodes:
-            out[label] = self.query(f"MATCH (n:{label}) RETURN count(n)").rows[0][0]
+            out[label] = self.query(statements.count_nodes(label)).rows[0][0]
         for rel in self.schema.relationships:
-            out[rel] = self.query(f"MATCH ()-[r:{rel}]->() RETURN count(r)").rows[0][0]
+            out[rel] = self.query(statements.count_relationships(rel)).rows[0][0]
         return out
 
+    @abstractmethod
     def close(self) -> None:
-        pass
+        """Release the database (and its lock or connections); closing twice is harmless."""
 
     def __enter__(self):
         return self
@@ -83,26 +99,12 @@ class GraphStore(ABC):
         self.close()
 
     # -- statements shared by backends (the common Cypher subset) -------------
-    def orphan_statements(self) -> list[str]:
-        """Delete shared nodes that nothing keeps alive any more (see `kept_by` in the schema).
-
-        Run twice: a bureau is kept by its sections' PART_OF edges until they go.
-        `NOT ()-[:T]->(n)` runs on LadybugDB, Neo4j 5 and FalkorDB alike."""
-        stmts = []
-        for spec in self.schema.nodes.values():
-            if spec.shared:
-                keep = " AND ".join(f"NOT ()-[:{rel}]->(n)" for rel in spec.kept_by) or "NOT ()-->(n)"
-                stmts.append(f"MATCH (n:{spec.label}) WHERE {keep} DETACH DELETE n")
-        return stmts + stmts
-
     def derived_reset_statements(self, nodes: list[NodeRecord] | None) -> list[str]:
         """Statements that drop every derived relationship and node, before `replace_derived` rewrites them."""
-        derived_labels = set(self.schema.derived_labels)
-        stray = {n.label for n in nodes or []} - derived_labels
+        stray = {n.label for n in nodes or []} - set(self.schema.derived_labels)
         if stray:
             raise ValueError(f"replace_derived writes only derived labels, not {sorted(stray)}")
-        return ([f"MATCH ()-[r:{rel}]->() DELETE r" for rel in self.schema.derived_relationships]
-                + [f"MATCH (n:{label}) DETACH DELETE n" for label in sorted(derived_labels)])
+        return statements.derived_resets(self.schema)
 
     def node_update_statements(self, nodes: list[NodeRecord]) -> list[tuple[str, dict]]:
         """(statement, parameters) setting properties of existing nodes, one statement per label and property,
@@ -116,19 +118,8 @@ class GraphStore(ABC):
             for prop, value in node.props.items():
                 if prop != spec.key:
                     grouped[(node.label, prop)].append({"id": node.props[spec.key], "v": coerce(value, spec.properties[prop])})
-        return [(f"UNWIND $rows AS r MATCH (n:{label} {{{self.schema.node(label).key}: r.id}}) SET n.{prop} = r.v", {"rows": rows})
+        return [(statements.set_property(label, self.schema.node(label).key, prop), {"rows": rows})
                 for (label, prop), rows in grouped.items()]
-
-    def edge_statement(self, rel: str, a: str, b: str, fields: list[str]) -> str:
-        """UNWIND $rows (f, t, properties) into relationships.
-
-        An edge between two shared nodes (a section PART_OF its bureau) is MERGEd: it
-        is written again by every document that mentions them and must stay single."""
-        props = ", ".join(f"{p}: r.{p}" for p in fields)
-        props = f" {{{props}}}" if props else ""
-        ka, kb = self.schema.node(a).key, self.schema.node(b).key
-        verb = "MERGE" if self.schema.node(a).shared and self.schema.node(b).shared else "CREATE"
-        return f"UNWIND $rows AS r MATCH (a:{a} {{{ka}: r.f}}) MATCH (b:{b} {{{kb}: r.t}}) {verb} (a)-[:{rel}{props}]->(b)"
 
     # -- helpers shared by backends ------------------------------------------
     def node_rows(self, nodes: Iterable[NodeRecord]) -> dict[str, list[dict]]:
@@ -159,22 +150,35 @@ class GraphStore(ABC):
 
 
 def dedupe_by_key(rows: list[dict], key: str) -> list[dict]:
-    """The first row for each key (a shared node mentioned twice in one batch is written once)."""
+    """The first row for each key (a shared node mentioned twice in one batch is written once).
+
+    >>> dedupe_by_key([{"id": "a", "n": 1}, {"id": "b", "n": 2}, {"id": "a", "n": 3}], "id")
+    [{'id': 'a', 'n': 1}, {'id': 'b', 'n': 2}]
+    """
     seen: dict[str, dict] = {}
     for row in rows:
         seen.setdefault(row[key], row)
     return list(seen.values())
 
 
+def backend_names() -> list[str]:
+    """The installed backends (entry points of the group `policykg.backends`).
+
+    >>> {"ladybug", "neo4j"} <= set(backend_names())
+    True
+    """
+    return sorted({ep.name for ep in entry_points(group=BACKENDS)})
+
+
 def open_store(backend: str | None = None, *, db_path: str | None = None, read_only: bool = False, **options) -> GraphStore:
     """Open the configured backend. `backend` defaults to $POLICYKG_BACKEND or `ladybug`."""
-    backend = (backend or os.environ.get("POLICYKG_BACKEND") or "ladybug").lower()
-    if backend == "ladybug":
-        from policykg.graph.ladybug_store import LadybugStore
-
-        return LadybugStore(db_path or os.environ.get("POLICYKG_DB") or DEFAULT_DB, read_only=read_only)
-    if backend == "neo4j":
-        from policykg.graph.neo4j_store import Neo4jStore
-
-        return Neo4jStore.from_config(read_only=read_only, **options)
-    raise ValueError(f"unknown backend {backend!r}: use 'ladybug' or 'neo4j'")
+    name = (backend or os.environ.get("POLICYKG_BACKEND") or DEFAULT_BACKEND).lower()
+    found = sorted(entry_points(group=BACKENDS, name=name), key=lambda ep: ep.value)
+    if not found:
+        names = backend_names()
+        if not names:
+            raise StoreError(f"no storage backend is installed (entry points {BACKENDS}): "
+                             "reinstall policykg, e.g. pip install -e .")
+        raise ValueError(f"unknown backend {name!r}: use {' or '.join(repr(n) for n in names)}")
+    store_class = found[0].load()
+    return store_class.open(db_path=db_path, read_only=read_only, **options)

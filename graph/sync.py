@@ -19,14 +19,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from policykg.graph import statements
 from policykg.graph.schema import Schema
+from policykg.graph.store import GraphStore
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+
+__all__ = ["Progress", "read_document_graph", "sync_to"]
 
 Progress = Callable[[int, int, str, str], None]
 
 
 def _docish(schema: Schema, label: str) -> str | None:
-    """The property that ties a node of `label` to its document, or None for shared labels."""
+    """The property that ties a node of `label` to its document, or None for shared labels.
+
+    >>> from policykg.graph.schema import load_schema
+    >>> _docish(load_schema(), "Task"), _docish(load_schema(), "Document"), _docish(load_schema(), "Department")
+    ('doc_id', 'id', None)
+    """
     if label == "Document":
         return "id"
     spec = schema.node(label)
@@ -37,37 +46,25 @@ def _node_props(schema: Schema, label: str, row: list) -> dict:
     return dict(zip(schema.node(label).properties, row))
 
 
-def _node_columns(schema: Schema, label: str, var: str = "n") -> str:
-    return ", ".join(f"{var}.{p}" for p in schema.node(label).properties)
-
-
-def _edge_query(schema: Schema, rel: str, a: str, b: str, where: str = "") -> str:
-    spec = schema.rel(rel)
-    ka, kb = schema.node(a).key, schema.node(b).key
-    cols = ", ".join([f"a.{ka}", f"b.{kb}"] + [f"r.{p}" for p in spec.properties])
-    # `WITH a, b, r`: FalkorDB returns one row per node pair, not per relationship, when the
-    # relationship variable is not used after MATCH (parallel edges would be lost).
-    return f"MATCH (a:{a})-[r:{rel}]->(b:{b}){where} WITH a, b, r RETURN {cols}"
-
-
-def _edges(store, rel: str, a: str, b: str, where: str = "", params: dict | None = None) -> list[EdgeRecord]:
+def _edges(store: GraphStore, rel: str, a: str, b: str, params: dict | None = None, **where) -> list[EdgeRecord]:
+    """The `rel` edges from `a` to `b` (`where`: the filters of `statements.read_edges`)."""
     spec = store.schema.rel(rel)
     out = []
-    for row in store.query(_edge_query(store.schema, rel, a, b, where), params or {}).rows:
+    for row in store.query(statements.read_edges(store.schema, rel, a, b, **where), params or {}).rows:
         out.append(EdgeRecord(rel, a, row[0], b, row[1], dict(zip(spec.properties, row[2:]))))
     return out
 
 
-def read_document_graph(store, doc_id: str) -> DocumentGraph:
+def read_document_graph(store: GraphStore, doc_id: str) -> DocumentGraph:
     """One document's subgraph from `store`, as the loaders would have built it."""
     schema: Schema = store.schema
-    rows = store.query(f"MATCH (n:Document) WHERE n.id = $id RETURN {_node_columns(schema, 'Document')}", {"id": doc_id}).rows
+    rows = store.query(statements.read_nodes(schema, "Document", by="id"), {"id": doc_id}).rows
     if not rows:
         raise KeyError(f"no document {doc_id!r}")
     doc = _node_props(schema, "Document", rows[0])
     nodes = [NodeRecord("Document", doc)]
     for label in schema.document_owned_labels:
-        for row in store.query(f"MATCH (n:{label}) WHERE n.doc_id = $id RETURN {_node_columns(schema, label)}", {"id": doc_id}).rows:
+        for row in store.query(statements.read_nodes(schema, label, by="doc_id"), {"id": doc_id}).rows:
             nodes.append(NodeRecord(label, _node_props(schema, label, row)))
     edges: list[EdgeRecord] = []
     for rel, spec in schema.relationships.items():
@@ -77,7 +74,7 @@ def read_document_graph(store, doc_id: str) -> DocumentGraph:
             side, field = ("a", _docish(schema, a)) if _docish(schema, a) else ("b", _docish(schema, b))
             if field is None:
                 continue          # shared → shared: no document's
-            edges += _edges(store, rel, a, b, f" WHERE {side}.{field} = $id", {"id": doc_id})
+            edges += _edges(store, rel, a, b, {"id": doc_id}, end=side, by=field)
     shared = _shared_endpoints(store, edges)
     edges += _shared_closure(store, shared)
     seen = {(n.label, n.key) for n in shared}
@@ -86,7 +83,7 @@ def read_document_graph(store, doc_id: str) -> DocumentGraph:
     return DocumentGraph(doc["source"], doc_id, doc.get("fingerprint") or "", nodes, edges)
 
 
-def _shared_closure(store, shared: list[NodeRecord]) -> list[EdgeRecord]:
+def _shared_closure(store: GraphStore, shared: list[NodeRecord]) -> list[EdgeRecord]:
     """Relationships between shared nodes reachable from `shared` (PART_OF, IN_REGION …)."""
     schema: Schema = store.schema
     frontier = {(n.label, n.key) for n in shared}
@@ -102,7 +99,7 @@ def _shared_closure(store, shared: list[NodeRecord]) -> list[EdgeRecord]:
             for a, b in spec.endpoints:
                 if _docish(schema, a) is not None or _docish(schema, b) is not None or a not in by_label:
                     continue
-                for e in _edges(store, rel, a, b, f" WHERE a.{schema.node(a).key} IN $keys", {"keys": sorted(by_label[a])}):
+                for e in _edges(store, rel, a, b, {"keys": sorted(by_label[a])}, keys=True):
                     out.append(e)
                     if (e.to_label, e.to_id) not in seen:
                         seen.add((e.to_label, e.to_id))
@@ -110,7 +107,7 @@ def _shared_closure(store, shared: list[NodeRecord]) -> list[EdgeRecord]:
     return out
 
 
-def _shared_endpoints(store, edges: list[EdgeRecord]) -> list[NodeRecord]:
+def _shared_endpoints(store: GraphStore, edges: list[EdgeRecord]) -> list[NodeRecord]:
     schema: Schema = store.schema
     wanted: dict[str, set[str]] = {}
     for e in edges:
@@ -119,11 +116,7 @@ def _shared_endpoints(store, edges: list[EdgeRecord]) -> list[NodeRecord]:
                 wanted.setdefault(label, set()).add(key)
     nodes = []
     for label, keys in wanted.items():
-        spec = schema.node(label)
-        rows = store.query(
-            f"MATCH (n:{label}) WHERE n.{spec.key} IN $keys RETURN {_node_columns(schema, label)} ORDER BY n.{spec.key}",
-            {"keys": sorted(keys)},
-        ).rows
+        rows = store.query(statements.read_nodes(schema, label, keys=True, ordered=True), {"keys": sorted(keys)}).rows
         nodes += [NodeRecord(label, _node_props(schema, label, row)) for row in rows]
     return nodes
 
@@ -136,7 +129,7 @@ def _hashable(v):
     return tuple(v) if isinstance(v, list) else v
 
 
-def _derived_edges(store) -> list[EdgeRecord]:
+def _derived_edges(store: GraphStore) -> list[EdgeRecord]:
     out = []
     for rel, spec in store.schema.relationships.items():
         if spec.derived:
@@ -145,67 +138,83 @@ def _derived_edges(store) -> list[EdgeRecord]:
     return out
 
 
-def _all_nodes(store) -> dict[tuple[str, str], dict]:
+def _all_nodes(store: GraphStore) -> dict[tuple[str, str], dict]:
     schema: Schema = store.schema
     out = {}
     for label, spec in schema.nodes.items():
-        for row in store.query(f"MATCH (n:{label}) RETURN {_node_columns(schema, label)}").rows:
+        for row in store.query(statements.read_nodes(schema, label)).rows:
             props = _node_props(schema, label, row)
             out[(label, props[spec.key])] = props
     return out
 
 
-def sync_to(source_store, target_store, progress: Progress | None = None, *, prune: bool = True) -> dict:
-    """Make `target_store` hold the same graph as `source_store`; return what was done.
-
-    `progress(done, total, source, status)` is called after each document. With `prune`, documents the
-    source no longer has are deleted from the target."""
-    schema: Schema = source_store.schema
-    docs = source_store.query("MATCH (d:Document) RETURN d.source, d.id, d.fingerprint ORDER BY d.source").rows
-    on_target = {row[0]: (row[1], row[2]) for row in target_store.query("MATCH (d:Document) RETURN d.source, d.id, d.fingerprint").rows}
+def _copy_documents(source_store: GraphStore, target_store: GraphStore, progress: Progress | None,
+                    prune: bool) -> tuple[int, Counter, list[str]]:
+    """Write every document of the source to the target; with `prune`, delete the target's others.
+    Returns (documents, statuses, deleted sources)."""
+    docs = source_store.query(statements.DOCUMENT_LIST).rows
     statuses: Counter = Counter()
-    for i, (source, doc_id, fingerprint) in enumerate(docs, 1):
-        graph = read_document_graph(source_store, doc_id)
-        result = target_store.write_document(graph)
+    for i, (source, doc_id, _fingerprint) in enumerate(docs, 1):
+        result = target_store.write_document(read_document_graph(source_store, doc_id))
         statuses[result.status] += 1
         if progress:
             progress(i, len(docs), source, result.status)
-
     deleted = []
     if prune:
-        wanted = {row[0] for row in docs}
-        for source in sorted(set(on_target) - wanted):
+        on_target = {row[0] for row in target_store.query(statements.DOCUMENT_LIST).rows}
+        for source in sorted(on_target - {row[0] for row in docs}):
             if target_store.delete_document(source):
                 deleted.append(source)
+    return len(docs), statuses, deleted
 
-    # Derived relationships, and node properties that changed without a new fingerprint (e.g. Target.status).
+
+def _node_updates(schema: Schema, source_nodes: dict, target_nodes: dict) -> list[NodeRecord]:
+    """Properties of the target's non-derived nodes that differ from the source's (e.g. Target.status)."""
+    derived_labels = set(schema.derived_labels)
+    updates = []
+    for (label, key), props in source_nodes.items():
+        theirs = target_nodes.get((label, key))
+        if label in derived_labels or theirs is None:
+            continue
+        diff = {p: v for p, v in props.items() if theirs.get(p) != v}
+        if diff:
+            updates.append(NodeRecord(label, {schema.node(label).key: key, **diff}))
+    return updates
+
+
+def _copy_derived(source_store: GraphStore, target_store: GraphStore) -> tuple[int, list[NodeRecord], bool]:
+    """Make the target's derived nodes, relationships and changed node properties the source's.
+    Returns (derived edges, node updates, whether anything was written)."""
+    schema = source_store.schema
     source_nodes, target_nodes = _all_nodes(source_store), _all_nodes(target_store)
     derived_labels = set(schema.derived_labels)
     derived_nodes = [NodeRecord(label, props) for (label, _), props in source_nodes.items() if label in derived_labels]
     same_nodes = all(target_nodes.get(k) == v for k, v in source_nodes.items() if k[0] in derived_labels) and \
         sum(1 for k in target_nodes if k[0] in derived_labels) == len(derived_nodes)
-    updates = []
-    for (label, key), props in source_nodes.items():
-        if label in derived_labels:
-            continue
-        theirs = target_nodes.get((label, key))
-        if theirs is None:
-            continue
-        diff = {p: v for p, v in props.items() if theirs.get(p) != v}
-        if diff:
-            updates.append(NodeRecord(label, {schema.node(label).key: key, **diff}))
+    updates = _node_updates(schema, source_nodes, target_nodes)
     derived = _derived_edges(source_store)
     same_derived = Counter(map(_edge_key, derived)) == Counter(map(_edge_key, _derived_edges(target_store)))
-    if updates or not same_derived or not same_nodes:
+    changed = bool(updates) or not same_derived or not same_nodes
+    if changed:
         target_store.replace_derived(derived, updates, derived_nodes)
+    return len(derived), updates, changed
 
+
+def sync_to(source_store: GraphStore, target_store: GraphStore, progress: Progress | None = None, *, prune: bool = True) -> dict:
+    """Make `target_store` hold the same graph as `source_store`; return what was done.
+
+    `progress(done, total, source, status)` is called after each document. With `prune`, documents the
+    source no longer has are deleted from the target."""
+    documents, statuses, deleted = _copy_documents(source_store, target_store, progress, prune)
+    # Derived relationships, and node properties that changed without a new fingerprint (e.g. Target.status).
+    derived_edges, updates, changed = _copy_derived(source_store, target_store)
     return {
-        "documents": len(docs),
+        "documents": documents,
         "added": statuses["added"],
         "replaced": statuses["replaced"],
         "unchanged": statuses["unchanged"],
         "deleted": deleted,
         "node_updates": len(updates),
-        "derived_edges": len(derived),
-        "derived": "unchanged" if not updates and same_derived and same_nodes else "replaced",
+        "derived_edges": derived_edges,
+        "derived": "replaced" if changed else "unchanged",
     }

@@ -7,6 +7,8 @@ import json
 import unicodedata
 from typing import Any
 
+__all__ = ["FORMATS", "render", "render_records"]
+
 FORMATS = ("table", "json", "jsonl", "csv")
 
 
@@ -26,6 +28,15 @@ def _width(text: str) -> int:
 
 
 def render(columns: list[str], rows: list[list[Any]], fmt: str = "table", max_cell: int = 60) -> str:
+    """The rows as an aligned table (CJK characters count two columns), JSON, JSON Lines or CSV.
+
+    >>> print(render(["region", "beds"], [["静安区", 600.0]]))
+    region  beds
+    ------  ----
+    静安区  600
+    >>> render(["region", "beds"], [["静安区", 600.0]], "jsonl")
+    '{"region": "静安区", "beds": 600.0}'
+    """
     if fmt == "json":
         return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2)
     if fmt == "jsonl":
@@ -40,7 +51,10 @@ def render(columns: list[str], rows: list[list[Any]], fmt: str = "table", max_ce
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     cells = [[_clip(_cell(v).replace("\n", " "), max_cell) for v in r] for r in rows]
     widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    pad = lambda text, w: text + " " * (w - _width(text))
+
+    def pad(text: str, w: int) -> str:
+        return text + " " * (w - _width(text))
+
     lines = ["  ".join(pad(c, w) for c, w in zip(columns, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]

@@ -2,3 +2,5 @@
 
 review.py   the document with every extracted entity highlighted, for checking extraction
 """
+
+__all__: list[str] = []

@@ -12,7 +12,10 @@ import html
 
 from spacy import displacy
 
+from policykg.graph import statements
 from policykg.graph.store import GraphStore
+
+__all__ = ["ENTITY_STYLES", "DocumentNotFound", "find_document", "collect_entities", "owner_rows", "review_page"]
 
 # label → (colour, description); order = priority when two entities overlap.
 ENTITY_STYLES = {
@@ -31,39 +34,46 @@ class DocumentNotFound(ValueError):
 
 
 def find_document(store: GraphStore, name: str) -> dict:
-    rows = store.query("""
-        MATCH (d:Document) WHERE d.source = $n OR d.id = $n
-        RETURN d.id AS id, d.source AS source, d.title AS title, d.region AS region, d.year AS year,
-               d.issuer AS issuer, d.doc_number AS doc_number, d.text AS text""", {"n": name}).records()
+    """The document whose source or id is `name` (with its original text); DocumentNotFound names the loaded ones."""
+    rows = store.query(statements.REVIEW_DOCUMENT, {"n": name}).records()
     if not rows:
-        known = [r[0] for r in store.query("MATCH (d:Document) RETURN d.source ORDER BY d.source").rows]
+        known = [r[0] for r in store.query(statements.DOCUMENT_NAMES).rows]
         raise DocumentNotFound(f"no document named {name!r} in the graph; loaded: {', '.join(known) or 'none'}")
     return rows[0]
 
 
+def _tooltip(label: str, r: dict) -> str:
+    """What a highlight of `label` says on hover, from the row of its REVIEW_ENTITIES statement.
+
+    >>> _tooltip("TARGET", {"v": 600.0, "u": "张", "i": "养老床位"})
+    '600张 · 养老床位'
+    >>> _tooltip("SECTION", {"p": "一/（二）", "t": None})
+    '一/（二） · no theme'
+    """
+    if label == "TARGET":
+        return f"{_num(r['v'])}{r['u'] or ''} · {r['i']}"
+    if label in ("DEPARTMENT", "BODY"):
+        return r["k"] or ""
+    if label == "SECTION":
+        return f"{r['p']} · {r['t'] or 'no theme'}"
+    return r["n"] if label in ("LEADER", "PROGRAM") else r["t"]
+
+
 def collect_entities(store: GraphStore, doc_id: str) -> list[dict]:
     """Every evidence span of the document, labelled, with a short description for the tooltip."""
-    q = lambda cypher: store.query(cypher, {"d": doc_id}).records()
     ents = []
-    for r in q("MATCH (g:Target) WHERE g.doc_id = $d RETURN g.start_offset AS s, g.end_offset AS e, g.value AS v, g.unit AS u, g.indicator AS i"):
-        ents.append(("TARGET", r["s"], r["e"], f"{_num(r['v'])}{r['u'] or ''} · {r['i']}"))
-    for r in q("MATCH (t:Task)-[o:OWNED_BY]->(x:Department) WHERE t.doc_id = $d AND o.inferred = false RETURN o.start_offset AS s, o.end_offset AS e, x.kind AS k"):
-        ents.append(("DEPARTMENT", r["s"], r["e"], r["k"] or ""))
-    for r in q("MATCH (t:Task)-[l:LED_BY]->(x:Leader) WHERE t.doc_id = $d RETURN l.start_offset AS s, l.end_offset AS e, x.name AS n"):
-        ents.append(("LEADER", r["s"], r["e"], r["n"]))
-    for r in q("MATCH (t:Task)-[m:MENTIONS]->(x:Department) WHERE t.doc_id = $d RETURN m.start_offset AS s, m.end_offset AS e, x.kind AS k"):
-        ents.append(("BODY", r["s"], r["e"], r["k"] or ""))
-    for r in q("MATCH (t:Task)-[p:RUNS_PROGRAM]->(x:Program) WHERE t.doc_id = $d RETURN p.start_offset AS s, p.end_offset AS e, x.name AS n"):
-        ents.append(("PROGRAM", r["s"], r["e"], r["n"]))
-    for r in q("MATCH (c:Citation) WHERE c.doc_id = $d RETURN c.start_offset AS s, c.end_offset AS e, c.title AS t"):
-        ents.append(("CITATION", r["s"], r["e"], r["t"]))
-    for r in q("MATCH (s:Section) WHERE s.doc_id = $d RETURN s.start_offset AS s, s.end_offset AS e, s.path AS p, s.theme AS t"):
-        ents.append(("SECTION", r["s"], r["e"], f"{r['p']} · {r['t'] or 'no theme'}"))
+    for label, cypher in statements.REVIEW_ENTITIES.items():
+        for r in store.query(cypher, {"d": doc_id}).records():
+            ents.append((label, r["s"], r["e"], _tooltip(label, r)))
     return _without_overlaps(ents)
 
 
 def _without_overlaps(ents: list[tuple]) -> list[dict]:
-    """displaCy's entity view cannot nest spans: keep higher-priority, then longer, spans."""
+    """displaCy's entity view cannot nest spans: keep higher-priority, then longer, spans.
+
+    >>> _without_overlaps([("SECTION", 0, 10, "一"), ("TARGET", 2, 5, "600张"), ("LEADER", 4, 8, "王五")])
+    [{'start': 2, 'end': 5, 'label': 'TARGET', 'note': '600张'}]
+    """
     priority = {label: i for i, label in enumerate(ENTITY_STYLES)}
     taken: list[tuple[int, int]] = []
     kept = []
@@ -76,10 +86,8 @@ def _without_overlaps(ents: list[tuple]) -> list[dict]:
 
 
 def owner_rows(store: GraphStore, doc_id: str) -> list[dict]:
-    return store.query("""
-        MATCH (t:Task)-[o:OWNED_BY]->(x:Department) WHERE t.doc_id = $d
-        RETURN t.path AS path, t.title AS title, x.name AS department, o.inferred AS inferred, o.rule AS rule
-        ORDER BY t.start_offset""", {"d": doc_id}).records()
+    """Every owner of every task of the document, explicit or inferred (with its rule), in document order."""
+    return store.query(statements.REVIEW_OWNERS, {"d": doc_id}).records()
 
 
 def review_page(store: GraphStore, name: str) -> str:
@@ -95,16 +103,14 @@ def review_page(store: GraphStore, name: str) -> str:
         for label, (c, desc) in ENTITY_STYLES.items())
     owners = "".join(
         f"<tr><td>{html.escape(r['path'] or '')}</td><td>{html.escape(r['title'] or '')}</td>"
-        f"<td>{html.escape(r['department'] or '')}</td><td>{'inferred: ' + html.escape(r['rule'] or '') if r['inferred'] else 'explicit'}</td></tr>"
+        f"<td>{html.escape(r['department'] or '')}</td><td>{_how_owned(r)}</td></tr>"
         for r in owner_rows(store, doc["id"]))
     meta = " · ".join(html.escape(str(v)) for v in (doc["region"], doc["year"], doc["issuer"], doc["doc_number"]) if v)
     title = html.escape(doc["title"] or doc["source"])
     return f"""<!DOCTYPE html>
 <html lang="zh"><head><meta charset="utf-8"><title>Review · {title}</title>
 <style>
-body {{ font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; }}
-ul.legend {{ list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; }}
-table {{ border-collapse: collapse; width: 100%; font-size: .9em; }} td, th {{ border-bottom: 1px solid #ddd; padding: .3rem; text-align: left; }}
+{_STYLE}
 </style></head>
 <body>
 <h1>{title}</h1>
@@ -112,9 +118,28 @@ table {{ border-collapse: collapse; width: 100%; font-size: .9em; }} td, th {{ b
 <ul class="legend">{legend}</ul>
 <section id="text">{body}</section>
 <h2>Task owners</h2>
-<table id="owners"><thead><tr><th>task</th><th>title</th><th>department</th><th>how</th></tr></thead><tbody>{owners}</tbody></table>
+<table id="owners">{_OWNERS_HEAD}<tbody>{owners}</tbody></table>
 </body></html>
 """
+
+
+_STYLE = (
+    'body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; '
+    "margin: 2rem auto; max-width: 70rem; padding: 0 1rem; }\n"
+    "ul.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; }\n"
+    "table { border-collapse: collapse; width: 100%; font-size: .9em; } "
+    "td, th { border-bottom: 1px solid #ddd; padding: .3rem; text-align: left; }"
+)
+_OWNERS_HEAD = "<thead><tr><th>task</th><th>title</th><th>department</th><th>how</th></tr></thead>"
+
+
+def _how_owned(r: dict) -> str:
+    """The owners table's last cell: explicit, or inferred with its rule.
+
+    >>> _how_owned({"inferred": True, "rule": "theme:养老服务"}), _how_owned({"inferred": False, "rule": None})
+    ('inferred: theme:养老服务', 'explicit')
+    """
+    return "inferred: " + html.escape(r["rule"] or "") if r["inferred"] else "explicit"
 
 
 _MARK = '<mark class="entity"'

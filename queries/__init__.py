@@ -35,9 +35,15 @@ from typing import Any
 
 from policykg.graph.results import QueryResult
 
+__all__ = [
+    "QUERY_DIR", "TYPES", "HEADER_KEYS", "QueryParam", "NamedQuery", "parse_query_file", "list_queries", "get_query",
+    "bind_params", "run_query",
+]
+
 QUERY_DIR = Path(__file__).parent
 TYPES = ("STRING", "INT64", "DOUBLE", "BOOLEAN")
 HEADER_KEYS = ("name", "purpose", "param", "columns", "order", "falkordb")
+_HEADER_LINE = re.compile(r"^//\s*({}):\s*(.*)$".format("|".join(HEADER_KEYS)))
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][\w]*)\s+(?P<type>[A-Z0-9]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:\((?P<doc>.*)\))?\s*$")
 
 
@@ -76,7 +82,7 @@ def parse_query_file(path: Path) -> NamedQuery:
             if stripped or body:
                 body.append(line)
             continue
-        m = re.match(r"^//\s*(%s):\s*(.*)$" % "|".join(HEADER_KEYS), stripped)
+        m = _HEADER_LINE.match(stripped)
         if m:
             last = m.group(1)
             header.setdefault(last, []).append(m.group(2).strip())
@@ -109,7 +115,8 @@ def parse_query_file(path: Path) -> NamedQuery:
 def _parse_param(spec: str, where: str) -> QueryParam:
     m = _PARAM.match(spec)
     if not m or m.group("type") not in TYPES:
-        raise ValueError(f"{where}: bad // param: line {spec!r} (want: name TYPE [= default] [(doc)], TYPE one of {', '.join(TYPES)})")
+        raise ValueError(f"{where}: bad // param: line {spec!r} "
+                         f"(want: name TYPE [= default] [(doc)], TYPE one of {', '.join(TYPES)})")
     typ = m.group("type")
     raw = m.group("default")
     if raw is None:
@@ -141,13 +148,21 @@ def get_query(name: str) -> NamedQuery:
 
 
 def bind_params(query: NamedQuery, params: dict | None) -> dict:
-    """Fill defaults, coerce types, reject unknown names and missing required ones (one-line ValueErrors)."""
+    """Fill defaults, coerce types, reject unknown names and missing required ones (one-line ValueErrors).
+
+    >>> bind_params(get_query("lineage"), {"name": "jingan-2025"})
+    {'name': 'jingan-2025'}
+    >>> bind_params(get_query("lineage"), {})
+    Traceback (most recent call last):
+    ...
+    ValueError: query 'lineage' needs parameter 'name' (STRING)...
+    """
     params = dict(params or {})
     unknown = sorted(set(params) - set(query.param_names))
     if unknown:
         valid = ", ".join(query.param_names) or "none"
         raise ValueError(f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))}; valid: {valid}")
-    bound = {}
+    bound: dict[str, Any] = {}
     for p in query.params:
         value = params.get(p.name, p.default)
         if value is None:

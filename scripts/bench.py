@@ -15,8 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from policykg.app import load_paths  # noqa: E402
 from policykg.graph.store import open_store  # noqa: E402
-from policykg.loaders.pipeline import load_paths, parse_document  # noqa: E402
+from policykg.loaders.pipeline import parse_document  # noqa: E402
 
 EXTRACTION_TARGET = 200_000
 

@@ -18,7 +18,7 @@ import pytest
 
 from policykg.graph.exports import EXPORTS
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.loaders.pipeline import load_paths
+from policykg.app import load_paths
 from policykg.queries import list_queries, run_query
 
 ROOT = Path(__file__).resolve().parent.parent

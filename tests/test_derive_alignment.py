@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from policykg.graph.derive import alignment_matrix, rollup
+from policykg.queries.views import alignment_matrix, rollup
 from policykg.graph.derive.alignment import city_partners, compare_targets
 from policykg.graph.derive.rules import load_rules
 from policykg.graph.derive.snapshot import Doc, Tgt
-from policykg.graph.exports import export_alignments
+from policykg.graph.exports import EXPORTS
 from tests.test_derive_builders import Plan, city_2024, district, load, store  # noqa: F401  (store is a fixture)
 
 
@@ -182,7 +182,7 @@ def test_two_values_for_one_indicator_in_a_district_plan_each_align(store):
 
 def test_export_alignments_has_the_fields_the_scorer_reads(store):
     load(store, city_2024(), district("ja-2025", "静安区", 2025, {"养老床位": (600, "张", "养老床位")}))
-    [record] = export_alignments(store)
+    [record] = EXPORTS["alignments"](store)
     assert {k: record[k] for k in ("district_source", "district_value", "district_indicator", "city_source",
                                   "city_value", "city_indicator", "share", "flagged")} == {
         "district_source": "ja-2025", "district_value": 600.0, "district_indicator": "养老床位",

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from policykg.graph.derive import derive_all, lineage_graph
+from policykg.graph.derive import derive_all
 from policykg.graph.derive.lineage import change_label, derive_succession
 from policykg.graph.derive.snapshot import Doc
+from policykg.queries.views import lineage_graph
 from tests.test_derive_builders import Plan, city_2024, district, load, store  # noqa: F401  (store is a fixture)
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from policykg.graph.exports import EXPORTS
 from policykg.graph.store import open_store
-from policykg.loaders.pipeline import load_paths
+from policykg.app import load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = Path(__file__).resolve().parent / "gold"

@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from policykg.cli import main
-from policykg.graph.neo4j_store import Neo4jStore, neo4j_schema_ddl
+from policykg.graph.neo4j_store import Neo4jStore
+from policykg.graph.statements import neo4j_schema_ddl
 from policykg.graph.schema import load_schema
 from policykg.queries import list_queries, run_query
 from tests.cypher_lint import neo4j_diagnostics, problems

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from policykg.graph.derive import derive_all, owner_lookup
+from policykg.graph.derive import derive_all
 from policykg.graph.ladybug_store import LadybugStore
 from policykg.queries import bind_params, get_query, list_queries, run_query
+from policykg.queries.views import owner_lookup
 from tests.test_derive_builders import city_2024, district, load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -320,7 +321,7 @@ def test_every_named_query_gives_the_same_rows_over_bolt(world, bolt_store):
 
 @pytest.fixture(scope="session")
 def seeds(tmp_path_factory):
-    from policykg.loaders.pipeline import load_paths
+    from policykg.app import load_paths
 
     store = LadybugStore(str(tmp_path_factory.mktemp("seeds") / "graph.lbdb"))
     report = load_paths([str(ROOT / "seeds")], store)
@@ -356,10 +357,10 @@ def test_seeds_rollup_of_community_centres(seeds):
 
 
 def test_seeds_alignments_match_the_gold_answers(seeds):
-    from policykg.graph.exports import export_alignments
+    from policykg.graph.exports import EXPORTS
 
     gold = [json.loads(line) for line in (ROOT / "tests" / "gold" / "alignment.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    predicted = export_alignments(seeds)
+    predicted = EXPORTS["alignments"](seeds)
 
     def names(record, side, cue):
         return cue in f"{record[side + '_metric']}|{record[side + '_indicator']}" or (

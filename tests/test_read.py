@@ -270,7 +270,7 @@ def test_iter_input_files_on_the_seeds_folder():
 def test_input_errors_keep_paths_with_colons(tmp_path):
     """A path holding a colon (a Windows drive letter, a timestamped folder) is kept whole."""
     from policykg.graph.ladybug_store import LadybugStore
-    from policykg.loaders.pipeline import load_paths
+    from policykg.app import load_paths
 
     odd = tmp_path / "plans 09:30" / "missing.txt"
     files, [error] = iter_input_files([odd])

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from policykg.cli import main
 from policykg.graph.store import open_store
-from policykg.loaders.pipeline import load_paths
+from policykg.app import load_paths
 from policykg.pages.review import DocumentNotFound, collect_entities, review_page
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

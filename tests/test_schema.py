@@ -1,8 +1,8 @@
 """The schema is data: it loads, is consistent, and drives the LadybugDB DDL."""
 import pytest
 
-from policykg.graph.ladybug_store import schema_ddl
 from policykg.graph.schema import _parse, coerce, load_schema
+from policykg.graph.statements import export_statement, ladybug_schema_ddl
 
 
 def test_schema_declares_the_core_labels_and_relationships():
@@ -25,7 +25,7 @@ def test_nodes_with_evidence_carry_offsets_and_text():
 
 def test_ddl_has_one_table_per_label_and_rel():
     schema = load_schema()
-    ddl = schema_ddl(schema)
+    ddl = ladybug_schema_ddl(schema)
     assert len(ddl) == len(schema.nodes) + len(schema.relationships)
     assert any(s.startswith("CREATE REL TABLE IF NOT EXISTS HAS_SECTION(FROM Document TO Section, FROM Section TO Section") for s in ddl)
 
@@ -46,3 +46,22 @@ def test_unknown_label_error_names_the_known_ones():
 def test_coerce():
     assert coerce("3", "INT64") == 3 and coerce(2, "DOUBLE") == 2.0 and coerce(None, "STRING") is None
     assert coerce(("a", 1), "STRING[]") == ["a", "1"]
+
+
+def test_exports_take_their_columns_from_the_schema():
+    schema = load_schema()
+    assert set(schema.exports) == {"documents", "sections", "tasks", "targets", "citations", "alignments"}
+    tasks = schema.exports["tasks"]
+    assert tasks.keys[:3] == ["source", "doc_id", "id"] and tasks.keys[-4:] == ["leaders", "departments",
+                                                                                "inferred_departments", "generic"]
+    assert export_statement(schema, tasks).startswith("MATCH (n:Task) RETURN n.doc_id AS doc_id, n.id AS id,")
+    alignments = export_statement(schema, schema.exports["alignments"])
+    assert "(a:Target)-[r:ALIGNS_WITH]->(b:Target)" in alignments and "ad.source AS district_source" in alignments
+
+
+def test_an_export_column_must_be_a_declared_property():
+    nodes = {"A": {"key": "id", "properties": {"id": "STRING"}}}
+    with pytest.raises(ValueError, match="column nope reads node.nope"):
+        _parse({"nodes": nodes, "relationships": {}, "exports": {"a": {"label": "A", "columns": ["id", "nope"]}}})
+    with pytest.raises(ValueError, match="does not have"):
+        _parse({"nodes": nodes, "relationships": {}, "exports": {"a": {"label": "A", "columns": ["id"], "order": ["x"]}}})

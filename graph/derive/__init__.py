@@ -12,7 +12,8 @@ stale links behind).
     sections.py   SECTION_ALIGNS (district section → city section of the same theme)
     reuse.py      REUSES (district task → city task it copies a sentence of)
 
-Rules and thresholds live in loaders/vocab/alignment.yaml.
+Rules and thresholds live in loaders/vocab/alignment.yaml. The read side (the alignment
+matrix, the roll-up, owners, the lineage picture) is in `policykg.queries.views`.
 """
 from __future__ import annotations
 
@@ -20,17 +21,16 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from policykg.graph.derive.alignment import alignment_matrix, city_partners, derive_alignment, rollup
+from policykg.graph.derive.alignment import city_partners, derive_alignment
 from policykg.graph.derive.citations import derive_policy_documents
-from policykg.graph.derive.lineage import derive_continuation, derive_succession, lineage_graph
-from policykg.graph.derive.lookups import owner_lookup
+from policykg.graph.derive.lineage import derive_continuation, derive_succession
 from policykg.graph.derive.reuse import derive_reuse
 from policykg.graph.derive.rules import load_rules
 from policykg.graph.derive.sections import derive_section_alignment
 from policykg.graph.derive.snapshot import read_snapshot
 from policykg.graph.store import GraphStore
 
-__all__ = ["derive_all", "DeriveReport", "alignment_matrix", "rollup", "owner_lookup", "lineage_graph"]
+__all__ = ["derive_all", "DeriveReport"]
 
 
 @dataclass

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from policykg.graph import statements
 from policykg.graph.store import GraphStore
 from policykg.loaders.extract.policy_identity import resolve_documents
 from policykg.loaders.records import EdgeRecord, NodeRecord
 
+__all__ = ["derive_policy_documents"]
+
 
 def derive_policy_documents(store: GraphStore) -> tuple[list[NodeRecord], list[EdgeRecord]]:
-    rows = store.query("""
-        MATCH (d:Document)-[:HAS_CITATION]->(c:Citation)
-        RETURN d.id AS doc_id, d.source AS source, c.id AS id, c.title AS title, c.scope_hint AS scope_hint,
-               c.citing_region AS citing_region, c.wraps AS wraps, c.task_id AS task_id,
-               c.start_offset AS start_offset, c.end_offset AS end_offset, c.text AS text
-        ORDER BY doc_id, start_offset""").records()
+    """PolicyDocument nodes for the cited documents, and their CITES, REFERS_TO and WRAPS edges."""
+    rows = store.query(statements.CITATIONS).records()
     citations = []
     for r in rows:
         mention = SimpleNamespace(written=r["title"], row=r, props={

@@ -23,6 +23,8 @@ from policykg.graph.derive.snapshot import Snapshot
 from policykg.graph.derive.text import content_only, sentences, shingles
 from policykg.loaders.records import EdgeRecord
 
+__all__ = ["derive_reuse"]
+
 
 @dataclass
 class _Sentence:
@@ -57,7 +59,10 @@ def derive_reuse(snapshot: Snapshot, rules: Rules) -> list[EdgeRecord]:
     if not city:
         return []
     rarity = Counter(g for s in city for g in s.grams)
-    order = lambda g: (rarity.get(g, 0), g)   # rare first; unseen shingles first of all (they match nothing)
+
+    def order(g: str) -> tuple[int, str]:   # rare first; unseen shingles first of all (they match nothing)
+        return (rarity.get(g, 0), g)
+
     t = conf.threshold
     index: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(city):

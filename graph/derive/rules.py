@@ -11,7 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from policykg.loaders.extract.indicators import load_catalogue
 from policykg.loaders.vocabulary import read_vocab, vocab_path
+
+__all__ = ["RULES_PATH", "SectionRules", "ReuseRules", "UnitMatch", "Rules", "load_rules"]
 
 RULES_PATH = vocab_path("alignment")
 
@@ -88,10 +91,7 @@ class Rules:
 
 
 def _catalogue() -> tuple[Callable[[str], frozenset[str]], Callable[[str], frozenset[str]]]:
-    try:
-        from policykg.loaders.extract.indicators import load_catalogue
-    except ImportError:   # no catalogue: only identically written units compare
-        return (lambda unit: frozenset()), (lambda name: frozenset())
+    """(unit → its unit families, indicator → the families it is counted in), from the indicator catalogue."""
     catalogue = load_catalogue()
 
     def indicator_families(name: str) -> frozenset[str]:
@@ -103,6 +103,14 @@ def _catalogue() -> tuple[Callable[[str], frozenset[str]], Callable[[str], froze
 
 @lru_cache(maxsize=4)
 def load_rules(path: str | None = None) -> Rules:
+    """The rules of loaders/vocab/alignment.yaml (or of `path`), with the catalogue's unit families.
+
+    >>> rules = load_rules()
+    >>> rules.is_mapped("养老床位"), rules.is_mapped("unmapped")
+    (True, False)
+    >>> rules.match_units("张", "张", "养老床位") is not None, rules.match_units("%", "张", "养老床位")
+    (True, None)
+    """
     raw = read_vocab(path or RULES_PATH) or {}
     compare = {str(k): str(v) for k, v in (raw.get("compare") or {}).items()}
     default_compare = str(raw.get("default_compare", "share"))

@@ -20,6 +20,8 @@ from policykg.graph.derive.snapshot import Snapshot
 from policykg.graph.derive.text import cosine, shared_phrases, tfidf_vectors
 from policykg.loaders.records import EdgeRecord
 
+__all__ = ["derive_section_alignment"]
+
 
 def derive_section_alignment(snapshot: Snapshot, rules: Rules, partners: dict[str, list[Partner]]) -> list[EdgeRecord]:
     conf = rules.sections
@@ -31,7 +33,7 @@ def derive_section_alignment(snapshot: Snapshot, rules: Rules, partners: dict[st
     # IDF over every section of the involved documents, so that words common to all plans weigh little.
     vectors = dict(zip(texts, tfidf_vectors(list(texts.values()), conf.ngram)))
     lineage = {s.id: snapshot.ancestors(s.id) for s in themed}
-    city_by_doc_theme: dict[tuple[str, str], list[str]] = defaultdict(list)
+    city_by_doc_theme: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     for s in themed:
         city_by_doc_theme[(s.doc_id, s.theme)].append(s.id)
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from policykg.graph import statements
 from policykg.graph.store import GraphStore
+
+__all__ = ["Doc", "Tgt", "Sec", "Tsk", "Snapshot", "read_snapshot"]
 
 
 @dataclass
@@ -110,40 +113,20 @@ def _records(store: GraphStore, cypher: str) -> list[dict]:
 
 
 def read_snapshot(store: GraphStore, *, with_text: bool = True) -> Snapshot:
-    docs = {
-        r["id"]: Doc(**r)
-        for r in _records(store, """
-            MATCH (d:Document)
-            RETURN d.id AS id, d.source AS source, d.title AS title, d.issuer AS issuer, d.year AS year,
-                   d.region AS region, d.level AS level, d.is_notice AS is_notice""")
-    }
-    targets = [
-        Tgt(**r)
-        for r in _records(store, """
-            MATCH (g:Target)
-            RETURN g.id AS id, g.doc_id AS doc_id, g.task_id AS task_id, g.value AS value, g.unit AS unit,
-                   g.metric AS metric, g.indicator AS indicator, g.kind AS kind, g.modifier AS modifier,
-                   g.conflict AS conflict, g.status AS status, g.text AS text
-            ORDER BY g.doc_id, g.start_offset, g.id""")
-    ]
+    """The documents and targets (and, `with_text`, the sections and tasks) the derivations work on."""
+    docs = {r["id"]: Doc(**r) for r in _records(store, statements.SNAPSHOT_DOCUMENTS)}
+    targets = [Tgt(**r) for r in _records(store, statements.SNAPSHOT_TARGETS)]
     sections: dict[str, Sec] = {}
     tasks: dict[str, Tsk] = {}
     if with_text:
-        for r in _records(store, """
-                MATCH (s:Section)
-                RETURN s.id AS id, s.doc_id AS doc_id, s.level AS level, s.title AS title, s.theme AS theme,
-                       s.text AS text, s.start_offset AS start_offset
-                ORDER BY s.doc_id, s.start_offset, s.id"""):
+        for r in _records(store, statements.SNAPSHOT_SECTIONS):
             sections[r["id"]] = Sec(**r)
-        for r in _records(store, """
-                MATCH (t:Task)
-                RETURN t.id AS id, t.doc_id AS doc_id, t.text AS text, t.start_offset AS start_offset
-                ORDER BY t.doc_id, t.start_offset, t.id"""):
+        for r in _records(store, statements.SNAPSHOT_TASKS):
             tasks[r["id"]] = Tsk(**r)
-        for r in _records(store, "MATCH (a:Section)-[:HAS_SECTION]->(b:Section) RETURN a.id AS parent, b.id AS child"):
+        for r in _records(store, statements.SECTION_CHILDREN):
             if r["parent"] in sections:
                 sections[r["parent"]].children.append(r["child"])
-        for r in _records(store, "MATCH (s:Section)-[:HAS_TASK]->(t:Task) RETURN s.id AS section, t.id AS task"):
+        for r in _records(store, statements.SECTION_TASKS):
             if r["section"] in sections:
                 sections[r["section"]].tasks.append(r["task"])
     return Snapshot(docs, targets, sections, tasks)

@@ -13,6 +13,8 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+__all__ = ["normalise", "content_only", "sentences", "ngrams", "shingles", "jaccard", "tfidf_vectors", "cosine", "shared_phrases"]
+
 # Sentence ends; commas stay inside a sentence (a copied sentence keeps its clauses).
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
 _SPACE = re.compile(r"\s+")
@@ -21,16 +23,29 @@ _CONTENT_RUN = re.compile(r"[^\W_]+")
 
 
 def normalise(text: str | None) -> str:
+    """NFKC (full-width forms as ASCII) with all whitespace removed.
+
+    >>> normalise("新增 １０张，床位")
+    '新增10张,床位'
+    """
     return _SPACE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 def content_only(text: str) -> str:
-    """Letters (CJK included) and digits only; punctuation, symbols and spaces dropped."""
+    """Letters (CJK included) and digits only; punctuation, symbols and spaces dropped.
+
+    >>> content_only("新增10张（养老）床位！")
+    '新增10张养老床位'
+    """
     return "".join(_CONTENT_RUN.findall(text))
 
 
 def sentences(text: str | None) -> list[str]:
-    """Split into sentences (normalised, whitespace removed); empty pieces dropped."""
+    """Split into sentences at 。；！？ and line breaks (commas stay inside); empty pieces dropped.
+
+    >>> sentences("推进养老服务，新增床位。加强管理；！")
+    ['推进养老服务,新增床位', '加强管理']
+    """
     return [s for s in (p.strip() for p in _SENTENCE_END.split(unicodedata.normalize("NFKC", text or ""))) if s]
 
 
@@ -43,7 +58,11 @@ def ngrams(text: str, n: int) -> list[str]:
 
 
 def shingles(text: str, n: int) -> set[str]:
-    """The set of n-character shingles of a text's content characters (punctuation dropped)."""
+    """The set of n-character shingles of a text's content characters (punctuation dropped).
+
+    >>> sorted(shingles("养老，床位", 3))
+    ['养老床', '老床位']
+    """
     body = content_only(normalise(text))
     if len(body) < n:
         return {body} if body else set()
@@ -51,6 +70,11 @@ def shingles(text: str, n: int) -> set[str]:
 
 
 def jaccard(a: set, b: set) -> float:
+    """|a ∩ b| / |a ∪ b|; 0 for two empty sets.
+
+    >>> jaccard({"a", "b"}, {"b", "c"}), jaccard(set(), set())
+    (0.3333333333333333, 0.0)
+    """
     if not a and not b:
         return 0.0
     inter = len(a & b)

@@ -1,0 +1,358 @@
+"""Every Cypher statement policykg sends, other than the named queries (queries/*.cypher).
+
+Named queries answer an analyst's question and live in `queries/*.cypher`. Everything
+else a store, a derivation, an export, a page or a command sends is here, in one place:
+statements generated from the schema (graph/schema.yaml: DDL, writes, whole-graph
+reads, exports) and the fixed reads the code needs. Nothing else in the package writes
+a MATCH, so a change of dialect or of the schema is made here once.
+
+Every statement stays in the Cypher subset LadybugDB 0.22, Neo4j 5 and FalkorDB all
+accept (no `EXISTS {}` subqueries, no `SET +=`, no `CALL {}`) and takes its values as
+parameters. Statements that read a relationship go `WITH a, b, r` before RETURN:
+FalkorDB returns one row per node pair, not per relationship, when the relationship
+variable is not used after MATCH (parallel edges would be lost).
+
+>>> create_nodes("Region", ["id", "name"])
+'UNWIND $rows AS r CREATE (n:Region {id: r.id, name: r.name})'
+>>> count_nodes("Task")
+'MATCH (n:Task) RETURN count(n)'
+"""
+from __future__ import annotations
+
+from policykg.graph.schema import ExportSpec, Schema
+
+__all__ = [
+    # schema DDL and connection probes
+    "LADYBUG_TYPES", "ladybug_schema_ddl", "neo4j_schema_ddl", "falkordb_indexes", "falkordb_index",
+    "FALKORDB_LIST_INDEXES", "NEO4J_PROBE", "NEO4J_COMPONENTS",
+    # transactions (LadybugDB)
+    "BEGIN", "COMMIT", "ROLLBACK",
+    # writes
+    "DOCUMENT_VERSIONS", "delete_document", "orphan_deletes", "derived_resets", "create_nodes", "merge_nodes",
+    "set_property", "write_edges",
+    # store reads
+    "DOCUMENT_HASH", "count_nodes", "count_relationships", "read_nodes", "read_edges", "DOCUMENT_LIST",
+    # exports
+    "export_statement", "DOCUMENT_SOURCES", "TASK_LEADERS", "TASK_OWNERS", "CITATION_DOCUMENTS", "DOCUMENT_COUNTS",
+    "DOCUMENT_SUMMARY",
+    # derivation
+    "SNAPSHOT_DOCUMENTS", "SNAPSHOT_TARGETS", "SNAPSHOT_SECTIONS", "SNAPSHOT_TASKS", "SECTION_CHILDREN", "SECTION_TASKS",
+    "CITATIONS",
+    # views, pages, commands
+    "DISTRICT_PLANS", "CITY_TARGETS", "LINEAGE_FOCUS", "DOCUMENT_IDS",
+    "REVIEW_DOCUMENT", "DOCUMENT_NAMES", "REVIEW_ENTITIES", "REVIEW_OWNERS",
+    "UNMAPPED_TARGETS", "INDICATOR_COUNTS",
+]
+
+
+# -- schema DDL and connection probes -------------------------------------------------------------
+
+LADYBUG_TYPES = {"STRING": "STRING", "INT64": "INT64", "DOUBLE": "DOUBLE", "BOOLEAN": "BOOLEAN", "STRING[]": "STRING[]"}
+
+
+def ladybug_schema_ddl(schema: Schema) -> list[str]:
+    """CREATE TABLE statements for every label and relationship type in the schema (LadybugDB)."""
+    stmts = []
+    for node in schema.nodes.values():
+        cols = ", ".join(f"{p} {LADYBUG_TYPES[t]}" for p, t in node.properties.items())
+        stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {node.label}({cols}, PRIMARY KEY({node.key}))")
+    for rel in schema.relationships.values():
+        pairs = ", ".join(f"FROM {a} TO {b}" for a, b in rel.endpoints)
+        cols = "".join(f", {p} {LADYBUG_TYPES[t]}" for p, t in rel.properties.items())
+        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rel.name}({pairs}{cols})")
+    return stmts
+
+
+def neo4j_schema_ddl(schema: Schema) -> list[str]:
+    """Uniqueness constraints on every label's key, indexes on owned labels' doc_id and Document.source (Neo4j 5)."""
+    stmts = []
+    for node in schema.nodes.values():
+        stmts.append(
+            f"CREATE CONSTRAINT policykg_{node.label}_{node.key}_unique IF NOT EXISTS "
+            f"FOR (n:{node.label}) REQUIRE n.{node.key} IS UNIQUE"
+        )
+    for node in schema.nodes.values():
+        if node.owned_by_document and "doc_id" in node.properties:
+            stmts.append(f"CREATE INDEX policykg_{node.label}_doc_id IF NOT EXISTS FOR (n:{node.label}) ON (n.doc_id)")
+    if "Document" in schema.nodes and "source" in schema.nodes["Document"].properties:
+        stmts.append("CREATE INDEX policykg_Document_source IF NOT EXISTS FOR (n:Document) ON (n.source)")
+    return stmts
+
+
+def falkordb_indexes(schema: Schema) -> list[tuple[str, str]]:
+    """(label, property) range indexes for FalkorDB: every key, owned doc_id, Document.source."""
+    wanted = [(n.label, n.key) for n in schema.nodes.values()]
+    wanted += [(n.label, "doc_id") for n in schema.nodes.values() if n.owned_by_document and "doc_id" in n.properties]
+    if "Document" in schema.nodes:
+        wanted.append(("Document", "source"))
+    return wanted
+
+
+def falkordb_index(label: str, prop: str) -> str:
+    """FalkorDB's own index DDL (not idempotent: create only the missing ones).
+
+    >>> falkordb_index("Task", "doc_id")
+    'CREATE INDEX FOR (n:Task) ON (n.doc_id)'
+    """
+    return f"CREATE INDEX FOR (n:{label}) ON (n.{prop})"
+
+
+FALKORDB_LIST_INDEXES = "CALL db.indexes() YIELD label, properties RETURN label, properties"
+NEO4J_PROBE = "RETURN 1 AS ok"     # fails when the database does not exist
+# Every Neo4j has dbms.components(); FalkorDB (which announces itself as Neo4j) does not.
+NEO4J_COMPONENTS = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
+
+BEGIN, COMMIT, ROLLBACK = "BEGIN TRANSACTION", "COMMIT", "ROLLBACK"
+
+
+# -- writes ----------------------------------------------------------------------------------------
+
+# The stored version of a document (by file stem): read before a write decides replace or skip.
+DOCUMENT_VERSIONS = "MATCH (d:Document) WHERE d.source = $s RETURN d.id AS id, d.fingerprint AS fp"
+
+
+def delete_document(schema: Schema) -> list[str]:
+    """Statements deleting the documents whose ids are in `$old`, with every node they own."""
+    stmts = [f"MATCH (n:{label}) WHERE n.doc_id IN $old DETACH DELETE n" for label in schema.document_owned_labels]
+    return stmts + ["MATCH (n:Document) WHERE n.id IN $old DETACH DELETE n"]
+
+
+def orphan_deletes(schema: Schema) -> list[str]:
+    """Delete shared nodes that nothing keeps alive any more (see `kept_by` in the schema).
+
+    Run twice: a bureau is kept by its sections' PART_OF edges until they go.
+    `NOT ()-[:T]->(n)` runs on LadybugDB, Neo4j 5 and FalkorDB alike."""
+    stmts = []
+    for spec in schema.nodes.values():
+        if spec.shared:
+            keep = " AND ".join(f"NOT ()-[:{rel}]->(n)" for rel in spec.kept_by) or "NOT ()-->(n)"
+            stmts.append(f"MATCH (n:{spec.label}) WHERE {keep} DETACH DELETE n")
+    return stmts + stmts
+
+
+def derived_resets(schema: Schema) -> list[str]:
+    """Drop every derived relationship and node, before the derived layer is written again."""
+    return ([f"MATCH ()-[r:{rel}]->() DELETE r" for rel in schema.derived_relationships]
+            + [f"MATCH (n:{label}) DETACH DELETE n" for label in sorted(schema.derived_labels)])
+
+
+def create_nodes(label: str, fields: list[str]) -> str:
+    """UNWIND `$rows` into new nodes of `label` with `fields`."""
+    props = ", ".join(f"{p}: r.{p}" for p in fields)
+    return f"UNWIND $rows AS r CREATE (n:{label} {{{props}}})"
+
+
+def merge_nodes(label: str, key: str, fields: list[str]) -> str:
+    """UNWIND `$rows` into shared nodes: the first writer creates, later documents only fill gaps.
+
+    >>> merge_nodes("Region", "id", ["id", "name"])
+    'UNWIND $rows AS r MERGE (n:Region {id: r.id}) ON CREATE SET n.name = r.name'
+    """
+    stmt = f"UNWIND $rows AS r MERGE (n:{label} {{{key}: r.{key}}})"
+    assigns = ", ".join(f"n.{p} = r.{p}" for p in fields if p != key)
+    return stmt + f" ON CREATE SET {assigns}" if assigns else stmt
+
+
+def set_property(label: str, key: str, prop: str) -> str:
+    """UNWIND `$rows` (id, v) setting `prop` of existing nodes."""
+    return f"UNWIND $rows AS r MATCH (n:{label} {{{key}: r.id}}) SET n.{prop} = r.v"
+
+
+def write_edges(schema: Schema, rel: str, a: str, b: str, fields: list[str]) -> str:
+    """UNWIND $rows (f, t, properties) into relationships.
+
+    An edge between two shared nodes (a section PART_OF its bureau) is MERGEd: it
+    is written again by every document that mentions them and must stay single."""
+    props = ", ".join(f"{p}: r.{p}" for p in fields)
+    props = f" {{{props}}}" if props else ""
+    ka, kb = schema.node(a).key, schema.node(b).key
+    verb = "MERGE" if schema.node(a).shared and schema.node(b).shared else "CREATE"
+    return f"UNWIND $rows AS r MATCH (a:{a} {{{ka}: r.f}}) MATCH (b:{b} {{{kb}: r.t}}) {verb} (a)-[:{rel}{props}]->(b)"
+
+
+# -- store reads -----------------------------------------------------------------------------------
+
+DOCUMENT_HASH = "MATCH (d:Document) WHERE d.source = $source RETURN d.content_hash"
+DOCUMENT_LIST = "MATCH (d:Document) RETURN d.source, d.id, d.fingerprint ORDER BY d.source"
+
+
+def count_nodes(label: str) -> str:
+    return f"MATCH (n:{label}) RETURN count(n)"
+
+
+def count_relationships(rel: str) -> str:
+    """>>> count_relationships("CITES")
+    'MATCH ()-[r:CITES]->() RETURN count(r)'
+    """
+    return f"MATCH ()-[r:{rel}]->() RETURN count(r)"
+
+
+def read_nodes(schema: Schema, label: str, *, by: str | None = None, keys: bool = False, ordered: bool = False) -> str:
+    """Every property of the nodes of `label`, in schema order.
+
+    `by`: only nodes whose property `by` is `$id`; `keys`: only nodes whose key is in `$keys`;
+    `ordered`: sorted by key.
+
+    >>> from policykg.graph.schema import load_schema
+    >>> read_nodes(load_schema(), "Region", keys=True, ordered=True)
+    'MATCH (n:Region) WHERE n.id IN $keys RETURN n.id, n.name, n.level ORDER BY n.id'
+    """
+    spec = schema.node(label)
+    cols = ", ".join(f"n.{p}" for p in spec.properties)
+    where = f" WHERE n.{by} = $id" if by else (f" WHERE n.{spec.key} IN $keys" if keys else "")
+    order = f" ORDER BY n.{spec.key}" if ordered else ""
+    return f"MATCH (n:{label}){where} RETURN {cols}{order}"
+
+
+def read_edges(schema: Schema, rel: str, a: str, b: str, *, end: str | None = None, by: str | None = None,
+               keys: bool = False, ordered: bool = False) -> str:
+    """(from key, to key, properties in schema order) of the `rel` relationships from `a` to `b`.
+
+    `end` ('a' or 'b') and `by`: only relationships whose end node has `by` = `$id`; `keys`: only those
+    whose `a` end's key is in `$keys`; `ordered`: sorted by the two keys."""
+    spec = schema.rel(rel)
+    ka, kb = schema.node(a).key, schema.node(b).key
+    cols = ", ".join([f"a.{ka}", f"b.{kb}"] + [f"r.{p}" for p in spec.properties])
+    where = f" WHERE {end}.{by} = $id" if end and by else (f" WHERE a.{ka} IN $keys" if keys else "")
+    order = f" ORDER BY a.{ka}, b.{kb}" if ordered else ""
+    return f"MATCH (a:{a})-[r:{rel}]->(b:{b}){where} WITH a, b, r RETURN {cols}{order}"
+
+
+# -- exports (their columns come from the `exports:` section of graph/schema.yaml) -----------------
+
+_EXPORT_VARIABLES = {"node": "n", "from": "a", "to": "b", "rel": "r", "from_document": "ad", "to_document": "bd"}
+
+
+def export_statement(schema: Schema, spec: ExportSpec) -> str:
+    """The read of one export: one row per node (or relationship), columns and order as declared.
+
+    >>> from policykg.graph.schema import load_schema
+    >>> schema = load_schema()
+    >>> export_statement(schema, schema.exports["documents"])
+    'MATCH (n:Document) RETURN n.source AS source, n.id AS id, ... ORDER BY source'
+    """
+    returns = ", ".join(f"{_EXPORT_VARIABLES[end]}.{prop} AS {column}" for column, end, prop in spec.columns)
+    order = f" ORDER BY {', '.join(spec.order)}" if spec.order else ""
+    if spec.label:
+        return f"MATCH (n:{spec.label}) RETURN {returns}{order}"
+    a, b = schema.rel(spec.relationship or "").endpoints[0]
+    return (f"MATCH (a:{a})-[r:{spec.relationship}]->(b:{b}), (ad:Document), (bd:Document) "
+            f"WHERE ad.id = a.doc_id AND bd.id = b.doc_id RETURN {returns}{order}")
+
+
+DOCUMENT_SOURCES = "MATCH (d:Document) RETURN d.id AS id, d.source AS source"
+TASK_LEADERS = ("MATCH (t:Task)-[l:LED_BY]->(p:Leader) "
+                "RETURN t.id AS task, l.written AS written, p.name AS name ORDER BY l.start_offset")
+TASK_OWNERS = ("MATCH (t:Task)-[o:OWNED_BY]->(d:Department) "
+               "RETURN t.id AS task, o.written AS written, d.name AS name, o.inferred AS inferred, o.rule AS rule, "
+               "d.generic AS generic ORDER BY o.start_offset")
+CITATION_DOCUMENTS = ("MATCH (c:Citation)-[:REFERS_TO]->(p:PolicyDocument) "
+                      "RETURN c.id AS c, p.id AS policy_document, p.title AS canonical_title")
+# Per document, column → (document id, count): what `policykg stats` and `load` print.
+DOCUMENT_COUNTS = {
+    "sections": "MATCH (s:Section) RETURN s.doc_id AS doc, count(s) AS n",
+    "tasks": "MATCH (t:Task) RETURN t.doc_id AS doc, count(t) AS n",
+    "targets": "MATCH (g:Target) RETURN g.doc_id AS doc, count(g) AS n",
+    "departments": "MATCH (t:Task)-[:OWNED_BY]->(d:Department) RETURN t.doc_id AS doc, count(DISTINCT d.id) AS n",
+    "leaders": "MATCH (t:Task)-[:LED_BY]->(l:Leader) RETURN t.doc_id AS doc, count(DISTINCT l.id) AS n",
+    "citations": "MATCH (c:Citation) RETURN c.doc_id AS doc, count(DISTINCT c.title) AS n",
+}
+DOCUMENT_SUMMARY = "MATCH (d:Document) RETURN d.id AS id, d.source AS source, d.region AS region, d.year AS year ORDER BY source"
+
+
+# -- derivation: the snapshot links are computed over ----------------------------------------------
+
+SNAPSHOT_DOCUMENTS = """
+    MATCH (d:Document)
+    RETURN d.id AS id, d.source AS source, d.title AS title, d.issuer AS issuer, d.year AS year,
+           d.region AS region, d.level AS level, d.is_notice AS is_notice"""
+SNAPSHOT_TARGETS = """
+    MATCH (g:Target)
+    RETURN g.id AS id, g.doc_id AS doc_id, g.task_id AS task_id, g.value AS value, g.unit AS unit,
+           g.metric AS metric, g.indicator AS indicator, g.kind AS kind, g.modifier AS modifier,
+           g.conflict AS conflict, g.status AS status, g.text AS text
+    ORDER BY g.doc_id, g.start_offset, g.id"""
+SNAPSHOT_SECTIONS = """
+    MATCH (s:Section)
+    RETURN s.id AS id, s.doc_id AS doc_id, s.level AS level, s.title AS title, s.theme AS theme,
+           s.text AS text, s.start_offset AS start_offset
+    ORDER BY s.doc_id, s.start_offset, s.id"""
+SNAPSHOT_TASKS = """
+    MATCH (t:Task)
+    RETURN t.id AS id, t.doc_id AS doc_id, t.text AS text, t.start_offset AS start_offset
+    ORDER BY t.doc_id, t.start_offset, t.id"""
+SECTION_CHILDREN = "MATCH (a:Section)-[:HAS_SECTION]->(b:Section) RETURN a.id AS parent, b.id AS child"
+SECTION_TASKS = "MATCH (s:Section)-[:HAS_TASK]->(t:Task) RETURN s.id AS section, t.id AS task"
+# Every 《…》 citation of every document, to be resolved into PolicyDocuments.
+CITATIONS = """
+    MATCH (d:Document)-[:HAS_CITATION]->(c:Citation)
+    RETURN d.id AS doc_id, d.source AS source, c.id AS id, c.title AS title, c.scope_hint AS scope_hint,
+           c.citing_region AS citing_region, c.wraps AS wraps, c.task_id AS task_id,
+           c.start_offset AS start_offset, c.end_offset AS end_offset, c.text AS text
+    ORDER BY doc_id, start_offset"""
+
+
+# -- views (queries layer) -------------------------------------------------------------------------
+
+# The district plans of the alignment matrix, with the city plan each is compared with.
+DISTRICT_PLANS = """
+    MATCH (d:Document)-[i:IMPLEMENTS]->(c:Document)
+    RETURN d.id AS id, d.source AS source, d.region AS region, d.year AS year, c.id AS city_id,
+           c.year AS city_year, i.year_gap AS year_gap"""
+CITY_TARGETS = """
+    MATCH (g:Target), (c:Document)
+    WHERE c.id = g.doc_id AND c.level = 'city'
+    RETURN g.id AS id, g.indicator AS indicator, g.value AS value, g.unit AS unit, c.id AS doc_id,
+           c.source AS source, g.start_offset AS start_offset"""
+# What a lineage picture can be centred on, tried in this order: label → statement finding `$name`.
+LINEAGE_FOCUS = [
+    ("Document", "MATCH (n:Document) WHERE n.id = $name OR n.source = $name OR n.title = $name "
+                 "RETURN n.id AS id, n.source AS title, n.source AS source ORDER BY n.source"),
+    ("Program", "MATCH (n:Program) WHERE n.id = $name OR n.name = $name RETURN n.id AS id, n.name AS title, n.id AS source"),
+    ("Indicator", "MATCH (n:Indicator) WHERE n.id = $name OR n.name = $name "
+                  "RETURN n.id AS id, n.name AS title, n.id AS source"),
+    ("PolicyDocument", "MATCH (n:PolicyDocument) WHERE n.id = $name OR n.title = $name "
+                       "RETURN n.id AS id, n.title AS title, n.id AS source"),
+]
+DOCUMENT_IDS = "MATCH (d:Document) RETURN d.source AS source, d.id AS id"
+
+
+# -- pages -----------------------------------------------------------------------------------------
+
+REVIEW_DOCUMENT = """
+    MATCH (d:Document) WHERE d.source = $n OR d.id = $n
+    RETURN d.id AS id, d.source AS source, d.title AS title, d.region AS region, d.year AS year,
+           d.issuer AS issuer, d.doc_number AS doc_number, d.text AS text"""
+DOCUMENT_NAMES = "MATCH (d:Document) RETURN d.source ORDER BY d.source"
+# The review page's highlights: entity label → the spans (s, e) of document `$d` with what the tooltip says.
+REVIEW_ENTITIES = {
+    "TARGET": "MATCH (g:Target) WHERE g.doc_id = $d "
+              "RETURN g.start_offset AS s, g.end_offset AS e, g.value AS v, g.unit AS u, g.indicator AS i",
+    "DEPARTMENT": "MATCH (t:Task)-[o:OWNED_BY]->(x:Department) WHERE t.doc_id = $d AND o.inferred = false "
+                  "RETURN o.start_offset AS s, o.end_offset AS e, x.kind AS k",
+    "LEADER": "MATCH (t:Task)-[l:LED_BY]->(x:Leader) WHERE t.doc_id = $d "
+              "RETURN l.start_offset AS s, l.end_offset AS e, x.name AS n",
+    "BODY": "MATCH (t:Task)-[m:MENTIONS]->(x:Department) WHERE t.doc_id = $d "
+            "RETURN m.start_offset AS s, m.end_offset AS e, x.kind AS k",
+    "PROGRAM": "MATCH (t:Task)-[p:RUNS_PROGRAM]->(x:Program) WHERE t.doc_id = $d "
+               "RETURN p.start_offset AS s, p.end_offset AS e, x.name AS n",
+    "CITATION": "MATCH (c:Citation) WHERE c.doc_id = $d RETURN c.start_offset AS s, c.end_offset AS e, c.title AS t",
+    "SECTION": "MATCH (s:Section) WHERE s.doc_id = $d RETURN s.start_offset AS s, s.end_offset AS e, s.path AS p, s.theme AS t",
+}
+REVIEW_OWNERS = """
+    MATCH (t:Task)-[o:OWNED_BY]->(x:Department) WHERE t.doc_id = $d
+    RETURN t.path AS path, t.title AS title, x.name AS department, o.inferred AS inferred, o.rule AS rule
+    ORDER BY t.start_offset"""
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+UNMAPPED_TARGETS = """
+    MATCH (d:Document), (g:Target) WHERE g.doc_id = d.id AND g.indicator = 'unmapped'
+    RETURN d.source AS source, g.metric AS metric, g.value AS value, g.unit AS unit, g.text AS text
+    ORDER BY metric, source"""
+INDICATOR_COUNTS = """
+    MATCH (g:Target)-[:MEASURES]->(i:Indicator)
+    RETURN i.name AS indicator, i.theme AS theme, i.unit_family AS unit_family,
+           count(g) AS targets, count(DISTINCT g.doc_id) AS documents
+    ORDER BY targets DESC, indicator"""
