@@ -26,18 +26,13 @@ the names (`，12月底前完成`), a bracketed duty or post after a name (`（�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
+from policykg.loaders.annotations import bracket_depths, heading_owner_spans, label_pattern, punctuation, squash
 from policykg.loaders.model import OwnerMention, Section, Task
-from policykg.loaders.structure import (
-    bracket_depths,
-    heading_owner_spans,
-    label_pattern,
-    parse_structure,
-    punctuation,
-    row_cell_spans,
-    squash,
-)
+from policykg.loaders.structure import parse_structure
+from policykg.loaders.tables import row_cell_spans
 from policykg.loaders.textview import TextView
 from policykg.loaders.vocabulary import load_vocab
 
@@ -279,14 +274,30 @@ def annotation_fields(text: str, start: int, end: int) -> list[tuple[str, str, i
     Other fields (`完成时限：`, and unknown `XX：` labels after a separator inside an
     annotation) end the owner field before them and are not returned.
     """
-    vocab = load_vocab("owners")
-    allowed = set(vocab["label_preceded_by"]) | set(punctuation().closer_of)
-    starts_clause = lambda pos: pos == start or text[pos - 1] in allowed
+    columns = load_vocab("owners")["columns"]
+    hits = _label_hits(text, start, end)
+    fields = []
+    for k, (_, value_start, label) in enumerate(hits):
+        if label is None or label not in columns:
+            continue
+        limit = hits[k + 1][0] if k + 1 < len(hits) else end
+        fields.append((label, columns[label], value_start, _value_end(text, value_start, limit)))
+    return fields
+
+
+def _label_hits(text: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
+    """(label start, value start, label) of the field labels that count in a range (see
+    `annotation_fields`); label None for an unknown label that ends a field."""
+    allowed = set(load_vocab("owners")["label_preceded_by"]) | set(punctuation().closer_of)
+
+    def starts_clause(pos: int) -> bool:
+        return pos == start or text[pos - 1] in allowed
+
     known = [(m.start(), m.end(), m.group("label")) for m in field_label_pattern().finditer(text, start, end)]
     unknown = [(m.start(), m.end(), "") for m in unknown_label_pattern().finditer(text, start, end)
                if m.start() > start and text[m.start() - 1] in allowed
                and not any(ks < m.end() and m.start() < ke for ks, ke, _ in known)]
-    hits = []
+    hits: list[tuple[int, int, str | None]] = []
     open_until = start  # the end of the annotation the fields so far belong to
     for label_start, value_start, label in sorted(known + unknown):
         if not label:  # an unknown label: it only ends a field of an annotation
@@ -297,13 +308,7 @@ def annotation_fields(text: str, start: int, end: int) -> list[tuple[str, str, i
             continue
         hits.append((label_start, value_start, label))
         open_until = max(open_until, _value_end(text, value_start, end))
-    fields = []
-    for k, (_, value_start, label) in enumerate(hits):
-        if label not in vocab["columns"]:
-            continue
-        limit = hits[k + 1][0] if k + 1 < len(hits) else end
-        fields.append((label, vocab["columns"][label], value_start, _value_end(text, value_start, limit)))
-    return fields
+    return hits
 
 
 def _value_end(text: str, start: int, limit: int) -> int:
@@ -359,10 +364,10 @@ class _HeadingFields:
     """The owner fields written on each section's heading, read once per section.
 
     A table's category row (`| 二 | 社会救助 | 社会救助科 | |`, a sub-section of
-    the table: see `structure._category_cell`) is a heading too; its owner columns,
+    the table: see `tables.is_category_row`) is a heading too; its owner columns,
     named by the header of the rows under it, are its fields."""
 
-    def __init__(self, text: str, sections: list[Section], tasks: list[Task] = ()):
+    def __init__(self, text: str, sections: list[Section], tasks: Iterable[Task] = ()):
         self.text = text
         self.by_path = {s.path: s for s in sections}
         self.cache: dict[str, list[tuple[str, str, int, int]]] = {}
@@ -528,7 +533,7 @@ def _heading_owners(text: str, task: Task, headings: _HeadingFields,
     none; a task that names only who assists (`配合部门：各街镇`) still gets the
     heading's lead department. The innermost heading that names a (role, duty)
     wins. Only annotations written on the heading itself count
-    (`structure.heading_owner_spans`); prose under it never does.
+    (`annotations.heading_owner_spans`); prose under it never does.
     """
     mentions: list[OwnerMention] = []
     path = task.section
