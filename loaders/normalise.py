@@ -28,6 +28,11 @@ from functools import lru_cache
 from policykg.loaders.textview import TextView, TextViewBuilder
 from policykg.loaders.vocabulary import load_vocab, read_vocab
 
+__all__ = [
+    "Layout", "load_layout", "is_han", "is_cjk_punct", "is_cjk_context", "fold_char", "display_width",
+    "is_table_row", "estimate_wrap_width", "normalise_line", "normalise",
+]
+
 # Characters that take no room and carry no meaning (zero-width space, joiners, BOM).
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 # ASCII punctuation that becomes its full-width form inside Chinese text.
@@ -309,9 +314,11 @@ def _unify_ascii_punctuation(text: str) -> str:
     return "".join(chars)
 
 
-_BRACKET_RE = re.compile("[()（）]")
-_ASCII_BRACKET_RE = re.compile("[()]")
-_ASCII_CLAUSE_RE = re.compile("[,:;!?]")
+# The ASCII brackets of `_TO_FULL`, and its other (clause) punctuation.
+_ASCII_BRACKETS = "()"
+_BRACKET_RE = re.compile("[" + re.escape(_ASCII_BRACKETS + "".join(_TO_FULL[b] for b in _ASCII_BRACKETS)) + "]")
+_ASCII_BRACKET_RE = re.compile("[" + re.escape(_ASCII_BRACKETS) + "]")
+_ASCII_CLAUSE_RE = re.compile("[" + re.escape("".join(c for c in _TO_FULL if c not in _ASCII_BRACKETS)) + "]")
 
 
 def _is_narrow_word_char(c: str) -> bool:
@@ -337,7 +344,7 @@ _INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE) + "]")
 # One-to-one character mapping (length preserving): any whitespace → space, full-width → ASCII.
 _WIDTH_TABLE = str.maketrans({**_TO_ASCII, **{c: " " for c in "\t\r\n\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003"
                                               "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}})
-_ASCII_PUNCT_RE = re.compile(r"[(),:;!?]")
+_ASCII_PUNCT_RE = re.compile("[" + re.escape("".join(_TO_FULL)) + "]")
 _SPACES_RE = re.compile(" +")
 
 
@@ -403,9 +410,10 @@ def normalise(original: str) -> TextView:
             if i and idxs and seg.end > seg.start:
                 last, first = original[idxs[-1]], original[seg.start]
                 # a wrap between two Latin words or numbers stands for a space
-                if last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
+                wrap = group[i - 1].newline  # a line followed by another one ends with its newline
+                if wrap is not None and last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
                     parts.append(" ")
-                    idxs.append(group[i - 1].newline)
+                    idxs.append(wrap)
             parts.append(original[seg.start:seg.end])
             idxs.extend(range(seg.start, seg.end))
         idxs, text = normalise_line(idxs, "".join(parts))

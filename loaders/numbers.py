@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["ARABIC", "CHINESE", "NUMBER", "parse_chinese", "parse_number", "is_chinese_numeral", "parse_range"]
+
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 _MULTIPLIERS = {**_CN_SMALL_UNITS, **_CN_BIG_UNITS}
+_DIGIT_CHARS = "".join(_CN_DIGITS)
+_UNIT_CHARS = "".join(_MULTIPLIERS)
 
 # Arabic digits with an optional decimal part and optional Chinese multiplier (1.4万, 3千).
-ARABIC = r"\d+(?:\.\d+)?(?:[十百千万亿]{1,2})?"
+ARABIC = rf"\d+(?:\.\d+)?(?:[{_UNIT_CHARS}]{{1,2}})?"
 # Chinese numerals start with a digit or 十 (百户调查, 千家万户 are words, not numbers).
-CHINESE = r"[〇零一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿]*"
+CHINESE = rf"[{_DIGIT_CHARS}十][{_DIGIT_CHARS}{_UNIT_CHARS}]*"
 # One numeral; Arabic digits must not continue a longer token (2.0, A3, 12345).
 NUMBER = rf"(?:(?<![\d.．A-Za-z]){ARABIC}(?![\d.．])|{CHINESE})"
 
@@ -34,7 +38,7 @@ def parse_chinese(text: str) -> float | None:
     digit: int | None = None
     last_small = 10_000  # the small unit just used; small units must decrease within a section
     for ch in text:
-        if ch in "零〇" and digit is None and (section or total):
+        if _CN_DIGITS.get(ch) == 0 and digit is None and (section or total):
             continue                   # 一百零五: 零 only marks a skipped place
         if ch in _CN_DIGITS:
             if digit is not None:

@@ -34,7 +34,13 @@ from policykg.loaders.model import OwnerMention, Section, Task
 from policykg.loaders.structure import parse_structure
 from policykg.loaders.tables import row_cell_spans
 from policykg.loaders.textview import TextView
-from policykg.loaders.vocabulary import load_vocab
+from policykg.loaders.vocabulary import alternation, load_vocab, pattern
+
+__all__ = [
+    "role_of_column", "is_generic", "department_kind", "ends_like_org", "owner_names",
+    "field_label_pattern", "unknown_label_pattern", "annotation_fields", "verb_fields", "duty_of",
+    "extract_explicit_owners",
+]
 
 
 def role_of_column(header: str) -> tuple[str, str] | None:
@@ -86,6 +92,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _SPACES = re.compile(r"\s+")
+# Spaces within a line (a line break ends the line: see `_closes_clause`).
+_INLINE_SPACES = " \u3000\t"
 
 
 def _joints(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -158,9 +166,7 @@ def _continues_generic(text: str, names: list[tuple[int, int]], span: tuple[int,
 def _time_pattern() -> re.Pattern:
     """A date or time: digits and a unit (`12月`, `2025年`, `3季度`), or a time word."""
     vocab = load_vocab("owners")["value_stops"]
-    units = "|".join(map(re.escape, sorted(vocab["units"], key=len, reverse=True)))
-    words = "|".join(map(re.escape, sorted(vocab["words"], key=len, reverse=True)))
-    return re.compile(rf"[0-9０-９]+\s*(?:{units})|{words}")
+    return re.compile(f"{pattern('arabic_digit')}+\\s*(?:{alternation(vocab['units'])})|{alternation(vocab['words'])}")
 
 
 def _value_stop(text: str, start: int, end: int) -> int:
@@ -261,7 +267,7 @@ def unknown_label_pattern() -> re.Pattern:
     annotation such a field ends the owner field before it."""
     vocab = load_vocab("owners")
     size = vocab["unknown_label_chars"]
-    return re.compile(f"[\\u4e00-\\u9fff]{{{size[0]},{size[1]}}}\\s*[{re.escape(''.join(vocab['colons']))}]")
+    return re.compile(f"{pattern('han_character')}{{{size[0]},{size[1]}}}\\s*[{re.escape(''.join(vocab['colons']))}]")
 
 
 def annotation_fields(text: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
@@ -318,7 +324,7 @@ def _value_end(text: str, start: int, limit: int) -> int:
     depth = 0
     for i in range(start, limit):
         ch = text[i]
-        if ch == "\n" or (depth == 0 and (ch in punct.closers or (ch in punct.sentence_end and ch not in "；;"))):
+        if ch == "\n" or (depth == 0 and (ch in punct.closers or ch in punct.full_stop)):
             return i
         if ch in punct.closer_of:
             depth += 1
@@ -485,9 +491,10 @@ def _closes_clause(text: str, pos: int, end: int) -> bool:
     range's. A group inside a clause (`开展议事协商（居委会参与）工作`) describes how
     the work is done."""
     punct = punctuation()
-    while pos < end and text[pos] in " \u3000\t":
+    while pos < end and text[pos] in _INLINE_SPACES:
         pos += 1
-    return (pos >= end or text[pos] in "\n、" or text[pos] in punct.clause_end or text[pos] in punct.closer_of)
+    return (pos >= end or text[pos] in load_vocab("owners")["verb_annotations"]["closed_by"]
+            or text[pos] in punct.clause_end or text[pos] in punct.closer_of)
 
 
 def _verb_clauses(text: str, start: int, end: int, vocab: dict) -> list[tuple[str, str, int, int]]:

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from policykg.loaders.vocabulary import alternation, load_vocab
 
+__all__ = ["THEMES", "theme_scores", "classify_theme", "task_theme", "section_themes", "owning_section"]
+
 
 @dataclass(frozen=True)
 class _Themes:
