@@ -159,7 +159,12 @@ def line_end(text: str, pos: int) -> int:
 
 
 def lines_within(text: str, pos: int, end: int) -> Iterator[Span]:
-    """Trimmed non-blank line ranges from `pos` to `end`, read lazily."""
+    """Trimmed non-blank line ranges from `pos` to `end`, read lazily.
+
+    Examples:
+        >>> list(lines_within(" a \\n\\nbc\\n", 0, 8))
+        [(1, 2), (5, 7)]
+    """
     while pos < end:
         s, e = trim(text, pos, min(line_end(text, pos), end))
         if s < e:
@@ -437,7 +442,14 @@ def own_heading_annotations(text: str, title_end: int, line_end: int, below: Ite
 
 
 def heading_owner_spans(text: str, section: Section) -> list[Span]:
-    """Owner annotations written on a section's heading (see `own_heading_annotations`)."""
+    """Owner annotations written on a section's heading (see `own_heading_annotations`).
+
+    Examples:
+        >>> text = "一、养老服务\\n牵头单位：养老服务科\\n新增床位。"
+        >>> section = Section("一", "一、", 1, "养老服务", (2, 6), (0, len(text)))
+        >>> [text[s:e] for s, e in heading_owner_spans(text, section)]
+        ['牵头单位：养老服务科']
+    """
     title_end = section.span[1]
     heading_end = line_end(text, title_end)
     return own_heading_annotations(text, title_end, heading_end, lines_within(text, heading_end + 1, section.body_span[1]))

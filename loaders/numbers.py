@@ -30,7 +30,14 @@ _PERCENT_RE = re.compile(r"^百分之(.+)$")
 
 
 def parse_chinese(text: str) -> float | None:
-    """一万二千 → 12000, 三千 → 3000, 十五 → 15, 两 → 2; malformed (十四五, 二三十) → None."""
+    """一万二千 → 12000, 三千 → 3000, 十五 → 15, 两 → 2; malformed (十四五, 二三十) → None.
+
+    Examples:
+        >>> parse_chinese("一万二千"), parse_chinese("一百零五"), parse_chinese("两")
+        (12000.0, 105.0, 2.0)
+        >>> parse_chinese("十四五") is None
+        True
+    """
     if not text:
         return None
     total = 0          # completed 万/亿 groups
@@ -63,7 +70,14 @@ def parse_chinese(text: str) -> float | None:
 
 
 def parse_number(text: str) -> float | None:
-    """Parse one numeral: '600', '1.4万' (14000), '10万', '三千', '百分之九十' (90)."""
+    """Parse one numeral: '600', '1.4万' (14000), '10万', '三千', '百分之九十' (90).
+
+    Examples:
+        >>> parse_number("1.4万"), parse_number("三千"), parse_number("百分之九十")
+        (14000.0, 3000.0, 90.0)
+        >>> parse_number("千家万户") is None
+        True
+    """
     text = text.strip().replace("．", ".")
     if not text:
         return None
@@ -84,11 +98,26 @@ def parse_number(text: str) -> float | None:
 
 
 def is_chinese_numeral(text: str) -> bool:
+    """A numeral written in Chinese (`三千`), not in Arabic digits (`3000`, `1.4万`).
+
+    Examples:
+        >>> is_chinese_numeral("三千")
+        True
+        >>> is_chinese_numeral("3000")
+        False
+    """
     return bool(text) and not text[0].isdigit()
 
 
 def parse_range(low: str, high: str) -> tuple[float, float] | None:
-    """'1', '2' → (1, 2); '3', '5万' → (30000, 50000) (a multiplier on the upper bound applies to both)."""
+    """'1', '2' → (1, 2); '3', '5万' → (30000, 50000) (a multiplier on the upper bound applies to both).
+
+    Examples:
+        >>> parse_range("3", "5万")
+        (30000.0, 50000.0)
+        >>> parse_range("5", "3") is None
+        True
+    """
     lo, hi = parse_number(low), parse_number(high)
     if lo is None or hi is None:
         return None

@@ -112,6 +112,12 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     Order: a byte order mark, then strict UTF-8, then BOM-less UTF-16/32 (only when
     the bytes hold NULs, which no GBK or UTF-8 text does), then charset-normalizer
     restricted to Chinese encodings. Line endings become ``\\n``.
+
+    Examples:
+        >>> decode_bytes("养老\\r\\n服务".encode("gb18030"))
+        ('养老\\n服务', 'gb18030')
+        >>> decode_bytes(b"\\xef\\xbb\\xbfplan\\r")
+        ('plan\\n', 'utf-8-sig')
     """
     decoded = _decode_after_bom(data, name)
     if decoded is None and b"\x00" in data:
@@ -141,6 +147,12 @@ def _decode_after_bom(data: bytes, name: str) -> tuple[str, str] | None:
 
 
 def unify_line_endings(text: str) -> str:
+    """Every line ending as ``\\n`` (Windows ``\\r\\n``, old Mac ``\\r``).
+
+    Examples:
+        >>> unify_line_endings("a\\r\\nb\\rc")
+        'a\\nb\\nc'
+    """
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -212,7 +224,12 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 def html_to_text(data: bytes, name: str = "<html>") -> tuple[str, str]:
-    """Visible text of an HTML page; block elements become lines, table rows `a | b |` lines."""
+    """Visible text of an HTML page; block elements become lines, table rows `a | b |` lines.
+
+    Examples:
+        >>> html_to_text(b"<meta charset='utf-8'><p>\\xe4\\xb8\\x80</p><table><tr><td>1</td><td></td></tr></table>")
+        ('一\\n1 | |', 'utf-8')
+    """
     markup, encoding = _decode_declared(data) or decode_bytes(data, name)
     soup = BeautifulSoup(markup, "html.parser")
     lines = _HtmlLines()
@@ -237,7 +254,12 @@ def _decode_declared(data: bytes) -> tuple[str, str] | None:
 
 
 def render_table_row(cells: list[str]) -> str:
-    """One table row as one line, `cell | cell | |` (an empty cell is a bare `|`)."""
+    """One table row as one line, `cell | cell | |` (an empty cell is a bare `|`).
+
+    Examples:
+        >>> render_table_row(["1", "", "养老服务科"])
+        '1 | | 养老服务科 |'
+    """
     return " ".join(f"{c} |" if c else "|" for c in cells)
 
 
@@ -247,7 +269,14 @@ def _is_wide(c: str) -> bool:
 
 def _collapse_html_space(text: str) -> str:
     """Collapse source whitespace as a browser does: a line break between two wide
-    (CJK) characters disappears, any other run becomes one space."""
+    (CJK) characters disappears, any other run becomes one space.
+
+    Examples:
+        >>> _collapse_html_space("养老\\n服务  工作")
+        '养老服务 工作'
+        >>> _collapse_html_space("plan\\nA")
+        'plan A'
+    """
     out: list[str] = []
     for m in re.finditer(r"[ \t\n\r\f]+|[^ \t\n\r\f]+", text):
         chunk = m.group()

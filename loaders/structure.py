@@ -256,7 +256,14 @@ def title_of(text: str, start: int, end: int, stops: frozenset) -> str:
 
 def _skip_punctuation(text: str, pos: int, end: int) -> int:
     """The first position from `pos` that is neither space nor clause punctuation
-    (`第一，加强…`: the title starts after the comma that follows the marker)."""
+    (`第一，加强…`: the title starts after the comma that follows the marker).
+
+    Examples:
+        >>> _skip_punctuation("第一，加强", 2, 5)
+        3
+        >>> _skip_punctuation("一是加强", 2, 4)
+        2
+    """
     clause_end = punctuation().clause_end
     while pos < end and (text[pos].isspace() or text[pos] in clause_end):
         pos += 1
@@ -291,7 +298,16 @@ def split_lines(text: str) -> list[Line]:
 
 def classify(text: str, line: Line) -> None:
     """Mark a line as a table row (two cells or more) or a heading (a style's marker
-    at its start); other non-blank lines stay text."""
+    at its start); other non-blank lines stay text.
+
+    Examples:
+        >>> text = "（一）养老服务\\n| 一、养老 | |"
+        >>> lines = split_lines(text)
+        >>> for line in lines:
+        ...     classify(text, line)
+        >>> [(line.kind, line.style.name if line.style else None) for line in lines]
+        [('heading', 'chinese_bracket'), ('table', None)]
+    """
     if line.kind == "blank":
         return
     segment = text[line.start:line.end]
@@ -311,7 +327,14 @@ def classify(text: str, line: Line) -> None:
 def demote_inner_outline_styles(lines: list[Line]) -> None:
     """Lines of an `opens_outline` style (`第一，`) are text unless the plan's outline
     starts with that style: once a heading of an inner style has been seen, `第一，…`
-    at a line start opens a point of a paragraph, not a new top-level section."""
+    at a line start opens a point of a paragraph, not a new top-level section.
+
+    Examples:
+        >>> [line.kind for line in read_lines("第一，加强党建\\n一、养老服务")]
+        ['heading', 'heading']
+        >>> [line.kind for line in read_lines("一、养老服务\\n第一，新增床位。")]
+        ['heading', 'text']
+    """
     for style in heading_styles():
         if not style.opens_outline:
             continue
@@ -344,7 +367,16 @@ def read_lines(text: str) -> list[Line]:
 
 
 def _is_bare_title(text: str, line: Line, max_chars: int) -> bool:
-    """A short text line with no sentence end or comma: a caption, a title, a signature."""
+    """A short text line with no sentence end or comma: a caption, a title, a signature.
+
+    Examples:
+        >>> text = "2025年静安民政重点工作项目"
+        >>> _is_bare_title(text, read_lines(text)[0], 40)
+        True
+        >>> text = "新增床位，建设食堂"
+        >>> _is_bare_title(text, read_lines(text)[0], 40)
+        False
+    """
     punct = punctuation()
     stops = punct.sentence_end | punct.comma
     return (line.kind == "text" and line.end - line.start <= max_chars
@@ -423,7 +455,17 @@ def _is_short_title(text: str, line: Line, max_chars: int) -> bool:
 def _is_closing_line(text: str, line: Line, closing: dict) -> bool:
     """A text line that signs, dates or distributes the document: a closing keyword
     (`抄送`, `附件` …) on a line not much longer than a title, or a short bare title
-    ending like an issuer or a date (`上海市静安区民政局`, `2025年3月1日`)."""
+    ending like an issuer or a date (`上海市静安区民政局`, `2025年3月1日`).
+
+    Examples:
+        >>> closing = load_vocab("structure")["closing"]
+        >>> text = "上海市静安区民政局"
+        >>> _is_closing_line(text, read_lines(text)[0], closing)
+        True
+        >>> text = "加强民政局自身建设。"
+        >>> _is_closing_line(text, read_lines(text)[0], closing)
+        False
+    """
     body = text[line.start:line.end]
     keyword = any(k in body for k in closing["keywords"]) and len(body) <= 2 * closing["max_chars"]
     signature = _is_bare_title(text, line, closing["max_chars"]) and body.endswith(tuple(closing["endings"]))
@@ -737,7 +779,13 @@ def _point_patterns() -> tuple[tuple[re.Pattern, bool], ...]:
 
 
 def _sentence_end(text: str, start: int, end: int) -> int:
-    """End (after the 。) of the sentence starting at `start`; `；` does not end it."""
+    """End (after the 。) of the sentence starting at `start`; `；` does not end it.
+
+    Examples:
+        >>> text = "一是新增床位；改造床位。此外"
+        >>> text[:_sentence_end(text, 0, len(text))]
+        '一是新增床位；改造床位。'
+    """
     cut = first_clause_end(text, start, end, punctuation().full_stop)
     return min(cut + 1, end)
 
@@ -815,7 +863,14 @@ def _point_chains(text: str, paragraphs: list[Span], point_pattern: re.Pattern,
 
 
 def _uncovered(start: int, end: int, covered: list[Span]) -> list[Span]:
-    """The parts of `start, end` outside the `covered` ranges."""
+    """The parts of `start, end` outside the `covered` ranges.
+
+    Examples:
+        >>> _uncovered(0, 10, [(2, 4), (6, 8)])
+        [(0, 2), (4, 6), (8, 10)]
+        >>> _uncovered(0, 10, [(0, 10)])
+        []
+    """
     pieces, pos = [], start
     for s, e in sorted(covered):
         if e <= pos or s >= end:

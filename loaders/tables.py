@@ -88,7 +88,15 @@ def row_cell_spans(text: str, start: int, end: int) -> list[Span]:
 
 
 def cell_text(text: str, cells: list[Span], column: int) -> str:
-    """The text of one cell without spaces; "" when the row has no such cell."""
+    """The text of one cell without spaces; "" when the row has no such cell.
+
+    Examples:
+        >>> text = "| 1 | 养老 服务科 |"
+        >>> cell_text(text, row_cell_spans(text, 0, len(text)), 1)
+        '养老服务科'
+        >>> cell_text(text, row_cell_spans(text, 0, len(text)), 5)
+        ''
+    """
     return squash(text[cells[column][0]:cells[column][1]]) if column < len(cells) else ""
 
 
@@ -253,7 +261,14 @@ def row_columns(text: str, names: list[str], group: Sequence[Row]) -> dict[str, 
 
 def index_cell(head: TableHeader, cells: list[str]) -> str | None:
     """A row's number as printed in its number column (maybe ""), or None when the
-    row has no number cell (the caller counts rows then)."""
+    row has no number cell (the caller counts rows then).
+
+    Examples:
+        >>> index_cell(TableHeader(["序号", "工作任务"], 0, 1), ["3", "新增"])
+        '3'
+        >>> index_cell(TableHeader(["工作任务", "备注"], None, 0), ["新增", ""]) is None
+        True
+    """
     index = head.index_column
     return cells[index] if index is not None and index < len(cells) else None
 
