@@ -114,7 +114,8 @@ def is_rule_row(cells: list[str]) -> bool:
 
 @cache
 def _arabic_row_number() -> re.Pattern:
-    return re.compile(f"{pattern('arabic_digit')}{{1,3}}[.．、]?")
+    suffixes = re.escape("".join(load_vocab("structure")["tables"]["index_suffixes"]))
+    return re.compile(f"{pattern('arabic_digit')}{{1,3}}[{suffixes}]?")
 
 
 def is_arabic_number(cell: str) -> bool:
