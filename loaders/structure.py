@@ -21,7 +21,7 @@ What becomes what:
   (`（一）完善救助体系。……。（牵头领导：…）`). So is a bare item title (`1.推进…`)
   over sub-items (`（1）…`) with one such annotation: the sub-items are its points.
   Annotation-only lines right under a section heading are the heading's (see
-  `heading_owner_spans`), not tasks.
+  `annotations.heading_owner_spans`), not tasks.
 * A table (`序号 | 项目 | 备注 |` header, `1 | … | |` rows) becomes a section whose
   rows are tasks (kind `row`); rows whose number and task cells are blank or repeat
   the row above (merged cells) continue its task. A table with a caption line right
@@ -37,6 +37,12 @@ What becomes what:
 
 Section.level is the depth in the tree (1 = top). Ordinals are 1-based positions
 among siblings (sections under one parent, tasks under one section).
+
+Where the pieces live: the owner-annotation grammar (what an annotation is, where it
+starts and ends) in `loaders/annotations.py`, the table reader (headers, cells, row
+groups, category rows) in `loaders/tables.py`; here the outline: lines, headings and
+the rules that make a heading a task (`heading_is_task`), and the builder that nests
+sections and collects tasks.
 """
 from __future__ import annotations
 
