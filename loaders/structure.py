@@ -143,7 +143,7 @@ def _style_pattern(spec: dict, numerals: dict, brackets: dict) -> str:
         # `1.5万`, `3、4月` are numbers, not markers; but a year right after the
         # marker (`1.2025年底前建成…`) is the item's first word: no number is
         # written `1.2025年`.
-        core += rf"(?!(?!{pattern('calendar_year')}年)[{digits}])"
+        core += rf"(?!(?!{pattern('ascii_calendar_year')}年)[{digits}])"
     return core
 
 
