@@ -1,6 +1,8 @@
 """Errors the loaders raise for input the user can fix."""
 from __future__ import annotations
 
+__all__ = ["InputError"]
+
 
 class InputError(Exception):
     """Bad input: a missing, empty, binary, undecodable or unsupported file, a bad sidecar, …

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+__all__ = ["SourceText", "DocumentMeta", "Section", "Task", "OwnerMention", "Mention", "TargetMention", "ParsedDocument"]
+
 
 @dataclass
 class SourceText:

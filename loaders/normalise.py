@@ -28,6 +28,11 @@ from functools import lru_cache
 from policykg.loaders.textview import TextView, TextViewBuilder
 from policykg.loaders.vocabulary import load_vocab, read_vocab
 
+__all__ = [
+    "Layout", "load_layout", "is_han", "is_cjk_punct", "is_cjk_context", "fold_char", "display_width",
+    "is_table_row", "estimate_wrap_width", "normalise_line", "normalise",
+]
+
 # Characters that take no room and carry no meaning (zero-width space, joiners, BOM).
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 # ASCII punctuation that becomes its full-width form inside Chinese text.
@@ -78,6 +83,14 @@ def load_layout(path: str | None = None) -> Layout:
 # -- character classes ------------------------------------------------------------
 
 def is_han(c: str) -> bool:
+    """A Han character (any CJK ideograph block) or the numeral 〇.
+
+    Examples:
+        >>> is_han("养"), is_han("〇")
+        (True, True)
+        >>> is_han("，"), is_han("A")
+        (False, False)
+    """
     o = ord(c) if c else 0
     return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
             or 0x20000 <= o <= 0x3134F or c == "〇")
@@ -88,18 +101,40 @@ def _is_wide(c: str) -> bool:
 
 
 def is_cjk_punct(c: str) -> bool:
-    """Chinese punctuation and symbols (full-width, 《》“” …), not letters or digits."""
+    """Chinese punctuation and symbols (full-width, 《》“” …), not letters or digits.
+
+    Examples:
+        >>> is_cjk_punct("，"), is_cjk_punct("《")
+        (True, True)
+        >>> is_cjk_punct("养"), is_cjk_punct(",")
+        (False, False)
+    """
     return bool(c) and not is_han(c) and not c.isalnum() and not c.isspace() and (
         c in _CJK_AMBIGUOUS_PUNCT or unicodedata.east_asian_width(c) in ("W", "F"))
 
 
 def is_cjk_context(c: str) -> bool:
+    """A character of Chinese text: Han or Chinese punctuation (ASCII punctuation next to one becomes full-width).
+
+    Examples:
+        >>> is_cjk_context("养"), is_cjk_context("。")
+        (True, True)
+        >>> is_cjk_context("a"), is_cjk_context("")
+        (False, False)
+    """
     return bool(c) and (is_han(c) or is_cjk_punct(c))
 
 
 def fold_char(c: str) -> str:
     """One form per character for comparing normalised and original text: half-width
-    ASCII for full-width forms and ``，：；（）！？``, a plain space for any whitespace."""
+    ASCII for full-width forms and ``，：；（）！？``, a plain space for any whitespace.
+
+    Examples:
+        >>> fold_char("（"), fold_char("５"), fold_char("\\u3000")
+        ('(', '5', ' ')
+        >>> fold_char("养")
+        '养'
+    """
     if c.isspace():
         return " "
     if c in _TO_ASCII:
@@ -118,7 +153,14 @@ def display_width(s: str) -> int:
     """Columns a line takes in a CJK layout: wide characters count two.
 
     Counted in C where possible (lines are measured for every document): every
-    non-ASCII character is wide except the few outside the CJK blocks that are not."""
+    non-ASCII character is wide except the few outside the CJK blocks that are not.
+
+    Examples:
+        >>> display_width("养老ab")
+        6
+        >>> display_width("abc")
+        3
+    """
     non_ascii = len(s) - len(s.encode("ascii", "ignore"))
     narrow = sum(1 for c in _UNUSUAL_WIDTH.findall(s) if not _is_wide(c))
     return len(s) + non_ascii - narrow
@@ -171,7 +213,14 @@ def _split_lines(original: str, layout: Layout) -> list[_Line]:
 
 
 def is_table_row(line: str) -> bool:
-    """A table row as the readers render it: `cell | cell |` (a `|` and a closing `|`)."""
+    """A table row as the readers render it: `cell | cell |` (a `|` and a closing `|`).
+
+    Examples:
+        >>> is_table_row("序号 | 工作任务 |")
+        True
+        >>> is_table_row("A|B")
+        False
+    """
     s = line.strip()
     return "|" in s and (s.endswith("|") or s.count("|") >= 2)
 
@@ -309,9 +358,11 @@ def _unify_ascii_punctuation(text: str) -> str:
     return "".join(chars)
 
 
-_BRACKET_RE = re.compile("[()（）]")
-_ASCII_BRACKET_RE = re.compile("[()]")
-_ASCII_CLAUSE_RE = re.compile("[,:;!?]")
+# The ASCII brackets of `_TO_FULL`, and its other (clause) punctuation.
+_ASCII_BRACKETS = "()"
+_BRACKET_RE = re.compile("[" + re.escape(_ASCII_BRACKETS + "".join(_TO_FULL[b] for b in _ASCII_BRACKETS)) + "]")
+_ASCII_BRACKET_RE = re.compile("[" + re.escape(_ASCII_BRACKETS) + "]")
+_ASCII_CLAUSE_RE = re.compile("[" + re.escape("".join(c for c in _TO_FULL if c not in _ASCII_BRACKETS)) + "]")
 
 
 def _is_narrow_word_char(c: str) -> bool:
@@ -319,7 +370,14 @@ def _is_narrow_word_char(c: str) -> bool:
 
 
 def _keep_space(left: str, right: str) -> bool:
-    """Whether a run of spaces between `left` and `right` means something."""
+    """Whether a run of spaces between `left` and `right` means something.
+
+    Examples:
+        >>> _keep_space("a", "b"), _keep_space("|", "养")
+        (True, True)
+        >>> _keep_space("5", "年"), _keep_space("，", "养")
+        (False, False)
+    """
     if not left or not right:
         return False
     if left == "|" or right == "|":          # table cell separators
@@ -337,7 +395,7 @@ _INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE) + "]")
 # One-to-one character mapping (length preserving): any whitespace → space, full-width → ASCII.
 _WIDTH_TABLE = str.maketrans({**_TO_ASCII, **{c: " " for c in "\t\r\n\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003"
                                               "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}})
-_ASCII_PUNCT_RE = re.compile(r"[(),:;!?]")
+_ASCII_PUNCT_RE = re.compile("[" + re.escape("".join(_TO_FULL)) + "]")
 _SPACES_RE = re.compile(" +")
 
 
@@ -346,7 +404,14 @@ def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
 
     `idxs[i]` is the original index of `text[i]`; the result keeps that pairing.
     Works on whole strings (str.translate, regex scans) and touches single
-    characters only where punctuation or spaces need a decision."""
+    characters only where punctuation or spaces need a decision.
+
+    Examples:
+        >>> normalise_line(list(range(10)), "2025 年(一)：")
+        ([0, 1, 2, 3, 5, 6, 7, 8, 9], '2025年（一）：')
+        >>> normalise_line([0, 1, 2], "a b")
+        ([0, 1, 2], 'a b')
+    """
     if _INVISIBLE_RE.search(text):
         keep = [i for i, c in enumerate(text) if c not in _INVISIBLE]
         idxs, text = [idxs[i] for i in keep], "".join(text[i] for i in keep)
@@ -384,7 +449,15 @@ _OTHER_SPACE_RE = re.compile(r"(?! )\s")
 # -- the view ---------------------------------------------------------------------
 
 def normalise(original: str) -> TextView:
-    """Build the normalised view of `original` (see the module docstring)."""
+    """Build the normalised view of `original` (see the module docstring).
+
+    Examples:
+        >>> view = normalise("一、养老服务\\n新增床位，\\n300张。\\n\\n- 2 -\\n")
+        >>> view.text
+        '一、养老服务\\n新增床位，300张。\\n'
+        >>> view.original_slice(7, 17)
+        '新增床位，\\n300张。'
+    """
     layout = load_layout()
     lines = _split_lines(original, layout)
     builder = TextViewBuilder(original)
@@ -403,9 +476,10 @@ def normalise(original: str) -> TextView:
             if i and idxs and seg.end > seg.start:
                 last, first = original[idxs[-1]], original[seg.start]
                 # a wrap between two Latin words or numbers stands for a space
-                if last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
+                wrap = group[i - 1].newline  # a line followed by another one ends with its newline
+                if wrap is not None and last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
                     parts.append(" ")
-                    idxs.append(group[i - 1].newline)
+                    idxs.append(wrap)
             parts.append(original[seg.start:seg.end])
             idxs.extend(range(seg.start, seg.end))
         idxs, text = normalise_line(idxs, "".join(parts))

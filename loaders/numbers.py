@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["ARABIC", "CHINESE", "NUMBER", "parse_chinese", "parse_number", "is_chinese_numeral", "parse_range"]
+
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 _MULTIPLIERS = {**_CN_SMALL_UNITS, **_CN_BIG_UNITS}
+_DIGIT_CHARS = "".join(_CN_DIGITS)
+_UNIT_CHARS = "".join(_MULTIPLIERS)
 
 # Arabic digits with an optional decimal part and optional Chinese multiplier (1.4万, 3千).
-ARABIC = r"\d+(?:\.\d+)?(?:[十百千万亿]{1,2})?"
+ARABIC = rf"\d+(?:\.\d+)?(?:[{_UNIT_CHARS}]{{1,2}})?"
 # Chinese numerals start with a digit or 十 (百户调查, 千家万户 are words, not numbers).
-CHINESE = r"[〇零一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿]*"
+CHINESE = rf"[{_DIGIT_CHARS}十][{_DIGIT_CHARS}{_UNIT_CHARS}]*"
 # One numeral; Arabic digits must not continue a longer token (2.0, A3, 12345).
 NUMBER = rf"(?:(?<![\d.．A-Za-z]){ARABIC}(?![\d.．])|{CHINESE})"
 
@@ -26,7 +30,14 @@ _PERCENT_RE = re.compile(r"^百分之(.+)$")
 
 
 def parse_chinese(text: str) -> float | None:
-    """一万二千 → 12000, 三千 → 3000, 十五 → 15, 两 → 2; malformed (十四五, 二三十) → None."""
+    """一万二千 → 12000, 三千 → 3000, 十五 → 15, 两 → 2; malformed (十四五, 二三十) → None.
+
+    Examples:
+        >>> parse_chinese("一万二千"), parse_chinese("一百零五"), parse_chinese("两")
+        (12000.0, 105.0, 2.0)
+        >>> parse_chinese("十四五") is None
+        True
+    """
     if not text:
         return None
     total = 0          # completed 万/亿 groups
@@ -34,7 +45,7 @@ def parse_chinese(text: str) -> float | None:
     digit: int | None = None
     last_small = 10_000  # the small unit just used; small units must decrease within a section
     for ch in text:
-        if ch in "零〇" and digit is None and (section or total):
+        if _CN_DIGITS.get(ch) == 0 and digit is None and (section or total):
             continue                   # 一百零五: 零 only marks a skipped place
         if ch in _CN_DIGITS:
             if digit is not None:
@@ -59,7 +70,14 @@ def parse_chinese(text: str) -> float | None:
 
 
 def parse_number(text: str) -> float | None:
-    """Parse one numeral: '600', '1.4万' (14000), '10万', '三千', '百分之九十' (90)."""
+    """Parse one numeral: '600', '1.4万' (14000), '10万', '三千', '百分之九十' (90).
+
+    Examples:
+        >>> parse_number("1.4万"), parse_number("三千"), parse_number("百分之九十")
+        (14000.0, 3000.0, 90.0)
+        >>> parse_number("千家万户") is None
+        True
+    """
     text = text.strip().replace("．", ".")
     if not text:
         return None
@@ -80,11 +98,26 @@ def parse_number(text: str) -> float | None:
 
 
 def is_chinese_numeral(text: str) -> bool:
+    """A numeral written in Chinese (`三千`), not in Arabic digits (`3000`, `1.4万`).
+
+    Examples:
+        >>> is_chinese_numeral("三千")
+        True
+        >>> is_chinese_numeral("3000")
+        False
+    """
     return bool(text) and not text[0].isdigit()
 
 
 def parse_range(low: str, high: str) -> tuple[float, float] | None:
-    """'1', '2' → (1, 2); '3', '5万' → (30000, 50000) (a multiplier on the upper bound applies to both)."""
+    """'1', '2' → (1, 2); '3', '5万' → (30000, 50000) (a multiplier on the upper bound applies to both).
+
+    Examples:
+        >>> parse_range("3", "5万")
+        (30000.0, 50000.0)
+        >>> parse_range("5", "3") is None
+        True
+    """
     lo, hi = parse_number(low), parse_number(high)
     if lo is None or hi is None:
         return None

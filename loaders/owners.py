@@ -26,24 +26,32 @@ the names (`，12月底前完成`), a bracketed duty or post after a name (`（�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
+from policykg.loaders.annotations import bracket_depths, heading_owner_spans, label_pattern, punctuation, squash
 from policykg.loaders.model import OwnerMention, Section, Task
-from policykg.loaders.structure import (
-    bracket_depths,
-    heading_owner_spans,
-    label_pattern,
-    parse_structure,
-    punctuation,
-    row_cell_spans,
-    squash,
-)
+from policykg.loaders.structure import parse_structure
+from policykg.loaders.tables import row_cell_spans
 from policykg.loaders.textview import TextView
-from policykg.loaders.vocabulary import load_vocab
+from policykg.loaders.vocabulary import alternation, load_vocab, pattern
+
+__all__ = [
+    "role_of_column", "is_generic", "department_kind", "ends_like_org", "owner_names",
+    "field_label_pattern", "unknown_label_pattern", "annotation_fields", "verb_fields", "duty_of",
+    "extract_explicit_owners",
+]
 
 
 def role_of_column(header: str) -> tuple[str, str] | None:
-    """(label, role) for an owner column header such as `责任部门（单位）`; None otherwise."""
+    """(label, role) for an owner column header such as `责任部门（单位）`; None otherwise.
+
+    Examples:
+        >>> role_of_column("责任部门（单位）")
+        ('责任部门', 'department')
+        >>> role_of_column("完成时限") is None
+        True
+    """
     columns = load_vocab("owners")["columns"]
     header = squash(header)
     labels = [label for label in columns if header.startswith(label)] or [label for label in columns if label in header]
@@ -54,11 +62,28 @@ def role_of_column(header: str) -> tuple[str, str] | None:
 
 
 def is_generic(name: str) -> bool:
+    """A collective owner (`各街镇`, `相关部门`, `成员单位`), not one body: a marker in it, or a generic phrase.
+
+    Examples:
+        >>> is_generic("各街镇"), is_generic("成员单位")
+        (True, True)
+        >>> is_generic("区民政局")
+        False
+    """
     generic = load_vocab("owners")["generic"]
     return any(m in name for m in generic["markers"]) or name in generic["phrases"]
 
 
 def department_kind(name: str) -> str | None:
+    """The kind of a department by its name's ending (section | unit | agency | coordination), `generic` for a
+    collective owner, None when the ending says nothing.
+
+    Examples:
+        >>> department_kind("养老服务科"), department_kind("区民政局"), department_kind("各街镇")
+        ('section', 'agency', 'generic')
+        >>> department_kind("徐敏") is None
+        True
+    """
     if is_generic(name):
         return "generic"
     best, best_len = None, 0
@@ -91,6 +116,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _SPACES = re.compile(r"\s+")
+# Spaces within a line (a line break ends the line: see `_closes_clause`).
+_INLINE_SPACES = " \u3000\t"
 
 
 def _joints(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -110,7 +137,16 @@ def _split_conjunctions(text: str, start: int, end: int, role: str) -> list[tupl
     """`A和B`, `A B` → A, B when the joint joins two names rather than sitting inside
     one: for departments the part before it ends like an organisation, for people
     both parts have at least two characters (`徐 敏` is one name spaced out) and the
-    first is not a post (`局长 张三` names one person)."""
+    first is not a post (`局长 张三` names one person).
+
+    Examples:
+        >>> text = "区民政局和区财政局"
+        >>> [text[s:e] for s, e in _split_conjunctions(text, 0, len(text), "department")]
+        ['区民政局', '区财政局']
+        >>> text = "相关科室和局属单位"
+        >>> [text[s:e] for s, e in _split_conjunctions(text, 0, len(text), "department")]
+        ['相关科室和局属单位']
+    """
     vocab = load_vocab("owners")
     piece = text[start:end]
     if role == "department" and any(piece.startswith(m) for m in vocab["generic"]["markers"]):
@@ -130,7 +166,16 @@ def _split_conjunctions(text: str, start: int, end: int, role: str) -> list[tupl
 def _drop_etc(text: str, start: int, end: int, role: str) -> list[tuple[int, int]]:
     """`区财政局等` → 区财政局; `区民政局等相关部门` → 区民政局, 相关部门 (a generic
     owner); `区民政局等部门`, `区民政局等5个部门` → 区民政局. `等` counts only after a whole name (an
-    organisation's ending, or a person's name of two characters or more)."""
+    organisation's ending, or a person's name of two characters or more).
+
+    Examples:
+        >>> text = "区民政局等相关部门"
+        >>> [text[s:e] for s, e in _drop_etc(text, 0, len(text), "department")]
+        ['区民政局', '相关部门']
+        >>> text = "平等议事会"
+        >>> [text[s:e] for s, e in _drop_etc(text, 0, len(text), "department")]
+        ['平等议事会']
+    """
     vocab = load_vocab("owners")
     for word in vocab["etc"]["words"]:
         pos = text.find(word, start, end)
@@ -151,7 +196,16 @@ def _drop_etc(text: str, start: int, end: int, role: str) -> list[tuple[int, int
 def _continues_generic(text: str, names: list[tuple[int, int]], span: tuple[int, int]) -> bool:
     """`各街道、镇`: a bare place word after a generic name of places completes it.
     The name before must itself end with a place word: in `相关部门、街道` and
-    `各委办局、镇` the 街道 / 镇 are owners of their own."""
+    `各委办局、镇` the 街道 / 镇 are owners of their own.
+
+    Examples:
+        >>> text = "各街道、镇"
+        >>> _continues_generic(text, [(0, 3)], (4, 5))
+        True
+        >>> text = "相关部门、街道"
+        >>> _continues_generic(text, [(0, 4)], (5, 7))
+        False
+    """
     words = load_vocab("owners")["generic"]["continuations"]
     if not names:
         return False
@@ -163,15 +217,22 @@ def _continues_generic(text: str, names: list[tuple[int, int]], span: tuple[int,
 def _time_pattern() -> re.Pattern:
     """A date or time: digits and a unit (`12月`, `2025年`, `3季度`), or a time word."""
     vocab = load_vocab("owners")["value_stops"]
-    units = "|".join(map(re.escape, sorted(vocab["units"], key=len, reverse=True)))
-    words = "|".join(map(re.escape, sorted(vocab["words"], key=len, reverse=True)))
-    return re.compile(rf"[0-9０-９]+\s*(?:{units})|{words}")
+    return re.compile(f"{pattern('arabic_digit')}+\\s*(?:{alternation(vocab['units'])})|{alternation(vocab['words'])}")
 
 
 def _value_stop(text: str, start: int, end: int) -> int:
     """Where the names of a value end: before a time written after them outside
     brackets (`养老服务科，12月底前完成`, `养老服务科 2025年12月`, `年底前`). A name
-    with digits (`区12345热线办`) holds no time unit after them."""
+    with digits (`区12345热线办`) holds no time unit after them.
+
+    Examples:
+        >>> text = "养老服务科，12月底前完成"
+        >>> text[:_value_stop(text, 0, len(text))]
+        '养老服务科，'
+        >>> text = "区12345热线办"
+        >>> _value_stop(text, 0, len(text)) == len(text)
+        True
+    """
     depths = bracket_depths(text, start, end)
     for m in _time_pattern().finditer(text, start, end):
         if depths[m.start() - start] == 0:
@@ -183,7 +244,17 @@ def _drop_qualifier(text: str, start: int, end: int, role: str) -> tuple[int, in
     """A name without the bracketed duty, time or post written after it:
     `局养老服务科（牵头）` → 局养老服务科, `养老服务科（6月底前）` → 养老服务科,
     `徐敏（副局长）` → 徐敏. Brackets inside a name (`区婚姻（收养）登记中心`) and
-    other trailing ones (`区民政局（区老龄办）`) stay."""
+    other trailing ones (`区民政局（区老龄办）`) stay.
+
+    Examples:
+        >>> text = "局养老服务科（牵头）"
+        >>> s, e = _drop_qualifier(text, 0, len(text), "department")
+        >>> text[s:e]
+        '局养老服务科'
+        >>> text = "区婚姻（收养）登记中心"
+        >>> _drop_qualifier(text, 0, len(text), "department") == (0, len(text))
+        True
+    """
     vocab = load_vocab("owners")
     punct = punctuation()
     if end - start < 3 or text[end - 1] not in punct.closers:
@@ -204,7 +275,16 @@ def _without_duty(text: str, start: int, end: int, role: str) -> tuple[int, int]
     """A listed department without the duty written after it (`各街镇负责落实` →
     各街镇, `区民政局牵头` → 区民政局), or None when the piece is a duty phrase and
     no name (`持续推进`). A piece that ends like an organisation is left whole
-    (`区城市更新推进中心`)."""
+    (`区城市更新推进中心`).
+
+    Examples:
+        >>> text = "各街镇负责落实"
+        >>> s, e = _without_duty(text, 0, len(text), "department")
+        >>> text[s:e]
+        '各街镇'
+        >>> _without_duty("持续推进", 0, 4, "department") is None
+        True
+    """
     vocab = load_vocab("owners")
     name = squash(text[start:end])
     if role != "department" or ends_like_org(name):
@@ -218,12 +298,27 @@ def _without_duty(text: str, start: int, end: int, role: str) -> tuple[int, int]
 
 def _is_name(name: str) -> bool:
     """A piece of a list that names someone: it has a letter (`—`, `/` name no one)
-    and is not a placeholder (`无`)."""
+    and is not a placeholder (`无`).
+
+    Examples:
+        >>> _is_name("区民政局")
+        True
+        >>> _is_name("无"), _is_name("—")
+        (False, False)
+    """
     return any(ch.isalnum() for ch in name) and name not in load_vocab("owners")["placeholders"]
 
 
 def owner_names(text: str, start: int, end: int, role: str) -> list[tuple[int, int]]:
-    """Spans of the names listed in one annotation value or table cell."""
+    """Spans of the names listed in one annotation value or table cell.
+
+    Examples:
+        >>> text = "局养老服务科、区婚姻（收养）登记中心等"
+        >>> [text[s:e] for s, e in owner_names(text, 0, len(text), "department")]
+        ['局养老服务科', '区婚姻（收养）登记中心']
+        >>> owner_names("无", 0, 1, "department")
+        []
+    """
     separators = set(load_vocab("owners")["separators"])
     names: list[tuple[int, int]] = []
     end = _value_stop(text, start, end)
@@ -254,7 +349,14 @@ def _mention(text: str, task: Task, span: tuple[int, int], label: str, role: str
 
 @cache
 def field_label_pattern() -> re.Pattern:
-    """Any annotation field label with its colon: owner labels and the other fields (完成时限：)."""
+    """Any annotation field label with its colon: owner labels and the other fields (完成时限：).
+
+    Examples:
+        >>> field_label_pattern().match("完成时限：12月").group("label")
+        '完成时限'
+        >>> field_label_pattern().match("工作标准：") is None
+        True
+    """
     vocab = load_vocab("owners")
     return label_pattern(list(vocab["columns"]) + list(vocab["other_fields"]))
 
@@ -263,10 +365,17 @@ def field_label_pattern() -> re.Pattern:
 def unknown_label_pattern() -> re.Pattern:
     """A field label the vocabulary does not know (`协调处室：`, `工作标准：`): a short
     run of Han characters and a colon. Names never hold a colon, so inside an
-    annotation such a field ends the owner field before it."""
+    annotation such a field ends the owner field before it.
+
+    Examples:
+        >>> unknown_label_pattern().match("协调处室：") is not None
+        True
+        >>> unknown_label_pattern().match("区民政局") is None
+        True
+    """
     vocab = load_vocab("owners")
     size = vocab["unknown_label_chars"]
-    return re.compile(f"[\\u4e00-\\u9fff]{{{size[0]},{size[1]}}}\\s*[{re.escape(''.join(vocab['colons']))}]")
+    return re.compile(f"{pattern('han_character')}{{{size[0]},{size[1]}}}\\s*[{re.escape(''.join(vocab['colons']))}]")
 
 
 def annotation_fields(text: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
@@ -278,15 +387,38 @@ def annotation_fields(text: str, start: int, end: int) -> list[tuple[str, str, i
     separator (`牵头领导：赵刚责任部门：…`, two annotation lines joined into one).
     Other fields (`完成时限：`, and unknown `XX：` labels after a separator inside an
     annotation) end the owner field before them and are not returned.
+
+    Examples:
+        >>> text = "（牵头领导：徐敏；责任部门：养老服务科；完成时限：12月）"
+        >>> [(label, role, text[s:e]) for label, role, s, e in annotation_fields(text, 0, len(text))]
+        [('牵头领导', 'leader', '徐敏；'), ('责任部门', 'department', '养老服务科；')]
+        >>> annotation_fields("明确责任部门：区民政局", 0, 11)
+        []
     """
-    vocab = load_vocab("owners")
-    allowed = set(vocab["label_preceded_by"]) | set(punctuation().closer_of)
-    starts_clause = lambda pos: pos == start or text[pos - 1] in allowed
+    columns = load_vocab("owners")["columns"]
+    hits = _label_hits(text, start, end)
+    fields = []
+    for k, (_, value_start, label) in enumerate(hits):
+        if label is None or label not in columns:
+            continue
+        limit = hits[k + 1][0] if k + 1 < len(hits) else end
+        fields.append((label, columns[label], value_start, _value_end(text, value_start, limit)))
+    return fields
+
+
+def _label_hits(text: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
+    """(label start, value start, label) of the field labels that count in a range (see
+    `annotation_fields`); label None for an unknown label that ends a field."""
+    allowed = set(load_vocab("owners")["label_preceded_by"]) | set(punctuation().closer_of)
+
+    def starts_clause(pos: int) -> bool:
+        return pos == start or text[pos - 1] in allowed
+
     known = [(m.start(), m.end(), m.group("label")) for m in field_label_pattern().finditer(text, start, end)]
     unknown = [(m.start(), m.end(), "") for m in unknown_label_pattern().finditer(text, start, end)
                if m.start() > start and text[m.start() - 1] in allowed
                and not any(ks < m.end() and m.start() < ke for ks, ke, _ in known)]
-    hits = []
+    hits: list[tuple[int, int, str | None]] = []
     open_until = start  # the end of the annotation the fields so far belong to
     for label_start, value_start, label in sorted(known + unknown):
         if not label:  # an unknown label: it only ends a field of an annotation
@@ -297,13 +429,7 @@ def annotation_fields(text: str, start: int, end: int) -> list[tuple[str, str, i
             continue
         hits.append((label_start, value_start, label))
         open_until = max(open_until, _value_end(text, value_start, end))
-    fields = []
-    for k, (_, value_start, label) in enumerate(hits):
-        if label not in vocab["columns"]:
-            continue
-        limit = hits[k + 1][0] if k + 1 < len(hits) else end
-        fields.append((label, vocab["columns"][label], value_start, _value_end(text, value_start, limit)))
-    return fields
+    return hits
 
 
 def _value_end(text: str, start: int, limit: int) -> int:
@@ -313,7 +439,7 @@ def _value_end(text: str, start: int, limit: int) -> int:
     depth = 0
     for i in range(start, limit):
         ch = text[i]
-        if ch == "\n" or (depth == 0 and (ch in punct.closers or (ch in punct.sentence_end and ch not in "；;"))):
+        if ch == "\n" or (depth == 0 and (ch in punct.closers or ch in punct.full_stop)):
             return i
         if ch in punct.closer_of:
             depth += 1
@@ -329,6 +455,14 @@ def extract_explicit_owners(view: TextView, tasks: list[Task],
 
     `sections` are the plan's sections from `parse_structure(view)`; they are parsed
     again when not given (cheap: the parser works on the same normalised text).
+
+    Examples:
+        >>> from policykg.loaders.textview import TextView
+        >>> view = TextView.identity("一、养老服务\\n1.新增床位300张。（牵头领导：徐敏，责任部门：养老服务科）\\n")
+        >>> [(m.task, m.role, m.name, m.rule) for m in extract_explicit_owners(view, parse_structure(view)[1])]
+        [('一/1', 'leader', '徐敏', 'annotation'), ('一/1', 'department', '养老服务科', 'annotation')]
+        >>> extract_explicit_owners(TextView.identity("一、养老服务\\n1.新增床位300张。\\n"), [])
+        []
     """
     text = view.text
     if sections is None:
@@ -347,7 +481,14 @@ def extract_explicit_owners(view: TextView, tasks: list[Task],
 
 
 def duty_of(label: str) -> str:
-    """`support` for a label or verb naming who assists (`配合部门`, `协办`), else `lead`."""
+    """`support` for a label or verb naming who assists (`配合部门`, `协办`), else `lead`.
+
+    Examples:
+        >>> duty_of("配合部门"), duty_of("协办")
+        ('support', 'support')
+        >>> duty_of("牵头单位")
+        'lead'
+    """
     return "support" if label in load_vocab("owners")["support_labels"] else "lead"
 
 
@@ -359,10 +500,10 @@ class _HeadingFields:
     """The owner fields written on each section's heading, read once per section.
 
     A table's category row (`| 二 | 社会救助 | 社会救助科 | |`, a sub-section of
-    the table: see `structure._category_cell`) is a heading too; its owner columns,
+    the table: see `tables.is_category_row`) is a heading too; its owner columns,
     named by the header of the rows under it, are its fields."""
 
-    def __init__(self, text: str, sections: list[Section], tasks: list[Task] = ()):
+    def __init__(self, text: str, sections: list[Section], tasks: Iterable[Task] = ()):
         self.text = text
         self.by_path = {s.path: s for s in sections}
         self.cache: dict[str, list[tuple[str, str, int, int]]] = {}
@@ -458,6 +599,14 @@ def verb_fields(text: str, start: int, end: int) -> list[tuple[str, str, int, in
     Only a bracket group made of nothing but such clauses counts, and only when
     every name in it looks like an organisation (an organisation's ending, or a
     generic owner such as 各街镇): `（含各街镇负责的项目）` or `（社区负责）` are prose.
+
+    Examples:
+        >>> text = "推进项目（区民政局牵头，各街镇配合）"
+        >>> [(verb, role, text[s:e]) for verb, role, s, e in verb_fields(text, 0, len(text))]
+        [('牵头', 'department', '区民政局'), ('配合', 'department', '各街镇')]
+        >>> text = "开展议事协商（居委会参与）工作"
+        >>> verb_fields(text, 0, len(text))
+        []
     """
     vocab = load_vocab("owners")["verb_annotations"]
     closer_of = dict(vocab["brackets"])  # brackets, not quotes: `“街镇负责”模式` is a name
@@ -478,11 +627,21 @@ def _closes_clause(text: str, pos: int, end: int) -> bool:
     """An owner group closes what it annotates: after it come a clause or sentence
     end, a `、` (the next listed thing), another bracket, the line's end or the
     range's. A group inside a clause (`开展议事协商（居委会参与）工作`) describes how
-    the work is done."""
+    the work is done.
+
+    Examples:
+        >>> text = "推进项目（区民政局牵头）。"
+        >>> _closes_clause(text, 12, len(text))
+        True
+        >>> text = "开展议事协商（居委会参与）工作"
+        >>> _closes_clause(text, 13, len(text))
+        False
+    """
     punct = punctuation()
-    while pos < end and text[pos] in " \u3000\t":
+    while pos < end and text[pos] in _INLINE_SPACES:
         pos += 1
-    return (pos >= end or text[pos] in "\n、" or text[pos] in punct.clause_end or text[pos] in punct.closer_of)
+    return (pos >= end or text[pos] in load_vocab("owners")["verb_annotations"]["closed_by"]
+            or text[pos] in punct.clause_end or text[pos] in punct.closer_of)
 
 
 def _verb_clauses(text: str, start: int, end: int, vocab: dict) -> list[tuple[str, str, int, int]]:
@@ -505,6 +664,14 @@ def _verb_clauses(text: str, start: int, end: int, vocab: dict) -> list[tuple[st
 
 
 def _looks_like_org(name: str) -> bool:
+    """Rule: a name that may own work in a verb annotation: a generic owner, or an organisation's name.
+
+    Examples:
+        >>> _looks_like_org("区民政局"), _looks_like_org("各街镇")
+        (True, True)
+        >>> _looks_like_org("居委会参与")
+        False
+    """
     return len(name) >= 2 and (is_generic(name) or ends_like_org(name))
 
 
@@ -512,7 +679,14 @@ def ends_like_org(name: str) -> bool:
     """The name ends like an organisation (`区民政局`, `养老服务科`, `区残联`): with an
     ending of `org_suffixes`, but it is more than a bare ending (`局 养老服务科` is a
     PDF's space inside 局养老服务科) and does not end with a word that merely ends
-    in one (`区社会 福利院`: 社会 is no 会)."""
+    in one (`区社会 福利院`: 社会 is no 会).
+
+    Examples:
+        >>> ends_like_org("区民政局"), ends_like_org("区残联")
+        (True, True)
+        >>> ends_like_org("局"), ends_like_org("区社会")
+        (False, False)
+    """
     vocab = load_vocab("owners")
     return (name.endswith(tuple(vocab["org_suffixes"])) and name not in vocab["org_suffixes"]
             and not name.endswith(tuple(vocab["not_org_endings"])))
@@ -528,7 +702,7 @@ def _heading_owners(text: str, task: Task, headings: _HeadingFields,
     none; a task that names only who assists (`配合部门：各街镇`) still gets the
     heading's lead department. The innermost heading that names a (role, duty)
     wins. Only annotations written on the heading itself count
-    (`structure.heading_owner_spans`); prose under it never does.
+    (`annotations.heading_owner_spans`); prose under it never does.
     """
     mentions: list[OwnerMention] = []
     path = task.section

@@ -16,8 +16,24 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+import docx
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from charset_normalizer import from_bytes
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
 from policykg.loaders.errors import InputError
 from policykg.loaders.model import SourceText
+
+__all__ = [
+    "SUPPORTED_EXTENSIONS", "CHINESE_ENCODINGS", "supported_extensions_text", "read_source", "decode_bytes",
+    "unify_line_endings", "html_to_text", "render_table_row", "docx_to_text", "pdf_to_text", "PathError",
+    "iter_input_files",
+]
 
 # extension → SourceText.format
 SUPPORTED_EXTENSIONS = {
@@ -96,29 +112,47 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     Order: a byte order mark, then strict UTF-8, then BOM-less UTF-16/32 (only when
     the bytes hold NULs, which no GBK or UTF-8 text does), then charset-normalizer
     restricted to Chinese encodings. Line endings become ``\\n``.
+
+    Examples:
+        >>> decode_bytes("养老\\r\\n服务".encode("gb18030"))
+        ('养老\\n服务', 'gb18030')
+        >>> decode_bytes(b"\\xef\\xbb\\xbfplan\\r")
+        ('plan\\n', 'utf-8-sig')
     """
-    text: str | None = None
-    encoding: str | None = None
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                text, encoding = data[len(bom):].decode(codec.replace("-sig", "")), codec
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{name}: starts with a {codec} byte order mark but is not valid {codec}; re-save it as UTF-8") from exc
-            break
-    if text is None and b"\x00" in data:
-        text, encoding = _decode_bomless_wide(data, name)
-    if text is None:
+    decoded = _decode_after_bom(data, name)
+    if decoded is None and b"\x00" in data:
+        decoded = _decode_bomless_wide(data, name)
+    if decoded is None:
         try:
-            text, encoding = data.decode("utf-8"), "utf-8"
+            decoded = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            text, encoding = _decode_detected(data, name)
+            decoded = _decode_detected(data, name)
+    text, encoding = decoded
     if _control_share(text) > _MAX_CONTROL_SHARE:
         raise InputError(f"{name}: looks like a binary file, not text; pass the plan's text, .docx or .pdf instead")
     return unify_line_endings(text), encoding
 
 
+def _decode_after_bom(data: bytes, name: str) -> tuple[str, str] | None:
+    """The text after a byte order mark, decoded with the codec the mark names; None
+    when the data starts with no mark."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec.replace("-sig", "")), codec
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{name}: starts with a {codec} byte order mark but is not valid {codec}; re-save it as UTF-8") from exc
+    return None
+
+
 def unify_line_endings(text: str) -> str:
+    """Every line ending as ``\\n`` (Windows ``\\r\\n``, old Mac ``\\r``).
+
+    Examples:
+        >>> unify_line_endings("a\\r\\nb\\rc")
+        'a\\nb\\nc'
+    """
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -161,8 +195,6 @@ def _decode_bomless_wide(data: bytes, name: str) -> tuple[str, str]:
 
 
 def _decode_detected(data: bytes, name: str) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
-
     match = from_bytes(data, cp_isolation=CHINESE_ENCODINGS).best()
     if match is None or match.encoding is None:
         raise InputError(
@@ -192,32 +224,42 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 def html_to_text(data: bytes, name: str = "<html>") -> tuple[str, str]:
-    """Visible text of an HTML page; block elements become lines, table rows `a | b |` lines."""
-    from bs4 import BeautifulSoup
+    """Visible text of an HTML page; block elements become lines, table rows `a | b |` lines.
 
-    declared = _META_CHARSET.search(data[:4096])
-    markup: str | None = None
-    encoding: str | None = None
-    if declared:
-        try:
-            codec = codecs.lookup(declared.group(1).decode("ascii")).name
-            # gb2312/gbk pages routinely use GB18030-only characters.
-            if codec in ("gb2312", "gbk"):
-                codec = "gb18030"
-            markup, encoding = data.decode(codec), codec
-            markup = markup.lstrip("\ufeff")
-        except (LookupError, UnicodeDecodeError):
-            markup = None
-    if markup is None:
-        markup, encoding = decode_bytes(data, name)
+    Examples:
+        >>> html_to_text(b"<meta charset='utf-8'><p>\\xe4\\xb8\\x80</p><table><tr><td>1</td><td></td></tr></table>")
+        ('一\\n1 | |', 'utf-8')
+    """
+    markup, encoding = _decode_declared(data) or decode_bytes(data, name)
     soup = BeautifulSoup(markup, "html.parser")
     lines = _HtmlLines()
     lines.walk(soup)
     return "\n".join(lines.finish()), encoding
 
 
+def _decode_declared(data: bytes) -> tuple[str, str] | None:
+    """The page decoded with the charset its `<meta>` declares; None when it declares
+    none, or one that is unknown or does not decode the page."""
+    declared = _META_CHARSET.search(data[:4096])
+    if not declared:
+        return None
+    try:
+        codec = codecs.lookup(declared.group(1).decode("ascii")).name
+        # gb2312/gbk pages routinely use GB18030-only characters.
+        if codec in ("gb2312", "gbk"):
+            codec = "gb18030"
+        return data.decode(codec).lstrip("\ufeff"), codec
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
 def render_table_row(cells: list[str]) -> str:
-    """One table row as one line, `cell | cell | |` (an empty cell is a bare `|`)."""
+    """One table row as one line, `cell | cell | |` (an empty cell is a bare `|`).
+
+    Examples:
+        >>> render_table_row(["1", "", "养老服务科"])
+        '1 | | 养老服务科 |'
+    """
     return " ".join(f"{c} |" if c else "|" for c in cells)
 
 
@@ -227,7 +269,14 @@ def _is_wide(c: str) -> bool:
 
 def _collapse_html_space(text: str) -> str:
     """Collapse source whitespace as a browser does: a line break between two wide
-    (CJK) characters disappears, any other run becomes one space."""
+    (CJK) characters disappears, any other run becomes one space.
+
+    Examples:
+        >>> _collapse_html_space("养老\\n服务  工作")
+        '养老服务 工作'
+        >>> _collapse_html_space("plan\\nA")
+        'plan A'
+    """
     out: list[str] = []
     for m in re.finditer(r"[ \t\n\r\f]+|[^ \t\n\r\f]+", text):
         chunk = m.group()
@@ -259,8 +308,6 @@ class _HtmlLines:
         return self.lines
 
     def walk(self, node) -> None:
-        from bs4 import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
-
         for child in node.children:
             if isinstance(child, (Comment, Doctype, Declaration, ProcessingInstruction)):
                 continue
@@ -270,7 +317,7 @@ class _HtmlLines:
             if not isinstance(child, Tag):
                 continue
             tag = child.name.lower() if child.name else ""
-            if tag in _HTML_INVISIBLE or child.has_attr("hidden") or _HIDDEN_STYLE.search(child.get("style", "") or ""):
+            if tag in _HTML_INVISIBLE or child.has_attr("hidden") or _HIDDEN_STYLE.search(str(child.get("style", "") or "")):
                 continue
             if tag == "br":
                 self.newline()
@@ -315,11 +362,6 @@ def _cell_text(cell) -> str:
 def docx_to_text(path: Path, name: str = "<docx>") -> str:
     """Paragraphs and tables of the document body, in document order."""
     try:
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
-    except ImportError as exc:  # pragma: no cover - dependency declared in pyproject
-        raise InputError(f"{name}: reading .docx needs python-docx; install it (pip install python-docx)") from exc
-    try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
         raise InputError(f"{name}: is not a valid .docx file; open it in Word and save it as .docx again") from exc
@@ -331,10 +373,6 @@ def docx_to_text(path: Path, name: str = "<docx>") -> str:
 
 
 def _docx_blocks(container, parent, lines: list[str]) -> None:
-    from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
     for child in container.iterchildren():
         if child.tag == qn("w:p"):
             text = Paragraph(child, parent).text
@@ -361,9 +399,6 @@ def _docx_blocks(container, parent, lines: list[str]) -> None:
 
 def pdf_to_text(path: Path, name: str = "<pdf>") -> tuple[str, list[str]]:
     """The PDF's text layer, pages joined with newlines; no text at all means OCR is needed."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
@@ -447,7 +482,8 @@ def iter_input_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], li
                 elif mp.is_file() and mp.suffix.lower() in SUPPORTED_EXTENSIONS:
                     found.append(mp)
             if not found:
-                errors.append(PathError(name, f"pattern matches no supported file ({supported_extensions_text()}); check the pattern"))
+                errors.append(PathError(
+                    name, f"pattern matches no supported file ({supported_extensions_text()}); check the pattern"))
             for f in found:
                 add(f)
         else:

@@ -21,7 +21,7 @@ What becomes what:
   (`（一）完善救助体系。……。（牵头领导：…）`). So is a bare item title (`1.推进…`)
   over sub-items (`（1）…`) with one such annotation: the sub-items are its points.
   Annotation-only lines right under a section heading are the heading's (see
-  `heading_owner_spans`), not tasks.
+  `annotations.heading_owner_spans`), not tasks.
 * A table (`序号 | 项目 | 备注 |` header, `1 | … | |` rows) becomes a section whose
   rows are tasks (kind `row`); rows whose number and task cells are blank or repeat
   the row above (merged cells) continue its task. A table with a caption line right
@@ -37,23 +37,81 @@ What becomes what:
 
 Section.level is the depth in the tree (1 = top). Ordinals are 1-based positions
 among siblings (sections under one parent, tasks under one section).
+
+Where the pieces live: the owner-annotation grammar (what an annotation is, where it
+starts and ends) in `loaders/annotations.py`, the table reader (headers, cells, row
+groups, category rows) in `loaders/tables.py`; here the outline: lines, headings and
+the rules that make a heading a task (`heading_is_task`), and the builder that nests
+sections and collects tasks.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
+from typing import NamedTuple
 
+from policykg.loaders.annotations import (
+    after_owner_group,
+    bracket_depths,
+    first_clause_end,
+    heading_annotation,
+    is_bracketed_group,
+    is_owner_annotation,
+    line_end,
+    merge_adjacent_annotations,
+    only_punctuation,
+    own_heading_annotations,
+    owner_annotation_start,
+    owner_annotations,
+    owner_group_start,
+    punctuation,
+    strip_owner_groups,
+    trim,
+)
 from policykg.loaders.model import Section, Task
 from policykg.loaders.numbers import parse_chinese
+from policykg.loaders.tables import (
+    TableHeader,
+    category_heading,
+    cell_separators,
+    group_span,
+    index_cell,
+    is_category_row,
+    is_rule_row,
+    numbered_in_arabic,
+    row_cell_spans,
+    row_columns,
+    row_groups,
+    table_header,
+    title_column,
+    unique_names,
+)
 from policykg.loaders.textview import TextView
-from policykg.loaders.vocabulary import alternation, load_vocab
+from policykg.loaders.vocabulary import alternation, load_vocab, pattern
+
+__all__ = [
+    "HeadingStyle", "heading_styles", "section_styles", "item_title_stops", "chinese_number",
+    "split_sentences", "title_of",
+    "Line", "split_lines", "classify", "demote_inner_outline_styles", "read_lines",
+    "Table", "find_tables", "closing_start",
+    "Heading", "read_heading", "heading_title", "HeadingContext", "heading_context",
+    "is_item_with_text", "opens_content", "closes_with_one_annotation", "owns_its_sub_items", "heading_is_task",
+    "find_points", "parse_structure",
+]
+
+Span = tuple[int, int]
+# The rank of a section that no heading nests under: a table's own section, closed by
+# the next heading of any style.
+_TABLE_RANK = float("inf")
 
 # --------------------------------------------------------------------------- vocab
 
 
 @dataclass(frozen=True)
 class HeadingStyle:
+    """One way of numbering a heading (`一、`, `（一）`, `1.` …), from `vocab/structure.yaml`."""
     name: str
     rank: int           # position in the YAML list: smaller = outer
     role: str           # section | item
@@ -62,53 +120,47 @@ class HeadingStyle:
     opens_outline: bool = False   # a heading only where the plan's outline starts with it
 
 
-@dataclass(frozen=True)
-class Punctuation:
-    sentence_end: frozenset
-    clause_end: frozenset
-    closer_of: dict     # opening character → closing character
-    closers: frozenset
+def _numeral_pattern(kind: str, digits: str) -> str:
+    """Arabic numbers are short, Chinese ones a run; the symbol numerals (`①`, `⑴`,
+    `⒈`) are one character each."""
+    return {"arabic": f"[{digits}]{{1,3}}", "chinese": f"[{digits}]+"}.get(kind, f"[{digits}]")
 
 
-# A four-digit year and its 年 (`2025年`).
-_YEAR = r"(?:19|20)[0-9]{2}年"
+def _style_pattern(spec: dict, numerals: dict, brackets: dict) -> str:
+    """The marker of one heading style: its numeral with the text around it."""
+    kind = spec["numeral"]
+    digits = re.escape(numerals[kind])
+    number = _numeral_pattern(kind, digits)
+    if spec.get("bracketed"):
+        opens, closes = (re.escape("".join(brackets[k])) for k in ("open", "close"))
+        core = rf"[{opens}]\s*(?P<n>{number})\s*[{closes}]"
+    else:
+        after = spec.get("after")
+        core = re.escape(spec.get("prefix", "")) + f"(?P<n>{number})"
+        if after:
+            core += f"(?P<after>{alternation(after)})"
+    if kind == "arabic":
+        # `1.5万`, `3、4月` are numbers, not markers; but a year right after the
+        # marker (`1.2025年底前建成…`) is the item's first word: no number is
+        # written `1.2025年`.
+        core += rf"(?!(?!{pattern('ascii_calendar_year')}年)[{digits}])"
+    return core
 
 
 @cache
 def heading_styles() -> tuple[HeadingStyle, ...]:
+    """The heading styles of `vocab/structure.yaml`, outermost first."""
     vocab = load_vocab("structure")
-    numerals = vocab["numerals"]
-    opens, closes = vocab["brackets"]["open"], vocab["brackets"]["close"]
-    styles = []
-    for rank, spec in enumerate(vocab["heading_styles"]):
-        kind = spec["numeral"]
-        digits = re.escape(numerals[kind])
-        # Arabic numbers are short, Chinese ones a run; the symbol numerals
-        # (`①`, `⑴`, `⒈`) are one character each.
-        number = {"arabic": f"[{digits}]{{1,3}}", "chinese": f"[{digits}]+"}.get(kind, f"[{digits}]")
-        if spec.get("bracketed"):
-            core = rf"[{re.escape(''.join(opens))}]\s*(?P<n>{number})\s*[{re.escape(''.join(closes))}]"
-        else:
-            after = spec.get("after")
-            core = re.escape(spec.get("prefix", "")) + f"(?P<n>{number})"
-            if after:
-                core += f"(?P<after>{alternation(after)})"
-        if kind == "arabic":
-            # `1.5万`, `3、4月` are numbers, not markers; but a year right after the
-            # marker (`1.2025年底前建成…`) is the item's first word: no number is
-            # written `1.2025年`.
-            core += rf"(?!(?!{_YEAR})[{digits}])"
-        styles.append(HeadingStyle(spec["name"], rank, spec["role"], spec["path"], re.compile(core),
-                                   bool(spec.get("opens_outline"))))
-    return tuple(styles)
+    return tuple(HeadingStyle(spec["name"], rank, spec["role"], spec["path"],
+                              re.compile(_style_pattern(spec, vocab["numerals"], vocab["brackets"])),
+                              bool(spec.get("opens_outline")))
+                 for rank, spec in enumerate(vocab["heading_styles"]))
 
 
 @cache
-def punctuation() -> Punctuation:
-    p = load_vocab("structure")["punctuation"]
-    closer_of = {a: b for a, b in p["pairs"]}
-    return Punctuation(frozenset(p["sentence_end"]), frozenset(p["clause_end"]), closer_of,
-                       frozenset(closer_of.values()))
+def section_styles() -> tuple[HeadingStyle, ...]:
+    """The heading styles that open sections (`一、`, `（一）` …), outermost first."""
+    return tuple(style for style in heading_styles() if style.role == "section")
 
 
 @cache
@@ -118,237 +170,26 @@ def item_title_stops() -> frozenset:
     return punctuation().sentence_end | frozenset(load_vocab("structure")["punctuation"]["title_end"])
 
 
-def label_pattern(labels) -> re.Pattern:
-    """Annotation labels with their colon; group `label` is the label word. A short
-    bracketed qualifier may stand before the colon (`责任单位（部门）：`)."""
-    vocab = load_vocab("owners")
-    opens, closes = (re.escape("".join(load_vocab("structure")["brackets"][k])) for k in ("open", "close"))
-    qualifier = f"(?:[{opens}][^{opens}{closes}]{{1,{vocab['label_qualifier_chars']}}}[{closes}])?"
-    return re.compile(f"(?P<label>{alternation(labels)})\\s*{qualifier}\\s*[{re.escape(''.join(vocab['colons']))}]")
-
-
-@cache
-def owner_label_pattern() -> re.Pattern:
-    """An owner annotation label (`牵头领导：`) where it starts a clause."""
-    return label_pattern(load_vocab("owners")["columns"])
-
-
 def chinese_number(text: str) -> int | None:
-    """Value of a Chinese numeral (`二十三` → 23); None if it is not one."""
+    """Value of a Chinese numeral (`二十三` → 23); None if it is not one.
+
+    Examples:
+        >>> chinese_number("二十三")
+        23
+        >>> chinese_number("养老") is None
+        True
+    """
     value = parse_chinese(text)
     return None if value is None else int(value)
 
 
-# --------------------------------------------------------------------------- text helpers
+# --------------------------------------------------------------------------- sentences and titles
 
 
-@lru_cache(maxsize=2048)
-def bracket_depths(text: str, start: int, end: int) -> tuple[int, ...]:
-    """depths[i] is the bracket/quote nesting depth just before text[start + i].
-
-    Unbalanced closers are ignored, so one stray bracket cannot swallow a line.
-    Cached: the parser asks about the same paragraph and line ranges many times
-    (str hashes are cached by Python, so a lookup does not rehash the text).
-    """
-    punct = punctuation()
-    closer_of, closers = punct.closer_of, punct.closers
-    depths, stack = [], []
-    append = depths.append
-    for ch in text[start:end]:
-        append(len(stack))
-        if stack and ch == stack[-1]:
-            stack.pop()
-        elif ch in closer_of:
-            stack.append(closer_of[ch])
-        elif ch in closers and ch in stack:
-            # A closer for an outer pair closes the inner ones that were left open.
-            while stack and stack.pop() != ch:
-                pass
-    return tuple(depths)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def owner_annotation_start(text: str, start: int, end: int) -> int | None:
-    """Where an unbracketed owner annotation (`…。牵头领导：…`) begins, if the range has one."""
-    depths = bracket_depths(text, start, end)
-    allowed = set(load_vocab("owners")["label_preceded_by"]) | punctuation().sentence_end
-    for m in owner_label_pattern().finditer(text, start, end):
-        if depths[m.start() - start] != 0:
-            continue
-        if m.start() == start or text[m.start() - 1] in allowed:
-            return m.start()
-    return None
-
-
-def owner_group_start(text: str, start: int, end: int) -> int | None:
-    """Where a bracketed owner annotation (`（牵头单位：…）`) opens in a range, if any."""
-    punct = punctuation()
-    label = owner_label_pattern()
-    depths = bracket_depths(text, start, end)
-    for i in range(start, end):
-        if text[i] in punct.closer_of and depths[i - start] == 0 and label.match(text, i + 1):
-            return i
-    return None
-
-
-def _is_owner_annotation(text: str, start: int, end: int) -> bool:
-    """The range is nothing but an owner annotation, bracketed or not."""
-    return owner_annotation_start(text, start, end) == start or (
-        owner_group_start(text, start, end) == start and _is_bracketed_group(text, start, end))
-
-
-def _is_bracketed_group(text: str, start: int, end: int) -> bool:
-    """The whole range is one bracket group, e.g. a trailing `（牵头领导：…）`."""
-    punct = punctuation()
-    if end - start < 2 or text[start] not in punct.closer_of:
-        return False
-    depths = bracket_depths(text, start, end)
-    return all(d > 0 for d in depths[1:]) and text[end - 1] == punct.closer_of[text[start]]
-
-
-def _after_owner_group(text: str, pos: int, end: int) -> int:
-    """`pos`, or the end of a bracketed owner annotation that starts there
-    (`。（牵头领导：…）`): the annotation belongs to the sentence before it."""
-    punct = punctuation()
-    j = pos
-    while j < end and text[j].isspace():
-        j += 1
-    if j < end and text[j] in punct.closer_of and owner_label_pattern().match(text, j + 1):
-        depths = bracket_depths(text, j, end)
-        k = j + 1
-        while k < end and depths[k - j] > 0:
-            k += 1
-        return k
-    return pos
-
-
-def annotation_end(text: str, start: int, end: int) -> int:
-    """End of the owner annotation that starts at `start`: after its closing bracket
-    when it is bracketed, else at the first `。` outside brackets (its fields are
-    separated by `；`, so that does not end it) or the end of the range."""
-    punct = punctuation()
-    if text[start] in punct.closer_of:
-        depths = bracket_depths(text, start, end)
-        k = start + 1
-        while k < end and depths[k - start] > 0:
-            k += 1
-        return k
-    return first_clause_end(text, start, end, frozenset(punct.sentence_end - {"；", ";"}))
-
-
-def owner_annotations(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of the owner annotations in a range, bracketed or not, in text order."""
-    spans: list[tuple[int, int]] = []
-    pos = start
-    while pos < end:
-        found = [x for x in (owner_group_start(text, pos, end), owner_annotation_start(text, pos, end)) if x is not None]
-        if not found:
-            break
-        s = min(found)
-        e = annotation_end(text, s, end)
-        spans.append((s, e))
-        pos = max(e, s + 1)
-    return merge_adjacent_annotations(text, spans)
-
-
-def merge_adjacent_annotations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Annotations with nothing but separators between them (`牵头领导：…` on one line,
-    `责任部门：…` on the next) are one annotation: they name the owners of one thing."""
-    joiners = set(load_vocab("owners")["separators"]) | punctuation().sentence_end
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and all(ch.isspace() or ch in joiners for ch in text[merged[-1][1]:s]):
-            merged[-1] = (merged[-1][0], e)
-        else:
-            merged.append((s, e))
-    return merged
-
-
-def _skip_punctuation(text: str, pos: int, end: int) -> int:
-    """The first position from `pos` that is neither space nor clause punctuation
-    (`第一，加强…`: the title starts after the comma that follows the marker)."""
-    clause_end = punctuation().clause_end
-    while pos < end and (text[pos].isspace() or text[pos] in clause_end):
-        pos += 1
-    return pos
-
-
-def _only_punctuation(text: str, start: int, end: int) -> bool:
-    punct = punctuation()
-    return all(ch.isspace() or ch in punct.clause_end for ch in text[start:end])
-
-
-def is_annotation_only(text: str, start: int, end: int) -> bool:
-    """The range holds one owner annotation and nothing else but punctuation."""
-    spans = owner_annotations(text, start, end)
-    return (len(spans) == 1 and _only_punctuation(text, start, spans[0][0])
-            and _only_punctuation(text, spans[0][1], end))
-
-
-def heading_annotation(text: str, title_end: int, end: int) -> tuple[int, int] | None:
-    """The owner annotation written right after a heading's title on its line
-    (`（一）完善救助体系（牵头领导：孙丽）`, `一、养老服务 牵头单位：…`), if any."""
-    spans = owner_annotations(text, title_end, end)
-    if spans and _only_punctuation(text, title_end, spans[0][0]):
-        return spans[0]
-    return None
-
-
-def own_heading_annotations(text: str, title_end: int, line_end: int, below) -> list[tuple[int, int]]:
-    """Owner annotations a plan writes for a heading itself, given the heading line
-    (from its title's end) and the non-blank line ranges below it (an iterable).
-
-    Two places count, and only these: right after the title on the heading line,
-    and — when the heading line carries no body text — annotation-only lines
-    straight below it, before any other text. An annotation at the end of a
-    paragraph under the heading is that paragraph's, not the heading's.
-    """
-    spans = []
-    own = heading_annotation(text, title_end, line_end)
-    if own is not None:
-        spans.append(own)
-    if not _only_punctuation(text, own[1] if own else title_end, line_end):
-        return spans  # the heading line goes on with body text
-    for s, e in below:
-        if not is_annotation_only(text, s, e):
-            break
-        spans.append((s, e))
-    return spans
-
-
-def heading_owner_spans(text: str, section: Section) -> list[tuple[int, int]]:
-    """Owner annotations written on a section's heading (see `own_heading_annotations`)."""
-    title_end = section.span[1]
-    line_end = _line_end(text, title_end)
-    return own_heading_annotations(text, title_end, line_end, _lines_within(text, line_end + 1, section.body_span[1]))
-
-
-def _lines_within(text: str, pos: int, end: int):
-    """Trimmed non-blank line ranges from `pos` to `end`, read lazily."""
-    while pos < end:
-        s, e = _trim(text, pos, min(_line_end(text, pos), end))
-        if s < e:
-            yield s, e
-        pos = _line_end(text, pos) + 1
-
-
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end == -1 else end
-
-
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentences of one paragraph: cut after 。；！？ outside brackets, quotes and 《》.
-
-    A trailing owner annotation, bracketed or not, stays with the sentence before it.
-    """
+def _sentence_pieces(text: str, start: int, end: int) -> list[Span]:
+    """A paragraph cut after each sentence end outside brackets (a bracketed owner
+    annotation right after the end stays with the sentence), and at the start of a
+    trailing unbracketed owner annotation."""
     punct = punctuation()
     annotation = owner_annotation_start(text, start, end)
     split_end = annotation if annotation is not None else end
@@ -356,19 +197,41 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces, piece_start = [], start
     for i in range(start, split_end):
         if i >= piece_start and text[i] in punct.sentence_end and depths[i - start] == 0:
-            cut = _after_owner_group(text, i + 1, split_end)
+            cut = after_owner_group(text, i + 1, split_end)
             pieces.append((piece_start, cut))
             piece_start = cut
     pieces.append((piece_start, split_end))
     if annotation is not None:
         pieces.append((annotation, end))
-    sentences: list[tuple[int, int]] = []
-    for s, e in pieces:
-        s, e = _trim(text, s, e)
+    return pieces
+
+
+def _has_words(text: str, start: int, end: int) -> bool:
+    punct = punctuation()
+    return any(not (ch in punct.sentence_end or ch in punct.clause_end or ch.isspace()) for ch in text[start:end])
+
+
+def split_sentences(text: str, start: int, end: int) -> list[Span]:
+    """Sentences of one paragraph: cut after 。；！？ outside brackets, quotes and 《》.
+
+    A trailing owner annotation, bracketed or not, stays with the sentence before it.
+
+    Examples:
+        >>> text = "新增床位。建设食堂（牵头单位：区民政局）。责任部门：养老服务科"
+        >>> [text[s:e] for s, e in split_sentences(text, 0, len(text))]
+        ['新增床位。', '建设食堂（牵头单位：区民政局）。责任部门：养老服务科']
+        >>> text = "开展“敬老月”活动（含“银龄行动。”）"
+        >>> [text[s:e] for s, e in split_sentences(text, 0, len(text))]
+        ['开展“敬老月”活动（含“银龄行动。”）']
+    """
+    annotation = owner_annotation_start(text, start, end)
+    sentences: list[Span] = []
+    for s, e in _sentence_pieces(text, start, end):
+        s, e = trim(text, s, e)
         if s == e:
             continue
-        has_words = any(not (ch in punct.sentence_end or ch in punct.clause_end or ch.isspace()) for ch in text[s:e])
-        attach = not has_words or _is_bracketed_group(text, s, e) or s == annotation
+        has_words = _has_words(text, s, e)
+        attach = not has_words or is_bracketed_group(text, s, e) or s == annotation
         if attach and sentences:
             sentences[-1] = (sentences[-1][0], e)
         elif has_words:
@@ -376,17 +239,16 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return sentences
 
 
-def first_clause_end(text: str, start: int, end: int, stops: frozenset) -> int:
-    """End of the first clause of a range (position of the first stop outside brackets)."""
-    depths = bracket_depths(text, start, end)
-    for i in range(start, end):
-        if text[i] in stops and depths[i - start] == 0:
-            return i
-    return end
-
-
 def title_of(text: str, start: int, end: int, stops: frozenset) -> str:
-    """The heading phrase of a task: its first clause, without owner annotations."""
+    """The heading phrase of a task: its first clause, without owner annotations.
+
+    Examples:
+        >>> text = "推进床位建设（牵头单位：区民政局），新增300张"
+        >>> title_of(text, 0, len(text), frozenset("，"))
+        '推进床位建设'
+        >>> title_of("一是，", 0, 4, frozenset("，"))
+        '一是'
+    """
     punct = punctuation()
     annotation = owner_annotation_start(text, start, end)
     if annotation is not None:
@@ -394,85 +256,24 @@ def title_of(text: str, start: int, end: int, stops: frozenset) -> str:
     cut = first_clause_end(text, start, end, stops)
     if cut == start:  # a clause-less start such as `一是，`: take the whole range
         cut = end
-    title = _strip_owner_groups(text[start:cut])
+    title = strip_owner_groups(text[start:cut])
     return title.strip().rstrip("".join(punct.clause_end)).strip()
 
 
-def _strip_owner_groups(title: str) -> str:
-    """Drop bracketed owner annotations from a title."""
-    punct = punctuation()
-    label = owner_label_pattern()
-    out, i = [], 0
-    while i < len(title):
-        ch = title[i]
-        if ch in punct.closer_of and label.match(title, i + 1):
-            depths = bracket_depths(title, i, len(title))
-            j = i + 1
-            while j < len(title) and depths[j - i] > 0:
-                j += 1
-            i = j
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+def _skip_punctuation(text: str, pos: int, end: int) -> int:
+    """The first position from `pos` that is neither space nor clause punctuation
+    (`第一，加强…`: the title starts after the comma that follows the marker).
 
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-# --------------------------------------------------------------------------- tables
-
-
-@lru_cache(maxsize=1)
-def _separators() -> str:
-    return "".join(load_vocab("structure")["tables"]["cell_separator"])
-
-
-def row_cell_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Trimmed spans of the cells of one `a | b | c |` line (outer empty cells dropped)."""
-    seps = _separators()
-    bounds, cell_start = [], start
-    for i in range(start, end):
-        if text[i] in seps:
-            bounds.append((cell_start, i))
-            cell_start = i + 1
-    bounds.append((cell_start, end))
-    cells = [_trim(text, s, e) for s, e in bounds]
-    if len(cells) > 1 and cells[0][0] == cells[0][1] and text[start:end].lstrip()[:1] in seps:
-        cells = cells[1:]
-    if len(cells) > 1 and cells[-1][0] == cells[-1][1] and text[start:end].rstrip()[-1:] in seps:
-        cells = cells[:-1]
-    return cells
-
-
-def _matches_column(cell: str, names: list[str]) -> str | None:
-    cell = squash(cell)
-    hits = [n for n in names if cell == n or (len(n) > 1 and cell.startswith(n))]
-    return max(hits, key=len) if hits else None
-
-
-def _is_rule_row(cells: list[str]) -> bool:
-    """A markdown `|---|:---:|` rule under a header."""
-    return bool(cells) and all(re.fullmatch(r"\s*:?-{2,}:?\s*", c) for c in cells if c) and any(cells)
-
-
-@dataclass
-class TableHeader:
-    names: list[str]
-    index_column: int | None
-    task_column: int | None
-
-
-def table_header(cells: list[str]) -> TableHeader | None:
-    tables = load_vocab("structure")["tables"]
-    known = tables["index_columns"] + tables["task_columns"] + tables["other_columns"] + list(load_vocab("owners")["columns"])
-    names = [squash(c) for c in cells]
-    index = next((i for i, n in enumerate(names) if _matches_column(n, tables["index_columns"])), None)
-    if index is None and sum(1 for n in names if _matches_column(n, known)) < 2:
-        return None
-    task = next((i for i, n in enumerate(names) if _matches_column(n, tables["task_columns"])), None)
-    return TableHeader(names, index, task)
+    Examples:
+        >>> _skip_punctuation("第一，加强", 2, 5)
+        3
+        >>> _skip_punctuation("一是加强", 2, 4)
+        2
+    """
+    clause_end = punctuation().clause_end
+    while pos < end and (text[pos].isspace() or text[pos] in clause_end):
+        pos += 1
+    return pos
 
 
 # --------------------------------------------------------------------------- lines
@@ -480,29 +281,43 @@ def table_header(cells: list[str]) -> TableHeader | None:
 
 @dataclass
 class Line:
+    """One line of the normalised text and what it is: a heading (with its style and
+    marker match), a table row (with its cells), text, or blank."""
     index: int
     start: int                       # first non-space character
     end: int                         # after the last non-space character
     kind: str = "text"               # blank | heading | table | text
     style: HeadingStyle | None = None
     match: re.Match | None = None
-    cells: list[tuple[int, int]] = field(default_factory=list)
+    cells: list[Span] = field(default_factory=list)
 
 
 def split_lines(text: str) -> list[Line]:
+    """The text's lines, trimmed; blank ones marked."""
     lines, pos = [], 0
     for i, raw in enumerate(text.split("\n")):
-        s, e = _trim(text, pos, pos + len(raw))
+        s, e = trim(text, pos, pos + len(raw))
         lines.append(Line(i, s, e, "blank" if s == e else "text"))
         pos += len(raw) + 1
     return lines
 
 
 def classify(text: str, line: Line) -> None:
+    """Mark a line as a table row (two cells or more) or a heading (a style's marker
+    at its start); other non-blank lines stay text.
+
+    Examples:
+        >>> text = "（一）养老服务\\n| 一、养老 | |"
+        >>> lines = split_lines(text)
+        >>> for line in lines:
+        ...     classify(text, line)
+        >>> [(line.kind, line.style.name if line.style else None) for line in lines]
+        [('heading', 'chinese_bracket'), ('table', None)]
+    """
     if line.kind == "blank":
         return
     segment = text[line.start:line.end]
-    if any(sep in segment for sep in _separators()):
+    if any(sep in segment for sep in cell_separators()):
         cells = row_cell_spans(text, line.start, line.end)
         if len(cells) >= 2:
             # A `|` line is a table row even when it starts like a heading (`一、养老 | |`).
@@ -518,13 +333,20 @@ def classify(text: str, line: Line) -> None:
 def demote_inner_outline_styles(lines: list[Line]) -> None:
     """Lines of an `opens_outline` style (`第一，`) are text unless the plan's outline
     starts with that style: once a heading of an inner style has been seen, `第一，…`
-    at a line start opens a point of a paragraph, not a new top-level section."""
+    at a line start opens a point of a paragraph, not a new top-level section.
+
+    Examples:
+        >>> [line.kind for line in read_lines("第一，加强党建\\n一、养老服务")]
+        ['heading', 'heading']
+        >>> [line.kind for line in read_lines("一、养老服务\\n第一，新增床位。")]
+        ['heading', 'text']
+    """
     for style in heading_styles():
         if not style.opens_outline:
             continue
         inner_seen, demote = False, False
         for line in lines:
-            if line.kind != "heading":
+            if line.style is None:
                 continue
             if line.style is style:
                 demote = demote or inner_seen
@@ -534,16 +356,145 @@ def demote_inner_outline_styles(lines: list[Line]) -> None:
                 inner_seen = True
 
 
+def read_lines(text: str) -> list[Line]:
+    """The text's lines, each classified, with `第一，` lines demoted where they are text.
+
+    Examples:
+        >>> [line.kind for line in read_lines("一、养老服务\\n新增床位。\\n\\n| 序号 | 项目 |")]
+        ['heading', 'text', 'blank', 'table']
+        >>> [line.kind for line in read_lines("1.5万张床位")]
+        ['text']
+    """
+    lines = split_lines(text)
+    for line in lines:
+        classify(text, line)
+    demote_inner_outline_styles(lines)
+    return lines
+
+
 def _is_bare_title(text: str, line: Line, max_chars: int) -> bool:
-    """A short text line with no sentence end or comma: a caption, a title, a signature."""
+    """A short text line with no sentence end or comma: a caption, a title, a signature.
+
+    Examples:
+        >>> text = "2025年静安民政重点工作项目"
+        >>> _is_bare_title(text, read_lines(text)[0], 40)
+        True
+        >>> text = "新增床位，建设食堂"
+        >>> _is_bare_title(text, read_lines(text)[0], 40)
+        False
+    """
     punct = punctuation()
-    stops = punct.sentence_end | {"，", ","}
+    stops = punct.sentence_end | punct.comma
     return (line.kind == "text" and line.end - line.start <= max_chars
             and not any(ch in stops for ch in text[line.start:line.end]))
 
 
+# --------------------------------------------------------------------------- tables and closing matter
+
+
+class Table(NamedTuple):
+    """A table of the text: the caption line right above its header (if any), the
+    header line and its row lines."""
+    caption: Line | None
+    header: Line
+    rows: list[Line]
+
+
+def _is_header(text: str, line: Line) -> bool:
+    return line.kind == "table" and table_header([text[s:e] for s, e in line.cells]) is not None
+
+
+def _table_rows(text: str, lines: list[Line], start: int) -> tuple[list[Line], int]:
+    """The rows of a table whose header is just above `start` (no markdown rule rows,
+    no empty rows), and the index of the first line after the table."""
+    rows, j = [], start
+    while j < len(lines) and lines[j].kind in ("table", "blank"):
+        cells = [text[s:e] for s, e in lines[j].cells]
+        if lines[j].kind == "table" and not is_rule_row(cells) and any(cells):
+            rows.append(lines[j])
+        j += 1
+    return rows, j
+
+
+def _caption_above(text: str, lines: list[Line], header: int) -> Line | None:
+    """The caption of a table: the non-blank line above its header, if it is a short bare title."""
+    prev = next((lines[k] for k in range(header - 1, -1, -1) if lines[k].kind != "blank"), None)
+    caption_max = load_vocab("structure")["tables"]["caption_max_chars"]
+    return prev if prev is not None and _is_bare_title(text, prev, caption_max) else None
+
+
+def find_tables(text: str, lines: list[Line]) -> tuple[dict[int, Table], set[int]]:
+    """The tables of the text by the index of their first line (the caption's, or the
+    header's), and the indexes of every line that belongs to a table.
+
+    Examples:
+        >>> text = "重点项目\\n| 序号 | 项目 |\\n| 1 | 新增床位 |\\n加强保障。"
+        >>> tables, in_table = find_tables(text, read_lines(text))
+        >>> list(tables), sorted(in_table)
+        ([0], [0, 1, 2])
+        >>> find_tables("| 新增床位 | 300张 |", read_lines("| 新增床位 | 300张 |"))
+        ({}, set())
+    """
+    tables: dict[int, Table] = {}
+    in_table: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if not _is_header(text, lines[i]):
+            i += 1
+            continue
+        rows, j = _table_rows(text, lines, i + 1)
+        caption = _caption_above(text, lines, i)
+        first = caption.index if caption else i
+        tables[first] = Table(caption, lines[i], rows)
+        in_table.update(range(first, j))
+        i = j
+    return tables, in_table
+
+
+def _is_short_title(text: str, line: Line, max_chars: int) -> bool:
+    """A numbered line with a short title and no sentence punctuation (`2.民生实事项目清单`)."""
+    punct = punctuation()
+    rest = text[line.match.end():line.end] if line.match else ""
+    return len(rest) <= max_chars and not any(ch in punct.sentence_end or ch in punct.comma for ch in rest)
+
+
+def _is_closing_line(text: str, line: Line, closing: dict) -> bool:
+    """A text line that signs, dates or distributes the document: a closing keyword
+    (`抄送`, `附件` …) on a line not much longer than a title, or a short bare title
+    ending like an issuer or a date (`上海市静安区民政局`, `2025年3月1日`).
+
+    Examples:
+        >>> closing = load_vocab("structure")["closing"]
+        >>> text = "上海市静安区民政局"
+        >>> _is_closing_line(text, read_lines(text)[0], closing)
+        True
+        >>> text = "加强民政局自身建设。"
+        >>> _is_closing_line(text, read_lines(text)[0], closing)
+        False
+    """
+    body = text[line.start:line.end]
+    keyword = any(k in body for k in closing["keywords"]) and len(body) <= 2 * closing["max_chars"]
+    signature = _is_bare_title(text, line, closing["max_chars"]) and body.endswith(tuple(closing["endings"]))
+    return line.kind == "text" and (keyword or signature)
+
+
+def _is_listed_title(text: str, line: Line, closing: dict) -> bool:
+    """A short numbered item title (`2.民生实事项目清单`): maybe one of an attachment list."""
+    return (line.style is not None and line.style.role == "item"
+            and _is_short_title(text, line, closing["max_chars"]))
+
+
 def closing_start(text: str, lines: list[Line]) -> int:
-    """Index of the first line of the closing matter (signature, date, 印发 …)."""
+    """Index of the first line of the closing matter (signature, date, 印发 …).
+
+    Examples:
+        >>> text = "一、养老\\n新增床位。\\n上海市民政局\\n2025年3月1日"
+        >>> closing_start(text, read_lines(text))
+        2
+        >>> text = "一、养老\\n新增床位。"
+        >>> closing_start(text, read_lines(text))
+        2
+    """
     closing = load_vocab("structure")["closing"]
     first = len(lines)
     listed = None  # where a run of short numbered titles above the closing lines starts
@@ -552,29 +503,390 @@ def closing_start(text: str, lines: list[Line]) -> int:
             if listed is None:
                 first = line.index
             continue
-        body = text[line.start:line.end]
-        keyword = any(k in body for k in closing["keywords"]) and len(body) <= 2 * closing["max_chars"]
-        signature = _is_bare_title(text, line, closing["max_chars"]) and body.endswith(tuple(closing["endings"]))
-        if line.kind == "text" and (keyword or signature):
-            if listed is not None and not body.startswith(tuple(closing["list_after"])):
+        if _is_closing_line(text, line, closing):
+            if listed is not None and not text[line.start:line.end].startswith(tuple(closing["list_after"])):
                 break
             first, listed = line.index, None
             continue
         # The attachment list (`附件：` and `1.…任务分解表` `2.…清单` under it) is closing
         # matter too, though its lines look like numbered items: the run counts once
         # the `附件` line above it is reached.
-        if line.kind == "heading" and line.style.role == "item" and _is_short_title(text, line, closing["max_chars"]):
+        if _is_listed_title(text, line, closing):
             listed = line.index if listed is None else listed
             continue
         break
     return first
 
 
-def _is_short_title(text: str, line: Line, max_chars: int) -> bool:
-    """A numbered line with a short title and no sentence punctuation (`2.民生实事项目清单`)."""
+# --------------------------------------------------------------------------- headings
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading line read: its style and marker, its title, and where the body text
+    on its line starts (`cut` is the title's sentence end, or the line's end)."""
+    line: Line
+    style: HeadingStyle
+    match: re.Match
+    rest_start: int        # the first character after the marker
+    title: Span
+    body_start: int
+    cut: int
+
+    @property
+    def segment(self) -> str:
+        """The heading's path segment (`一`, `（二）`, `第一部分`)."""
+        return self.style.path.format(n=self.match.group("n"), after=(self.match.groupdict().get("after") or ""))
+
+    @property
+    def marker(self) -> str:
+        return self.match.group(0)
+
+    @property
+    def has_title(self) -> bool:
+        return self.title[0] < self.title[1]
+
+    @property
+    def has_body(self) -> bool:
+        return self.body_start < self.line.end
+
+
+def heading_title(text: str, start: int, end: int) -> tuple[Span, int, int]:
+    """(title span, body start, title cut) of the text after a heading marker.
+
+    The title runs to the first sentence end (`（一）推进救助规范化建设。深化……`), stops
+    before an owner annotation and drops trailing `：，`; the body follows the cut,
+    which is never inside an annotation written after the title.
+
+    Examples:
+        >>> text = "推进救助规范化建设。深化改革"
+        >>> (s, e), body, cut = heading_title(text, 0, len(text))
+        >>> text[s:e], text[body:], cut
+        ('推进救助规范化建设', '深化改革', 9)
+        >>> text = "完善救助体系 牵头领导：孙丽；责任部门：救助科。加强保障"
+        >>> (s, e), body, cut = heading_title(text, 0, len(text))
+        >>> text[s:e], text[body:]
+        ('完善救助体系', '加强保障')
+    """
     punct = punctuation()
-    rest = text[line.match.end():line.end]
-    return len(rest) <= max_chars and not any(ch in punct.sentence_end or ch in "，," for ch in rest)
+    cut = first_clause_end(text, start, end, punct.sentence_end)
+    title_end = min(x for x in (cut, owner_annotation_start(text, start, cut), owner_group_start(text, start, cut))
+                    if x is not None)
+    s, e = trim(text, start, title_end)
+    while e > s and (text[e - 1] in punct.clause_end or text[e - 1].isspace()):
+        e -= 1
+    annotation = heading_annotation(text, e, end) if title_end < cut else None
+    if annotation is not None and annotation[1] > cut:
+        # An unbracketed annotation (`牵头领导：…；责任部门：…`) runs over the `；` that
+        # would otherwise end the title: the body starts after the annotation.
+        cut = first_clause_end(text, annotation[1], end, punct.sentence_end)
+    body_start, _ = trim(text, min(cut + 1, end), end)
+    return (s, e), body_start, cut
+
+
+def read_heading(text: str, line: Line) -> Heading:
+    """The parts of a heading line (a line `classify` marked as a heading)."""
+    if line.style is None or line.match is None:
+        raise ValueError(f"line {line.index} is not a heading")
+    rest_start, _ = trim(text, line.match.end(), line.end)
+    title, body_start, cut = heading_title(text, rest_start, line.end)
+    return Heading(line, line.style, line.match, rest_start, title, body_start, cut)
+
+
+@dataclass
+class HeadingContext:
+    """What follows a heading line, as far as deciding what it is needs:
+
+    * `next_line`: the next non-blank line;
+    * `block`: the text lines up to the next heading or table;
+    * `leaf`: that next heading (if any) is of the same or an outer style;
+    * `whole`: for an item heading that is no leaf, the lines up to the next heading
+      of the same or an outer style (inner headings included) or table;
+    * `table_follows`: the next non-blank line starts a table.
+    """
+    next_line: Line | None
+    block: list[Line]
+    leaf: bool
+    whole: list[Line]
+    table_follows: bool
+
+
+def _text_block(lines: Iterable[Line], in_table: set[int]) -> tuple[list[Line], Line | None]:
+    """The text lines at the start of `lines`, and the heading or table line that ends them."""
+    block: list[Line] = []
+    for line in lines:
+        if line.kind == "heading" or line.index in in_table:
+            return block, line
+        if line.kind != "blank":
+            block.append(line)
+    return block, None
+
+
+def _item_block(lines: Iterable[Line], in_table: set[int], rank: int) -> list[Line]:
+    """The non-blank lines under a heading of `rank`, inner headings included, up to
+    the next heading of that rank or an outer one, or a table."""
+    block = []
+    for line in lines:
+        if line.index in in_table or (line.style is not None and line.style.rank <= rank):
+            break
+        if line.kind != "blank":
+            block.append(line)
+    return block
+
+
+def heading_context(lines: list[Line], k: int, tables: dict[int, Table], in_table: set[int]) -> HeadingContext:
+    """The context of the heading `lines[k]` (see `HeadingContext`)."""
+    line, after = lines[k], lines[k + 1:]
+    style = line.style
+    if style is None:
+        raise ValueError(f"line {line.index} is not a heading")
+    next_line = next((x for x in after if x.kind != "blank"), None)
+    block, stop = _text_block(after, in_table)
+    leaf = stop is None or (stop.index not in in_table and stop.style is not None and stop.style.rank <= style.rank)
+    whole = [] if leaf or style.role != "item" else _item_block(after, in_table, style.rank)
+    return HeadingContext(next_line, block, leaf, whole, next_line is not None and next_line.index in tables)
+
+
+def is_item_with_text(heading: Heading, max_title: int) -> bool:
+    """Rule: a numbered item (`1.`, `（1）`, `①` …) whose line carries text is one task:
+    a body after its title, a sentence end closing the title, or a title too long to
+    be a heading (`heading_title_max_chars`).
+
+    Examples:
+        >>> text = "1.推进床位建设。新增床位300张。"
+        >>> is_item_with_text(read_heading(text, read_lines(text)[0]), 60)
+        True
+        >>> text = "1.推进床位建设"
+        >>> is_item_with_text(read_heading(text, read_lines(text)[0]), 60)
+        False
+    """
+    title_chars = heading.title[1] - heading.title[0]
+    return heading.style.role == "item" and (heading.has_body or heading.cut < heading.line.end or title_chars > max_title)
+
+
+def opens_content(next_line: Line | None, style: HeadingStyle) -> bool:
+    """Rule: a bare numbered title heads a sub-section when its own paragraphs or
+    inner-style items follow it; otherwise it is a one-line task.
+
+    Examples:
+        >>> text = "1.推进床位建设\\n新增床位300张。"
+        >>> heading, below = read_lines(text)
+        >>> opens_content(below, heading.style)
+        True
+        >>> text = "1.推进床位建设\\n2.建设食堂"
+        >>> heading, below = read_lines(text)
+        >>> opens_content(below, heading.style)
+        False
+    """
+    if next_line is None:
+        return False
+    return next_line.kind == "text" or (next_line.style is not None and next_line.style.rank > style.rank)
+
+
+def closes_with_one_annotation(text: str, title_end: int, heading_end: int, below: list[Span]) -> bool:
+    """Rule: a numbered heading and the text under it are one task when the plan writes
+    one owner annotation for all of it — an annotated `（一）`/`1.` block is one task.
+    Exactly one annotation in the heading line (from its title's end to
+    `heading_end`) and its text lines (`below`), and that one either stands right on
+    the heading (`（一）完善救助体系（牵头领导：孙丽）`) or closes the text after a
+    sentence end (`（一）完善救助体系。……。（牵头领导：孙丽）`), as in a
+    task-decomposition plan.
+
+    The caller asks for a heading with no inner heading or table under it, and
+    for a bare item title over its sub-items (`owns_its_sub_items`). Several
+    annotations mean several owned pieces: the heading stays a section.
+
+    Examples:
+        >>> text = "（一）完善救助体系\\n加强兜底保障。（牵头领导：孙丽）"
+        >>> closes_with_one_annotation(text, 9, 9, [(10, len(text))])
+        True
+        >>> text = "（一）完善救助体系\\n加强保障（牵头领导：孙丽）。提升水平（牵头领导：赵刚）。"
+        >>> closes_with_one_annotation(text, 9, 9, [(10, len(text))])
+        False
+    """
+    ranges = [(title_end, heading_end), *below]
+    spans = merge_adjacent_annotations(text, [span for r in ranges for span in owner_annotations(text, *r)])
+    if len(spans) != 1:
+        return False
+    s, e = spans[0]
+    own = own_heading_annotations(text, title_end, heading_end, ranges[1:])
+    if own and own[0][0] == s:
+        return True
+    before = text[text.rfind("\n", 0, s) + 1:s].rstrip()
+    closes = only_punctuation(text, e, ranges[-1][1])
+    return closes and (not before or before[-1] in punctuation().sentence_end)
+
+
+def owns_its_sub_items(text: str, title_end: int, heading_end: int, whole: list[Span]) -> bool:
+    """Rule: a bare numbered item title (`1.推进床位建设`) over sub-items (`（1）…`, `①…`) is
+    one task, the sub-items its points, when the plan writes one owner annotation
+    for the whole of it (`closes_with_one_annotation` over all its lines): on the
+    title, or closing its last sub-item. That is the layout of an item with text
+    on the marker's line, whose sub-items are its points too; and the normaliser
+    may join an annotation line to the sub-item above it, so a closing annotation
+    on the last sub-item's line counts as well. Several annotations (one per
+    sub-item) mean several owned pieces: the item heads a sub-section then.
+
+    Examples:
+        >>> text = "1.推进床位建设（牵头单位：区民政局）\\n（1）新增床位。\\n（2）改造床位。"
+        >>> heading, *sub_items = read_lines(text)
+        >>> owns_its_sub_items(text, 8, heading.end, [(x.start, x.end) for x in sub_items])
+        True
+        >>> text = "1.推进床位建设\\n（1）新增床位。（牵头单位：区民政局）\\n（2）改造床位。（牵头单位：区财政局）"
+        >>> heading, *sub_items = read_lines(text)
+        >>> owns_its_sub_items(text, 8, heading.end, [(x.start, x.end) for x in sub_items])
+        False
+    """
+    return bool(whole) and closes_with_one_annotation(text, title_end, heading_end, whole)
+
+
+def _spans(lines: list[Line]) -> list[Span]:
+    return [(line.start, line.end) for line in lines]
+
+
+def heading_is_task(text: str, heading: Heading, context: HeadingContext, max_title: int) -> bool:
+    """Whether a heading line is one task (kind `item`) rather than a section heading:
+    an item with text on its line (`is_item_with_text`), a bare item title with
+    nothing of its own after it (`opens_content`), or a heading the plan owns as a
+    whole (`closes_with_one_annotation`, `owns_its_sub_items`). A heading right above
+    a table is the table's section.
+
+    Examples:
+        >>> text = "（一）完善救助体系。加强兜底保障。（牵头领导：孙丽）\\n（二）提升服务"
+        >>> lines = read_lines(text)
+        >>> tables, in_table = find_tables(text, lines)
+        >>> [heading_is_task(text, read_heading(text, lines[k]), heading_context(lines, k, tables, in_table), 60)
+        ...  for k in (0, 1)]
+        [True, False]
+    """
+    style = heading.style
+    if is_item_with_text(heading, max_title):
+        return True
+    if style.role == "item" and not context.table_follows and not opens_content(context.next_line, style):
+        return True
+    if context.table_follows or not heading.has_title:
+        return False
+    if context.leaf:
+        return closes_with_one_annotation(text, heading.title[1], heading.line.end, _spans(context.block))
+    return style.role == "item" and owns_its_sub_items(text, heading.title[1], heading.line.end, _spans(context.whole))
+
+
+# --------------------------------------------------------------------------- points
+
+
+@cache
+def _point_patterns() -> tuple[tuple[re.Pattern, bool], ...]:
+    """One (pattern, suffix is part of the marker) per point form (`一是`, `第一，`)."""
+    spec = load_vocab("structure")["points"]
+    digits = re.escape(load_vocab("structure")["numerals"][spec["numeral"]])
+    return tuple((re.compile(f"{re.escape(form.get('prefix', ''))}(?P<n>[{digits}]+)(?P<suffix>{alternation(form['suffix'])})"),
+                  form.get("suffix_in_marker", True))
+                 for form in spec["forms"])
+
+
+def _sentence_end(text: str, start: int, end: int) -> int:
+    """End (after the 。) of the sentence starting at `start`; `；` does not end it.
+
+    Examples:
+        >>> text = "一是新增床位；改造床位。此外"
+        >>> text[:_sentence_end(text, 0, len(text))]
+        '一是新增床位；改造床位。'
+    """
+    cut = first_clause_end(text, start, end, punctuation().full_stop)
+    return min(cut + 1, end)
+
+
+_PointMarker = tuple[int, str, int, int]   # (value, marker, start, paragraph end)
+
+
+def find_points(text: str, paragraphs: list[Span]) -> list[tuple[str, int, int]]:
+    """`一是……二是……` points of a section's paragraphs as (marker, start, end).
+
+    A point runs to the next point of its chain on the same paragraph, else to the
+    end of its sentence. Chains need `min_points` consecutive numerals from 一.
+
+    Examples:
+        >>> text = "一是新增床位，二是建设食堂。此外，加强保障。"
+        >>> [(m, text[s:e]) for m, s, e in find_points(text, [(0, len(text))])]
+        [('一是', '一是新增床位，'), ('二是', '二是建设食堂。')]
+        >>> find_points("一是新增床位。", [(0, 7)])
+        []
+    """
+    spec = load_vocab("structure")["points"]
+    chains = []
+    for point_pattern, suffix_in_marker in _point_patterns():
+        chains.extend(_point_chains(text, paragraphs, point_pattern, suffix_in_marker))
+    points = []
+    for chain in chains:
+        if len(chain) < spec["min_points"]:
+            continue
+        for k, (_, marker, s, paragraph_end) in enumerate(chain):
+            if k + 1 < len(chain) and chain[k + 1][2] < paragraph_end:
+                e = chain[k + 1][2]
+            else:
+                # The last point of a paragraph ends with its sentence; what follows
+                # (`此外，…`) is the section's own text again.
+                e = _sentence_end(text, s, paragraph_end)
+            points.append((marker, *trim(text, s, e)))
+    return sorted(points, key=lambda p: p[1])
+
+
+def _point_markers(text: str, paragraphs: list[Span], point_pattern: re.Pattern,
+                   suffix_in_marker: bool) -> list[_PointMarker]:
+    """The point markers of one form in the paragraphs, at a paragraph start or right
+    after `preceded_by` punctuation, outside brackets."""
+    allowed = set(load_vocab("structure")["points"]["preceded_by"])
+    markers = []
+    for start, end in paragraphs:
+        depths = bracket_depths(text, start, end)
+        for m in point_pattern.finditer(text, start, end):
+            if depths[m.start() - start]:
+                continue
+            before = text[start:m.start()].rstrip()
+            if before and before[-1] not in allowed:
+                continue
+            value = chinese_number(m.group("n"))
+            if value:
+                marker = m.group(0) if suffix_in_marker else text[m.start():m.start("suffix")]
+                markers.append((value, marker, m.start(), end))
+    return markers
+
+
+def _point_chains(text: str, paragraphs: list[Span], point_pattern: re.Pattern,
+                  suffix_in_marker: bool) -> list[list[_PointMarker]]:
+    """Runs of consecutive point markers of one form, each starting at 一, as lists of
+    (value, marker, start, paragraph end)."""
+    chains: list[list[_PointMarker]] = []
+    chain: list[_PointMarker] = []
+    for marker in _point_markers(text, paragraphs, point_pattern, suffix_in_marker):
+        if marker[0] == 1:
+            chains.append(chain)
+            chain = [marker]
+        elif chain and marker[0] == chain[-1][0] + 1:
+            chain.append(marker)
+    chains.append(chain)
+    return chains
+
+
+def _uncovered(start: int, end: int, covered: list[Span]) -> list[Span]:
+    """The parts of `start, end` outside the `covered` ranges.
+
+    Examples:
+        >>> _uncovered(0, 10, [(2, 4), (6, 8)])
+        [(0, 2), (4, 6), (8, 10)]
+        >>> _uncovered(0, 10, [(0, 10)])
+        []
+    """
+    pieces, pos = [], start
+    for s, e in sorted(covered):
+        if e <= pos or s >= end:
+            continue
+        if s > pos:
+            pieces.append((pos, s))
+        pos = max(pos, e)
+    if pos < end:
+        pieces.append((pos, end))
+    return pieces
 
 
 # --------------------------------------------------------------------------- the parser
@@ -593,82 +905,18 @@ class _Item:
     body_start: int                  # where the text after the marker starts
 
 
-def heading_title(text: str, start: int, end: int) -> tuple[tuple[int, int], int, int]:
-    """(title span, body start, title cut) of the text after a heading marker.
-
-    The title runs to the first sentence end (`（一）推进救助规范化建设。深化……`), stops
-    before an owner annotation and drops trailing `：，`; the body follows the cut,
-    which is never inside an annotation written after the title.
-    """
-    punct = punctuation()
-    cut = first_clause_end(text, start, end, punct.sentence_end)
-    title_end = min(x for x in (cut, owner_annotation_start(text, start, cut), owner_group_start(text, start, cut))
-                    if x is not None)
-    s, e = _trim(text, start, title_end)
-    while e > s and (text[e - 1] in punct.clause_end or text[e - 1].isspace()):
-        e -= 1
-    annotation = heading_annotation(text, e, end) if title_end < cut else None
-    if annotation is not None and annotation[1] > cut:
-        # An unbracketed annotation (`牵头领导：…；责任部门：…`) runs over the `；` that
-        # would otherwise end the title: the body starts after the annotation.
-        cut = first_clause_end(text, annotation[1], end, punct.sentence_end)
-    body_start, _ = _trim(text, min(cut + 1, end), end)
-    return (s, e), body_start, cut
-
-
-def closes_with_one_annotation(text: str, line: Line, title_end: int, block: list[Line]) -> bool:
-    """A numbered heading and the text under it are one task when the plan writes
-    one owner annotation for all of it: exactly one annotation in the heading line
-    and its text lines, and that one either stands right on the heading
-    (`（一）完善救助体系（牵头领导：孙丽）`) or closes the text after a sentence end
-    (`（一）完善救助体系。……。（牵头领导：孙丽）`), as in a task-decomposition plan.
-
-    The caller asks for a heading with no inner heading or table under it, and
-    for a bare item title over its sub-items (`owns_its_sub_items`). Several
-    annotations mean several owned pieces: the heading stays a section.
-    """
-    ranges = [(title_end, line.end)] + [(l.start, l.end) for l in block]
-    spans = merge_adjacent_annotations(text, [span for r in ranges for span in owner_annotations(text, *r)])
-    if len(spans) != 1:
-        return False
-    s, e = spans[0]
-    own = own_heading_annotations(text, title_end, line.end, ranges[1:])
-    if own and own[0][0] == s:
-        return True
-    before = text[text.rfind("\n", 0, s) + 1:s].rstrip()
-    closes = _only_punctuation(text, e, ranges[-1][1])
-    return closes and (not before or before[-1] in punctuation().sentence_end)
-
-
-def owns_its_sub_items(text: str, line: Line, title_end: int, whole: list[Line]) -> bool:
-    """A bare numbered item title (`1.推进床位建设`) over sub-items (`（1）…`, `①…`) is
-    one task, the sub-items its points, when the plan writes one owner annotation
-    for the whole of it (`closes_with_one_annotation` over all its lines): on the
-    title, or closing its last sub-item. That is the layout of an item with text
-    on the marker's line, whose sub-items are its points too; and the normaliser
-    may join an annotation line to the sub-item above it, so a closing annotation
-    on the last sub-item's line counts as well. Several annotations (one per
-    sub-item) mean several owned pieces: the item heads a sub-section then.
-    """
-    return bool(whole) and closes_with_one_annotation(text, line, title_end, whole)
-
-
-def _opens_content(next_line: Line | None, style: HeadingStyle) -> bool:
-    """A bare numbered title heads a sub-section when its own paragraphs or
-    inner-style items follow it; otherwise it is a one-line task."""
-    if next_line is None:
-        return False
-    return next_line.kind == "text" or (next_line.kind == "heading" and next_line.style.rank > style.rank)
-
-
 class _Builder:
-    def __init__(self, text: str):
+    """Reads the body lines in order into sections and tasks: the open sections form
+    a stack by heading rank, and at most one numbered item is open at a time."""
+
+    def __init__(self, text: str, max_title: int):
         self.text = text
+        self.max_title = max_title
         self.sections: list[Section] = []
         self.tasks: list[Task] = []
         self.stack: list[_Open] = []
         self.item: _Item | None = None
-        self.paragraphs: dict[str, list[tuple[int, int]]] = {}
+        self.paragraphs: dict[str, list[Span]] = {}
         self.child_count: dict[str | None, int] = {}
         self.used_paths: set[str] = set()
         self.consumed: set[int] = set()   # lines already read as part of a heading
@@ -699,8 +947,8 @@ class _Builder:
             task = self.item.task
             # The title is on the marker's line: a bare numbered title (`1. 推进…`) with
             # its text on the lines below ends at its line end.
-            start, _ = _trim(self.text, self.item.body_start, task.span[1])
-            end = min(task.span[1], _line_end(self.text, start))
+            start, _ = trim(self.text, self.item.body_start, task.span[1])
+            end = min(task.span[1], line_end(self.text, start))
             task.title = title_of(self.text, start, end, item_title_stops())
             self.item = None
 
@@ -710,7 +958,7 @@ class _Builder:
         while self.stack and self.stack[-1].rank >= rank:
             self.stack.pop()
 
-    def open_section(self, rank: float, segment: str, marker: str, title_span: tuple[int, int],
+    def open_section(self, rank: float, segment: str, marker: str, title_span: Span,
                      start: int, end: int, parent: Section | None = None, top_level: bool = False) -> Section:
         if top_level:
             parent = None
@@ -735,154 +983,176 @@ class _Builder:
 
     # -- lines
 
-    def heading(self, line: Line, next_line: Line | None, max_title: int, table_follows: bool,
-                block: list[Line], leaf: bool, whole: list[Line] | None = None) -> None:
-        """One heading line; `block` is the text lines up to the next heading or table,
-        `leaf` whether that next heading (if any) is of the same or an outer style,
-        `whole` the lines up to the next heading of the same or an outer style
-        (inner headings included) or table."""
-        text, style, m = self.text, line.style, line.match
-        if self.item and style.rank > self.item.rank:
+    def heading(self, line: Line, context: HeadingContext) -> None:
+        """One heading line: a sub-point of the open item, an item task, or a section."""
+        if line.style is None:
+            raise ValueError(f"line {line.index} is not a heading")
+        if self.item and line.style.rank > self.item.rank:
             self.extend(line.end)  # an inner marker inside an item: a sub-point of it
             return
-        rest_start, _ = _trim(text, m.end(), line.end)
-        title_span, body_start, cut = heading_title(text, rest_start, line.end)
-        has_body = body_start < line.end
-        is_item = style.role == "item" and (
-            has_body or cut < line.end
-            or title_span[1] - title_span[0] > max_title
-            or (not table_follows and not _opens_content(next_line, style)))
-        if not is_item and leaf and not table_follows and title_span[0] < title_span[1]:
-            is_item = closes_with_one_annotation(text, line, title_span[1], block)
-        elif not is_item and style.role == "item" and not table_follows and title_span[0] < title_span[1]:
-            is_item = owns_its_sub_items(text, line, title_span[1], whole or [])
-        if self.stack and self.stack[-1].rank == float("inf"):
+        heading = read_heading(self.text, line)
+        is_task = heading_is_task(self.text, heading, context, self.max_title)
+        if self.stack and self.stack[-1].rank == _TABLE_RANK:
             self.stack.clear()  # any heading ends a captioned table's section
-        self.pop_to(style.rank)
-        numeral = m.group("n")
-        segment = style.path.format(n=numeral, after=(m.groupdict().get("after") or ""))
-        marker = text[m.start():m.end()]
-        if is_item:
-            top = self.top()
-            section_path = top.path if top else None
-            path = self.unique(f"{section_path}/{segment}" if section_path else segment)
-            task = Task(path=path, item=segment, title="", kind="item", span=(line.start, line.end),
-                        section=section_path)
-            self.tasks.append(task)
-            self.item = _Item(style.rank, task, rest_start)
-            self.extend(line.end)
-            return
-        end = line.end
-        if title_span[0] == title_span[1] and next_line is not None and _is_bare_title(text, next_line, max_title):
+        self.pop_to(heading.style.rank)
+        if is_task:
+            self.open_item(heading)
+        else:
+            self.open_heading_section(heading, context)
+
+    def open_item(self, heading: Heading) -> None:
+        """A numbered heading that is one task: it stays open for the lines below it."""
+        line = heading.line
+        top = self.top()
+        section_path = top.path if top else None
+        path = self.unique(f"{section_path}/{heading.segment}" if section_path else heading.segment)
+        task = Task(path=path, item=heading.segment, title="", kind="item", span=(line.start, line.end),
+                    section=section_path)
+        self.tasks.append(task)
+        self.item = _Item(heading.style.rank, task, heading.rest_start)
+        self.extend(line.end)
+
+    def open_heading_section(self, heading: Heading, context: HeadingContext) -> None:
+        """A heading that opens a section; its body text on its line is a paragraph."""
+        line = heading.line
+        title, end = heading.title, line.end
+        next_line = context.next_line
+        if not heading.has_title and next_line is not None and _is_bare_title(self.text, next_line, self.max_title):
             # A marker alone on its line (`一、`) with the title on the next one.
-            title_span, end = (next_line.start, next_line.end), next_line.end
+            title, end = (next_line.start, next_line.end), next_line.end
             self.consumed.add(next_line.index)
-        elif title_span[0] < title_span[1]:
-            # Annotation-only lines right under the heading are the heading's owners
-            # (loaders/owners.py hands them to the section's tasks), not a task.
-            below = [l for l in block if l.index not in self.consumed]
-            for own in own_heading_annotations(text, title_span[1], line.end, [(l.start, l.end) for l in below]):
-                for l in below:
-                    if own[0] <= l.start < own[1]:
-                        self.consumed.add(l.index)
-                        end = max(end, l.end)
-        section = self.open_section(style.rank, segment, marker, title_span, line.start, end)
+        elif heading.has_title:
+            end = max(end, self.consume_heading_annotations(heading, context.block))
+        section = self.open_section(heading.style.rank, heading.segment, heading.marker, title, line.start, end)
         self.extend(end)
-        self.stack.append(_Open(style.rank, section))
-        if has_body:
-            self.add_paragraph(body_start, line.end)
+        self.stack.append(_Open(heading.style.rank, section))
+        if heading.has_body:
+            self.add_paragraph(heading.body_start, line.end)
+
+    def consume_heading_annotations(self, heading: Heading, block: list[Line]) -> int:
+        """Annotation-only lines right under the heading are the heading's owners
+        (loaders/owners.py hands them to the section's tasks), not a task: they are
+        read as part of the heading. Returns the end of the last one (or -1)."""
+        below = [x for x in block if x.index not in self.consumed]
+        end = -1
+        for own in own_heading_annotations(self.text, heading.title[1], heading.line.end, _spans(below)):
+            for x in below:
+                if own[0] <= x.start < own[1]:
+                    self.consumed.add(x.index)
+                    end = max(end, x.end)
+        return end
 
     def text_line(self, line: Line) -> None:
         self.extend(line.end)
         self.add_paragraph(line.start, line.end)
 
-    def table(self, caption: Line | None, header: Line, rows: list[Line]) -> None:
+    # -- tables
+
+    def table(self, table: Table) -> None:
+        """A table: a section whose rows are tasks and whose category rows are sub-sections."""
         text = self.text
+        head = table_header([text[s:e] for s, e in table.header.cells])
+        if head is None:
+            raise ValueError(f"line {table.header.index} is not a table header")
         self.tables += 1
-        segment = load_vocab("structure")["tables"]["path"].format(n=self.tables)
-        head = table_header([text[s:e] for s, e in header.cells])
-        last = rows[-1] if rows else header
-        if caption is not None:
-            # A captioned table stands on its own (e.g. an appended list of key projects).
-            self.close_item()
-            self.stack.clear()
-            section = self.open_section(float("inf"), segment, "", (caption.start, caption.end),
-                                        caption.start, last.end, top_level=True)
-        else:
-            if self.item:
-                self.close_item()
-            # Without a caption the header line is the only title the table has.
-            section = self.open_section(float("inf"), segment, "", (header.start, header.end),
-                                        header.start, last.end)
-            self.extend(last.end)
-        names = _unique_names(head.names)
-        groups = row_groups(text, head, rows)
-        numbered = any(_is_arabic_number(_cell_text(text, g[0], head.index_column)) for g in groups) \
-            if head.index_column is not None else True
+        last = table.rows[-1] if table.rows else table.header
+        section = self.open_table_section(table, last.end)
+        names = unique_names(head.names)
+        groups = row_groups(text, head, table.rows)
+        numbered = numbered_in_arabic(text, head, (group[0] for group in groups))
         parent, n = section, 0
         for group in groups:
-            row = group[0]
-            cells = [text[s:e] for s, e in row.cells]
-            category = _category_cell(text, head, group, numbered)
+            category = self.open_category(head, group, numbered, section, last.end)
             if category is not None:
-                # A category row (`| 一、养老服务 | | |`) heads the rows below it: a
-                # sub-section of the table, not a task.
-                path_segment, marker, (cs, ce) = category
-                path_segment = path_segment or load_vocab("structure")["tables"]["category_path"].format(
-                    n=self.child_count.get(section.path, 0) + 1)
-                parent = self.open_section(float("inf"), path_segment, marker, (cs, ce), row.start, last.end,
-                                           parent=section)
+                parent = category
                 continue
             n += 1
-            columns = {names[i]: cells[i] for i in range(min(len(names), len(cells)))}
-            for more in group[1:]:
-                for name, cell in zip(names, (text[s:e] for s, e in more.cells)):
-                    if cell and cell not in columns.get(name, "").split("\n"):
-                        columns[name] = f"{columns[name]}\n{cell}" if columns.get(name) else cell
-            item = cells[head.index_column] if head.index_column is not None and head.index_column < len(cells) else str(n)
-            title_col = head.task_column
-            if title_col is None or title_col >= len(cells):
-                title_col = next((i for i, c in enumerate(cells) if c and i != head.index_column), 0)
-            s, e = row.cells[title_col]
-            title = title_of(text, s, e, frozenset()) if s < e else ""
-            filled = [c for r in group for c in r.cells if c[0] < c[1]]
-            span = (filled[0][0], filled[-1][1])
-            path = self.unique(f"{parent.path}/{item or n}")
-            self.tasks.append(Task(path=path, item=item, title=title, kind="row", span=span,
-                                   section=parent.path, columns=columns))
+            self.add_row_task(head, names, group, parent, n)
+        if table.caption is not None:
+            self.stack.append(_Open(_TABLE_RANK, section))
+
+    def open_table_section(self, table: Table, end: int) -> Section:
+        """The table's own section: top-level and titled by its caption when it has one
+        (e.g. an appended list of key projects), else in the current section, titled
+        by its header line."""
+        segment = load_vocab("structure")["tables"]["path"].format(n=self.tables)
+        self.close_item()
+        caption, header = table.caption, table.header
         if caption is not None:
-            self.stack.append(_Open(float("inf"), section))
+            self.stack.clear()
+            return self.open_section(_TABLE_RANK, segment, "", (caption.start, caption.end), caption.start, end,
+                                     top_level=True)
+        section = self.open_section(_TABLE_RANK, segment, "", (header.start, header.end), header.start, end)
+        self.extend(end)
+        return section
+
+    def open_category(self, head: TableHeader, group: list[Line], numbered: bool, table_section: Section,
+                      end: int) -> Section | None:
+        """Rule: a table's category row (`| 一、养老服务 | | |`, see `tables.is_category_row`)
+        heads the rows below it: it opens a sub-section of the table, not a task."""
+        row = group[0]
+        if len(group) != 1 or not is_category_row(self.text, head, row.cells, numbered):
+            return None
+        category = category_heading(self.text, head, row.cells, section_styles())
+        if category is None:
+            return None
+        segment, marker, title = category
+        segment = segment or load_vocab("structure")["tables"]["category_path"].format(
+            n=self.child_count.get(table_section.path, 0) + 1)
+        return self.open_section(_TABLE_RANK, segment, marker, title, row.start, end, parent=table_section)
+
+    def add_row_task(self, head: TableHeader, names: list[str], group: list[Line], parent: Section, n: int) -> None:
+        """The `n`-th row task of a table (a row and the rows its merged cells continue on)."""
+        text = self.text
+        row = group[0]
+        cells = [text[s:e] for s, e in row.cells]
+        item = index_cell(head, cells)
+        if item is None:
+            item = str(n)
+        s, e = row.cells[title_column(head, cells)]
+        title = title_of(text, s, e, frozenset()) if s < e else ""
+        path = self.unique(f"{parent.path}/{item or n}")
+        self.tasks.append(Task(path=path, item=item, title=title, kind="row", span=group_span(group),
+                               section=parent.path, columns=row_columns(text, names, group)))
 
     # -- paragraphs → sentence and point tasks
 
+    def paragraph_pieces(self, paragraphs: list[Span]) -> list[list]:
+        """A section's paragraphs cut into [start, end, point marker] pieces: the points
+        (`一是…`), and the sentences of the rest (marker ""); an owner annotation on a
+        line of its own joins the piece before it."""
+        text = self.text
+        points = find_points(text, paragraphs)
+        pieces = [(s, e, marker) for marker, s, e in points]
+        covered = [(s, e) for _, s, e in points]
+        for start, end in paragraphs:
+            for s, e in _uncovered(start, end, covered):
+                pieces.extend((ss, se, "") for ss, se in split_sentences(text, s, e))
+        pieces.sort()
+        merged: list[list] = []
+        for s, e, marker in pieces:
+            if merged and not marker and is_owner_annotation(text, s, e):
+                merged[-1][1] = e  # an owner line under a paragraph belongs to its last task
+            else:
+                merged.append([s, e, marker])
+        return merged
+
     def paragraph_tasks(self) -> None:
         text = self.text
+        clause_end = punctuation().clause_end
         for section_path, paragraphs in self.paragraphs.items():
             if not paragraphs or not section_path:
                 continue  # text outside every section is not a task
-            points = find_points(text, paragraphs)
-            pieces = [(s, e, marker) for marker, s, e in points]
-            covered = [(s, e) for _, s, e in points]
-            for start, end in paragraphs:
-                for s, e in _uncovered(start, end, covered):
-                    pieces.extend((ss, se, "") for ss, se in split_sentences(text, s, e))
-            pieces.sort()
-            merged: list[list] = []
-            for s, e, marker in pieces:
-                if merged and not marker and _is_owner_annotation(text, s, e):
-                    merged[-1][1] = e  # an owner line under a paragraph belongs to its last task
-                else:
-                    merged.append([s, e, marker])
             n = 0
-            for s, e, marker in merged:
+            for s, e, marker in self.paragraph_pieces(paragraphs):
                 if marker:
-                    title = title_of(text, _skip_punctuation(text, s + len(marker), e), e, punctuation().clause_end)
+                    title = title_of(text, _skip_punctuation(text, s + len(marker), e), e, clause_end)
                     self.tasks.append(Task(path=self.unique(f"{section_path}/{marker}"), item=marker, title=title,
                                            kind="point", span=(s, e), section=section_path))
                 else:
                     n += 1
                     self.tasks.append(Task(path=self.unique(f"{section_path}/s{n}"), item="", kind="sentence",
-                                           span=(s, e), title=title_of(text, s, e, punctuation().clause_end),
+                                           span=(s, e), title=title_of(text, s, e, clause_end),
                                            section=section_path))
 
     def finish(self) -> tuple[list[Section], list[Task]]:
@@ -896,245 +1166,32 @@ class _Builder:
         return self.sections, self.tasks
 
 
-def row_groups(text: str, head: TableHeader, rows: list[Line]) -> list[list[Line]]:
-    """Table rows grouped into tasks: a row whose number and task cells are empty or
-    repeat the row above continues that row's task. Merged cells do this: a task
-    with several measures (`具体措施`) or owners on rows of their own leaves its
-    number and task blank below the first row (text and PDF exports) or repeats
-    them (Word exports repeat a vertically merged cell's text in every row)."""
-    if head.index_column is None or head.task_column is None:
-        return [[row] for row in rows]
-    key = lambda row: (_cell_text(text, row, head.index_column), _cell_text(text, row, head.task_column))
-    groups: list[list[Line]] = []
-    for row in rows:
-        number, task = key(row)
-        if groups:
-            first_number, first_task = key(groups[-1][0])
-            if first_number and number in ("", first_number) and task in ("", first_task):
-                groups[-1].append(row)
-                continue
-        groups.append([row])
-    return groups
-
-
-def _category_cell(text: str, head: TableHeader, group: list[Line], numbered: bool):
-    """(path segment, marker, title span) of a category row, or None for a task row.
-
-    A category row names a group of the rows below it (`| 一、养老服务 | | | |`,
-    `| 一 | 养老服务 | | |`, `| 养老服务 | | | |`): one table line that fills no
-    cell but its number, task and owner cells, in a table whose task rows are
-    numbered in Arabic digits while this row's number is not one. Owners on it
-    are the group's (loaders/owners.py reads them like a heading's). A table
-    numbered in Chinese numerals throughout has no category rows, and a row that
-    fills any other column (a deadline, a measure) is a task.
-    """
-    if len(group) != 1 or not numbered:
-        return None
-    row = group[0]
-    index = head.index_column if head.index_column is not None else 0
-    if index == head.task_column:
-        return None  # the first cell of a table without numbers is the task itself
-    owner_labels = tuple(load_vocab("owners")["columns"])
-    keep = {index, head.task_column} | {i for i, name in enumerate(head.names) if name.startswith(owner_labels)}
-    if any(s < e for i, (s, e) in enumerate(row.cells) if i not in keep):
-        return None
-    number = _cell_text(text, row, index)
-    if not number or _is_arabic_number(number):
-        return None
-    s, e = row.cells[index]
-    task_cell = row.cells[head.task_column] if head.task_column is not None and head.task_column < len(row.cells) else (e, e)
-    if all(ch in load_vocab("structure")["numerals"]["chinese"] for ch in number):
-        return (number, number, task_cell) if task_cell[0] < task_cell[1] else None  # `| 一 | 养老服务 |`
-    for style in heading_styles():
-        m = style.pattern.match(text, s, e)
-        if m and style.role == "section":
-            rest = _trim(text, m.end(), e)
-            title = rest if rest[0] < rest[1] else task_cell
-            segment = style.path.format(n=m.group("n"), after=m.groupdict().get("after") or "")
-            return (segment, text[m.start():m.end()], title) if title[0] < title[1] else None
-    if task_cell[0] < task_cell[1]:
-        return None  # `| 甲 | 新增床位 |`: an odd number, but a task
-    return "", "", (s, e)
-
-
-def _is_arabic_number(cell: str) -> bool:
-    """A row number in Arabic digits, as printed in a number column: `3`, `3.`, `3、`."""
-    return bool(re.fullmatch(r"[0-9０-９]{1,3}[.．、]?", cell))
-
-
-def _cell_text(text: str, row: Line, column: int) -> str:
-    return squash(text[row.cells[column][0]:row.cells[column][1]]) if column < len(row.cells) else ""
-
-
-def _unique_names(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name}~{seen[name]}")
-    return out
-
-
-def _uncovered(start: int, end: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    pieces, pos = [], start
-    for s, e in sorted(covered):
-        if e <= pos or s >= end:
-            continue
-        if s > pos:
-            pieces.append((pos, s))
-        pos = max(pos, e)
-    if pos < end:
-        pieces.append((pos, end))
-    return pieces
-
-
-@cache
-def _point_patterns() -> tuple[tuple[re.Pattern, bool], ...]:
-    """One (pattern, suffix is part of the marker) per point form (`一是`, `第一，`)."""
-    spec = load_vocab("structure")["points"]
-    digits = re.escape(load_vocab("structure")["numerals"][spec["numeral"]])
-    return tuple((re.compile(f"{re.escape(form.get('prefix', ''))}(?P<n>[{digits}]+)(?P<suffix>{alternation(form['suffix'])})"),
-                  form.get("suffix_in_marker", True))
-                 for form in spec["forms"])
-
-
-def _sentence_end(text: str, start: int, end: int) -> int:
-    """End (after the 。) of the sentence starting at `start`; `；` does not end it."""
-    stops = frozenset(punctuation().sentence_end - {"；", ";"})
-    cut = first_clause_end(text, start, end, stops)
-    return min(cut + 1, end)
-
-
-def find_points(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
-    """`一是……二是……` points of a section's paragraphs as (marker, start, end).
-
-    A point runs to the next point of its chain on the same paragraph, else to the
-    end of its sentence. Chains need `min_points` consecutive numerals from 一.
-    """
-    spec = load_vocab("structure")["points"]
-    chains = []
-    for pattern, suffix_in_marker in _point_patterns():
-        chains.extend(_point_chains(text, paragraphs, pattern, suffix_in_marker))
-    points = []
-    for chain in chains:
-        if len(chain) < spec["min_points"]:
-            continue
-        for k, (_, marker, s, paragraph_end) in enumerate(chain):
-            if k + 1 < len(chain) and chain[k + 1][2] < paragraph_end:
-                e = chain[k + 1][2]
-            else:
-                # The last point of a paragraph ends with its sentence; what follows
-                # (`此外，…`) is the section's own text again.
-                e = _sentence_end(text, s, paragraph_end)
-            points.append((marker, *_trim(text, s, e)))
-    return sorted(points, key=lambda p: p[1])
-
-
-def _point_chains(text: str, paragraphs: list[tuple[int, int]], pattern: re.Pattern,
-                  suffix_in_marker: bool) -> list[list[tuple]]:
-    """Runs of consecutive point markers of one form, each starting at 一, as lists of
-    (value, marker, start, paragraph end). A marker counts at a paragraph start or
-    right after `preceded_by` punctuation, outside brackets."""
-    allowed = set(load_vocab("structure")["points"]["preceded_by"])
-    markers = []
-    for start, end in paragraphs:
-        depths = bracket_depths(text, start, end)
-        for m in pattern.finditer(text, start, end):
-            if depths[m.start() - start]:
-                continue
-            before = text[start:m.start()].rstrip()
-            if before and before[-1] not in allowed:
-                continue
-            value = chinese_number(m.group("n"))
-            if value:
-                marker = m.group(0) if suffix_in_marker else text[m.start():m.start("suffix")]
-                markers.append((value, marker, m.start(), end))
-    chains, chain = [], []
-    for marker in markers:
-        if marker[0] == 1:
-            chains.append(chain)
-            chain = [marker]
-        elif chain and marker[0] == chain[-1][0] + 1:
-            chain.append(marker)
-    chains.append(chain)
-    return chains
-
-
-def _text_block(lines: list[Line], in_table: set[int]) -> tuple[list[Line], Line | None]:
-    """The text lines at the start of `lines`, and the heading or table line that ends them."""
-    block = []
-    for line in lines:
-        if line.kind == "heading" or line.index in in_table:
-            return block, line
-        if line.kind != "blank":
-            block.append(line)
-    return block, None
-
-
-def _item_block(lines: list[Line], in_table: set[int], rank: int) -> list[Line]:
-    """The non-blank lines under a heading of `rank`, inner headings included, up to
-    the next heading of that rank or an outer one, or a table."""
-    block = []
-    for line in lines:
-        if line.index in in_table or (line.kind == "heading" and line.style.rank <= rank):
-            break
-        if line.kind != "blank":
-            block.append(line)
-    return block
-
-
 def parse_structure(view: TextView) -> tuple[list[Section], list[Task]]:
-    """Sections (with heading and body spans) and tasks of a plan's normalised text."""
+    """Sections (with heading and body spans) and tasks of a plan's normalised text.
+
+    Examples:
+        >>> view = TextView.identity("一、养老服务\\n1.新增床位300张。\\n2.建设食堂。")
+        >>> sections, tasks = parse_structure(view)
+        >>> [s.path for s in sections], [(t.path, t.kind, t.title) for t in tasks]
+        (['一'], [('一/1', 'item', '新增床位300张'), ('一/2', 'item', '建设食堂')])
+        >>> parse_structure(TextView.identity("关于印发工作要点的通知"))
+        ([], [])
+    """
     text = view.text
-    vocab = load_vocab("structure")
-    lines = split_lines(text)
-    for line in lines:
-        classify(text, line)
-    demote_inner_outline_styles(lines)
-
-    # Tables: a header line, its rows, and the caption just above the header.
-    tables: dict[int, tuple[Line | None, Line, list[Line]]] = {}
-    in_table: set[int] = set()
-    caption_max = vocab["tables"]["caption_max_chars"]
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.kind == "table" and table_header([text[s:e] for s, e in line.cells]):
-            rows, j = [], i + 1
-            while j < len(lines) and lines[j].kind in ("table", "blank"):
-                cells = [text[s:e] for s, e in lines[j].cells]
-                if lines[j].kind == "table" and not _is_rule_row(cells) and any(cells):
-                    rows.append(lines[j])
-                j += 1
-            prev = next((lines[k] for k in range(i - 1, -1, -1) if lines[k].kind != "blank"), None)
-            caption = prev if prev is not None and _is_bare_title(text, prev, caption_max) else None
-            first = caption.index if caption else i
-            tables[first] = (caption, line, rows)
-            in_table.update(range(first, j))
-            i = j
-            continue
-        i += 1
-
-    starts = [l.index for l in lines if l.kind == "heading" or l.index in tables]
+    lines = read_lines(text)
+    tables, in_table = find_tables(text, lines)
+    starts = [x.index for x in lines if x.kind == "heading" or x.index in tables]
     if not starts:
         return [], []
-    end = closing_start(text, lines)
-    body = [l for l in lines[starts[0]:end]]
-    builder = _Builder(text)
-    max_title = vocab["heading_title_max_chars"]
+    body = lines[starts[0]:closing_start(text, lines)]
+    builder = _Builder(text, load_vocab("structure")["heading_title_max_chars"])
     for k, line in enumerate(body):
         if line.index in tables:
-            builder.table(*tables[line.index])
+            builder.table(tables[line.index])
         elif line.index in in_table or line.index in builder.consumed or line.kind == "blank":
             continue
         elif line.kind == "heading":
-            nxt = next((l for l in body[k + 1:] if l.kind != "blank"), None)
-            block, stop = _text_block(body[k + 1:], in_table)
-            leaf = stop is None or (stop.index not in in_table and stop.style.rank <= line.style.rank)
-            whole = None if leaf or line.style.role != "item" else _item_block(body[k + 1:], in_table, line.style.rank)
-            # A bare numbered title right above a table is the table's section.
-            builder.heading(line, nxt, max_title, table_follows=nxt is not None and nxt.index in tables,
-                            block=block, leaf=leaf, whole=whole)
+            builder.heading(line, heading_context(body, k, tables, in_table))
         else:
             builder.text_line(line)
     return builder.finish()

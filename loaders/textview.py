@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+__all__ = ["TextView", "TextViewBuilder"]
+
 
 @dataclass
 class TextView:
@@ -22,7 +24,15 @@ class TextView:
         return cls(original, original, list(range(len(original))))
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
-        """Map a half-open span of the normalised text to the original text."""
+        """Map a half-open span of the normalised text to the original text.
+
+        Examples:
+            >>> view = TextView("a  b", "a b", [0, 1, 3])
+            >>> view.to_original(1, 3), view.original_slice(0, 3)
+            ((1, 4), 'a  b')
+            >>> view.to_original(3, 3)
+            (4, 4)
+        """
         if not 0 <= start <= end <= len(self.text):
             raise ValueError(f"span {start}:{end} outside normalised text of length {len(self.text)}")
         if start == end:

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from policykg.loaders.vocabulary import alternation, load_vocab
 
+__all__ = ["THEMES", "theme_scores", "classify_theme", "task_theme", "section_themes", "owning_section"]
+
 
 @dataclass(frozen=True)
 class _Themes:
@@ -43,7 +45,14 @@ THEMES: tuple[str, ...] = _themes().names
 
 
 def theme_scores(text: str) -> dict[str, tuple[float, int]]:
-    """theme → (score, position of its first keyword) for the keywords found in `text`."""
+    """theme → (score, position of its first keyword) for the keywords found in `text`.
+
+    Examples:
+        >>> theme_scores("推进养老服务，完善社会救助")
+        {'养老服务': (3.0, 2), '社会救助': (4.0, 9)}
+        >>> theme_scores("加强学习")
+        {}
+    """
     t = _themes()
     scores: dict[str, tuple[float, int]] = {}
     for m in t.keywords.finditer(text):
@@ -59,6 +68,12 @@ def classify_theme(text: str, prior: str | None = None) -> str | None:
     `prior` (the enclosing section's theme) gets a bonus when the text names it too,
     so a task that mentions its own theme and another one as often stays in its own.
     Ties go to the theme named first.
+
+    Examples:
+        >>> classify_theme("完善社会救助体系")
+        '社会救助'
+        >>> classify_theme("完成为民办实事等重点项目") is None
+        True
     """
     return _best(text, prior)[0]
 
@@ -77,6 +92,12 @@ def task_theme(text: str, section_theme: str | None) -> str | None:
 
     Only a clear cue (vocab `min_override_score`) takes a task out of its section's
     theme: 深化执法监督 under 社会组织 stays 社会组织 although 执法 hints at 自身建设.
+
+    Examples:
+        >>> task_theme("新增养老床位300张", "社会救助")
+        '养老服务'
+        >>> task_theme("完成全年目标", "社会救助")
+        '社会救助'
     """
     own, score = _best(text, section_theme)
     if own is None or (section_theme and own != section_theme and score < _themes().min_override):
@@ -86,7 +107,15 @@ def task_theme(text: str, section_theme: str | None) -> str | None:
 
 def section_themes(sections) -> dict[str, str | None]:
     """path → theme for Sections: `Section.theme` where set, else the title's theme, else
-    the parent's (a title such as 完成为民办实事等重点项目 says nothing on its own)."""
+    the parent's (a title such as 完成为民办实事等重点项目 says nothing on its own).
+
+    Examples:
+        >>> from policykg.loaders.model import Section
+        >>> sections = [Section("一", "一、", 1, "推进养老服务", (0, 6), (0, 20)),
+        ...             Section("一/（一）", "（一）", 2, "完成重点项目", (8, 14), (8, 20), parent="一")]
+        >>> section_themes(sections)
+        {'一': '养老服务', '一/（一）': '养老服务'}
+    """
     out: dict[str, str | None] = {}
     for section in sorted(sections, key=lambda s: s.level):
         own = section.theme or classify_theme(section.title)
@@ -95,7 +124,14 @@ def section_themes(sections) -> dict[str, str | None]:
 
 
 def owning_section(theme: str, level: str | None) -> str | None:
-    """The bureau section that usually owns `theme` in a plan of `level` (city | district …)."""
+    """The bureau section that usually owns `theme` in a plan of `level` (city | district …).
+
+    Examples:
+        >>> owning_section("社会救助", "district")
+        '社会救助科'
+        >>> owning_section("社会救助", "town") is None
+        True
+    """
     t = _themes()
     if level in t.no_inference_levels:
         return None

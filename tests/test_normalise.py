@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policykg.loaders.normalise import fold_char, normalise
+from policykg.loaders.normalise import fold_char, load_layout, normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -208,8 +208,17 @@ def test_ordinal_outline_items_start_their_own_lines():
 
 
 def test_an_item_opening_with_a_year_starts_a_line_but_a_decimal_does_not():
-    from policykg.loaders.normalise import load_layout
-
     starts = load_layout().item_start
     assert starts.match("1.2025年底前建成社区长者食堂5家")
     assert not starts.match("1.5万名老年人纳入关爱服务")
+
+
+@pytest.mark.parametrize("mark, full", [(",", "，"), (":", "："), (";", "；"), ("!", "！"), ("?", "？")])
+def test_ascii_clause_punctuation_in_chinese_text_becomes_full_width(mark, full):
+    assert normalise(f"养老{mark}服务").text == f"养老{full}服务\n"
+    assert normalise(f"a{mark}b").text == f"a{mark}b\n"
+
+
+def test_ascii_brackets_convert_as_a_pair():
+    assert normalise("推进(试点)工作").text == "推进（试点）工作\n"
+    assert normalise("(ok) 1").text == "(ok) 1\n"

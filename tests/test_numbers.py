@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from policykg.loaders.numbers import NUMBER, is_chinese_numeral, parse_chinese, parse_number, parse_range
+from policykg.loaders.numbers import CHINESE, NUMBER, is_chinese_numeral, parse_chinese, parse_number, parse_range
 
 
 @pytest.mark.parametrize("text, value", [
@@ -49,3 +49,13 @@ def test_is_chinese_numeral():
 ])
 def test_number_fragment(text, found):
     assert re.findall(NUMBER, text) == found
+
+
+@pytest.mark.parametrize("text", ["〇", "两千", "十五", "三百零五", "一亿"])
+def test_every_chinese_numeral_parsed_is_matched_by_the_fragment(text):
+    assert re.fullmatch(CHINESE, text) and parse_chinese(text) is not None
+
+
+@pytest.mark.parametrize("text", ["百户", "万", "亿元"])
+def test_a_unit_alone_does_not_start_a_chinese_numeral(text):
+    assert not re.match(CHINESE, text)

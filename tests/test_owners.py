@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from policykg.loaders.annotations import heading_owner_spans
 from policykg.loaders.normalise import normalise
-from policykg.loaders.owners import extract_explicit_owners
+from policykg.loaders.owners import annotation_fields, extract_explicit_owners, owner_names
 from policykg.loaders.structure import parse_structure
 from policykg.loaders.textview import TextView
 
@@ -467,3 +468,37 @@ def test_remarks_cell_next_to_an_owner_column():
     tasks, owners = owners_of(text)
     assert roles(owners) == {"表1/1": ([], ["养老服务科", "各街镇"]), "表1/2": ([], ["养老服务科"]),
                              "表1/3": ([], ["养老服务科"])}
+
+
+# --------------------------------------------------------------------------- the shared annotation grammar
+
+
+def test_a_headings_own_annotations_are_read_once_for_its_tasks():
+    """The parser keeps the annotation lines under a heading out of its tasks, and
+    owners reads those very lines (annotations.heading_owner_spans) for every task."""
+    view = TextView.identity("一、养老服务\n牵头领导：孙丽\n责任部门：养老服务科\n1.新增床位。\n2.建设食堂。（责任部门：区民政局）\n")
+    sections, tasks = parse_structure(view)
+    assert [view.text[s:e] for s, e in heading_owner_spans(view.text, sections[0])] == [
+        "牵头领导：孙丽", "责任部门：养老服务科"]
+    assert [t.path for t in tasks] == ["一/1", "一/2"]
+    owners = extract_explicit_owners(view, tasks, sections)
+    assert {(m.task, m.name, m.rule) for m in owners} == {
+        ("一/1", "孙丽", "section_heading"), ("一/1", "养老服务科", "section_heading"),
+        ("一/2", "孙丽", "section_heading"), ("一/2", "区民政局", "annotation")}
+
+
+@pytest.mark.parametrize("value, names", [
+    ("局养老服务科（牵头）、区财政局", ["局养老服务科", "区财政局"]),
+    ("各街道、镇", ["各街道、镇"]),
+    ("区民政局等5个部门", ["区民政局"]),
+    ("养老服务科，12月底前完成", ["养老服务科"]),
+    ("无", []),
+])
+def test_owner_names_of_one_value(value, names):
+    assert [value[s:e] for s, e in owner_names(value, 0, len(value), "department")] == names
+
+
+def test_annotation_fields_only_where_a_label_starts_a_clause():
+    text = "明确责任部门：各科室。（牵头领导：赵刚责任部门：养老服务科）"
+    assert [(label, role) for label, role, _, _ in annotation_fields(text, 0, len(text))] == [
+        ("牵头领导", "leader"), ("责任部门", "department")]

@@ -4,10 +4,13 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import docx
 import pytest
 
+from policykg.app import load_paths
+from policykg.graph.ladybug_store import LadybugStore
 from policykg.loaders.errors import InputError
-from policykg.loaders.read import iter_input_files, read_source, render_table_row
+from policykg.loaders.read import decode_bytes, html_to_text, iter_input_files, read_source, render_table_row
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -182,8 +185,6 @@ def test_table_row_rendering_matches_the_seed_tables():
 # -- DOCX -------------------------------------------------------------------------------
 
 def test_docx_paragraphs_and_tables_in_document_order(tmp_path):
-    import docx
-
     document = docx.Document()
     document.add_paragraph("2025年测试区民政工作要点")
     document.add_paragraph("一、推进养老服务高质量发展")
@@ -269,12 +270,24 @@ def test_iter_input_files_on_the_seeds_folder():
 
 def test_input_errors_keep_paths_with_colons(tmp_path):
     """A path holding a colon (a Windows drive letter, a timestamped folder) is kept whole."""
-    from policykg.graph.ladybug_store import LadybugStore
-    from policykg.app import load_paths
-
     odd = tmp_path / "plans 09:30" / "missing.txt"
     files, [error] = iter_input_files([odd])
     assert files == [] and error.path == str(odd) and str(error) == f"{odd}: no such file or folder; check the path"
     with LadybugStore(str(tmp_path / "g.lbdb")) as store:
         report = load_paths([str(odd), "C:/plans/2025.txt"], store)
     assert [o.path for o in report.failed] == [str(odd), "C:/plans/2025.txt"]
+
+
+@pytest.mark.parametrize("page, codec", [
+    ("<meta charset='gb2312'><p>囍</p>".encode("gb18030"), "gb18030"),   # gb2312/gbk pages read as GB18030
+    ("<meta charset='no-such-codec'><p>养老</p>".encode(), "utf-8"),      # an unknown charset: detect it
+    ("<p>推进养老服务高质量发展，完善社会救助体系。</p>".encode("gb18030"), "gb18030"),  # none declared: detect it
+])
+def test_html_charset_declared_or_detected(page, codec):
+    text, encoding = html_to_text(page)
+    assert encoding == codec and text in ("囍", "养老", "推进养老服务高质量发展，完善社会救助体系。")
+
+
+def test_a_broken_byte_order_mark_is_an_input_error():
+    with pytest.raises(InputError, match="byte order mark"):
+        decode_bytes(b"\xff\xfe\x00", "plan.txt")

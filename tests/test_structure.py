@@ -14,8 +14,21 @@ from pathlib import Path
 
 import pytest
 
+from policykg.loaders.annotations import owner_annotations
 from policykg.loaders.normalise import normalise
-from policykg.loaders.structure import parse_structure, split_sentences
+from policykg.loaders.structure import (
+    closes_with_one_annotation,
+    find_tables,
+    heading_context,
+    heading_is_task,
+    owns_its_sub_items,
+    parse_structure,
+    read_heading,
+    read_lines,
+    section_styles,
+    split_sentences,
+)
+from policykg.loaders.tables import category_heading, is_category_row, row_cell_spans, row_groups, table_header
 from policykg.loaders.textview import TextView
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -508,3 +521,96 @@ def test_plain_prose_plan_without_annotations():
         ("二/（二）/s1", "sentence", "做好困境儿童保障工作"), ("二/（二）/s2", "sentence", "落实孤儿基本生活保障标准"),
         ("三/s1", "sentence", "坚持党建引领"), ("三/一是", "point", "加强理论学习"), ("三/二是", "point", "强化廉政建设")]
     assert task_text(view, tasks[1]).endswith("10个街镇全部完成试点工作。")
+
+
+# --------------------------------------------------------------------------- the named rules, one by one
+
+
+def line_spans(lines) -> list[tuple[int, int]]:
+    return [(line.start, line.end) for line in lines]
+
+
+@pytest.mark.parametrize("text, one_task", [
+    ("（一）完善救助体系\n加强兜底保障。（牵头领导：孙丽）", True),       # closes the text after a sentence end
+    ("（一）完善救助体系（牵头领导：孙丽）\n加强兜底保障。", True),       # written right on the heading
+    ("（一）完善救助体系\n牵头领导：孙丽\n责任部门：救助科\n加强保障。", True),  # annotation lines under it: one
+    ("（一）完善救助体系\n加强保障（牵头领导：孙丽）。提升水平（牵头领导：赵刚）。", False),  # two owned pieces
+    ("（一）完善救助体系\n加强兜底保障（牵头领导：孙丽），提升水平。", False),  # mid-sentence: the clause's
+    ("（一）完善救助体系\n加强兜底保障。", False),                        # no annotation at all
+])
+def test_rule_an_annotated_heading_block_is_one_task(text, one_task):
+    heading, *below = read_lines(text)
+    title_end = read_heading(text, heading).title[1]
+    assert closes_with_one_annotation(text, title_end, heading.end, line_spans(below)) is one_task
+
+
+def test_rule_a_bare_item_title_owns_its_sub_items_only_with_one_annotation():
+    owned = "1.推进床位建设\n（1）新增床位。\n（2）改造床位。（牵头单位：区民政局）"
+    heading, *below = read_lines(owned)
+    assert owns_its_sub_items(owned, read_heading(owned, heading).title[1], heading.end, line_spans(below))
+    assert not owns_its_sub_items(owned, read_heading(owned, heading).title[1], heading.end, [])
+    split = "1.推进床位建设\n（1）新增床位。（牵头单位：区民政局）\n（2）改造床位。（牵头单位：区财政局）"
+    heading, *below = read_lines(split)
+    assert not owns_its_sub_items(split, read_heading(split, heading).title[1], heading.end, line_spans(below))
+    # The parser agrees: one item task with its points, and a sub-section of two tasks.
+    assert [(t.path, t.kind) for t in parse("一、养老\n" + owned)[2]] == [("一/1", "item")]
+    assert [(t.path, t.kind) for t in parse("一、养老\n" + split)[2]] == [("一/1/（1）", "item"), ("一/1/（2）", "item")]
+
+
+@pytest.mark.parametrize("text, decided", [
+    ("一、养老\n1.推进床位建设。新增300张。\n2.建设食堂", [False, True, True]),  # text on its line; nothing after
+    ("一、养老\n1.推进床位建设\n新增300张。\n2.建设食堂", [False, False, True]),  # a bare title over its own text
+])
+def test_heading_is_task_decides_item_or_section(text, decided):
+    lines = read_lines(text)
+    tables, in_table = find_tables(text, lines)
+    assert [heading_is_task(text, read_heading(text, line), heading_context(lines, k, tables, in_table), 60)
+            for k, line in enumerate(lines) if line.kind == "heading"] == decided
+
+
+def test_tables_are_found_with_their_caption():
+    text = "一、养老\n重点项目\n| 序号 | 项目 |\n|---|---|\n| 1 | 新增床位 |\n\n加强保障。\n| 新增 | 300张 |"
+    lines = read_lines(text)
+    tables, in_table = find_tables(text, lines)
+    assert list(tables) == [1]
+    caption, header, rows = tables[1]
+    assert text[caption.start:caption.end] == "重点项目"
+    assert [text[r.start:r.end] for r in rows] == ["| 1 | 新增床位 |"]   # the markdown rule row is no row
+    assert sorted(in_table) == [1, 2, 3, 4, 5]   # a `|` line without a header is no table
+
+
+@pytest.mark.parametrize("row, numbered, category", [
+    ("| 一、养老服务 | | 养老服务科 | |", True, ("一", "一、", "养老服务")),
+    ("| 二 | 社会救助 | | |", True, ("二", "二", "社会救助")),
+    ("| 养老服务 | | | |", True, ("", "", "养老服务")),
+    ("| 一、养老服务 | | | 12月 |", True, None),     # fills a deadline: a task
+    ("| 二 | 社会救助 | | |", False, None),          # a table numbered in Chinese numerals: a task
+    ("| 3 | 社会救助 | | |", True, None),            # an Arabic number: a task
+    ("| 甲 | 新增床位 | | |", True, None),            # an odd number, but a task cell: a task
+])
+def test_rule_table_category_rows_head_sub_sections(row, numbered, category):
+    head = table_header(["序号", "工作任务", "牵头单位", "完成时限"])
+    cells = row_cell_spans(row, 0, len(row))
+    found = is_category_row(row, head, cells, numbered) and category_heading(row, head, cells, section_styles())
+    if category is None:
+        assert not found
+    else:
+        segment, marker, (s, e) = found
+        assert (segment, marker, row[s:e]) == category
+
+
+def test_word_exports_repeat_merged_cells_on_every_row():
+    text = "| 1 | 推进助餐 | 新增 |\n| 1 | 推进助餐 | 提升 |\n| 2 | 推进助浴 | 新增 |"
+    head = table_header(["序号", "工作任务", "具体措施"])
+    rows = [line for line in read_lines(text) if line.kind == "table"]
+    assert [[text[r.start:r.start + 3] for r in group] for group in row_groups(text, head, rows)] == [
+        ["| 1", "| 1"], ["| 2"]]
+
+
+def test_sentences_never_split_inside_an_owner_annotation():
+    text = "新增床位。牵头领导：孙丽；责任部门：救助科。建设食堂。"
+    sentences = [text[s:e] for s, e in split_sentences(text, 0, len(text))]
+    # An unbracketed annotation runs over the `；` between its fields, to the `。`.
+    assert [text[s:e] for s, e in owner_annotations(text, 0, len(text))] == ["牵头领导：孙丽；责任部门：救助科"]
+    # The annotation stays with the sentence before it (and what follows it on the line stays with both).
+    assert sentences == ["新增床位。牵头领导：孙丽；责任部门：救助科。建设食堂。"]

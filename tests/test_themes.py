@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from policykg.loaders.model import Section
+from policykg.loaders.normalise import normalise
+from policykg.loaders.structure import parse_structure
 from policykg.loaders.themes import (
     THEMES, classify_theme, owning_section, section_themes, task_theme, theme_scores,
 )
@@ -207,9 +209,6 @@ def test_section_themes_inherit_from_parents():
 
 @lru_cache(maxsize=None)
 def seed_sections(name: str):
-    from policykg.loaders.normalise import normalise
-    from policykg.loaders.structure import parse_structure
-
     view = normalise((ROOT / "seeds" / f"{name}.txt").read_text(encoding="utf-8"))
     return parse_structure(view)[0]
 

@@ -385,7 +385,7 @@ def _excluded_zones(text: str) -> list[tuple[int, int]]:
 def _annotation_zones(text: str) -> list[tuple[int, int]]:
     """From an owner label (`牵头领导：`) to the bracket that closes its annotation, or to the
     end of the sentence when it is not bracketed. Labels come from vocab/owners.yaml."""
-    from policykg.loaders.structure import owner_label_pattern, punctuation
+    from policykg.loaders.annotations import owner_label_pattern, punctuation
 
     punct = punctuation()
     allowed = set(load_vocab("owners")["label_preceded_by"]) | set(punct.closer_of) | {"\n"}
