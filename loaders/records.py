@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+__all__ = ["NodeRecord", "EdgeRecord", "DocumentGraph"]
+
 
 @dataclass
 class NodeRecord:
