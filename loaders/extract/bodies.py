@@ -25,6 +25,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from policykg.loaders.extract.citations import TaskLocator, find_titles
 from policykg.loaders.extract.nlp import char_spans, doc_text
 from policykg.loaders.model import Mention, OwnerMention, ParsedDocument
@@ -412,16 +415,13 @@ def _annotation_zones(text: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- spaCy
 
 
-def _bodies_component(doc):
+@Language.component(COMPONENT)
+def _bodies_component(doc: Doc) -> Doc:
     doc.spans[SPAN_KEY] = char_spans(doc, find_body_spans(doc_text(doc)), LABEL)
     return doc
 
 
-def add_to_pipeline(nlp) -> None:
-    from spacy.language import Language
-
-    if not Language.has_factory(COMPONENT):
-        Language.component(COMPONENT, func=_bodies_component)
+def add_to_pipeline(nlp: Language) -> None:
     if COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(COMPONENT)
 
