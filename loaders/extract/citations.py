@@ -37,6 +37,8 @@ from spacy.tokens import Doc
 
 from policykg.loaders.extract.nlp import char_spans, doc_text
 from policykg.loaders.extract.policy_identity import (
+    CITY_HINT,
+    DISTRICT_HINT,
     identity_key,
     own_level_word,
     resolve_scope,
@@ -473,9 +475,9 @@ def _context_hint(text: str, start: int, region: str | None, level: str | None) 
     v = vocab()
     before = text[max(0, start - 2):start]
     if before in v.relative_city:
-        return "本市"
+        return CITY_HINT
     if before in v.relative_district:
-        return "本区"
+        return DISTRICT_HINT
     clause = text[max(0, start - 16):start]
     cut = [m.end() for m in _CLAUSE_END.finditer(clause)]
     clause = clause[cut[-1]:] if cut else clause
