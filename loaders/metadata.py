@@ -124,7 +124,12 @@ def load_vocab() -> _Vocab:
 # -- sidecar ----------------------------------------------------------------------
 
 def sidecar_paths(path: str | Path) -> list[Path]:
-    """Where a sidecar for `path` may be: `plan.txt.meta.yaml` or `plan.meta.yaml` (also .yml, .json)."""
+    """Where a sidecar for `path` may be: `plan.txt.meta.yaml` or `plan.meta.yaml` (also .yml, .json).
+
+    Examples:
+        >>> [p.name for p in sidecar_paths("seeds/plan.txt")][:2]
+        ['plan.txt.meta.yaml', 'plan.meta.yaml']
+    """
     p = Path(path)
     found = []
     for suffix in SIDECAR_SUFFIXES:
@@ -156,7 +161,16 @@ def _load_sidecar(sidecar: Path) -> dict:
 
 
 def validate_overrides(overrides: dict, origin: str) -> dict:
-    """Check and coerce user-given metadata; raise InputError naming `origin` if it is wrong."""
+    """Check and coerce user-given metadata; raise InputError naming `origin` if it is wrong.
+
+    Examples:
+        >>> validate_overrides({"year": "2025", "region": " 静安区 ", "title": None}, "cli")
+        {'year': 2025, 'region': '静安区'}
+        >>> validate_overrides({"level": "province"}, "plan.meta.yaml")
+        Traceback (most recent call last):
+        ...
+        policykg.loaders.errors.InputError: plan.meta.yaml: level 'province' is not one of city, district, town, unknown
+    """
     clean: dict = {}
     for key, value in overrides.items():
         if key not in OVERRIDE_FIELDS:
@@ -318,6 +332,12 @@ def _lines(view: TextView) -> list[_Line]:
 
 
 def _compact(s: str) -> str:
+    """`s` without whitespace.
+
+    Examples:
+        >>> _compact("关于印发 《X》 的通知")
+        '关于印发《X》的通知'
+    """
     return re.sub(r"\s+", "", s)
 
 
@@ -443,7 +463,15 @@ class _MetadataParser:
         return line
 
     def _strip_web_date(self, line: _Line) -> tuple[str, int]:
-        """A web page appends its publication date to the title: 2024年上海民政工作要点 ( 2024-02-05 )."""
+        """A web page appends its publication date to the title: 2024年上海民政工作要点 ( 2024-02-05 ).
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p._strip_web_date(_Line(0, 28, "2024年上海民政工作要点 ( 2024-02-05 )")), p.web_date
+            (('2024年上海民政工作要点', 15), '2024-02-05')
+            >>> p._strip_web_date(_Line(0, 14, "2024年上海民政工作要点"))
+            ('2024年上海民政工作要点', 0)
+        """
         m = _WEB_DATE_SUFFIX.search(line.text)
         if not m:
             return line.text, 0
@@ -487,7 +515,15 @@ class _MetadataParser:
         return None
 
     def _issuer_from_title(self, title: str) -> str | None:
-        """2024年上海民政工作要点 → 上海市民政局 (region named in the title + its line of work)."""
+        """2024年上海民政工作要点 → 上海市民政局 (region named in the title + its line of work).
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p._issuer_from_title("2024年上海民政工作要点")
+            '上海市民政局'
+            >>> p._issuer_from_title("2024年民政工作要点") is None
+            True
+        """
         region = self._known_region(title)
         if not region:
             return None

@@ -85,7 +85,13 @@ def _regions() -> _Regions:
 
 
 def _han_class(excluded: str) -> str:
-    """A regex character class of the CJK unified ideographs without `excluded`."""
+    """A regex character class of the CJK unified ideographs without `excluded`.
+
+    Examples:
+        >>> rx = re.compile(_han_class("和与"))
+        >>> bool(rx.match("民")), bool(rx.match("和")), bool(rx.match("a"))
+        (True, False, False)
+    """
     parts, start = [], _HAN[0]
     for cp in sorted({ord(c) for c in excluded if _HAN[0] <= ord(c) <= _HAN[1]}):
         if cp > start:
@@ -165,6 +171,12 @@ def is_generic(name: str) -> bool:
 
 
 def _ends_with(name: str, endings) -> str | None:
+    """The longest of `endings` that `name` ends with, else None.
+
+    Examples:
+        >>> _ends_with("养老服务中心", ["中心", "服务中心"]), _ends_with("养老服务", ["中心"])
+        ('服务中心', None)
+    """
     best = None
     for e in endings:
         if name.endswith(e) and (best is None or len(e) > len(best)):
@@ -376,7 +388,13 @@ class _Finder:
 
 def _suffix_alternation(names, continuations: dict) -> str:
     """Alternation of `names`, longest first, each refusing to end where its ending goes
-    on into a longer word (办 + 法, 部 + 门: `民政部门` is not 民政部)."""
+    on into a longer word (办 + 法, 部 + 门: `民政部门` is not 民政部).
+
+    Examples:
+        >>> rx = re.compile(_suffix_alternation(["部", "办"], {"部": ["门"], "办": ["法"]}))
+        >>> rx.match("部").group(), rx.match("部门") is None
+        ('部', True)
+    """
     parts = []
     for name in sorted(set(names), key=len, reverse=True):
         ending = _ends_with(name, continuations)
@@ -518,7 +536,12 @@ def _in_zone(s: int, e: int, zones: list[tuple[int, int]], starts: list[int]) ->
 
 
 def _excluded_zones(text: str) -> list[tuple[int, int]]:
-    """Cited titles (《…》) and owner annotations, merged and sorted."""
+    """Cited titles (《…》) and owner annotations, merged and sorted.
+
+    Examples:
+        >>> _excluded_zones("落实《区民政局规则》（责任部门：局办公室）")
+        [(2, 10), (11, 20)]
+    """
     zones = sorted([*find_titles(text), *_annotation_zones(text)])
     merged: list[tuple[int, int]] = []
     for s, e in zones:

@@ -161,7 +161,7 @@ class _TitleWords:
 @lru_cache(maxsize=1)
 def _title_words() -> _TitleWords:
     raw = load_vocab("citations")
-    heads = alternation(raw.get("attachment_heads") or ["附件"])
+    heads = alternation(raw["attachment_heads"])
     return _TitleWords(
         cover_cues=tuple(raw.get("cover_letter_cues") or ()),
         attachment_line=re.compile(rf"^(?:{heads})\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*《[^\n]*》\s*$"),

@@ -151,7 +151,7 @@ def vocab() -> _Vocab:
     return _Vocab(
         city_of=city_of,
         region_names=names,
-        national=raw.get("national_scope", "全国"),
+        national=raw["national_scope"],
         national_prefixes=_by_length(raw.get("national_prefixes")),
         national_issuers=_by_length(raw.get("national_issuers")),
         relative_city=tuple(raw.get("relative_city") or ()),
@@ -270,6 +270,15 @@ def unwrap_notice(title: str) -> str | None:
 # ----------------------------------------------------------------------------- scope
 
 def _region_at(s: str) -> str | None:
+    """The region `s` starts with (by name or alias); a city followed by one of its
+    districts is that district.
+
+    Examples:
+        >>> _region_at("上海市长宁区养老服务实施方案"), _region_at("金山养老服务方案")
+        ('长宁区', '金山区')
+        >>> _region_at("养老服务实施方案") is None
+        True
+    """
     for name, region in vocab().region_names:
         if s.startswith(name):
             rest = s[len(name):]

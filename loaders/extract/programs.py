@@ -108,30 +108,58 @@ def vocab() -> _Vocab:
 
 
 def program_name(written: str) -> str:
-    """Shared name: quotes and spaces dropped, widths unified (ASCII digits, full-width brackets)."""
+    """Shared name: quotes and spaces dropped, widths unified (ASCII digits, full-width brackets).
+
+    Examples:
+        >>> program_name("“ 老伙伴 ”计划(２０２５)")
+        '老伙伴计划（2025）'
+    """
     s = unicodedata.normalize("NFKC", written).translate(_NAME_DROP)
     return s.replace("(", "（").replace(")", "）")
 
 
 def is_slogan_shaped(name: str) -> bool:
-    """Parallel clauses joined by 、 (应保尽保、应退尽退; 人民至上、生命至上)."""
+    """Parallel clauses joined by 、 (应保尽保、应退尽退; 人民至上、生命至上).
+
+    Examples:
+        >>> is_slogan_shaped("应保尽保、应退尽退"), is_slogan_shaped("老伙伴计划")
+        (True, False)
+    """
     parts = name.split("、")
     return len(parts) >= 2 and all(2 <= len(p) <= 6 for p in parts)
 
 
 def is_generic_name(stem: str) -> bool:
-    """The words before a program head name a kind of thing (专项, 重点公益), not a program."""
+    """The words before a program head name a kind of thing (专项, 重点公益), not a program.
+
+    Examples:
+        >>> is_generic_name("重点公益"), is_generic_name("老伙伴")
+        (True, False)
+    """
     for w in vocab().generic_words:
         stem = stem.replace(w, "")
     return not stem
 
 
 def _is_word_char(c: str) -> bool:
+    """A character that continues a name (letters, digits, + · -), not punctuation.
+
+    Examples:
+        >>> _is_word_char("计"), _is_word_char("+"), _is_word_char("，")
+        (True, True, False)
+    """
     return c.isalnum() or c in "+＋·-"
 
 
 def _head_at(text: str, i: int) -> _Head | None:
-    """The head starting at text[i] whose phrase ends there (blockers and followers checked)."""
+    """The head starting at text[i] whose phrase ends there (blockers and followers checked).
+
+    Examples:
+        >>> _head_at("品牌建设", 0).word, _head_at("项目。", 0).kind
+        ('品牌', 'project')
+        >>> _head_at("项目化调研", 0) is None, _head_at("项目服务对象", 0) is None
+        (True, True)
+    """
     v = vocab()
     for h in v.heads:
         if text.startswith(h.word, i):
