@@ -4,23 +4,41 @@ This is the only place that maps normalised spans to original offsets and that
 decides node ids. Ids are stable: a document's id comes from its source name
 and content hash; every child's id from the document id plus its section path
 (and an ordinal), so reloading the same file yields identical records.
+
+`build_records` runs named build steps in a fixed order (document, sections, tasks,
+owners, mentions, targets); each appends its nodes and edges to one `_Records`.
 """
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from policykg.loaders.model import ParsedDocument
+from policykg.loaders.extract.bodies import BodyInfo, classify_body, leader_key
+from policykg.loaders.extract.indicators import UNMAPPED, load_catalogue
+from policykg.loaders.model import Mention, OwnerMention, ParsedDocument
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
-LEADER_COLUMNS_DEFAULT = "牵头领导"
+__all__ = ["content_hash", "document_id", "build_records"]
 
 
 def content_hash(text: str) -> str:
+    """SHA-256 of the text (UTF-8), in hex.
+
+    Examples:
+        >>> content_hash("2025年工作要点")[:12]
+        '7c90e1d84c2c'
+    """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def document_id(source: str, text: str) -> str:
+    """A document's id: its source name and the head of its content hash.
+
+    Examples:
+        >>> document_id("jinshan-2025", "2025年工作要点")
+        'jinshan-2025@7c90e1d84c2c'
+    """
     return f"{source}@{content_hash(text)[:12]}"
 
 
@@ -35,150 +53,229 @@ class _Evidence:
         return {"start_offset": start, "end_offset": end, "text": self.view.original[start:end]}
 
 
-def build_records(parsed: ParsedDocument, fingerprint: str, loaded_at: str | None = None) -> DocumentGraph:
-    src, meta = parsed.source, parsed.meta
-    doc_id = document_id(src.source, src.text)
-    evidence = _Evidence(parsed)
-    nodes: list[NodeRecord] = []
-    edges: list[EdgeRecord] = []
-    region = meta.region
+@dataclass
+class _Records:
+    """One document's records as the build steps add them, and the ids they share."""
+    parsed: ParsedDocument
+    doc_id: str
+    evidence: _Evidence
+    nodes: list[NodeRecord] = field(default_factory=list)
+    edges: list[EdgeRecord] = field(default_factory=list)
+    section_ids: dict[str, str] = field(default_factory=dict)   # section path → node id
+    task_ids: dict[str, str] = field(default_factory=dict)      # task path → node id
+    bodies: dict[str, BodyInfo] = field(default_factory=dict)   # Department nodes added, by key
 
-    nodes.append(NodeRecord("Document", {
-        "id": doc_id, "source": src.source, "path": src.path, "format": src.format, "encoding": src.encoding,
+    @property
+    def region(self) -> str | None:
+        return self.parsed.meta.region
+
+    def task_id(self, path: str | None) -> str | None:
+        """The node id of the task at `path` (None when there is no such task)."""
+        return self.task_ids.get(path) if path else None
+
+
+def build_records(parsed: ParsedDocument, fingerprint: str, loaded_at: str | None = None) -> DocumentGraph:
+    """The graph records of one parsed document (nodes deduplicated by label and id)."""
+    src = parsed.source
+    out = _Records(parsed, document_id(src.source, src.text), _Evidence(parsed))
+    _add_document(out, fingerprint, loaded_at)
+    _add_sections(out)
+    _add_tasks(out)
+    _add_owners(out)
+    _add_mentions(out)
+    _add_targets(out)
+    return DocumentGraph(src.source, out.doc_id, fingerprint, _dedupe_nodes(out.nodes), out.edges)
+
+
+# -- build steps ------------------------------------------------------------------------
+
+def _add_document(out: _Records, fingerprint: str, loaded_at: str | None) -> None:
+    src, meta, region = out.parsed.source, out.parsed.meta, out.region
+    warnings = list(src.warnings) + list(meta.warnings) + list(out.parsed.warnings)
+    out.nodes.append(NodeRecord("Document", {
+        "id": out.doc_id, "source": src.source, "path": src.path, "format": src.format, "encoding": src.encoding,
         "content_hash": content_hash(src.text), "fingerprint": fingerprint,
         "title": meta.title, "issuer": meta.issuer, "doc_number": meta.doc_number, "issue_date": meta.issue_date,
         "year": meta.year, "region": region, "level": meta.level, "is_notice": meta.is_notice,
-        "wrapped_title": meta.wrapped_title, "warnings": list(src.warnings) + list(meta.warnings) + list(parsed.warnings),
+        "wrapped_title": meta.wrapped_title, "warnings": warnings,
         "loaded_at": loaded_at, "text": src.text,
     }))
     if region:
-        nodes.append(NodeRecord("Region", {"id": region, "name": region, "level": meta.level}))
-        edges.append(EdgeRecord("IN_REGION", "Document", doc_id, "Region", region))
+        out.nodes.append(NodeRecord("Region", {"id": region, "name": region, "level": meta.level}))
+        out.edges.append(EdgeRecord("IN_REGION", "Document", out.doc_id, "Region", region))
 
-    # -- sections and tasks ---------------------------------------------------
-    section_ids = {}
-    for section in parsed.sections:
-        sid = f"{doc_id}/s:{section.path}"
-        section_ids[section.path] = sid
-        nodes.append(NodeRecord("Section", {
+
+def _add_sections(out: _Records) -> None:
+    """Section nodes first, then their HAS_SECTION edges (a parent may come after its child)."""
+    doc_id = out.doc_id
+    for section in out.parsed.sections:
+        sid = out.section_ids[section.path] = f"{doc_id}/s:{section.path}"
+        out.nodes.append(NodeRecord("Section", {
             "id": sid, "doc_id": doc_id, "path": section.path, "marker": section.marker, "level": section.level,
-            "ordinal": section.ordinal, "title": section.title, "theme": section.theme, **evidence(section.span),
+            "ordinal": section.ordinal, "title": section.title, "theme": section.theme, **out.evidence(section.span),
         }))
-    for section in parsed.sections:
-        parent = section_ids.get(section.parent) if section.parent else None
+    for section in out.parsed.sections:
+        sid = out.section_ids[section.path]
+        parent = out.section_ids.get(section.parent) if section.parent else None
+        ordinal = {"ordinal": section.ordinal}
         if parent:
-            edges.append(EdgeRecord("HAS_SECTION", "Section", parent, "Section", section_ids[section.path], {"ordinal": section.ordinal}))
+            out.edges.append(EdgeRecord("HAS_SECTION", "Section", parent, "Section", sid, ordinal))
         else:
-            edges.append(EdgeRecord("HAS_SECTION", "Document", doc_id, "Section", section_ids[section.path], {"ordinal": section.ordinal}))
+            out.edges.append(EdgeRecord("HAS_SECTION", "Document", doc_id, "Section", sid, ordinal))
 
-    task_ids = {}
-    for task in parsed.tasks:
-        tid = f"{doc_id}/t:{task.path}"
-        task_ids[task.path] = tid
-        nodes.append(NodeRecord("Task", {
+
+def _add_tasks(out: _Records) -> None:
+    doc_id = out.doc_id
+    for task in out.parsed.tasks:
+        tid = out.task_ids[task.path] = f"{doc_id}/t:{task.path}"
+        out.nodes.append(NodeRecord("Task", {
             "id": tid, "doc_id": doc_id, "path": task.path, "item": task.item, "kind": task.kind,
-            "ordinal": task.ordinal, "title": task.title, "theme": getattr(task, "theme", None), **evidence(task.span),
+            "ordinal": task.ordinal, "title": task.title, "theme": getattr(task, "theme", None), **out.evidence(task.span),
         }))
-        if task.section and task.section in section_ids:
-            edges.append(EdgeRecord("HAS_TASK", "Section", section_ids[task.section], "Task", tid, {"ordinal": task.ordinal}))
+        ordinal = {"ordinal": task.ordinal}
+        if task.section and task.section in out.section_ids:
+            out.edges.append(EdgeRecord("HAS_TASK", "Section", out.section_ids[task.section], "Task", tid, ordinal))
         else:
-            edges.append(EdgeRecord("HAS_TASK", "Document", doc_id, "Task", tid, {"ordinal": task.ordinal}))
+            out.edges.append(EdgeRecord("HAS_TASK", "Document", doc_id, "Task", tid, ordinal))
 
-    # -- owners ---------------------------------------------------------------
-    from policykg.loaders.extract.bodies import classify_body, leader_key
 
-    seen_bodies: dict[str, dict] = {}
-    for owner in parsed.owners:
-        tid = task_ids.get(owner.task)
+def _add_owners(out: _Records) -> None:
+    """LED_BY a Leader, or OWNED_BY a Department, for owners of known tasks."""
+    for owner in out.parsed.owners:
+        tid = out.task_ids.get(owner.task)
         if tid is None:
             continue
-        ev = evidence(owner.span)
         if owner.role == "leader":
-            lid = leader_key(owner.name, region)
-            nodes.append(NodeRecord("Leader", {"id": lid, "name": owner.name, "region": region}))
-            if region:
-                edges.append(EdgeRecord("IN_REGION", "Leader", lid, "Region", region))
-            edges.append(EdgeRecord("LED_BY", "Task", tid, "Leader", lid, {"source_column": owner.column, "written": owner.written, **ev}))
+            _add_leader(out, tid, owner)
         else:
-            body = classify_body(owner.name, region)
-            _add_body(nodes, edges, seen_bodies, body, region)
-            edges.append(EdgeRecord("OWNED_BY", "Task", tid, "Department", body.key, {
-                "role": "responsible", "source_column": owner.column, "written": owner.written,
-                "inferred": owner.inferred, "rule": owner.rule, **ev,
-            }))
+            _add_owning_department(out, tid, owner)
 
-    # -- mentions: bodies, programs, cited documents --------------------------
-    for mention in parsed.mentions:
-        tid = task_ids.get(mention.task) if mention.task else None
-        ev = evidence(mention.span)
+
+def _add_leader(out: _Records, tid: str, owner: OwnerMention) -> None:
+    region = out.region
+    lid = leader_key(owner.name, region)
+    out.nodes.append(NodeRecord("Leader", {"id": lid, "name": owner.name, "region": region}))
+    if region:
+        out.edges.append(EdgeRecord("IN_REGION", "Leader", lid, "Region", region))
+    props = {"source_column": owner.column, "written": owner.written, **out.evidence(owner.span)}
+    out.edges.append(EdgeRecord("LED_BY", "Task", tid, "Leader", lid, props))
+
+
+def _add_owning_department(out: _Records, tid: str, owner: OwnerMention) -> None:
+    body = classify_body(owner.name, out.region)
+    _add_body(out, body)
+    out.edges.append(EdgeRecord("OWNED_BY", "Task", tid, "Department", body.key, {
+        "role": "responsible", "source_column": owner.column, "written": owner.written,
+        "inferred": owner.inferred, "rule": owner.rule, **out.evidence(owner.span),
+    }))
+
+
+def _add_mentions(out: _Records) -> None:
+    """Bodies, programs and cited documents named in the text."""
+    for mention in out.parsed.mentions:
         if mention.label == "Department":
-            if tid is None:
-                continue
-            body = classify_body(mention.name, region)
-            _add_body(nodes, edges, seen_bodies, body, region)
-            edges.append(EdgeRecord("MENTIONS", "Task", tid, "Department", body.key, {"written": mention.written, **ev}))
+            _add_department_mention(out, mention)
         elif mention.label == "Program":
-            nodes.append(NodeRecord("Program", {"id": mention.name, "name": mention.name, "kind": mention.props.get("kind")}))
-            if tid is not None:
-                edges.append(EdgeRecord("RUNS_PROGRAM", "Task", tid, "Program", mention.name, {"written": mention.written, **ev}))
+            _add_program(out, mention)
         elif mention.label == "PolicyDocument":
-            # Which cited titles name the same document needs every loaded plan:
-            # graph.derive resolves Citation nodes into PolicyDocuments after each load.
-            props = mention.props
-            cid = f"{doc_id}/c:{ev['start_offset']}"
-            nodes.append(NodeRecord("Citation", {
-                "id": cid, "doc_id": doc_id, "task_id": tid, "title": props.get("title") or mention.written,
-                "scope_hint": props.get("scope_hint"), "citing_region": props.get("citing_region") or region,
-                "wraps": props.get("wraps"), **ev,
-            }))
-            edges.append(EdgeRecord("HAS_CITATION", "Document", doc_id, "Citation", cid))
+            _add_citation(out, mention)
 
-    # -- targets --------------------------------------------------------------
-    per_task = defaultdict(int)
-    for target in parsed.targets:
+
+def _add_department_mention(out: _Records, mention: Mention) -> None:
+    tid = out.task_id(mention.task)
+    if tid is None:
+        return
+    body = classify_body(mention.name, out.region)
+    _add_body(out, body)
+    props = {"written": mention.written, **out.evidence(mention.span)}
+    out.edges.append(EdgeRecord("MENTIONS", "Task", tid, "Department", body.key, props))
+
+
+def _add_program(out: _Records, mention: Mention) -> None:
+    out.nodes.append(NodeRecord("Program", {"id": mention.name, "name": mention.name, "kind": mention.props.get("kind")}))
+    tid = out.task_id(mention.task)
+    if tid is not None:
+        props = {"written": mention.written, **out.evidence(mention.span)}
+        out.edges.append(EdgeRecord("RUNS_PROGRAM", "Task", tid, "Program", mention.name, props))
+
+
+def _add_citation(out: _Records, mention: Mention) -> None:
+    """A Citation node: which cited titles name the same document needs every loaded plan,
+    so graph.derive resolves Citation nodes into PolicyDocuments after each load."""
+    props, ev = mention.props, out.evidence(mention.span)
+    cid = f"{out.doc_id}/c:{ev['start_offset']}"
+    out.nodes.append(NodeRecord("Citation", {
+        "id": cid, "doc_id": out.doc_id, "task_id": out.task_id(mention.task), "title": props.get("title") or mention.written,
+        "scope_hint": props.get("scope_hint"), "citing_region": props.get("citing_region") or out.region,
+        "wraps": props.get("wraps"), **ev,
+    }))
+    out.edges.append(EdgeRecord("HAS_CITATION", "Document", out.doc_id, "Citation", cid))
+
+
+def _add_targets(out: _Records) -> None:
+    """Target nodes, numbered per task (`…/g:<task path>#<n>`), and the indicators they measure."""
+    meta, doc_id = out.parsed.meta, out.doc_id
+    per_task: defaultdict[str, int] = defaultdict(int)
+    for target in out.parsed.targets:
         anchor = target.task or "-"
         per_task[anchor] += 1
         gid = f"{doc_id}/g:{anchor}#{per_task[anchor]}"
-        tid = task_ids.get(target.task) if target.task else None
-        nodes.append(NodeRecord("Target", {
+        tid = out.task_id(target.task)
+        out.nodes.append(NodeRecord("Target", {
             "id": gid, "doc_id": doc_id, "task_id": tid, "value": target.value, "value_max": target.value_max,
             "unit": target.unit, "metric": target.metric, "indicator": target.indicator, "action": target.action,
             "kind": target.kind, "modifier": target.modifier, "conflict": bool(target.props.get("conflict")),
-            "year": meta.year, "region": region, **evidence(target.span),
+            "year": meta.year, "region": out.region, **out.evidence(target.span),
         }))
         if tid is not None:
-            edges.append(EdgeRecord("HAS_TARGET", "Task", tid, "Target", gid))
-        if target.indicator and target.indicator != "unmapped":
-            nodes.append(NodeRecord("Indicator", _indicator_props(target.indicator)))
-            edges.append(EdgeRecord("MEASURES", "Target", gid, "Indicator", target.indicator))
-
-    return DocumentGraph(src.source, doc_id, fingerprint, _dedupe_nodes(nodes), edges)
+            out.edges.append(EdgeRecord("HAS_TARGET", "Task", tid, "Target", gid))
+        if target.indicator and target.indicator != UNMAPPED:
+            out.nodes.append(NodeRecord("Indicator", _indicator_props(target.indicator)))
+            out.edges.append(EdgeRecord("MEASURES", "Target", gid, "Indicator", target.indicator))
 
 
-def _add_body(nodes, edges, seen, body, region) -> None:
-    if body.key in seen:
+# -- shared nodes ---------------------------------------------------------------------------
+
+def _add_body(out: _Records, body: BodyInfo) -> None:
+    """A Department node (once per key), its region, and the bureau it is PART_OF."""
+    if body.key in out.bodies:
         return
-    seen[body.key] = body
-    nodes.append(NodeRecord("Department", {"id": body.key, "name": body.name, "region": body.region, "kind": body.kind, "generic": body.generic}))
+    out.bodies[body.key] = body
+    out.nodes.append(NodeRecord("Department", {
+        "id": body.key, "name": body.name, "region": body.region, "kind": body.kind, "generic": body.generic}))
     if body.region:
-        nodes.append(NodeRecord("Region", {"id": body.region, "name": body.region, "level": None}))
-        edges.append(EdgeRecord("IN_REGION", "Department", body.key, "Region", body.region))
+        out.nodes.append(NodeRecord("Region", {"id": body.region, "name": body.region, "level": None}))
+        out.edges.append(EdgeRecord("IN_REGION", "Department", body.key, "Region", body.region))
     if body.parent_key and body.parent_key != body.key:
         parent_name = body.parent_key.split(":", 1)[-1]
-        nodes.append(NodeRecord("Department", {"id": body.parent_key, "name": parent_name, "region": body.region, "kind": "bureau", "generic": False}))
-        edges.append(EdgeRecord("PART_OF", "Department", body.key, "Department", body.parent_key))
+        out.nodes.append(NodeRecord("Department", {
+            "id": body.parent_key, "name": parent_name, "region": body.region, "kind": "bureau", "generic": False}))
+        out.edges.append(EdgeRecord("PART_OF", "Department", body.key, "Department", body.parent_key))
 
 
 def _indicator_props(name: str) -> dict:
-    from policykg.loaders.extract.indicators import load_catalogue
+    """An Indicator node's properties from the catalogue (theme and unit families).
 
+    Examples:
+        >>> _indicator_props("养老床位")
+        {'id': '养老床位', 'name': '养老床位', 'theme': '养老服务', 'unit_family': 'count_beds'}
+        >>> _indicator_props("不在目录中")["theme"] is None
+        True
+    """
     entry = load_catalogue().indicators.get(name)
     return {"id": name, "name": name, "theme": entry.theme if entry else None,
             "unit_family": "/".join(entry.units) if entry else None}
 
 
 def _dedupe_nodes(nodes: list[NodeRecord]) -> list[NodeRecord]:
-    """One record per (label, id); the first one wins, later ones only fill missing properties."""
+    """One record per (label, id); the first one wins, later ones only fill missing properties.
+
+    Examples:
+        >>> a = NodeRecord("Region", {"id": "金山区", "level": None})
+        >>> b = NodeRecord("Region", {"id": "金山区", "level": "district"})
+        >>> [n.props for n in _dedupe_nodes([a, b])]
+        [{'id': '金山区', 'level': 'district'}]
+    """
     out: dict[tuple[str, str], NodeRecord] = {}
     for node in nodes:
         key = (node.label, node.key)

@@ -27,25 +27,35 @@ from policykg.loaders.normalise import load_layout
 from policykg.loaders.numbers import parse_chinese
 from policykg.loaders.textview import TextView
 
+__all__ = [
+    "OVERRIDE_FIELDS", "LEVELS", "SIDECAR_SUFFIXES", "load_vocab", "sidecar_paths", "read_sidecar", "validate_overrides",
+    "plan_year", "parse_date", "parse_metadata",
+]
+
 # Fields a user may set; title_span and warnings are the parser's.
 OVERRIDE_FIELDS = ("title", "issuer", "doc_number", "issue_date", "year", "region", "level", "is_notice", "wrapped_title")
 LEVELS = ("city", "district", "town", "unknown")
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
+# Fields a plan needs, and how a warning names each when neither text nor user gives it.
+_REQUIRED_FIELDS = (("title", "title"), ("region", "region"), ("year", "plan year"))
 
 # How far into the document its header (letterhead, 文号, title, cover letter) may reach.
 _HEADER_MAX_LINES = 30
 
 _HAN = "\u4e00-\u9fff\u3400-\u4dbf"
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_DATE_ARABIC = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_DATE_CHINESE = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
-_DATE_ISO = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
-_WEB_DATE_SUFFIX = re.compile(r"\s*[（(]\s*((?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})\s*[）)]\s*$")
+_YEAR = vocabulary.pattern("calendar_year")          # 1900–2099 in digits, without 年
+_DATE_ARABIC = re.compile(rf"({_YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日")
+_DATE_CHINESE = re.compile(
+    r"([〇零○一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+_DATE_ISO = re.compile(rf"({_YEAR})[-/.](\d{{1,2}})[-/.](\d{{1,2}})")
+_WEB_DATE_SUFFIX = re.compile(rf"\s*[（(]\s*({_YEAR}[-/.]\d{{1,2}}[-/.]\d{{1,2}})\s*[）)]\s*$")
 _DOC_NUMBER = re.compile(
-    rf"([{_HAN}]{{1,12}})\s*[〔\[［【(（]\s*((?:19|20)\d{{2}})\s*[〕\]］】)）]\s*(?:第\s*)?(\d{{1,4}})\s*号")
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年|((?:19|20)\d{2})(?=[^\d]|$)|([〇零○一二][〇零○一二三四五六七八九]{3})\s*年")
-_WEB_ROW = re.compile(r"^\s*(?:文件编号|发文字号)\s*[:：]\s*([^|\n]+?)\s*(?:\||$)", re.M)
-_WEB_DATE_ROW = re.compile(r"(?:发布日期|成文日期)\s*[:：]\s*((?:19|20)\d{2}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?)")
+    rf"([{_HAN}]{{1,12}})\s*[〔\[［【(（]\s*({_YEAR})\s*[〕\]］】)）]\s*(?:第\s*)?(\d{{1,4}})\s*号")
+_YEAR_IN_TITLE = re.compile(
+    rf"({_YEAR})\s*年|({_YEAR})(?=[^\d]|$)|([〇零○一二][〇零○一二三四五六七八九]{{3}})\s*年")
+_LEADING_YEAR = re.compile(rf"^{_YEAR}\s*年度?")
+_FRAGMENT = re.compile(r"\{([a-z_]+)\}")           # {notice_verbs} in a vocabulary's pattern
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,8 @@ class _Vocab:
     org_suffixes: tuple[str, ...]
     letterhead_words: tuple[str, ...]
     issuer_by_domain: dict
+    web_number_row: re.Pattern            # 文件编号：金民〔2025〕6号 | …, a web page's metadata row
+    web_date_row: re.Pattern              # 发布日期：2025-02-17
     names: dict          # full name → (level, parent city or None)
     aliases: dict        # alias → full name
     suffixes: tuple[tuple[str, str], ...]
@@ -62,8 +74,21 @@ class _Vocab:
     generic_region: re.Pattern
 
 
+def _with_fragments(regex: str) -> str:
+    """`regex` with each `{name}` replaced by the shared fragment `name` of vocab/patterns.yaml.
+
+    Examples:
+        >>> _with_fragments("关于(?:{notice_verbs})")
+        '关于(?:下发|印发|转发)'
+        >>> _with_fragments("[0-9]{1,2}月")
+        '[0-9]{1,2}月'
+    """
+    return _FRAGMENT.sub(lambda m: vocabulary.pattern(m.group(1)), regex)
+
+
 @lru_cache(maxsize=1)
 def load_vocab() -> _Vocab:
+    """The metadata cues of vocab/document.yaml and the regions of vocab/regions.yaml, compiled once."""
     doc, reg = vocabulary.load_vocab("document"), vocabulary.load_vocab("regions")
     names: dict[str, tuple[str, str | None]] = {}
     aliases: dict[str, str] = {}
@@ -80,10 +105,14 @@ def load_vocab() -> _Vocab:
     generic = re.compile(rf"[{_HAN}]{{1,7}}?(?:{vocabulary.alternation(s for s, _ in suffixes)})")
     return _Vocab(
         title_words=tuple(sorted(doc["plan_title_words"], key=len, reverse=True)),
-        notice_patterns=tuple(re.compile(p) for p in doc["notice_patterns"]),
+        notice_patterns=tuple(re.compile(_with_fragments(p)) for p in doc["notice_patterns"]),
         org_suffixes=tuple(sorted(doc["organisation_suffixes"], key=len, reverse=True)),
         letterhead_words=tuple(doc["letterhead_words"]),
         issuer_by_domain=dict(doc.get("issuer_by_domain") or {}),
+        web_number_row=re.compile(
+            rf"^\s*(?:{vocabulary.alternation(doc['web_number_labels'])})\s*[:：]\s*([^|\n]+?)\s*(?:\||$)", re.M),
+        web_date_row=re.compile(
+            rf"(?:{vocabulary.alternation(doc['web_date_labels'])})\s*[:：]\s*({_YEAR}[-/.年]\s*\d{{1,2}}[-/.月]\s*\d{{1,2}}日?)"),
         names=names,
         aliases=aliases,
         suffixes=suffixes,
@@ -95,7 +124,12 @@ def load_vocab() -> _Vocab:
 # -- sidecar ----------------------------------------------------------------------
 
 def sidecar_paths(path: str | Path) -> list[Path]:
-    """Where a sidecar for `path` may be: `plan.txt.meta.yaml` or `plan.meta.yaml` (also .yml, .json)."""
+    """Where a sidecar for `path` may be: `plan.txt.meta.yaml` or `plan.meta.yaml` (also .yml, .json).
+
+    Examples:
+        >>> [p.name for p in sidecar_paths("seeds/plan.txt")][:2]
+        ['plan.txt.meta.yaml', 'plan.meta.yaml']
+    """
     p = Path(path)
     found = []
     for suffix in SIDECAR_SUFFIXES:
@@ -127,7 +161,16 @@ def _load_sidecar(sidecar: Path) -> dict:
 
 
 def validate_overrides(overrides: dict, origin: str) -> dict:
-    """Check and coerce user-given metadata; raise InputError naming `origin` if it is wrong."""
+    """Check and coerce user-given metadata; raise InputError naming `origin` if it is wrong.
+
+    Examples:
+        >>> validate_overrides({"year": "2025", "region": " 静安区 ", "title": None}, "cli")
+        {'year': 2025, 'region': '静安区'}
+        >>> validate_overrides({"level": "province"}, "plan.meta.yaml")
+        Traceback (most recent call last):
+        ...
+        policykg.loaders.errors.InputError: plan.meta.yaml: level 'province' is not one of city, district, town, unknown
+    """
     clean: dict = {}
     for key, value in overrides.items():
         if key not in OVERRIDE_FIELDS:
@@ -167,11 +210,22 @@ def _iso_date(value) -> str | None:
 # -- dates --------------------------------------------------------------------------
 
 def _chinese_number(s: str) -> int:
-    """一 → 1, 十二 → 12, 二十八 → 28, 三十一 → 31 (0 when it is not a numeral, so the date is invalid)."""
+    """一 → 1, 十二 → 12, 二十八 → 28, 三十一 → 31 (0 when it is not a numeral, so the date is invalid).
+
+    Examples:
+        >>> _chinese_number("二十八"), _chinese_number("月")
+        (28, 0)
+    """
     return int(parse_chinese(s) or 0)
 
 
 def _valid_date(y: int, m: int, d: int) -> str | None:
+    """The ISO date, or None when there is no such day.
+
+    Examples:
+        >>> _valid_date(2025, 2, 17), _valid_date(2025, 2, 30)
+        ('2025-02-17', None)
+    """
     try:
         return _dt.date(y, m, d).isoformat()
     except ValueError:
@@ -179,13 +233,27 @@ def _valid_date(y: int, m: int, d: int) -> str | None:
 
 
 def _chinese_year(digits: str) -> int:
-    """二〇二五 → 2025: a year is written digit by digit, not as a number (not 两千零二十五)."""
+    """二〇二五 → 2025: a year is written digit by digit, not as a number (not 两千零二十五).
+
+    Examples:
+        >>> _chinese_year("二〇二五"), _chinese_year("二○二四")
+        (2025, 2024)
+    """
     return int("".join(str(_CN_DIGITS[c]) for c in digits))
 
 
 def plan_year(title: str, plan_words: tuple[str, ...]) -> int | None:
     """The year a plan's title names (2025年…, 二〇二五年…). A title naming several years
-    (2024年工作总结和2025年工作计划) is the plan of the year whose words name a plan."""
+    (2024年工作总结和2025年工作计划) is the plan of the year whose words name a plan.
+
+    Examples:
+        >>> plan_year("2024年工作总结和2025年工作计划", ("工作计划",))
+        2025
+        >>> plan_year("二〇二五年民政工作要点", ("工作要点",))
+        2025
+        >>> plan_year("民政工作要点", ("工作要点",)) is None
+        True
+    """
     found = []
     for m in _YEAR_IN_TITLE.finditer(title):
         digits = m.group(1) or m.group(2)
@@ -200,7 +268,14 @@ def plan_year(title: str, plan_words: tuple[str, ...]) -> int | None:
 
 
 def parse_date(text: str) -> str | None:
-    """The first date in `text` (2025年2月17日, 二〇二五年二月十七日, 2024-02-05) as ISO."""
+    """The first date in `text` (2025年2月17日, 二〇二五年二月十七日, 2024-02-05) as ISO.
+
+    Examples:
+        >>> parse_date("金山区民政局 2025年2月17日"), parse_date("二〇二五年二月十七日"), parse_date("2024/2/5")
+        ('2025-02-17', '2025-02-17', '2024-02-05')
+        >>> parse_date("2025年工作要点") is None
+        True
+    """
     m = _DATE_ARABIC.search(text)
     if m:
         return _valid_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -215,6 +290,14 @@ def parse_date(text: str) -> str | None:
 
 
 def _is_date_line(text: str) -> bool:
+    """A line that is a date and nothing else (a signature's date line).
+
+    Examples:
+        >>> _is_date_line(" 2025年2月17日 "), _is_date_line("二〇二五年二月十七日")
+        (True, True)
+        >>> _is_date_line("2025年2月17日印发")
+        False
+    """
     for pattern in (_DATE_ARABIC, _DATE_CHINESE):
         m = pattern.fullmatch(text.strip())
         if m:
@@ -232,6 +315,12 @@ class _Line:
 
 
 def _lines(view: TextView) -> list[_Line]:
+    """The non-blank lines of the view, stripped, with their offsets.
+
+    Examples:
+        >>> _lines(TextView.identity("标题\\n\\n  正文"))
+        [_Line(start=0, end=2, text='标题'), _Line(start=6, end=8, text='正文')]
+    """
     out, pos = [], 0
     for raw in view.text.split("\n"):
         if raw.strip():
@@ -243,6 +332,12 @@ def _lines(view: TextView) -> list[_Line]:
 
 
 def _compact(s: str) -> str:
+    """`s` without whitespace.
+
+    Examples:
+        >>> _compact("关于印发 《X》 的通知")
+        '关于印发《X》的通知'
+    """
     return re.sub(r"\s+", "", s)
 
 
@@ -261,7 +356,7 @@ class _MetadataParser:
 
     def _header_lines(self) -> list[_Line]:
         """Lines before the first numbered heading: letterhead, 文号, title, cover letter."""
-        header = []
+        header: list[_Line] = []
         for line in self.lines[:_HEADER_MAX_LINES]:
             if self.layout.item_start.match(line.text) and header:
                 break
@@ -269,11 +364,26 @@ class _MetadataParser:
         return header
 
     # ---- kinds of lines
-    def is_sentence(self, text: str) -> bool:
+    @staticmethod
+    def is_sentence(text: str) -> bool:
+        """A line with sentence punctuation is running text, not a title or a name.
+
+        Examples:
+            >>> _MetadataParser.is_sentence("现将有关事项通知如下。"), _MetadataParser.is_sentence("2025年民政工作要点")
+            (True, False)
+        """
         return any(c in text for c in "。；;")
 
     def org_name(self, text: str) -> str | None:
-        """`text` if it is a body's name (上海市金山区民政局), with a letterhead's 文件 dropped."""
+        """`text` if it is a body's name (上海市金山区民政局), with a letterhead's 文件 dropped.
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p.org_name("上海市金山区民政局文件")
+            '上海市金山区民政局'
+            >>> p.org_name("2025年民政工作要点") is None
+            True
+        """
         t = _compact(text)
         for word in self.vocab.letterhead_words:
             if t.endswith(word) and len(t) > len(word):
@@ -302,6 +412,15 @@ class _MetadataParser:
         return None
 
     def is_title_like(self, line: _Line) -> bool:
+        """A short line, no sentence, heading, date or 文号, with a plan word: a plan's title.
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p.is_title_like(_Line(0, 10, "2025年长宁民政工作要点"))
+            True
+            >>> p.is_title_like(_Line(0, 10, "长民〔2025〕1号"))
+            False
+        """
         t = line.text
         return (not self.is_sentence(t) and len(t) <= 60 and not self.layout.item_start.match(t)
                 and not _is_date_line(t) and not _DOC_NUMBER.fullmatch(_compact(t))
@@ -344,7 +463,15 @@ class _MetadataParser:
         return line
 
     def _strip_web_date(self, line: _Line) -> tuple[str, int]:
-        """A web page appends its publication date to the title: 2024年上海民政工作要点 ( 2024-02-05 )."""
+        """A web page appends its publication date to the title: 2024年上海民政工作要点 ( 2024-02-05 ).
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p._strip_web_date(_Line(0, 28, "2024年上海民政工作要点 ( 2024-02-05 )")), p.web_date
+            (('2024年上海民政工作要点', 15), '2024-02-05')
+            >>> p._strip_web_date(_Line(0, 14, "2024年上海民政工作要点"))
+            ('2024年上海民政工作要点', 0)
+        """
         m = _WEB_DATE_SUFFIX.search(line.text)
         if not m:
             return line.text, 0
@@ -377,7 +504,7 @@ class _MetadataParser:
                 return name
         if title:
             # a title headed by the body's name: 静安区民政局2025年工作要点
-            head = re.split(r"(?:19|20)\d{2}", _compact(title), maxsplit=1)[0]
+            head = re.split(_YEAR, _compact(title), maxsplit=1)[0]
             name = self.org_name(head)
             if name:
                 return name
@@ -388,7 +515,15 @@ class _MetadataParser:
         return None
 
     def _issuer_from_title(self, title: str) -> str | None:
-        """2024年上海民政工作要点 → 上海市民政局 (region named in the title + its line of work)."""
+        """2024年上海民政工作要点 → 上海市民政局 (region named in the title + its line of work).
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p._issuer_from_title("2024年上海民政工作要点")
+            '上海市民政局'
+            >>> p._issuer_from_title("2024年民政工作要点") is None
+            True
+        """
         region = self._known_region(title)
         if not region:
             return None
@@ -405,14 +540,15 @@ class _MetadataParser:
             m = _DOC_NUMBER.search(line.text)
             if m and len(_compact(line.text)) <= len(_compact(m.group(0))) + 6:
                 return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
-        m = _WEB_ROW.search(self.view.original)
+        m = self.vocab.web_number_row.search(self.view.original)
         if m:
             dm = _DOC_NUMBER.search(m.group(1))
             return f"{dm.group(1)}〔{dm.group(2)}〕{dm.group(3)}号" if dm else m.group(1).strip() or None
         return None
 
     def issue_date(self) -> str | None:
-        dates = [(prev, line) for prev, line in zip([None] + self.lines, self.lines) if _is_date_line(line.text)]
+        previous: list[_Line | None] = [None, *self.lines]
+        dates = [(prev, line) for prev, line in zip(previous, self.lines) if _is_date_line(line.text)]
         signed = [line for prev, line in dates if prev is not None and self.org_name(prev.text)]
         for line in signed + [line for _, line in dates]:
             iso = parse_date(line.text)
@@ -420,12 +556,20 @@ class _MetadataParser:
                 return iso
         if self.web_date:
             return self.web_date
-        m = _WEB_DATE_ROW.search(self.view.original)
+        m = self.vocab.web_date_row.search(self.view.original)
         return parse_date(m.group(1)) if m else None
 
     # ---- region
     def _known_region(self, text: str) -> str | None:
-        """The most specific known region named in `text` (full name or alias)."""
+        """The most specific known region named in `text` (full name or alias).
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p._known_region("2024年上海长宁民政工作要点")
+            '长宁区'
+            >>> p._known_region("民政工作要点") is None
+            True
+        """
         t = _compact(text)
         found: list[str] = [name for name in self.vocab.names if name in t]
         found += [full for alias, full in self.vocab.aliases.items() if alias in t]
@@ -435,8 +579,16 @@ class _MetadataParser:
         return min(found, key=lambda n: (order[self.vocab.names[n][0]], t.find(n) if n in t else 99))
 
     def _generic_region(self, head: str) -> str | None:
-        """A region name heading a body's name or a title, by its suffix: 杭州市西湖区民政局 → 西湖区."""
-        t = re.sub(r"^(?:19|20)\d{2}\s*年度?", "", _compact(head))
+        """A region name heading a body's name or a title, by its suffix: 杭州市西湖区民政局 → 西湖区.
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p._generic_region("2025年杭州市西湖区民政局")
+            '西湖区'
+            >>> p._generic_region("社区民政工作要点") is None
+            True
+        """
+        t = _LEADING_YEAR.sub("", _compact(head))
         best, pos = None, 0
         while True:
             m = self.vocab.generic_region.match(t, pos)
@@ -471,6 +623,13 @@ class _MetadataParser:
         return None, False
 
     def level(self, region: str | None) -> str:
+        """city | district | town | unknown: the gazetteer's level, else the suffix's.
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p.level("金山区"), p.level("西湖区"), p.level("浙江省"), p.level(None)
+            ('district', 'district', 'unknown', 'unknown')
+        """
         if not region:
             return "unknown"
         if region in self.vocab.names:
@@ -515,12 +674,10 @@ def parse_metadata(view: TextView, source_name: str, overrides: dict | None = No
     if "level" not in given:
         meta.level = p.level(meta.region)
 
-    if meta.title is None:
-        p.warnings.append(f"{source_name}: title not found; pass --title or put 'title: …' in a {source_name}.meta.yaml sidecar")
-    if meta.region is None:
-        p.warnings.append(f"{source_name}: region not found; pass --region or put 'region: …' in a {source_name}.meta.yaml sidecar")
-    if meta.year is None:
-        p.warnings.append(f"{source_name}: plan year not found; pass --year or put 'year: …' in a {source_name}.meta.yaml sidecar")
+    for field, what in _REQUIRED_FIELDS:
+        if getattr(meta, field) is None:
+            p.warnings.append(f"{source_name}: {what} not found; pass --{field} or put '{field}: …' in a "
+                              f"{source_name}.meta.yaml sidecar")
     meta.warnings = p.warnings
     return meta
 

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import time
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
+from policykg.loaders.extract import bodies, citations, programs, targets
 from policykg.loaders.extract.bodies import (
-    LABEL, SPAN_KEY, classify_body, extract_bodies, find_body_spans, infer_owners, leader_key,
+    LABEL, SPAN_KEY, classify_body, extract_bodies, find_body_spans, infer_owners, leader_key, level_of,
 )
+from policykg.loaders.extract.nlp import PIPELINE, get_nlp
 from policykg.loaders.model import DocumentMeta, OwnerMention, ParsedDocument, Section, SourceText, Task
 from policykg.loaders.textview import TextView
 
@@ -214,8 +218,6 @@ def test_extract_bodies_skips_explicit_owners_and_generic_phrases():
 
 
 def test_extract_bodies_reads_the_spacy_span_group():
-    from policykg.loaders.extract.nlp import get_nlp
-
     text = "按照市民政局、区安委办工作要求，会同市场监管部门开展排查。"
     doc = get_nlp()(text)
     assert [(s.text, s.label_) for s in doc.spans[SPAN_KEY]] == [("市民政局", LABEL), ("区安委办", LABEL)]
@@ -394,3 +396,29 @@ def test_seed_city_tasks_get_divisions():
     inferred = [o for o in parsed.owners if o.inferred]
     assert inferred and all(o.name.startswith("上海市民政局") for o in inferred)
     assert all(o.written.endswith(("处", "办公室")) for o in inferred)
+
+
+# --------------------------------------------------------------------------- the shared pipeline and the region levels
+
+
+def test_the_pipeline_is_every_extractors_component_in_order():
+    assert PIPELINE == (bodies.COMPONENT, programs.COMPONENT, citations.COMPONENT, targets.COMPONENT)
+    assert get_nlp().pipe_names == list(PIPELINE)
+
+
+def test_the_pipeline_builds_outside_the_checkout(tmp_path):
+    # get_nlp once imported extractors by a module path that only resolved from the repository root
+    check = "from policykg.loaders.extract.nlp import get_nlp, PIPELINE; assert get_nlp().pipe_names == list(PIPELINE)"
+    run = subprocess.run([sys.executable, "-c", check], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("region, level", [
+    ("金山区", "district"), ("上海市", "city"),                          # the gazetteer
+    ("西湖区", "district"), ("浦东新区", "district"), ("某某县", "district"), ("某某旗", "district"),
+    ("杭州市", "city"), ("朱泾镇", "town"), ("石化街道", "town"), ("某某乡", "town"),
+    ("某某自治区", "district"),           # regions.yaml's `unknown` suffixes are passed over: …区
+    ("浙江省", None), ("某某", None), (None, None),
+])
+def test_level_of_reads_the_region_suffixes(region, level):
+    assert level_of(region) == level

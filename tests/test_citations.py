@@ -11,6 +11,7 @@ import spacy
 from policykg.loaders.extract import citations
 from policykg.loaders.model import DocumentMeta, ParsedDocument, SourceText, Task
 from policykg.loaders.textview import TextView
+from policykg.loaders.vocabulary import load_vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -297,3 +298,29 @@ def test_wrapped_tail_stops_at_the_next_item(nlp):
     # a title line in marks inside the body is a citation
     text = "一、总体\n1.落实《上海市慈善条例》\n2.制定街镇实施办法并予以印发。\n《上海市社会救助条例》\n"
     assert titles(cite(nlp, text)) == ["上海市慈善条例", "上海市社会救助条例"]
+
+
+# ----------------------------------------------------------------------------- vocabularies behind the rules
+
+def test_a_notice_heading_by_any_notice_verb_issues_the_plan(nlp):
+    for verb in load_vocab("patterns")["notice_verbs"]:
+        assert titles(cite(nlp, f"金山区民政局关于{verb}《{_OWN}》的通知\n" + _BODY)) == ["上海市养老服务条例"], verb
+
+
+@pytest.mark.parametrize("joiner", ["", "、", "和", "及", "与"])
+def test_titles_joined_in_a_list_share_the_first_ones_jurisdiction(nlp, joiner):
+    text = f"贯彻本市《养老服务条例》{joiner}《慈善事业促进办法》。"
+    assert [m.props["scope_hint"] for m in cite(nlp, text)] == ["本市", "本市"]
+
+
+def test_titles_not_joined_have_their_own_context(nlp):
+    text = "贯彻本市《养老服务条例》，落实《慈善事业促进办法》。"
+    assert [m.props["scope_hint"] for m in cite(nlp, text)] == ["本市", None]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("开展《民法典》知识竞赛。", ["民法典"]),        # a law before an event word is still cited
+    ("举办《夕阳红》文艺汇演。", []),
+])
+def test_a_law_before_an_event_word_is_still_cited(nlp, text, kept):
+    assert titles(cite(nlp, text)) == kept

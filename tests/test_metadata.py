@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,24 @@ def test_parse_date(text, iso):
 def test_plan_year_from_the_title(title, year):
     _, meta = parse_text(f"{title}\n一、养老服务\n（一）推进养老服务。新增床位100张。\n")
     assert meta.year == year
+
+
+@pytest.mark.parametrize("verb", ["印发", "转发", "下发"])
+def test_a_notice_by_any_notice_verb_wraps_the_plan(verb):
+    _, meta = parse_text(f"某区民政局关于{verb}《2026年某区民政工作要点》的通知\n"
+                         "2026年某区民政工作要点\n一、养老服务\n（一）推进养老服务。\n")
+    assert meta.is_notice and meta.wrapped_title == "2026年某区民政工作要点"
+
+
+def test_a_web_pages_rows_give_the_doc_number_and_the_date():
+    _, meta = parse_text("文件编号：金民〔2025〕6号 | 发布日期：2025-02-17\n"
+                         "2025年金山民政工作要点\n一、养老服务\n（一）推进养老服务。\n")
+    assert (meta.doc_number, meta.issue_date) == ("金民〔2025〕6号", "2025-02-17")
+
+
+@pytest.mark.parametrize("module", ["policykg.loaders.metadata", "policykg.loaders.numbers"])
+def test_reading_metadata_or_numbers_does_not_load_spacy(module, tmp_path):
+    # A fresh interpreter outside the checkout: what the module itself imports, nothing a test loaded.
+    check = f"import {module}, sys; assert 'spacy' not in sys.modules, 'spacy was imported'"
+    run = subprocess.run([sys.executable, "-c", check], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

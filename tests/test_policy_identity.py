@@ -8,12 +8,15 @@ import pytest
 import spacy
 
 from policykg.loaders.extract import citations
+from policykg.loaders.extract.citations import _NOTICE_LINE
 from policykg.loaders.extract.policy_identity import (
-    PolicyDocumentGroup, document_key, group_of, identity_key, is_distinctive, resolve_documents, title_scope,
+    PolicyDocumentGroup, document_key, group_of, identity_key, is_distinctive, names_law, resolve_documents, title_scope,
     unwrap_notice,
 )
+from policykg.loaders.metadata import load_vocab as metadata_vocab
 from policykg.loaders.model import DocumentMeta, ParsedDocument, SourceText
 from policykg.loaders.textview import TextView
+from policykg.loaders.vocabulary import load_vocab
 
 GOLD = Path(__file__).parent / "gold" / "policy_identity.jsonl"
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
@@ -238,3 +241,29 @@ def test_forwarded_notice_chain_and_multi_document_notice(nlp):
     assert outer.wraps == middle.id and middle.wraps == inner.id
     assert (outer.scope, middle.scope, inner.scope) == ("上海市", "全国", "全国")
     assert unwrap_notice("关于印发《甲办法》和《乙办法》的通知") is None
+
+
+# ----------------------------------------------------------------------------- one home for the notice form
+
+def test_the_notice_form_has_one_list_of_verbs():
+    """metadata, citations' heading line and policy_identity all read patterns.yaml's notice
+    verbs; only policy_identity passes over `notice_verbs_not_unwrapped` (下发), as it always has."""
+    patterns = load_vocab("patterns")
+    assert patterns["notice_verbs_not_unwrapped"] == ["下发"]
+    for verb in patterns["notice_verbs"]:
+        title = f"金山区民政局关于{verb}《养老服务若干措施》的通知"
+        assert any(p.search(title) for p in metadata_vocab().notice_patterns), verb
+        assert _NOTICE_LINE.match(title), verb
+        wraps = unwrap_notice(title)
+        assert wraps == (None if verb in patterns["notice_verbs_not_unwrapped"] else "养老服务若干措施"), verb
+
+
+def test_a_cited_notice_sent_down_is_one_document_without_wraps(nlp):
+    groups = resolve_documents(cited(nlp, "jinshan-2025", "金山区", "落实《关于下发〈养老服务若干措施〉的通知》。"))
+    assert len(groups) == 1 and groups[0].wraps is None
+
+
+@pytest.mark.parametrize("key, is_law", [("慈善法", True), ("中华人民共和国慈善法", True),
+                                          ("管理办法", False), ("工作方法", False), ("民法典", False)])
+def test_names_law(key, is_law):
+    assert names_law(key) is is_law

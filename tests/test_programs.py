@@ -154,3 +154,16 @@ def test_programs_are_shared_across_seed_plans(nlp):
             by_name.setdefault(n, set()).add(stem)
     assert by_name["老伙伴计划"] == {"changning-2025", "jingan-2025", "jinshan-2025"}
     assert len(by_name["一键通"]) == 5
+
+
+@pytest.mark.parametrize("text", ["设立“专项基金”项目。", "推进“一网通办”项目。", "坚持“一户一档，一人一策”项目。"])
+def test_the_first_rule_with_a_verdict_decides(text):
+    # a generic quoted head, a listed non-program, a quoted sentence: no later rule
+    # (a head after the quote) makes them programs
+    start = text.index("“")
+    assert programs.classify_quote(text, start, text.index("”") + 1) is None
+
+
+def test_a_slogan_is_a_program_only_with_a_project_or_brand_head_after_a_descriptor():
+    text = "开展“鑫童心、爱同行”流动儿童关爱服务项目和“人民至上、生命至上”宣传教育活动。"
+    assert [(f.name, f.kind) for f in programs.find_programs(text)] == [("鑫童心、爱同行", "brand")]

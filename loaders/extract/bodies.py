@@ -25,10 +25,21 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from policykg.loaders.annotations import owner_label_pattern, punctuation
 from policykg.loaders.extract.citations import TaskLocator, find_titles
 from policykg.loaders.extract.nlp import char_spans, doc_text
 from policykg.loaders.model import Mention, OwnerMention, ParsedDocument
+from policykg.loaders.themes import owning_section, section_themes, task_theme
 from policykg.loaders.vocabulary import alternation, load_vocab
+
+__all__ = [
+    "SPAN_KEY", "LABEL", "COMPONENT", "UNKNOWN_REGION", "BodyInfo", "level_of", "city_of", "bureau_name",
+    "normalise_name", "is_generic", "classify_body", "leader_key", "find_body_spans", "add_to_pipeline",
+    "extract_bodies", "infer_owners",
+]
 
 SPAN_KEY = "bodies"
 LABEL = "Department"
@@ -56,6 +67,7 @@ class _Regions:
     levels: dict              # full region name → city | district
     city_of: dict             # district → its city
     not_regions: tuple        # words ending like a region that are not one (社区, 本市)
+    suffix_levels: tuple      # (suffix, city | district | town), as regions.yaml orders them
 
 
 @lru_cache(maxsize=1)
@@ -67,11 +79,20 @@ def _regions() -> _Regions:
         for district in (spec.get("districts") or {}):
             levels[district] = "district"
             city_of[district] = city
-    return _Regions(levels, city_of, tuple(reg.get("not_regions") or ()))
+    # Suffixes of level `unknown` (自治区, 省) are passed over: a body's region is read by
+    # the suffixes that have a level (…自治区 ends in 区, a district, as bodies always read it).
+    suffix_levels = tuple((suffix, level) for suffix, level in reg["suffixes"].items() if level != "unknown")
+    return _Regions(levels, city_of, tuple(reg.get("not_regions") or ()), suffix_levels)
 
 
 def _han_class(excluded: str) -> str:
-    """A regex character class of the CJK unified ideographs without `excluded`."""
+    """A regex character class of the CJK unified ideographs without `excluded`.
+
+    Examples:
+        >>> rx = re.compile(_han_class("和与"))
+        >>> bool(rx.match("民")), bool(rx.match("和")), bool(rx.match("a"))
+        (True, False, False)
+    """
     parts, start = [], _HAN[0]
     for cp in sorted({ord(c) for c in excluded if _HAN[0] <= ord(c) <= _HAN[1]}):
         if cp > start:
@@ -83,28 +104,46 @@ def _han_class(excluded: str) -> str:
 
 
 def level_of(region: str | None) -> str | None:
-    """city | district | town for a full region name (gazetteer first, then its suffix)."""
+    """city | district | town for a full region name (gazetteer first, then its suffix).
+
+    Examples:
+        >>> level_of("上海市"), level_of("西湖区"), level_of("朱泾镇"), level_of("杭州市")
+        ('city', 'district', 'town', 'city')
+        >>> level_of("浙江省") is None
+        True
+    """
     if not region:
         return None
-    known = _regions().levels.get(region)
+    regions = _regions()
+    known = regions.levels.get(region)
     if known:
         return known
-    if region.endswith(("街道", "镇", "乡")):
-        return "town"
-    if region.endswith(("区", "县", "旗")):
-        return "district"
-    if region.endswith("市"):
-        return "city"
+    for suffix, level in regions.suffix_levels:
+        if region.endswith(suffix):
+            return level
     return None
 
 
 def city_of(region: str | None) -> str:
+    """The city of a plan's region: the region itself for a city, the gazetteer's city for a
+    district, else `default_city` (a district plan rarely says which city it is in).
+
+    Examples:
+        >>> city_of("金山区"), city_of("杭州市"), city_of(None)
+        ('上海市', '杭州市', '上海市')
+    """
     if region and level_of(region) == "city":
         return region
     return _regions().city_of.get(region or "", load_vocab("bodies")["default_city"])
 
 
 def bureau_name(region: str) -> str:
+    """The civil-affairs bureau of `region`.
+
+    Examples:
+        >>> bureau_name("金山区")
+        '金山区民政局'
+    """
     return load_vocab("bodies")["bureau"].format(region=region)
 
 
@@ -112,16 +151,33 @@ def bureau_name(region: str) -> str:
 
 
 def normalise_name(name: str) -> str:
-    """Whitespace removed, half-width brackets made full-width."""
+    """Whitespace removed, half-width brackets made full-width.
+
+    Examples:
+        >>> normalise_name("区 残联(筹)")
+        '区残联（筹）'
+    """
     return re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")
 
 
 def is_generic(name: str) -> bool:
+    """A collective owner, not one body (各街镇, 相关部门).
+
+    Examples:
+        >>> is_generic("各街镇"), is_generic("区民政局")
+        (True, False)
+    """
     generic = load_vocab("bodies")["generic"]
     return name in generic["phrases"] or any(m in name for m in generic["markers"])
 
 
 def _ends_with(name: str, endings) -> str | None:
+    """The longest of `endings` that `name` ends with, else None.
+
+    Examples:
+        >>> _ends_with("养老服务中心", ["中心", "服务中心"]), _ends_with("养老服务", ["中心"])
+        ('服务中心', None)
+    """
     best = None
     for e in endings:
         if name.endswith(e) and (best is None or len(e) > len(best)):
@@ -130,7 +186,14 @@ def _ends_with(name: str, endings) -> str | None:
 
 
 def _kind_of(stem: str, in_bureau: bool) -> str:
-    """Kind of a body from its name without the scope prefix."""
+    """Kind of a body from its name without the scope prefix.
+
+    Examples:
+        >>> _kind_of("养老服务科", True), _kind_of("卫健委", False), _kind_of("联席会议办公室", False)
+        ('section', 'agency', 'coordination')
+        >>> _kind_of("养老服务", False)
+        'other'
+    """
     v = load_vocab("bodies")
     if _ends_with(stem, v["agency_committees"]) or _ends_with(stem, v["agency_institutions"]):
         return "agency"
@@ -156,7 +219,14 @@ def _kind_of(stem: str, in_bureau: bool) -> str:
 
 
 def _split_scope(name: str, region: str | None) -> tuple[str | None, str, str | None, bool]:
-    """(scope region, stem, written region prefix, bureau-relative?) of a normalised name."""
+    """(scope region, stem, written region prefix, bureau-relative?) of a normalised name.
+
+    Examples:
+        >>> _split_scope("上海市金山区民政局", None), _split_scope("局办公室", "金山区")
+        (('金山区', '民政局', '金山区', False), ('金山区', '办公室', None, True))
+        >>> _split_scope("区老龄办", None)     # 区 in a plan of unknown region: scope unknown
+        (None, '老龄办', None, False)
+    """
     v = load_vocab("bodies")
     regions = _regions()
     for prefix in v["national_prefixes"]:
@@ -193,46 +263,107 @@ def classify_body(name: str, region: str | None = None) -> BodyInfo:
     """What a body named `name` in a plan of `region` is, and its region-scoped key.
 
     `region` is the citing plan's region (金山区, 上海市, or None when unknown).
+
+    Examples:
+        >>> classify_body("局养老服务科", "金山区").key
+        '金山区:金山区民政局养老服务科'
+        >>> b = classify_body("市科委", "金山区")
+        >>> b.key, b.kind, b.parent_key
+        ('上海市:上海市科委', 'agency', None)
     """
     v = load_vocab("bodies")
     written = normalise_name(name)
     full = normalise_name(v["aliases"].get(written, written))
     if is_generic(full):
-        in_bureau = any(c in full for c in v["generic"]["bureau_cues"]) or full.startswith("局")
-        parent = f"{region}:{bureau_name(region)}" if region and in_bureau else None
-        return BodyInfo(f"{region or UNKNOWN_REGION}:{full}", written, "generic", True, region, parent, full)
+        return _generic_body(written, full, region)
 
     scope, stem, written_region, in_bureau = _split_scope(full, region)
     bureau_stem = v["bureau_stem"]
+    if stem == bureau_stem:
+        return _the_bureau(written, full, scope)
     if stem.startswith(bureau_stem) and len(stem) > len(bureau_stem):
         stem, in_bureau = stem[len(bureau_stem):], True          # 金山区民政局养老服务科
-    elif stem == bureau_stem:
-        canonical = bureau_name(scope) if scope else full
-        return BodyInfo(f"{scope or UNKNOWN_REGION}:{canonical}", written, "agency", False, scope, None, canonical)
 
     bare = written_region is None and scope == region and full == stem   # no prefix at all
     kind = _kind_of(stem, in_bureau or (bare and _ends_with(stem, v["suffixes"]["section"]) is not None))
     if full in v["exact_names"]["agency"]:
         kind = "agency"
-
-    if scope is None or scope == v["national_region"]:
-        canonical = full
-    elif in_bureau or (bare and kind == "section"):
-        canonical = bureau_name(scope) + stem
-    else:
-        canonical = scope + stem
-
-    parent = None
-    if scope and scope != v["national_region"]:
-        if kind == "section":
-            parent = f"{scope}:{bureau_name(scope)}"
-        elif kind == "unit" and (in_bureau or any(c in stem for c in v["civil_affairs_cues"])):
-            parent = f"{scope}:{bureau_name(scope)}"
+    canonical = _canonical_name(full, scope, stem, in_bureau or (bare and kind == "section"))
+    parent = _bureau_of(scope, kind, stem, in_bureau)
     return BodyInfo(f"{scope or UNKNOWN_REGION}:{canonical}", written, kind, False, scope, parent, canonical)
 
 
+def _generic_body(written: str, full: str, region: str | None) -> BodyInfo:
+    """A collective owner (各科室, 局属单位), part of the bureau when it says so.
+
+    Examples:
+        >>> _generic_body("局属单位", "局属单位", "金山区").parent_key
+        '金山区:金山区民政局'
+        >>> _generic_body("各街镇", "各街镇", "金山区").parent_key is None
+        True
+    """
+    v = load_vocab("bodies")
+    in_bureau = any(c in full for c in v["generic"]["bureau_cues"]) or v["scope_prefixes"].get(full[:1]) == "bureau"
+    parent = f"{region}:{bureau_name(region)}" if region and in_bureau else None
+    return BodyInfo(f"{region or UNKNOWN_REGION}:{full}", written, "generic", True, region, parent, full)
+
+
+def _the_bureau(written: str, full: str, scope: str | None) -> BodyInfo:
+    """The civil-affairs bureau itself (区民政局 → 金山区民政局), an agency.
+
+    Examples:
+        >>> _the_bureau("区民政局", "区民政局", "金山区").key
+        '金山区:金山区民政局'
+        >>> _the_bureau("区民政局", "区民政局", None).key
+        '?:区民政局'
+    """
+    canonical = bureau_name(scope) if scope else full
+    return BodyInfo(f"{scope or UNKNOWN_REGION}:{canonical}", written, "agency", False, scope, None, canonical)
+
+
+def _canonical_name(full: str, scope: str | None, stem: str, of_bureau: bool) -> str:
+    """The full name with the scope spelt out: a part of the bureau under the bureau's name
+    (金山区民政局养老服务科), another body under its region's (上海市科委); national bodies
+    and bodies of unknown scope as written.
+
+    Examples:
+        >>> _canonical_name("局养老服务科", "金山区", "养老服务科", True)
+        '金山区民政局养老服务科'
+        >>> _canonical_name("市科委", "上海市", "科委", False), _canonical_name("民政部", "全国", "民政部", False)
+        ('上海市科委', '民政部')
+    """
+    if scope is None or scope == load_vocab("bodies")["national_region"]:
+        return full
+    if of_bureau:
+        return bureau_name(scope) + stem
+    return scope + stem
+
+
+def _bureau_of(scope: str | None, kind: str, stem: str, in_bureau: bool) -> str | None:
+    """The key of the bureau a body is PART_OF: every section; a unit written as the bureau's
+    or named for civil affairs (`civil_affairs_cues`); nothing national or of unknown scope.
+
+    Examples:
+        >>> _bureau_of("金山区", "section", "养老服务科", True)
+        '金山区:金山区民政局'
+        >>> _bureau_of("金山区", "agency", "卫健委", False) is None
+        True
+    """
+    v = load_vocab("bodies")
+    if not scope or scope == v["national_region"]:
+        return None
+    if kind == "section" or (kind == "unit" and (in_bureau or any(c in stem for c in v["civil_affairs_cues"]))):
+        return f"{scope}:{bureau_name(scope)}"
+    return None
+
+
 def leader_key(name: str, region: str | None) -> str:
-    """Region-scoped key of a leader: the same name in two districts is two people."""
+    """Region-scoped key of a leader: the same name in two districts is two people.
+
+    Examples:
+        >>> leader_key("邢 扬", "金山区"), leader_key("邢扬", None)
+        ('金山区:邢扬', '?:邢扬')
+    """
     return f"{region or UNKNOWN_REGION}:{normalise_name(name)}"
 
 
@@ -258,7 +389,13 @@ class _Finder:
 
 def _suffix_alternation(names, continuations: dict) -> str:
     """Alternation of `names`, longest first, each refusing to end where its ending goes
-    on into a longer word (办 + 法, 部 + 门: `民政部门` is not 民政部)."""
+    on into a longer word (办 + 法, 部 + 门: `民政部门` is not 民政部).
+
+    Examples:
+        >>> rx = re.compile(_suffix_alternation(["部", "办"], {"部": ["门"], "办": ["法"]}))
+        >>> rx.match("部").group(), rx.match("部门") is None
+        ('部', True)
+    """
     parts = []
     for name in sorted(set(names), key=len, reverse=True):
         ending = _ends_with(name, continuations)
@@ -297,7 +434,12 @@ def _finder() -> _Finder:
 
 
 def _bad_conjunction(name: str, f: _Finder) -> bool:
-    """`区社联会和社会组织服务中心`: a conjunction after an organisation-like word joins two bodies."""
+    """`区社联会和社会组织服务中心`: a conjunction after an organisation-like word joins two bodies.
+
+    Examples:
+        >>> _bad_conjunction("社联会和社会组织服务中心", _finder()), _bad_conjunction("婚姻和家庭服务中心", _finder())
+        (True, False)
+    """
     for i, ch in enumerate(name):
         if ch in f.conjunctions and name[:i].endswith(f.org_endings):
             return True
@@ -305,7 +447,12 @@ def _bad_conjunction(name: str, f: _Finder) -> bool:
 
 
 def _prefix_ok(text: str, p: int, prefix: str, f: _Finder) -> bool:
-    """A one-character prefix must not end an ordinary word (社区, 本市, 布局, 街镇)."""
+    """A one-character prefix must not end an ordinary word (社区, 本市, 布局, 街镇).
+
+    Examples:
+        >>> _prefix_ok("配合区民政局", 2, "区", _finder()), _prefix_ok("各社区老年协会", 2, "区", _finder())
+        (True, False)
+    """
     if prefix in f.single_prefixes:
         for length, words in f.word_endings.get(prefix, {}).items():
             if p + 1 >= length and text[p + 1 - length:p + 1] in words:
@@ -314,6 +461,14 @@ def _prefix_ok(text: str, p: int, prefix: str, f: _Finder) -> bool:
 
 
 def _start_ok(candidate: str, f: _Finder) -> bool:
+    """A name must not start like an ordinary word (市场…, 区域…), unless it goes on as a body does (市民政局).
+
+    Examples:
+        >>> _start_ok("市民政局", _finder()), _start_ok("区老龄办", _finder())
+        (True, True)
+        >>> _start_ok("市民服务中心", _finder()), _start_ok("区域养老服务中心", _finder())
+        (False, False)
+    """
     return not candidate.startswith(f.false_starts) or candidate.startswith(f.true_starts)
 
 
@@ -321,6 +476,11 @@ def find_body_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of body names in `text` (no overlaps, in order).
 
     Names inside book-title marks and inside owner annotations are left out.
+
+    Examples:
+        >>> text = "配合市民政局，落实《区民政局工作规则》（责任部门：局办公室）"
+        >>> [text[s:e] for s, e in find_body_spans(text)]
+        ['市民政局']
     """
     f = _finder()
     candidates: list[tuple[int, int]] = []
@@ -366,12 +526,23 @@ def find_body_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _in_zone(s: int, e: int, zones: list[tuple[int, int]], starts: list[int]) -> bool:
+    """text[s:e] overlaps one of the sorted, disjoint `zones` (`starts`: their starts).
+
+    Examples:
+        >>> _in_zone(5, 8, [(0, 6), (10, 12)], [0, 10]), _in_zone(6, 10, [(0, 6), (10, 12)], [0, 10])
+        (True, False)
+    """
     i = bisect.bisect_right(starts, s) - 1
     return (i >= 0 and zones[i][1] > s) or (i + 1 < len(zones) and zones[i + 1][0] < e)
 
 
 def _excluded_zones(text: str) -> list[tuple[int, int]]:
-    """Cited titles (《…》) and owner annotations, merged and sorted."""
+    """Cited titles (《…》) and owner annotations, merged and sorted.
+
+    Examples:
+        >>> _excluded_zones("落实《区民政局规则》（责任部门：局办公室）")
+        [(2, 10), (11, 20)]
+    """
     zones = sorted([*find_titles(text), *_annotation_zones(text)])
     merged: list[tuple[int, int]] = []
     for s, e in zones:
@@ -385,8 +556,6 @@ def _excluded_zones(text: str) -> list[tuple[int, int]]:
 def _annotation_zones(text: str) -> list[tuple[int, int]]:
     """From an owner label (`牵头领导：`) to the bracket that closes its annotation, or to the
     end of the sentence when it is not bracketed. Labels come from vocab/owners.yaml."""
-    from policykg.loaders.annotations import owner_label_pattern, punctuation
-
     punct = punctuation()
     allowed = set(load_vocab("owners")["label_preceded_by"]) | set(punct.closer_of) | {"\n"}
     zones = []
@@ -412,16 +581,13 @@ def _annotation_zones(text: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- spaCy
 
 
-def _bodies_component(doc):
+@Language.component(COMPONENT)
+def _bodies_component(doc: Doc) -> Doc:
     doc.spans[SPAN_KEY] = char_spans(doc, find_body_spans(doc_text(doc)), LABEL)
     return doc
 
 
-def add_to_pipeline(nlp) -> None:
-    from spacy.language import Language
-
-    if not Language.has_factory(COMPONENT):
-        Language.component(COMPONENT, func=_bodies_component)
+def add_to_pipeline(nlp: Language) -> None:
     if COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(COMPONENT)
 
@@ -463,8 +629,6 @@ def infer_owners(parsed: ParsedDocument) -> list[OwnerMention]:
     read with its section's theme as a tie-breaker), else its section's. Explicit
     department owners always win.
     """
-    from policykg.loaders.themes import owning_section, section_themes, task_theme
-
     explicit = {o.task for o in parsed.owners if o.role == "department" and not o.inferred}
     level = parsed.meta.level or level_of(parsed.meta.region)
     region = parsed.meta.region

@@ -24,6 +24,8 @@ from functools import lru_cache
 
 from policykg.loaders.vocabulary import alternation, load_vocab, read_vocab
 
+__all__ = ["UNMAPPED", "normalise_metric", "Indicator", "Catalogue", "load_catalogue", "match_indicator", "list_unmapped"]
+
 UNMAPPED = "unmapped"
 
 _IGNORED = re.compile(r"[\s“”‘’\"'「」『』《》]")
@@ -31,7 +33,12 @@ _BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
 
 
 def normalise_metric(text: str) -> str:
-    """The form metrics and synonyms are compared in: no quotes or spaces, ASCII plus."""
+    """The form metrics and synonyms are compared in: no quotes or spaces, ASCII plus.
+
+    Examples:
+        >>> normalise_metric("“养老院＋互联网” 医院")
+        '养老院+互联网医院'
+    """
     return _IGNORED.sub("", text or "").replace("＋", "+")
 
 
@@ -47,6 +54,8 @@ class Indicator:
 
 
 class Catalogue:
+    """The indicators of a catalogue file, compiled for matching metrics (see the module doc)."""
+
     def __init__(self, data: dict):
         self.unit_families: dict[str, frozenset[str]] = {
             family: frozenset(str(u) for u in units) for family, units in data["unit_families"].items()}
@@ -93,6 +102,14 @@ class Catalogue:
     # -- matching ---------------------------------------------------------------
 
     def families_of(self, unit: str | None) -> frozenset[str]:
+        """The unit families that count in `unit`.
+
+        Examples:
+            >>> sorted(load_catalogue().families_of("个"))
+            ['count_facilities', 'count_items', 'count_teams']
+            >>> load_catalogue().families_of("吨")
+            frozenset()
+        """
         return self._unit_to_families.get(unit or "", frozenset())
 
     def _candidates(self, metric: str, context: str | None) -> list[tuple[int, int, str, str]]:
@@ -146,6 +163,12 @@ def match_indicator(metric: str, unit: str | None = None, context: str | None = 
 
     `context` is the sentence around the target; it enables contextual synonyms
     (a bare 街镇覆盖率 is the 精神障碍社区康复服务 coverage only next to those words).
+
+    Examples:
+        >>> match_indicator("新增养老床位", "张"), match_indicator("智慧养老院", "家")
+        ('养老床位', '智慧养老院')
+        >>> match_indicator("护理员", "张")
+        'unmapped'
     """
     return load_catalogue().match(metric, unit, context)
 
@@ -154,6 +177,10 @@ def list_unmapped(targets: Iterable) -> list[dict]:
     """Distinct unmapped metrics (with unit and how often seen), most frequent first.
 
     Accepts TargetMention objects or exported dicts; for curating the catalogue.
+
+    Examples:
+        >>> list_unmapped([{"metric": "某某指标", "unit": "个"}, {"metric": "养老床位", "unit": "张", "indicator": "养老床位"}])
+        [{'metric': '某某指标', 'unit': '个', 'count': 1}]
     """
     counts: Counter = Counter()
     for t in targets:

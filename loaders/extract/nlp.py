@@ -1,28 +1,45 @@
 """The one spaCy pipeline: `spacy.blank("zh")` (char segmenter) plus rule components.
 
-Each extractor module contributes its components through `add_to_pipeline(nlp)`;
-the pipeline is built once per process. Nothing is downloaded.
+This is where spaCy is loaded; modules that only read vocabularies or numbers
+(`policykg.loaders.metadata`, `policykg.loaders.numbers`) never import it.
+
+Each extractor module registers its component with spaCy when it is imported
+(`Language.component` / `Language.factory`) and offers `add_to_pipeline(nlp)` for a
+pipeline of its own; the package `policykg.loaders.extract` imports every extractor,
+so `get_nlp` finds the components by name in spaCy's registry without importing the
+modules that import this one. The pipeline is built once per process; nothing is
+downloaded.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 import spacy
-from spacy.tokens import Doc
+from spacy.language import Language
+from spacy.tokens import Doc, Span
 
-# Order matters: entity rulers first, then components that read their spans.
-_COMPONENT_MODULES = ("bodies", "programs", "citations", "targets")
+__all__ = ["PIPELINE", "TEXT_KEY", "doc_text", "char_spans", "run_pipeline", "CharTokenizer", "get_nlp"]
 
+# The components by their registered names, in order: entity rulers first, then the
+# components that read their spans (bodies, programs, citations, targets).
+PIPELINE = ("policykg_bodies", "policykg_programs", "policykg_citations", "policykg_targets")
 
 TEXT_KEY = "policykg_text"
 
 
-def doc_text(doc, parsed=None) -> str:
+def doc_text(doc: Doc, parsed: Any = None) -> str:
     """The Doc's text without rebuilding it from tokens (`Doc.text` walks every token,
     which costs more than all our components together).
 
     `run_pipeline` stores the text in `doc.user_data`; a Doc made elsewhere gets it
     built once and kept there.
+
+    Examples:
+        >>> doc = CharTokenizer(spacy.blank("zh").vocab)("养老床位")
+        >>> doc_text(doc), doc.user_data[TEXT_KEY]
+        ('养老床位', '养老床位')
     """
     text = doc.user_data.get(TEXT_KEY)
     if text is None:
@@ -30,8 +47,14 @@ def doc_text(doc, parsed=None) -> str:
     return text
 
 
-def char_spans(doc, offsets, label: str) -> list:
-    """spaCy spans for (start, end) character offsets of `doc`, all with `label`."""
+def char_spans(doc: Doc, offsets: Iterable[tuple[int, int]], label: str) -> list[Span]:
+    """spaCy spans for (start, end) character offsets of `doc`, all with `label`.
+
+    Examples:
+        >>> doc = CharTokenizer(spacy.blank("zh").vocab)("配合市民政局")
+        >>> [(s.text, s.label_) for s in char_spans(doc, [(2, 6)], "Department")]
+        [('市民政局', 'Department')]
+    """
     spans = []
     for start, end in offsets:
         span = doc.char_span(start, end, label=label, alignment_mode="expand")
@@ -40,7 +63,7 @@ def char_spans(doc, offsets, label: str) -> list:
     return spans
 
 
-def run_pipeline(text: str):
+def run_pipeline(text: str) -> Doc:
     """Tokenise `text` and run every component, with the text cached for them."""
     nlp = get_nlp()
     doc = nlp.make_doc(text)
@@ -58,6 +81,10 @@ class CharTokenizer:
     so making the Doc from the characters as they are (whitespace included as
     tokens) gives the same token boundaries at a fraction of the cost, and token
     offsets equal character offsets.
+
+    Examples:
+        >>> [t.text for t in CharTokenizer(spacy.blank("zh").vocab)("新增 6家")]
+        ['新', '增', ' ', '6', '家']
     """
 
     def __init__(self, vocab):
@@ -81,12 +108,10 @@ class CharTokenizer:
 
 
 @lru_cache(maxsize=1)
-def get_nlp() -> spacy.language.Language:
-    import importlib
-
+def get_nlp() -> Language:
+    """The shared pipeline: the char tokenizer and every component of `PIPELINE`."""
     nlp = spacy.blank("zh")
     nlp.tokenizer = CharTokenizer(nlp.vocab)
-    for name in _COMPONENT_MODULES:
-        module = importlib.import_module(f"loaders.extract.{name}")
-        module.add_to_pipeline(nlp)
+    for name in PIPELINE:
+        nlp.add_pipe(name)
     return nlp

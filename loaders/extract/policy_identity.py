@@ -35,7 +35,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from policykg.loaders.vocabulary import load_vocab, vocab_path
+from policykg.loaders.vocabulary import alternation, load_vocab, pattern, vocab_path
+
+__all__ = [
+    "CITY_HINT", "DISTRICT_HINT", "PolicyDocumentGroup", "vocab", "identity_key", "split_issuer", "document_key",
+    "unwrap_notice", "title_scope", "city_of", "own_level_word", "resolve_scope", "is_distinctive", "resolve_documents",
+    "group_of",
+]
+
+# How a citation says "the citing plan's own city / district"; resolved by `resolve_scope`.
+CITY_HINT = "本市"
+DISTRICT_HINT = "本区"
 
 # Variation that never tells two documents apart.
 _DASHES = "—–―‐‑‒−－~～"
@@ -47,12 +57,27 @@ _KEY_TABLE = str.maketrans(
      **{c: None for c in _QUOTES}, "・": "·", "•": "·"}
 )
 _WS = re.compile(r"\s+")
-_YEAR = re.compile(r"^\d{4}(?:-\d{4})?年度?")
+_YEAR = re.compile(f"^(?:{pattern('year')})")
+# Any year, also bracketed or without 年 ((2021-2025), 2025度): removed to judge distinctiveness.
 _YEARS_ANYWHERE = re.compile(r"[(（]?\d{4}(?:-\d{4})?年?度?[)）]?")
+
+
+def _wrapping_notice_verbs() -> list[str]:
+    """The notice verbs of patterns.yaml by which a cited notice wraps the one document it
+    issues: all but `notice_verbs_not_unwrapped` (下发, see patterns.yaml).
+
+    Examples:
+        >>> _wrapping_notice_verbs()
+        ['印发', '转发']
+    """
+    patterns = load_vocab("patterns")
+    return [v for v in patterns["notice_verbs"] if v not in patterns["notice_verbs_not_unwrapped"]]
+
+
 # A notice that issues (印发) or forwards (转发) exactly one document; a notice issuing
 # several (关于印发〈X〉和〈Y〉的通知) is kept as one document without a wraps edge.
-_NOTICE = re.compile(r"^(?:.{0,40}?)关于(?:印发|转发)〈(?P<inner>[^〈〉]+(?:〈[^〈〉]*〉[^〈〉]*)*)〉的通知$")
-_LAW_END = re.compile(r"(?<![办方做])法$")
+_NOTICE = re.compile(
+    rf"^(?:.{{0,40}}?)关于(?:{alternation(_wrapping_notice_verbs())})〈(?P<inner>[^〈〉]+(?:〈[^〈〉]*〉[^〈〉]*)*)〉的通知$")
 
 
 @dataclass
@@ -89,10 +114,23 @@ class _Vocab:
     self_issue_cues: tuple[str, ...]
     issuing_cues: tuple[str, ...]
     assisting_cues: tuple[str, ...]
+    state_name: str
+    not_law_endings: tuple[str, ...]
+
+
+def _by_length(words: list[str] | None) -> tuple[str, ...]:
+    """Longest first, so that `str.startswith(words)` / `endswith` can be read as "the longest".
+
+    Examples:
+        >>> _by_length(["局", "民政局", "委员会"])
+        ('民政局', '委员会', '局')
+    """
+    return tuple(sorted(words or [], key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
 def vocab() -> _Vocab:
+    """citations.yaml's words for titles and scopes, and the regions of regions.yaml, read once."""
     raw = load_vocab("citations")
     regions = load_vocab("regions") if vocab_path("regions").exists() else {}
     city_of: dict[str, str] = {}
@@ -110,24 +148,25 @@ def vocab() -> _Vocab:
             names.append((district, district))
             names += [(a, district) for a in aliases or []]
     names.sort(key=lambda n: -len(n[0]))
-    by_len = lambda xs: tuple(sorted(xs or [], key=len, reverse=True))
     return _Vocab(
         city_of=city_of,
         region_names=names,
-        national=raw.get("national_scope", "全国"),
-        national_prefixes=by_len(raw.get("national_prefixes")),
-        national_issuers=by_len(raw.get("national_issuers")),
+        national=raw["national_scope"],
+        national_prefixes=_by_length(raw.get("national_prefixes")),
+        national_issuers=_by_length(raw.get("national_issuers")),
         relative_city=tuple(raw.get("relative_city") or ()),
         relative_district=tuple(raw.get("relative_district") or ()),
-        issuer_heads=by_len(raw.get("issuer_heads")),
+        issuer_heads=_by_length(raw.get("issuer_heads")),
         issuer_max=int(raw.get("issuer_max_chars", 30)),
         issuer_rest_min=int(raw.get("issuer_stripped_min_chars", 10)),
-        doc_types=by_len(raw.get("doc_types")),
-        generic_words=by_len(raw.get("generic_modifiers")),
+        doc_types=_by_length(raw.get("doc_types")),
+        generic_words=_by_length(raw.get("generic_modifiers")),
         distinctive_min=int(raw.get("distinctive_min_chars", 6)),
         self_issue_cues=tuple(raw.get("self_issue_cues") or ()),
-        issuing_cues=by_len(raw.get("issuing_cues")),
+        issuing_cues=_by_length(raw.get("issuing_cues")),
         assisting_cues=tuple(raw.get("assisting_cues") or ()),
+        state_name=raw["state_name"],
+        not_law_endings=tuple(raw.get("not_law_endings") or ()),
     )
 
 
@@ -138,6 +177,12 @@ def identity_key(title: str) -> str:
 
     NFKC (bracket/digit widths), whitespace dropped, dashes → "-", inner title marks
     <> 〈〉 ＜＞ 《》 → 〈〉, quotation marks dropped, outer 《》 removed.
+
+    Examples:
+        >>> identity_key("《上海市 养老服务“十四五”规划》"), identity_key("关于印发<X>的通知")
+        ('上海市养老服务十四五规划', '关于印发〈X〉的通知')
+        >>> identity_key("2021—2025年规划") == identity_key("2021-2025年规划")
+        True
     """
     s = unicodedata.normalize("NFKC", title or "")
     s = _WS.sub("", s).translate(_KEY_TABLE)
@@ -147,7 +192,14 @@ def identity_key(title: str) -> str:
 
 
 def split_issuer(key: str) -> tuple[str | None, str]:
-    """(issuer, rest) when the key is `<issuer>关于…` and the rest is long enough; else (None, key)."""
+    """(issuer, rest) when the key is `<issuer>关于…` and the rest is long enough; else (None, key).
+
+    Examples:
+        >>> split_issuer("上海市民政局关于加强养老服务机构管理的通知")
+        ('上海市民政局', '关于加强养老服务机构管理的通知')
+        >>> split_issuer("关于加强养老服务机构管理的通知")
+        (None, '关于加强养老服务机构管理的通知')
+    """
     v = vocab()
     i = key.find("关于")
     if i <= 0 or i > v.issuer_max or len(key) - i < v.issuer_rest_min:
@@ -163,16 +215,46 @@ def document_key(title: str) -> str:
     """Key under which citations are grouped: identity key without an issuer prefix.
 
     《中华人民共和国慈善法》 and 《慈善法》 are one law: the state name is dropped before 法.
+
+    Examples:
+        >>> document_key("中华人民共和国慈善法"), document_key("市民政局关于加强养老服务机构管理的通知")
+        ('慈善法', '关于加强养老服务机构管理的通知')
+        >>> document_key("中华人民共和国民法典")
+        '中华人民共和国民法典'
     """
+    state = vocab().state_name
     key = split_issuer(identity_key(title))[1]
-    if key.startswith("中华人民共和国") and _LAW_END.search(key) and len(key) > 9:
-        key = key[len("中华人民共和国"):]
+    # the law's own name keeps at least three characters (中华人民共和国民法 stays whole)
+    if key.startswith(state) and names_law(key) and len(key) > len(state) + 2:
+        key = key[len(state):]
     return key
+
+
+def names_law(key: str) -> bool:
+    """A key ending in 法, not in 办法/方法/做法 (`not_law_endings`): the name of a law.
+
+    Examples:
+        >>> names_law("慈善法"), names_law("法")
+        (True, True)
+        >>> names_law("社会救助暂行办法"), names_law("民法典")
+        (False, False)
+    """
+    return key.endswith("法") and not key.endswith(vocab().not_law_endings)
 
 
 def unwrap_notice(title: str) -> str | None:
     """X when the title is `[issuer]关于印发〈X〉的通知` or `…关于转发〈X〉的通知` (any inner
-    title marks; X may itself hold one level of 〈〉), else None."""
+    title marks; X may itself hold one level of 〈〉), else None. 下发 is no wrapping
+    verb (`notice_verbs_not_unwrapped` in patterns.yaml).
+
+    Examples:
+        >>> unwrap_notice("市民政局关于印发<养老服务若干措施>的通知")
+        '养老服务若干措施'
+        >>> unwrap_notice("关于下发《养老服务若干措施》的通知") is None
+        True
+        >>> unwrap_notice("关于印发〈X〉和〈Y〉的通知") is None
+        True
+    """
     m = _NOTICE.match(identity_key(title))
     if not m:
         return None
@@ -188,6 +270,15 @@ def unwrap_notice(title: str) -> str | None:
 # ----------------------------------------------------------------------------- scope
 
 def _region_at(s: str) -> str | None:
+    """The region `s` starts with (by name or alias); a city followed by one of its
+    districts is that district.
+
+    Examples:
+        >>> _region_at("上海市长宁区养老服务实施方案"), _region_at("金山养老服务方案")
+        ('长宁区', '金山区')
+        >>> _region_at("养老服务实施方案") is None
+        True
+    """
     for name, region in vocab().region_names:
         if s.startswith(name):
             rest = s[len(name):]
@@ -200,7 +291,14 @@ def _region_at(s: str) -> str | None:
 
 
 def title_scope(title: str) -> str | None:
-    """Jurisdiction stated by the title itself: a region, 全国, or 本市/本区 (relative)."""
+    """Jurisdiction stated by the title itself: a region, 全国, or 本市/本区 (relative).
+
+    Examples:
+        >>> title_scope("上海市长宁区养老服务实施方案"), title_scope("慈善法"), title_scope("市民政局关于做好养老服务的通知")
+        ('长宁区', '全国', '本市')
+        >>> title_scope("实施方案") is None
+        True
+    """
     v = vocab()
     key = identity_key(title)
     inner = unwrap_notice(title)
@@ -211,14 +309,14 @@ def title_scope(title: str) -> str | None:
     region = _region_at(head)
     if region:
         return region
-    for words, rel in ((v.relative_city, "本市"), (v.relative_district, "本区")):
+    for words, rel in ((v.relative_city, CITY_HINT), (v.relative_district, DISTRICT_HINT)):
         if head.startswith(words):
             return rel
     if issuer:
         if issuer.startswith("市"):
-            return "本市"
+            return CITY_HINT
         if issuer.startswith("区"):
-            return "本区"
+            return DISTRICT_HINT
     # "关于推进金山区…", "关于加强本市…": the jurisdiction a 关于-title is about is its issuer's.
     m = _about_region_re().match(rest)
     if m and not inner:
@@ -227,12 +325,12 @@ def title_scope(title: str) -> str | None:
         if region:
             return region
         if tail.startswith(v.relative_city):
-            return "本市"
+            return CITY_HINT
         if tail.startswith(v.relative_district):
-            return "本区"
+            return DISTRICT_HINT
     if inner:
         return title_scope(inner)
-    if _LAW_END.search(key):         # X法 without a jurisdiction is a national law
+    if names_law(key):               # X法 without a jurisdiction is a national law
         return v.national
     return None
 
@@ -245,25 +343,45 @@ def _about_region_re() -> re.Pattern:
 
 
 def city_of(region: str | None) -> str | None:
+    """The city a region belongs to (a city is its own), None when unknown.
+
+    Examples:
+        >>> city_of("金山区"), city_of("上海市"), city_of("西湖区")
+        ('上海市', '上海市', None)
+    """
     return vocab().city_of.get(region) if region else None
 
 
 def own_level_word(region: str | None, level: str | None = None) -> str | None:
-    """本市 or 本区: how the citing plan refers to its own jurisdiction (None if unknown)."""
+    """本市 or 本区: how the citing plan refers to its own jurisdiction (None if unknown).
+
+    Examples:
+        >>> own_level_word("上海市"), own_level_word("金山区"), own_level_word(None, "district")
+        ('本市', '本区', '本区')
+        >>> own_level_word(None) is None
+        True
+    """
     if level == "city" or (region and city_of(region) == region):
-        return "本市"
+        return CITY_HINT
     if level == "district" or (region and city_of(region) not in (None, region)):
-        return "本区"
+        return DISTRICT_HINT
     return None
 
 
 def resolve_scope(hint: str | None, citing_region: str | None) -> str | None:
-    """A concrete jurisdiction: 本市 → the citing plan's city, 本区 → the citing district."""
+    """A concrete jurisdiction: 本市 → the citing plan's city, 本区 → the citing district.
+
+    Examples:
+        >>> resolve_scope("本市", "金山区"), resolve_scope("本区", "金山区"), resolve_scope("全国", "金山区")
+        ('上海市', '金山区', '全国')
+        >>> resolve_scope("本区", "上海市") is None
+        True
+    """
     if not hint:
         return None
-    if hint == "本市":
+    if hint == CITY_HINT:
         return city_of(citing_region)
-    if hint == "本区":
+    if hint == DISTRICT_HINT:
         if citing_region and city_of(citing_region) not in (None, citing_region):
             return citing_region
         return None
@@ -276,6 +394,12 @@ def is_distinctive(title: str) -> bool:
     Jurisdiction words, years, document-type endings and generic modifiers are removed;
     at least `distinctive_min_chars` characters must remain (《实施方案》 → 0,
     《关于民政部门履行遗产管理人职责…的若干意见》 → many).
+
+    Examples:
+        >>> is_distinctive("关于民政部门履行遗产管理人职责的若干意见")
+        True
+        >>> is_distinctive("金山区2025年实施方案")
+        False
     """
     v = vocab()
     s = document_key(title)
@@ -312,7 +436,7 @@ class _Member:
     scope: str | None
     distinctive: bool
     notice_of: _Member | None = None   # set on inner members: the notice member
-    group: str | None = None
+    group: str = ""                    # the id of the group it joined (set by _put)
 
 
 def _member(source: str, mention: Any | None, title: str, hint: str | None, region: str | None) -> _Member:
@@ -322,6 +446,30 @@ def _member(source: str, mention: Any | None, title: str, hint: str | None, regi
 
 def resolve_documents(citations: Iterable[tuple[str, Any]]) -> list[PolicyDocumentGroup]:
     """Group (source, Mention) citations of all loaded plans into documents (see module doc)."""
+    members = _members(citations)
+    by_key: dict[str, list[_Member]] = {}
+    for mb in members:
+        by_key.setdefault(mb.key, []).append(mb)
+
+    groups: dict[str, PolicyDocumentGroup] = {}
+    for key, mbs in by_key.items():
+        known = sorted({mb.scope for mb in mbs if mb.scope})
+        for mb in mbs:
+            scope, id_extra = _merge_scope(mb, known)
+            _put(groups, mb, key, scope, *id_extra)
+    _link_notices(members, groups)
+    for g in groups.values():
+        # Most complete variant: longest key (issuer written out), then fewest spaces, then text.
+        g.canonical = min(g.variants, key=lambda t: (-len(identity_key(t)), len(_WS.findall(t)), t))
+        g.variants.sort()
+        g.sources.sort()
+        g.wrapped_by.sort()
+    return sorted(groups.values(), key=lambda g: g.id)
+
+
+def _members(citations: Iterable[tuple[str, Any]]) -> list[_Member]:
+    """A member per citation, and one per document a cited notice wraps (a notice
+    forwarding a notice wraps a notice: one per level)."""
     members: list[_Member] = []
     for source, m in citations:
         props = getattr(m, "props", None) or {}
@@ -331,61 +479,62 @@ def resolve_documents(citations: Iterable[tuple[str, Any]]) -> list[PolicyDocume
         members.append(outer)
         hint = title_scope(title) or props.get("scope_hint")
         inner_title = props.get("wraps") or unwrap_notice(title)
-        while inner_title:          # a notice forwarding a notice wraps a notice
+        while inner_title:
             # The inner document inherits the notice's scope when its own title states none.
             inner = _member(source, None, inner_title, hint, region)
             inner.notice_of = outer
             members.append(inner)
             hint = title_scope(inner_title) or hint
             outer, inner_title = inner, unwrap_notice(inner_title)
+    return members
 
-    by_key: dict[str, list[_Member]] = {}
-    for mb in members:
-        by_key.setdefault(mb.key, []).append(mb)
 
-    groups: dict[str, PolicyDocumentGroup] = {}
+def _merge_scope(mb: _Member, known: list[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The merge rule: (scope, extra id parts) of the group a member joins, given the
+    known scopes of its key.
 
-    def put(mb: _Member, key: str, scope: str | None, *id_extra: str) -> None:
-        gid = _stable_id(key, scope, *id_extra)
-        g = groups.get(gid)
-        if g is None:
-            g = groups[gid] = PolicyDocumentGroup(gid, key, scope, "", [], [], distinctive=mb.distinctive,
-                                                  cited_directly=False)
-        mb.group = gid
-        if mb.title not in g.variants:
-            g.variants.append(mb.title)
-        if mb.source not in g.sources:
-            g.sources.append(mb.source)
-        if mb.mention is not None:
-            g.cited_directly = True
-            g.members.append((mb.source, mb.mention))
+    Examples:
+        >>> m = _Member("jinshan-2025", None, "实施方案", "实施方案", None, distinctive=False)
+        >>> _merge_scope(m, ["上海市"])          # generic, unknown scope: only within its plan
+        (None, ('cited-by', 'jinshan-2025'))
+        >>> m = _Member("jinshan-2025", None, "养老服务条例", "养老服务条例", None, distinctive=True)
+        >>> _merge_scope(m, ["上海市"]), _merge_scope(m, ["上海市", "金山区"])
+        (('上海市', ()), (None, ()))
+    """
+    if mb.scope:
+        return mb.scope, ()
+    if not mb.distinctive:
+        return None, ("cited-by", mb.source)
+    if len(known) == 1:
+        return known[0], ()
+    return None, ()
 
-    for key, mbs in by_key.items():
-        known = sorted({mb.scope for mb in mbs if mb.scope})
-        for mb in mbs:
-            if mb.scope:
-                put(mb, key, mb.scope)
-            elif not mb.distinctive:
-                put(mb, key, None, "cited-by", mb.source)
-            elif len(known) == 1:
-                put(mb, key, known[0])
-            else:
-                put(mb, key, None)
 
+def _put(groups: dict[str, PolicyDocumentGroup], mb: _Member, key: str, scope: str | None, *id_extra: str) -> None:
+    """Add `mb` to the group of (key, scope, *id_extra), made when it is the first."""
+    gid = _stable_id(key, scope, *id_extra)
+    g = groups.get(gid)
+    if g is None:
+        g = groups[gid] = PolicyDocumentGroup(gid, key, scope, "", [], [], distinctive=mb.distinctive,
+                                              cited_directly=False)
+    mb.group = gid
+    if mb.title not in g.variants:
+        g.variants.append(mb.title)
+    if mb.source not in g.sources:
+        g.sources.append(mb.source)
+    if mb.mention is not None:
+        g.cited_directly = True
+        g.members.append((mb.source, mb.mention))
+
+
+def _link_notices(members: list[_Member], groups: dict[str, PolicyDocumentGroup]) -> None:
+    """A notice's group `wraps` the group of the document it issues, which is `wrapped_by` it."""
     for mb in members:
         if mb.notice_of is not None:
-            outer, inner = groups[mb.notice_of.group], groups[mb.group]
-            outer.wraps = inner.id
-            if outer.id not in inner.wrapped_by:
-                inner.wrapped_by.append(outer.id)
-
-    for g in groups.values():
-        # Most complete variant: longest key (issuer written out), then fewest spaces, then text.
-        g.canonical = min(g.variants, key=lambda t: (-len(identity_key(t)), len(_WS.findall(t)), t))
-        g.variants.sort()
-        g.sources.sort()
-        g.wrapped_by.sort()
-    return sorted(groups.values(), key=lambda g: g.id)
+            notice, issued = groups[mb.notice_of.group], groups[mb.group]
+            notice.wraps = issued.id
+            if notice.id not in issued.wrapped_by:
+                issued.wrapped_by.append(notice.id)
 
 
 def group_of(groups: list[PolicyDocumentGroup], source: str, title: str) -> PolicyDocumentGroup | None:
