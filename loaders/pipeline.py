@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from policykg.loaders.build import content_hash
-from policykg.loaders.extract import extract
+from policykg.loaders.extract.run import extract
 from policykg.loaders.metadata import parse_metadata, read_sidecar
 from policykg.loaders.model import ParsedDocument
 from policykg.loaders.normalise import normalise

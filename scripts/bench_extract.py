@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from policykg.loaders.extract import targets  # noqa: E402
-from policykg.loaders.extract.nlp import get_nlp  # noqa: E402
+from policykg.loaders.extract.run import get_nlp  # noqa: E402
 from policykg.loaders.normalise import normalise  # noqa: E402
 from policykg.loaders.read import read_source  # noqa: E402
 

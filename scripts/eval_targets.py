@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from policykg.loaders.extract.indicators import list_unmapped  # noqa: E402
-from policykg.loaders.extract.nlp import get_nlp  # noqa: E402
+from policykg.loaders.extract.run import get_nlp  # noqa: E402
 from policykg.loaders.extract.targets import extract_targets, to_record  # noqa: E402
 from policykg.loaders.model import DocumentMeta, ParsedDocument  # noqa: E402
 from policykg.loaders.normalise import normalise  # noqa: E402

@@ -14,7 +14,7 @@ from policykg.loaders.extract import bodies, citations, programs, targets
 from policykg.loaders.extract.bodies import (
     LABEL, SPAN_KEY, classify_body, extract_bodies, find_body_spans, infer_owners, leader_key, level_of,
 )
-from policykg.loaders.extract.nlp import PIPELINE, get_nlp
+from policykg.loaders.extract.run import PIPELINE, get_nlp
 from policykg.loaders.model import DocumentMeta, OwnerMention, ParsedDocument, Section, SourceText, Task
 from policykg.loaders.textview import TextView
 
@@ -408,7 +408,7 @@ def test_the_pipeline_is_every_extractors_component_in_order():
 
 def test_the_pipeline_builds_outside_the_checkout(tmp_path):
     # get_nlp once imported extractors by a module path that only resolved from the repository root
-    check = "from policykg.loaders.extract.nlp import get_nlp, PIPELINE; assert get_nlp().pipe_names == list(PIPELINE)"
+    check = "from policykg.loaders.extract.run import get_nlp, PIPELINE; assert get_nlp().pipe_names == list(PIPELINE)"
     run = subprocess.run([sys.executable, "-c", check], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
 

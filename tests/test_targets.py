@@ -513,7 +513,7 @@ def test_doc_still_serialises(nlp):
 
 
 def test_shared_pipeline_has_the_component():
-    from policykg.loaders.extract.nlp import get_nlp
+    from policykg.loaders.extract.run import get_nlp
     assert T.COMPONENT in get_nlp().pipe_names
 
 
@@ -539,7 +539,7 @@ def test_span_is_evidence_in_the_text(nlp):
 # -- the seed plans ------------------------------------------------------------------
 
 def _seed_targets():
-    from policykg.loaders.extract.nlp import get_nlp
+    from policykg.loaders.extract.run import get_nlp
     from policykg.loaders.normalise import normalise
     from policykg.loaders.read import read_source
     nlp = get_nlp()

@@ -1,30 +1,19 @@
-"""The one spaCy pipeline: `spacy.blank("zh")` (char segmenter) plus rule components.
+"""What every extractor shares on the spaCy side: the char tokenizer, the cached text, spans from offsets.
 
-This is where spaCy is loaded; modules that only read vocabularies or numbers
-(`policykg.loaders.metadata`, `policykg.loaders.numbers`) never import it.
-
-Each extractor module registers its component with spaCy when it is imported
-(`Language.component` / `Language.factory`) and offers `add_to_pipeline(nlp)` for a
-pipeline of its own; the package `policykg.loaders.extract` imports every extractor,
-so `get_nlp` finds the components by name in spaCy's registry without importing the
-modules that import this one. The pipeline is built once per process; nothing is
-downloaded.
+Modules that only read vocabularies or numbers (`policykg.loaders.metadata`,
+`policykg.loaders.numbers`) never import spaCy. Each extractor module registers its
+component with spaCy when it is imported (`Language.component` / `Language.factory`)
+and offers `add_to_pipeline(nlp)` for a pipeline of its own; `policykg.loaders.extract.run` imports every extractor and
+assembles the shared pipeline (`get_nlp`) from the registered names. Nothing is downloaded.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
-import spacy
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-__all__ = ["PIPELINE", "TEXT_KEY", "doc_text", "char_spans", "run_pipeline", "CharTokenizer", "get_nlp"]
-
-# The components by their registered names, in order: entity rulers first, then the
-# components that read their spans (bodies, programs, citations, targets).
-PIPELINE = ("policykg_bodies", "policykg_programs", "policykg_citations", "policykg_targets")
+__all__ = ["TEXT_KEY", "doc_text", "char_spans", "CharTokenizer"]
 
 TEXT_KEY = "policykg_text"
 
@@ -37,6 +26,7 @@ def doc_text(doc: Doc, parsed: Any = None) -> str:
     built once and kept there.
 
     Examples:
+        >>> import spacy
         >>> doc = CharTokenizer(spacy.blank("zh").vocab)("养老床位")
         >>> doc_text(doc), doc.user_data[TEXT_KEY]
         ('养老床位', '养老床位')
@@ -51,6 +41,7 @@ def char_spans(doc: Doc, offsets: Iterable[tuple[int, int]], label: str) -> list
     """spaCy spans for (start, end) character offsets of `doc`, all with `label`.
 
     Examples:
+        >>> import spacy
         >>> doc = CharTokenizer(spacy.blank("zh").vocab)("配合市民政局")
         >>> [(s.text, s.label_) for s in char_spans(doc, [(2, 6)], "Department")]
         [('市民政局', 'Department')]
@@ -63,16 +54,6 @@ def char_spans(doc: Doc, offsets: Iterable[tuple[int, int]], label: str) -> list
     return spans
 
 
-def run_pipeline(text: str) -> Doc:
-    """Tokenise `text` and run every component, with the text cached for them."""
-    nlp = get_nlp()
-    doc = nlp.make_doc(text)
-    doc.user_data[TEXT_KEY] = text
-    for _name, component in nlp.pipeline:
-        doc = component(doc)
-    return doc
-
-
 class CharTokenizer:
     """One token per character, like `spacy.blank("zh")`'s `char` segmenter, built directly.
 
@@ -83,6 +64,7 @@ class CharTokenizer:
     offsets equal character offsets.
 
     Examples:
+        >>> import spacy
         >>> [t.text for t in CharTokenizer(spacy.blank("zh").vocab)("新增 6家")]
         ['新', '增', ' ', '6', '家']
     """
@@ -105,13 +87,3 @@ class CharTokenizer:
 
     def from_disk(self, _path, **_kwargs) -> CharTokenizer:
         return self
-
-
-@lru_cache(maxsize=1)
-def get_nlp() -> Language:
-    """The shared pipeline: the char tokenizer and every component of `PIPELINE`."""
-    nlp = spacy.blank("zh")
-    nlp.tokenizer = CharTokenizer(nlp.vocab)
-    for name in PIPELINE:
-        nlp.add_pipe(name)
-    return nlp
