@@ -8,7 +8,7 @@ SCORER ?= ../shared/eval/score.py
 # Neo4j's own Cypher front end (npm), which the tests use to check every statement sent to Neo4j
 LINT   := tests/cypher_lint
 
-.PHONY: run install dev lint typecheck test eval bench clean
+.PHONY: run install dev lint typecheck test eval eval-set bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,18 +65,22 @@ typecheck: dev
 test: lint
 	$(BIN)/python -m pytest
 
-## eval: fresh graph of seeds/, exports scored against the gold answers in ../shared/gold
+## eval: fresh graphs of seeds/ and of the real-document dev set (tests/realdocs), each scored against its gold
 eval: install
-	rm -rf build/eval && mkdir -p build/eval
-	$(BIN)/policykg --db build/eval/graph.lbdb load seeds/ --quiet > /dev/null
-	$(BIN)/policykg --db build/eval/graph.lbdb export targets > build/eval/targets.jsonl
-	$(BIN)/policykg --db build/eval/graph.lbdb export tasks > build/eval/tasks.jsonl
-	$(BIN)/policykg --db build/eval/graph.lbdb export citations > build/eval/citations.jsonl
-	$(BIN)/policykg --db build/eval/graph.lbdb export alignments > build/eval/alignments.jsonl || true
-	$(BIN)/python $(SCORER) targets --gold $(GOLD)/targets.jsonl --pred build/eval/targets.jsonl
-	$(BIN)/python $(SCORER) owners --gold $(GOLD)/owners.jsonl --pred build/eval/tasks.jsonl
-	$(BIN)/python $(SCORER) citations --gold $(GOLD)/citations.jsonl --pred build/eval/citations.jsonl
-	$(BIN)/python $(SCORER) alignments --gold $(GOLD)/alignment.jsonl --pred build/eval/alignments.jsonl
+	$(MAKE) --no-print-directory eval-set NAME=seeds DOCS=seeds GOLDDIR=$(GOLD) OWNERS_GOLD=$(GOLD)/owners.jsonl ALIGN_GOLD=$(GOLD)/alignment.jsonl
+	$(MAKE) --no-print-directory eval-set NAME=realdocs DOCS=tests/realdocs/docs GOLDDIR=tests/realdocs/gold OWNERS_GOLD=tests/realdocs/gold/owners.jsonl
+
+eval-set:
+	@echo "== $(NAME) ($(DOCS))"
+	@rm -rf build/eval/$(NAME) && mkdir -p build/eval/$(NAME)
+	@$(BIN)/policykg --db build/eval/$(NAME)/graph.lbdb load $(DOCS) --quiet > /dev/null || true
+	@for kind in documents targets tasks citations alignments; do \
+	  $(BIN)/policykg --db build/eval/$(NAME)/graph.lbdb export $$kind > build/eval/$(NAME)/$$kind.jsonl || true; done
+	$(BIN)/python $(SCORER) targets --gold $(GOLDDIR)/targets.jsonl --pred build/eval/$(NAME)/targets.jsonl
+	$(BIN)/python $(SCORER) owners --gold $(OWNERS_GOLD) --pred build/eval/$(NAME)/tasks.jsonl
+	$(BIN)/python $(SCORER) citations --gold $(GOLDDIR)/citations.jsonl --pred build/eval/$(NAME)/citations.jsonl
+	$(if $(ALIGN_GOLD),$(BIN)/python $(SCORER) alignments --gold $(ALIGN_GOLD) --pred build/eval/$(NAME)/alignments.jsonl)
+	$(if $(wildcard $(GOLDDIR)/documents.jsonl),$(BIN)/python scripts/eval_documents.py --gold $(GOLDDIR)/documents.jsonl --pred build/eval/$(NAME)/documents.jsonl)
 
 ## bench: extraction speed and load throughput (targets are checked here, never in tests)
 bench: dev
