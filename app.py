@@ -8,7 +8,9 @@ the store itself.
 Loading drives a store: every file is parsed by the loaders (`parse_document`), built
 into records and written as one atomic document; when anything was loaded, the links
 across documents are derived again (`graph.derive.derive_all`), here and not in the
-loaders, which never see a store.
+loaders, which never see a store. The loaders' pipeline (spaCy, the document readers) is
+imported at the first load, and the review page (displaCy) at the first review, so the
+other commands start without spaCy (see `_pipeline`).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from policykg.graph import statements
 from policykg.graph.bulk_export import export_neo4j_import
@@ -27,9 +30,6 @@ from policykg.graph.sync import Progress, sync_to
 from policykg.loaders.build import build_records
 from policykg.loaders.errors import InputError
 from policykg.loaders.model import ParsedDocument
-from policykg.loaders.pipeline import fingerprint, parse_document
-from policykg.loaders.read import iter_input_files
-from policykg.pages.review import review_page
 from policykg.queries import get_query, list_queries, run_query
 from policykg.queries.views import alignment_matrix, lineage_graph, owner_lookup
 
@@ -78,11 +78,25 @@ class LoadReport:
         return [o for o in self.outcomes if o.ok]
 
 
+# Imported at first use, not with this module: the loaders' pipeline (`_pipeline`: spaCy, the
+# extractors, the document readers python-docx, pypdf and BeautifulSoup) and the review page
+# (`review`: spaCy's displaCy). Each costs about a second, which every command that needs neither
+# (--help, stats, cypher, query, export, align, owner, lineage, check) would pay at start-up. These
+# are the package's only imports inside a function, for start-up time alone: app sits above both
+# either way, there is no cycle to dodge. tests/test_backends.py checks that --help and stats never
+# import spaCy or the readers.
+def _pipeline() -> ModuleType:
+    """`policykg.loaders.pipeline`, imported at the first load (see above)."""
+    from policykg.loaders import pipeline
+    return pipeline
+
+
 def load_one(path: str, store: GraphStore, overrides: dict | None = None, loaded_at: str | None = None) -> FileOutcome:
     """Parse one file and write it to `store` as one document (skipped when its fingerprint is unchanged)."""
+    pipeline = _pipeline()
     try:
-        parsed = parse_document(path, overrides)
-        graph = build_records(parsed, fingerprint(parsed.source.text, overrides), loaded_at)
+        parsed = pipeline.parse_document(path, overrides)
+        graph = build_records(parsed, pipeline.fingerprint(parsed.source.text, overrides), loaded_at)
         result = store.write_document(graph)
     except InputError as exc:
         return FileOutcome(path, False, str(exc))
@@ -107,7 +121,7 @@ def load_paths(
     `on_start(files)` is told the plan files found before any is read, `on_file(outcome)` each outcome
     (a path that named no plan file is an outcome too). With `derive` (the default), the links across
     documents are derived again once anything loaded."""
-    files, errors = iter_input_files(paths)
+    files, errors = _pipeline().iter_input_files(paths)
     if on_start:
         on_start([str(f) for f in files])
     report = LoadReport()
@@ -185,6 +199,7 @@ def sync(where: GraphLocation, target: str, progress: Progress | None = None, *,
 
 def review(where: GraphLocation, document: str, out: str) -> None:
     """`policykg review`: write the HTML review page of `document` (source name or id) to `out`."""
+    from policykg.pages.review import review_page  # imported at first use: it imports spaCy (see `_pipeline`)
     with where.open(read_only=True) as store:
         page = review_page(store, document)
     with open(out, "w", encoding="utf-8") as fh:

@@ -2,9 +2,11 @@
 
     read_source → normalise → parse_metadata → parse_structure → owners → extract
 
-`parse_document` runs the steps; `fingerprint` says when a stored document must be
-extracted again. Writing to a store (and deriving links across documents after a
-load) is the application's job: `policykg.app.load_paths`.
+`iter_input_files` (from `read`) names the plan files a load reads; `parse_document`
+runs the steps for one; `fingerprint` says when a stored document must be extracted
+again. Writing to a store (and deriving links across documents after a load) is the
+application's job: `policykg.app.load_paths`, which imports this module at the first
+load, because it brings spaCy and the document readers (see `policykg.app`).
 """
 from __future__ import annotations
 
@@ -19,12 +21,13 @@ from policykg.loaders.metadata import parse_metadata, read_sidecar
 from policykg.loaders.model import ParsedDocument
 from policykg.loaders.normalise import normalise
 from policykg.loaders.owners import extract_explicit_owners
-from policykg.loaders.read import read_source
+from policykg.loaders.read import iter_input_files, read_source
 from policykg.loaders.structure import parse_structure
 from policykg.loaders.themes import section_themes, task_theme
 from policykg.loaders.vocabulary import VOCAB_DIR
 
-__all__ = ["PIPELINE_VERSION", "DERIVATION_ONLY_VOCAB", "parse_document", "vocabulary_digest", "fingerprint"]
+__all__ = ["PIPELINE_VERSION", "DERIVATION_ONLY_VOCAB", "iter_input_files", "parse_document", "vocabulary_digest",
+           "fingerprint"]
 
 PIPELINE_VERSION = "1"
 # Read only when links across documents are derived: editing them needs no re-extraction.

@@ -1,4 +1,5 @@
-"""Backends register themselves; the embedded path never imports the Neo4j driver."""
+"""Backends register themselves; the embedded path never imports the Neo4j driver, and the commands
+that never load a file never import spaCy or the document readers."""
 from __future__ import annotations
 
 import subprocess
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from policykg import app
 from policykg.graph.ladybug_store import LadybugStore
 from policykg.graph.neo4j_store import Neo4jStore
 from policykg.graph.store import GraphStore, backend_names, open_store
@@ -51,3 +53,28 @@ def test_opening_the_embedded_store_through_the_application_never_imports_the_ne
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "False"
+
+
+# Run in a fresh interpreter, like EMBEDDED_SESSION: the commands that never load a file start fast.
+QUICK_SESSION = """
+import sys
+from policykg.cli import main
+
+for argv in (["--help"], ["--db", DB, "stats"]):
+    try:
+        main(argv, prog_name="policykg")
+    except SystemExit as done:
+        assert not done.code, (argv, done.code)
+print(sorted(m for m in ("spacy", "docx", "pypdf", "bs4") if m in sys.modules))
+"""
+
+
+def test_help_and_stats_never_import_spacy_or_the_document_readers(tmp_path):
+    where = app.GraphLocation("ladybug", str(tmp_path / "g.lbdb"))
+    report, _summary = app.load(where, [str(SEED)])
+    assert not report.failed
+    code = f"DB = {where.db_path!r}\n" + QUICK_SESSION
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "jinshan-2025" in done.stdout          # stats read the loaded graph
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -24,16 +24,16 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from policykg.loaders.annotations import owner_label_pattern, punctuation
 from policykg.loaders.extract.citations import TaskLocator, find_titles
-from policykg.loaders.extract.nlp import char_spans, doc_text
 from policykg.loaders.model import Mention, OwnerMention, ParsedDocument
 from policykg.loaders.themes import owning_section, section_themes, task_theme
 from policykg.loaders.vocabulary import alternation, load_vocab
+
+if TYPE_CHECKING:   # the types only: spaCy is imported where its objects are built (extract.components)
+    from spacy.language import Language
 
 __all__ = [
     "SPAN_KEY", "LABEL", "COMPONENT", "UNKNOWN_REGION", "BodyInfo", "level_of", "city_of", "bureau_name",
@@ -581,13 +581,9 @@ def _annotation_zones(text: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- spaCy
 
 
-@Language.component(COMPONENT)
-def _bodies_component(doc: Doc) -> Doc:
-    doc.spans[SPAN_KEY] = char_spans(doc, find_body_spans(doc_text(doc)), LABEL)
-    return doc
-
-
 def add_to_pipeline(nlp: Language) -> None:
+    """Add the component `policykg_bodies` to `nlp` (once): it sets `doc.spans["bodies"]` from
+    `find_body_spans` (registered with spaCy by `policykg.loaders.extract.components`)."""
     if COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(COMPONENT)
 

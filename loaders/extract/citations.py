@@ -30,12 +30,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from policykg.loaders.extract.nlp import char_spans, doc_text
+from policykg.loaders.extract.nlp import doc_text
 from policykg.loaders.extract.policy_identity import (
     CITY_HINT,
     DISTRICT_HINT,
@@ -48,6 +45,10 @@ from policykg.loaders.extract.policy_identity import (
 )
 from policykg.loaders.model import Mention, ParsedDocument
 from policykg.loaders.vocabulary import alternation, load_vocab, pattern
+
+if TYPE_CHECKING:   # the types only: spaCy is imported where its objects are built (extract.components)
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 __all__ = ["SPAN_KEY", "COMPONENT", "LABEL", "find_titles", "clean_title", "add_to_pipeline", "TaskLocator",
            "extract_citations"]
@@ -108,13 +109,9 @@ def clean_title(raw: str) -> str:
     return _LINE_BREAK.sub("", raw).strip()
 
 
-@Language.component(COMPONENT)
-def _citation_component(doc: Doc) -> Doc:
-    doc.spans[SPAN_KEY] = char_spans(doc, find_titles(doc_text(doc)), LABEL)
-    return doc
-
-
 def add_to_pipeline(nlp: Language) -> None:
+    """Add the component `policykg_citations` to `nlp` (once): it sets `doc.spans["citations"]` from
+    `find_titles` (registered with spaCy by `policykg.loaders.extract.components`)."""
     if COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(COMPONENT)
 

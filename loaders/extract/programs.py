@@ -16,7 +16,8 @@ Slogan-shaped phrases (parallel clauses joined by 、, e.g. 4+4 “人民至上�
 programs only by rule 2, by rule 3 with a non-campaign head, or by rule 4 with a 项目/品牌
 head (“鑫童心、爱同行”流动儿童关爱服务项目); never as campaigns (“…、…”主题活动).
 A few listed names (`match_unquoted`) are matched without quotes too (民心工程, 实事项目),
-with spaCy's PhraseMatcher; everything else is one regex scan per Doc.
+with spaCy's PhraseMatcher (in the component: `policykg.loaders.extract.components`); everything
+else is one regex scan per Doc.
 
 Program names are normalised (quotes, spaces removed; ASCII brackets → full width; aliases
 → listed name) so that plans share one Program per name. Mention.span covers the quoted
@@ -29,19 +30,18 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
-
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Span
+from typing import TYPE_CHECKING, Literal
 
 from policykg.loaders.extract.citations import TaskLocator
 from policykg.loaders.extract.nlp import doc_text
 from policykg.loaders.model import Mention, ParsedDocument
 from policykg.loaders.vocabulary import load_vocab
 
+if TYPE_CHECKING:   # the types only: spaCy is imported where its objects are built (extract.components)
+    from spacy.language import Language
+
 __all__ = ["SPAN_KEY", "COMPONENT", "LABEL", "vocab", "program_name", "is_slogan_shaped", "is_generic_name",
-           "classify_quote", "find_programs", "ProgramFinder", "add_to_pipeline", "extract_programs"]
+           "classify_quote", "find_programs", "add_to_pipeline", "extract_programs"]
 
 SPAN_KEY = "programs"
 COMPONENT = "policykg_programs"
@@ -51,10 +51,6 @@ _QUOTE = re.compile(r"“([^“”。！？]{1,60}?)”")
 _SENTENCE_PUNCT = set("，,；;：:")
 _NAME_DROP = str.maketrans({c: None for c in "“”‘’\"'「」『』 \t\r\n\u3000"})
 _LINE_BREAK = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000\r\n]*")
-
-if not Span.has_extension("program_name"):
-    Span.set_extension("program_name", default=None)
-    Span.set_extension("program_rule", default=None)
 
 
 @dataclass(frozen=True)
@@ -399,34 +395,10 @@ def find_programs(text: str, unquoted_spans: Sequence[tuple[int, int]] = ()) -> 
     return sorted(found, key=lambda f: f.start)
 
 
-class ProgramFinder:
-    """spaCy component: sets doc.spans["programs"] (label = kind, `._.program_name`)."""
-
-    def __init__(self, nlp: Language):
-        self.matcher = PhraseMatcher(nlp.vocab)
-        patterns = [nlp.make_doc(w) for w in vocab().unquoted]
-        if patterns:
-            self.matcher.add("listed_program", patterns)
-
-    def __call__(self, doc):
-        unquoted = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for _, s, e in self.matcher(doc)]
-        spans = []
-        for f in find_programs(doc_text(doc), unquoted):
-            span = doc.char_span(f.start, f.end, label=f.kind, alignment_mode="expand")
-            if span is not None:
-                span._.program_name = f.name
-                span._.program_rule = f.rule
-                spans.append(span)
-        doc.spans[SPAN_KEY] = spans
-        return doc
-
-
-@Language.factory(COMPONENT)
-def _make_program_finder(nlp: Language, name: str) -> ProgramFinder:
-    return ProgramFinder(nlp)
-
-
 def add_to_pipeline(nlp: Language) -> None:
+    """Add the component `policykg_programs` to `nlp` (once): it sets `doc.spans["programs"]` from
+    `find_programs`, with `span._.program_name` / `program_rule` (registered with spaCy by
+    `policykg.loaders.extract.components`)."""
     if COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(COMPONENT)
 

@@ -1,10 +1,11 @@
 """One pass of every extractor over one document: targets, mentions and inferred owners.
 
-Importing this module imports every extractor, which registers its spaCy component;
-`get_nlp` assembles the shared pipeline from those registered names (`PIPELINE`),
-once per process.
-It is kept out of the package's `__init__` so that reading a vocabulary of the
-extractors (e.g. the indicator catalogue, which derivation uses) does not load spaCy.
+`get_nlp` assembles the shared pipeline, once per process: the char tokenizer and the
+components of `PIPELINE`, which `policykg.loaders.extract.components` registers with
+spaCy (importing this module imports spaCy). It is kept out of the package's `__init__`
+so that reading a vocabulary or a rule of the extractors (e.g. the indicator catalogue,
+which derivation uses; `bodies.classify_body`, which building records uses) does not
+load spaCy.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from policykg.loaders.extract import bodies, citations, programs, targets
-from policykg.loaders.extract.nlp import TEXT_KEY, CharTokenizer
+from policykg.loaders.extract.components import CharTokenizer
+from policykg.loaders.extract.nlp import TEXT_KEY
 from policykg.loaders.model import ParsedDocument
 
 __all__ = ["PIPELINE", "get_nlp", "run_pipeline", "extract"]

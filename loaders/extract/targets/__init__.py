@@ -43,7 +43,8 @@ The package, in the order data flows:
     exclusions   when a number is not a target: named rules, run in order
     statements   the driver: numbers read, judged and kept (find_statements, explain)
     consolidate  TargetMentions, merged per document (find_targets, consolidate, to_record)
-    component    the spaCy component `policykg_targets`, which sets `doc.spans["targets"]`
+    component    the contract of the spaCy component `policykg_targets` (registered by
+                 `policykg.loaders.extract.components`), which sets `doc.spans["targets"]`
                  (one span per statement, labelled with the indicator); `extract_targets`
                  turns the statements into one TargetMention per distinct target of the
                  document (a repeated statement adds evidence; different values of one
@@ -64,7 +65,6 @@ from policykg.loaders.extract.targets.component import (
     USER_DATA_KEY,
     add_to_pipeline,
     extract_targets,
-    targets_component,
 )
 from policykg.loaders.extract.targets.consolidate import consolidate, document_targets, find_targets, to_record
 from policykg.loaders.extract.targets.grammar import Grammar, grammar
@@ -72,7 +72,7 @@ from policykg.loaders.extract.targets.model import Statement
 from policykg.loaders.extract.targets.statements import explain, find_statements
 
 __all__ = [
-    "COMPONENT", "SPANS_KEY", "USER_DATA_KEY", "targets_component", "add_to_pipeline", "extract_targets",
+    "COMPONENT", "SPANS_KEY", "USER_DATA_KEY", "add_to_pipeline", "extract_targets",
     "find_targets", "find_statements", "explain", "consolidate", "document_targets", "to_record",
     "Grammar", "grammar", "Statement",
 ]

@@ -1,44 +1,34 @@
-"""The spaCy component `policykg_targets`, and reading its result back from a Doc.
+"""The contract of the spaCy component `policykg_targets`, and reading its result back from a Doc.
 
-The component assigns
+The component (`policykg.loaders.extract.components.targets_component`, which wraps
+`find_targets`) assigns
   * `doc.spans["targets"]`: one span per target statement, labelled with its indicator;
   * `doc.user_data["policykg.target_statements"]`: the TargetMentions as plain dicts (so that
     the Doc still serialises: DocBin, to_bytes).
 `extract_targets(doc, parsed)` turns them into the document's targets (`consolidate`).
+Nothing here imports spaCy: the Doc is given.
 """
 from __future__ import annotations
 
 from copy import deepcopy
-from dataclasses import asdict
+from typing import TYPE_CHECKING
 
-from spacy.language import Language
-
-from policykg.loaders.extract.nlp import char_spans, doc_text
+from policykg.loaders.extract.nlp import doc_text
 from policykg.loaders.extract.targets.consolidate import document_targets, find_targets
 from policykg.loaders.extract.targets.grammar import grammar
 from policykg.loaders.model import ParsedDocument, TargetMention
 
-__all__ = ["COMPONENT", "SPANS_KEY", "USER_DATA_KEY", "targets_component", "add_to_pipeline", "extract_targets"]
+if TYPE_CHECKING:   # the types only: spaCy is imported where its objects are built (extract.components)
+    from spacy.language import Language
+
+__all__ = ["COMPONENT", "SPANS_KEY", "USER_DATA_KEY", "add_to_pipeline", "extract_targets"]
 
 COMPONENT = "policykg_targets"
 SPANS_KEY = "targets"
 USER_DATA_KEY = "policykg.target_statements"
 
 
-def targets_component(doc):
-    """Sets doc.spans["targets"]: one span per target statement, labelled with its indicator,
-    and keeps the statements in doc.user_data (see the module doc)."""
-    mentions = find_targets(doc_text(doc))
-    doc.spans[SPANS_KEY] = [span for t in mentions for span in char_spans(doc, [t.span], t.indicator)]
-    doc.user_data[USER_DATA_KEY] = [asdict(t) for t in mentions]
-    return doc
-
-
-if not Language.has_factory(COMPONENT):
-    Language.component(COMPONENT, assigns=["doc.spans", "doc.user_data"], func=targets_component)
-
-
-def add_to_pipeline(nlp) -> None:
+def add_to_pipeline(nlp: Language) -> None:
     """Add the component last to `nlp` (once), the vocabularies compiled up front."""
     grammar()
     if COMPONENT not in nlp.pipe_names:
