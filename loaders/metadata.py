@@ -59,7 +59,7 @@ _YEAR_IN_TITLE = re.compile(
 _LEADING_YEAR = re.compile(rf"^{_YEAR}\s*年度?")
 _FRAGMENT = re.compile(r"\{([a-z_]+)\}")           # {notice_verbs} in a vocabulary's pattern
 # A pinyin gloss a garbled big5 conversion leaves after a character: 新吳區(qū), 發(fā)布
-_PINYIN_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+_PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
 _LEVEL_ORDER = {"town": 0, "district": 1, "county": 1, "city": 2, "province": 3, "unknown": 4}
 
 
@@ -72,6 +72,8 @@ class _Vocab:
     issuer_by_domain: dict
     web_number_row: re.Pattern            # 文件编号：金民〔2025〕6号 | …, a web page's metadata row
     web_date_row: re.Pattern              # 发布日期：2025-02-17
+    inline_signature: re.Pattern          # 武汉市民政局 2024 年 3 月 7 日 inside a line
+    web_title_row: re.Pattern             # 名 称： 2020年全市民政工作要点, a web page's title row
     web_issuer_row: re.Pattern            # 发文单位: 咸宁市民政局, a web page's issuer row
     index_code: re.Pattern                # 索引号 11330283002979996P/…: the body's division code (330283)
     suffixes: tuple[tuple[str, str], ...]
@@ -95,6 +97,16 @@ def _with_fragments(regex: str) -> str:
     return _FRAGMENT.sub(lambda m: vocabulary.pattern(m.group(1)), regex)
 
 
+def _spaced_alternation(words: list[str]) -> str:
+    """An alternation of `words` that allows spaces between their characters (名       称).
+
+    Examples:
+        >>> bool(re.fullmatch(_spaced_alternation(["名称"]), "名   称")), bool(re.fullmatch(_spaced_alternation(["名称"]), "名号"))
+        (True, False)
+    """
+    return "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def load_vocab() -> _Vocab:
     """The metadata cues of vocab/document.yaml and the regions of vocab/regions.yaml, compiled once."""
@@ -114,6 +126,10 @@ def load_vocab() -> _Vocab:
             rf"^\s*(?:{vocabulary.alternation(doc['web_number_labels'])})\s*[:：]\s*([^|\n]+?)\s*(?:\||$)", re.M),
         web_date_row=re.compile(
             rf"(?:{vocabulary.alternation(doc['web_date_labels'])})\s*[:：]\s*({_YEAR}[-/.年]\s*\d{{1,2}}[-/.月]\s*\d{{1,2}}日?)"),
+        inline_signature=re.compile(
+            rf"(?<![{_HAN}])([{_HAN}]{{2,20}}?(?:{vocabulary.alternation(doc['organisation_suffixes'])}))\s*{_DATE_ARABIC.pattern}"),
+        web_title_row=re.compile(rf"(?:{_spaced_alternation(doc['web_title_labels'])})\s*[:：|]\s*([^|\n]{{4,80}}?)\s*(?:\||$)",
+                                 re.M),
         web_issuer_row=re.compile(
             rf"(?:{vocabulary.alternation(doc['web_issuer_labels'])})\s*[:：|\]]?[\s|•\]]*([{_HAN}（）()]{{2,30}})"),
         index_code=re.compile(rf"(?:{vocabulary.alternation(doc['web_index_labels'])})[^0-9A-Z]{{0,12}}1[1-9](\d{{6}})[0-9A-Z]{{10}}"),
@@ -390,7 +406,7 @@ def _without_glosses(s: str) -> str:
     """`s` without the pinyin glosses of a garbled big5 page.
 
     Examples:
-        >>> _without_glosses("無錫高新區(qū)(新吳區(qū))發(fā)改委")
+        >>> _without_glosses("無錫高新區(qū)(新吳區（qū）)發(fā)改委")
         '無錫高新區(新吳區)發改委'
         >>> _without_glosses("区政府(牵头)")
         '区政府(牵头)'
@@ -503,6 +519,8 @@ class _MetadataParser:
                 if candidate.start > notice_line.start and _compact(self._strip_web_date(candidate)[0]) == wrapped:
                     line = candidate
                     break
+            if line is None and self.is_sentence(notice_line.text):
+                return wrapped, self._span_of(wrapped)   # only a cover letter's sentence names the plan
             if line is None:
                 line = notice_line    # the plan's text does not follow: the notice is the document
         else:
@@ -513,10 +531,32 @@ class _MetadataParser:
             if line is not None and line in self.header:
                 line = self._with_title_head(line)
         if line is None:
-            return None, None
+            title = self.title_of_row()
+            return (title, self._span_of(title)) if title else (None, None)
         text, cut = self._strip_web_date(line)
         # a title broken over two lines spans the line break between them
         return text, (line.start, line.end - cut)
+
+    def title_of_row(self) -> str | None:
+        """A web page without a title line names the plan in a metadata row (名 称： 2020年…工作要点,
+        内容概述 | 2025年…进展情况 |).
+
+        Examples:
+            >>> _MetadataParser(TextView.identity("| 内容概述 | 2025年某区为民办实事项目进展情况 |"), "t").title_of_row()
+            '2025年某区为民办实事项目进展情况'
+            >>> _MetadataParser(TextView.identity("| 主题分类 | 民政 |"), "t").title_of_row() is None
+            True
+        """
+        for m in self.vocab.web_title_row.finditer(_without_glosses(self.view.text[:2000])):
+            value = m.group(1).strip()
+            if any(w in value for w in self.vocab.title_words):
+                return value
+        return None
+
+    def _span_of(self, title: str) -> tuple[int, int] | None:
+        """Where `title` is written in the view, if it is written as it is."""
+        at = self.view.text.find(title)
+        return (at, at + len(title)) if at >= 0 else None
 
     def _with_title_head(self, line: _Line) -> _Line:
         """A centred title broken before its plan word: 2025年某区民政 / 工作要点."""
@@ -577,10 +617,30 @@ class _MetadataParser:
             name = self.org_name(head)
             if name:
                 return name
+        name = self.signature_in_line()
+        if name:
+            return name
+        if title:
             inferred = self._issuer_from_title(title)
             if inferred:
                 self.warnings.append(f"{self.source}: issuer '{inferred}' inferred from the title; set 'issuer' to confirm")
                 return inferred
+        return None
+
+    def signature_in_line(self) -> str | None:
+        """A signature run into the text (a PDF page read as one line): 武汉市民政局 2024 年 3 月 7 日.
+
+        Examples:
+            >>> _MetadataParser(TextView.identity("请认真贯彻执行。 武汉市民政局 2024 年 3 月 7 日 2024 年全市"), "t").signature_in_line()
+            '武汉市民政局'
+            >>> _MetadataParser(TextView.identity("截至2024年3月7日，新增床位100张。"), "t").signature_in_line() is None
+            True
+        """
+        for line in self.header:
+            for m in self.vocab.inline_signature.finditer(line.text):
+                name = self.org_name(m.group(1))
+                if name:
+                    return name
         return None
 
     def _issuer_from_title(self, title: str) -> str | None:
@@ -810,17 +870,30 @@ class _MetadataParser:
     def _region_of_index(self) -> str | None:
         """A web page's 索引号 opens with the issuing body's unified code (11 + the division's
         6-digit code): 11500106009290497H/2024-00376 → 500106 沙坪坝区. A code retired since the body
-        was registered (330283 奉化市, now 330213 奉化区) names no division.
+        was registered (330283 奉化市, now 330213 奉化区) still names its city: the region is then
+        the one division of that city the text names (奉化高级中学 → 奉化区).
 
         Examples:
             >>> _MetadataParser(TextView.identity("索引号: 11500106009290497H/2024-00376"), "t")._region_of_index()
             '沙坪坝区'
+            >>> _MetadataParser(TextView.identity("索引号 11330283002979996P/2024 奉化高级中学"), "t")._region_of_index()
+            '奉化区'
             >>> _MetadataParser(TextView.identity("索引号 011337100/2021-01612"), "t")._region_of_index() is None
             True
         """
         m = self.vocab.index_code.search(self.view.original[:2000])
-        division = gazetteer().by_code.get(m.group(1)) if m else None
-        return division.name if division else None
+        if not m:
+            return None
+        g = gazetteer()
+        division = g.by_code.get(m.group(1))
+        if division:
+            return division.name
+        city = g.by_code.get(m.group(1)[:4] + "00")
+        if city is None:
+            return None
+        named = {d.name for d in g.by_code.values() if d.parent == city.code
+                 and (d.name in self.view.text or (d.short and d.short in self.view.text))}
+        return named.pop() if len(named) == 1 else None
 
     def _region_of_text(self) -> str | None:
         """A division the running text names at least twice and twice as often as any other."""

@@ -291,3 +291,31 @@ def test_a_doc_number_opening_with_a_short_name_names_the_region():
     assert meta.region == "涪陵区"
     _, shanghai = parse_text("上海市民政局\n金民〔2025〕6号\n2025年民政工作要点\n一、养老服务\n")
     assert shanghai.region == "金山区"                      # the one Shanghai district opening with 金
+
+
+def test_a_cover_letter_sentence_is_never_the_title_the_plan_it_issues_is():
+    _, meta = parse_text("各区民政局： 现将《2024年全市民政工作要点》印发给你们，请认真贯彻执行。 武汉市民政局 2024年3月7日 "
+                         "2024年全市民政工作要点 2024年是关键一年。\n")
+    assert meta.title == "2024年全市民政工作要点" and meta.is_notice
+    assert (meta.issuer, meta.region, meta.level) == ("武汉市民政局", "武汉市", "city")   # the signature run into the line
+
+
+def test_a_page_without_a_title_line_is_titled_by_its_title_row():
+    _, meta = parse_text("| 內容概述 | 2025年1-6月新吳區(qū)為民辦實事項目進展情況 |\n2025年,新吳區(qū)項目共50個。\n")
+    assert meta.title == "2025年1-6月新吳區為民辦實事項目進展情況"
+    assert (meta.region, meta.year, meta.kind) == ("新吴区", 2025, "progress report")
+    _, none = parse_text("| 主题分类 | 民政 |\n2025年,项目共50个。\n")
+    assert none.title is None
+
+
+def test_a_wechat_mirrors_bar_is_not_part_of_the_title():
+    _, meta = parse_text("查看原文\n其他\n龙岗2024年十大民生实事项目出炉！\n1月27日下午\n")
+    assert meta.title == "龙岗2024年十大民生实事项目出炉！" and meta.region == "龙岗区"
+
+
+def test_a_retired_index_code_names_the_one_division_of_its_city_the_text_names():
+    # 330283 was 奉化市; it is 330213 奉化区 since 2016, still in 宁波市 (3302)
+    _, meta = parse_text("索引号 11330283002979996P/2024-152907\n2024年十大民生实事项目出炉\n建设奉化高级中学教学楼。\n")
+    assert (meta.region, meta.level, meta.region_chain) == ("奉化区", "district", ["宁波市", "浙江省"])
+    _, other = parse_text("索引号 11330283002979996P/2024-152907\n2024年十大民生实事项目出炉\n建设中学教学楼。\n")
+    assert other.region is None
