@@ -101,7 +101,8 @@ def _spaced_alternation(words: list[str]) -> str:
     """An alternation of `words` that allows spaces between their characters (名       称).
 
     Examples:
-        >>> bool(re.fullmatch(_spaced_alternation(["名称"]), "名   称")), bool(re.fullmatch(_spaced_alternation(["名称"]), "名号"))
+        >>> names = _spaced_alternation(["名称"])
+        >>> bool(re.fullmatch(names, "名   称")), bool(re.fullmatch(names, "名号"))
         (True, False)
     """
     return "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(words, key=len, reverse=True))
@@ -631,7 +632,8 @@ class _MetadataParser:
         """A signature run into the text (a PDF page read as one line): 武汉市民政局 2024 年 3 月 7 日.
 
         Examples:
-            >>> _MetadataParser(TextView.identity("请认真贯彻执行。 武汉市民政局 2024 年 3 月 7 日 2024 年全市"), "t").signature_in_line()
+            >>> page = TextView.identity("请认真贯彻执行。 武汉市民政局 2024 年 3 月 7 日 2024 年全市")
+            >>> _MetadataParser(page, "t").signature_in_line()
             '武汉市民政局'
             >>> _MetadataParser(TextView.identity("截至2024年3月7日，新增床位100张。"), "t").signature_in_line() is None
             True
@@ -926,19 +928,27 @@ class _MetadataParser:
         return "unknown"
 
     def chain(self, region: str | None, context: str) -> tuple[str | None, list[str]]:
-        """(code, parents' names) of the region, the division read in `context` when several share its name.
+        """(code, parents' names) of the region, the division read in `context` when several share its name;
+        a region that is no division (万盛经开区, a town) belongs to the division written right before it.
 
         Examples:
             >>> p = _MetadataParser(TextView.identity(""), "t")
             >>> p.chain("鲤城区", ""), p.chain("西湖区", "杭州市西湖区民政局")
             (('350502', ['泉州市', '福建省']), ('330106', ['杭州市', '浙江省']))
-            >>> p.chain("某区", "")
-            (None, [])
+            >>> p.chain("万盛经开区", "重庆市万盛经开区管委会办公室"), p.chain("某区", "")
+            ((None, ['重庆市']), (None, []))
         """
-        division: Division | None = gazetteer().resolve(region or "", context)
-        if division is None:
+        g = gazetteer()
+        division: Division | None = g.resolve(region or "", context)
+        if division is not None:
+            return division.code, g.chain_names(division)
+        if not region:
             return None, []
-        return division.code, gazetteer().chain_names(division)
+        for found in g.find(context):
+            if context.startswith(region, found.start + len(found.written)):
+                parent = g.resolve(found.name, context)
+                return None, [found.name, *(g.chain_names(parent) if parent else [])]
+        return None, []
 
 
 def _add_chain_and_kind(p: _MetadataParser, meta: DocumentMeta, view: TextView) -> None:
