@@ -133,7 +133,8 @@ def main(ctx, db, backend):
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--region", help="Override the region of every loaded file (e.g. 静安区).")
 @click.option("--year", type=int, help="Override the plan year of every loaded file.")
-@click.option("--level", type=click.Choice(["city", "district", "town"]), help="Override the administrative level.")
+@click.option("--level", type=click.Choice(["province", "city", "district", "county", "town"]),
+              help="Override the administrative level.")
 @click.option("--title", help="Override the document title.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context

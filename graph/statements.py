@@ -265,7 +265,7 @@ DOCUMENT_SUMMARY = "MATCH (d:Document) RETURN d.id AS id, d.source AS source, d.
 SNAPSHOT_DOCUMENTS = """
     MATCH (d:Document)
     RETURN d.id AS id, d.source AS source, d.title AS title, d.issuer AS issuer, d.year AS year,
-           d.region AS region, d.level AS level, d.is_notice AS is_notice"""
+           d.region AS region, d.level AS level, d.is_notice AS is_notice, d.region_chain AS region_chain"""
 SNAPSHOT_TARGETS = """
     MATCH (g:Target)
     RETURN g.id AS id, g.doc_id AS doc_id, g.task_id AS task_id, g.value AS value, g.unit AS unit,

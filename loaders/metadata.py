@@ -1,4 +1,4 @@
-"""A plan's metadata: title, notice, issuer, 文号, issue date, plan year, region, level.
+"""A plan's metadata: title, notice, issuer, 文号, issue date, plan year, region (with its parents), level, kind.
 
 `parse_metadata(view, source_name, overrides)` reads the normalised view (and, for
 web-page metadata rows the view drops, the original text). Values the user gives —
@@ -6,8 +6,9 @@ on the command line or in a sidecar file read by `read_sidecar` — win over par
 ones. A region or year that cannot be determined is left empty with a warning in
 `DocumentMeta.warnings`; so is any value that was inferred rather than read.
 
-The cues (title words, notice patterns, organisation suffixes, region names) live
-in ``vocab/document.yaml`` and ``vocab/regions.yaml``.
+The cues (title words, notice patterns, organisation suffixes, kinds of document, furniture
+that is never a title) live in ``vocab/document.yaml``; region names in ``vocab/regions.yaml``
+and, for the whole country, ``vocab/divisions.yaml`` (read through `policykg.loaders.divisions`).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from policykg.loaders import vocabulary
+from policykg.loaders.divisions import Division, gazetteer
 from policykg.loaders.errors import InputError
 from policykg.loaders.model import DocumentMeta
 from policykg.loaders.normalise import load_layout
@@ -29,12 +31,12 @@ from policykg.loaders.textview import TextView
 
 __all__ = [
     "OVERRIDE_FIELDS", "LEVELS", "SIDECAR_SUFFIXES", "load_vocab", "sidecar_paths", "read_sidecar", "validate_overrides",
-    "plan_year", "parse_date", "parse_metadata",
+    "plan_year", "document_kind", "parse_date", "parse_metadata",
 ]
 
 # Fields a user may set; title_span and warnings are the parser's.
 OVERRIDE_FIELDS = ("title", "issuer", "doc_number", "issue_date", "year", "region", "level", "is_notice", "wrapped_title")
-LEVELS = ("city", "district", "town", "unknown")
+LEVELS = ("province", "city", "district", "county", "town", "unknown")
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
 # Fields a plan needs, and how a warning names each when neither text nor user gives it.
 _REQUIRED_FIELDS = (("title", "title"), ("region", "region"), ("year", "plan year"))
@@ -56,6 +58,9 @@ _YEAR_IN_TITLE = re.compile(
     rf"({_YEAR})\s*年|({_YEAR})(?=[^\d]|$)|([〇零○一二][〇零○一二三四五六七八九]{{3}})\s*年")
 _LEADING_YEAR = re.compile(rf"^{_YEAR}\s*年度?")
 _FRAGMENT = re.compile(r"\{([a-z_]+)\}")           # {notice_verbs} in a vocabulary's pattern
+# A pinyin gloss a garbled big5 conversion leaves after a character: 新吳區(qū), 發(fā)布
+_PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+_LEVEL_ORDER = {"town": 0, "district": 1, "county": 1, "city": 2, "province": 3, "unknown": 4}
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,17 @@ class _Vocab:
     issuer_by_domain: dict
     web_number_row: re.Pattern            # 文件编号：金民〔2025〕6号 | …, a web page's metadata row
     web_date_row: re.Pattern              # 发布日期：2025-02-17
-    names: dict          # full name → (level, parent city or None)
-    aliases: dict        # alias → full name
+    inline_signature: re.Pattern          # 武汉市民政局 2024 年 3 月 7 日 inside a line
+    web_title_row: re.Pattern             # 名 称： 2020年全市民政工作要点, a web page's title row
+    web_issuer_row: re.Pattern            # 发文单位: 咸宁市民政局, a web page's issuer row
+    index_code: re.Pattern                # 索引号 11330283002979996P/…: the body's division code (330283)
     suffixes: tuple[tuple[str, str], ...]
     not_regions: frozenset
     generic_region: re.Pattern
+    kind_words: tuple[tuple[str, str], ...]     # (word, kind), longest word first
+    notice_kind: str
+    title_furniture: tuple[re.Pattern, ...]     # lines that are never a title (breadcrumbs, metadata rows)
+    this_year: re.Pattern                       # 今年: the title's year is in the opening text
 
 
 def _with_fragments(regex: str) -> str:
@@ -86,25 +97,28 @@ def _with_fragments(regex: str) -> str:
     return _FRAGMENT.sub(lambda m: vocabulary.pattern(m.group(1)), regex)
 
 
+def _spaced_alternation(words: list[str]) -> str:
+    """An alternation of `words` that allows spaces between their characters (名       称).
+
+    Examples:
+        >>> names = _spaced_alternation(["名称"])
+        >>> bool(re.fullmatch(names, "名   称")), bool(re.fullmatch(names, "名号"))
+        (True, False)
+    """
+    return "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def load_vocab() -> _Vocab:
     """The metadata cues of vocab/document.yaml and the regions of vocab/regions.yaml, compiled once."""
     doc, reg = vocabulary.load_vocab("document"), vocabulary.load_vocab("regions")
-    names: dict[str, tuple[str, str | None]] = {}
-    aliases: dict[str, str] = {}
-    for city, info in (reg.get("cities") or {}).items():
-        names[city] = ("city", None)
-        for alias in info.get("aliases") or []:
-            aliases[alias] = city
-        for district, district_aliases in (info.get("districts") or {}).items():
-            names[district] = ("district", city)
-            for alias in district_aliases or []:
-                aliases[alias] = district
     suffixes = tuple(sorted(((s, lvl) for s, lvl in reg["suffixes"].items()), key=lambda x: -len(x[0])))
     # A region name at the head of a body's name: 杭州市西湖区民政局, 上海市长宁区…
     generic = re.compile(rf"[{_HAN}]{{1,7}}?(?:{vocabulary.alternation(s for s, _ in suffixes)})")
+    kind_words = tuple(sorted(((w, kind) for kind, words in doc["document_kinds"].items() for w in words),
+                              key=lambda wk: -len(wk[0])))
     return _Vocab(
-        title_words=tuple(sorted(doc["plan_title_words"], key=len, reverse=True)),
+        title_words=tuple(sorted({*doc["plan_title_words"], *(w for w, _ in kind_words)}, key=len, reverse=True)),
         notice_patterns=tuple(re.compile(_with_fragments(p)) for p in doc["notice_patterns"]),
         org_suffixes=tuple(sorted(doc["organisation_suffixes"], key=len, reverse=True)),
         letterhead_words=tuple(doc["letterhead_words"]),
@@ -113,11 +127,20 @@ def load_vocab() -> _Vocab:
             rf"^\s*(?:{vocabulary.alternation(doc['web_number_labels'])})\s*[:：]\s*([^|\n]+?)\s*(?:\||$)", re.M),
         web_date_row=re.compile(
             rf"(?:{vocabulary.alternation(doc['web_date_labels'])})\s*[:：]\s*({_YEAR}[-/.年]\s*\d{{1,2}}[-/.月]\s*\d{{1,2}}日?)"),
-        names=names,
-        aliases=aliases,
+        inline_signature=re.compile(
+            rf"(?<![{_HAN}])([{_HAN}]{{2,20}}?(?:{vocabulary.alternation(doc['organisation_suffixes'])}))\s*{_DATE_ARABIC.pattern}"),
+        web_title_row=re.compile(rf"(?:{_spaced_alternation(doc['web_title_labels'])})\s*[:：|]\s*([^|\n]{{4,80}}?)\s*(?:\||$)",
+                                 re.M),
+        web_issuer_row=re.compile(
+            rf"(?:{vocabulary.alternation(doc['web_issuer_labels'])})\s*[:：|\]]?[\s|•\]]*([{_HAN}（）()]{{2,30}})"),
+        index_code=re.compile(rf"(?:{vocabulary.alternation(doc['web_index_labels'])})[^0-9A-Z]{{0,12}}1[1-9](\d{{6}})[0-9A-Z]{{10}}"),
         suffixes=suffixes,
         not_regions=frozenset(reg.get("not_regions") or []),
         generic_region=generic,
+        kind_words=kind_words,
+        notice_kind=doc["notice_kind"],
+        title_furniture=tuple(re.compile(p) for p in doc["title_furniture"]),
+        this_year=re.compile(vocabulary.alternation(doc["this_year_words"])),
     )
 
 
@@ -166,10 +189,10 @@ def validate_overrides(overrides: dict, origin: str) -> dict:
     Examples:
         >>> validate_overrides({"year": "2025", "region": " 静安区 ", "title": None}, "cli")
         {'year': 2025, 'region': '静安区'}
-        >>> validate_overrides({"level": "province"}, "plan.meta.yaml")
+        >>> validate_overrides({"level": "prefecture"}, "plan.meta.yaml")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        policykg.loaders.errors.InputError: plan.meta.yaml: level 'province' is not one of city, district, town, unknown
+        policykg.loaders.errors.InputError: plan.meta.yaml: level 'prefecture' is not one of province, city, ..., town, unknown
     """
     clean: dict = {}
     for key, value in overrides.items():
@@ -267,6 +290,45 @@ def plan_year(title: str, plan_words: tuple[str, ...]) -> int | None:
     return found[0][0] if found else None
 
 
+def document_kind(title: str | None, is_notice: bool = False) -> str | None:
+    """The kind of document a title names: the kind of the word standing last in it (a Chinese
+    title ends in its head noun); a notice naming no other kind is a notice.
+
+    Examples:
+        >>> document_kind("关于2024年阳东区十件民生实事完成情况的通报"), document_kind("陕西省2026年政府工作报告")
+        ('progress report', 'government work report')
+        >>> document_kind("2021年区政府工作报告目标任务分解方案"), document_kind("2025年鲤城区为民办实事项目清单")
+        ('task decomposition', 'project list')
+        >>> document_kind("关于做好防汛工作的通知", is_notice=True), document_kind("养老服务条例") is None
+        ('notice', True)
+    """
+    vocab = load_vocab()
+    text = _compact(title or "")
+    best: tuple[int, str] | None = None
+    for word, kind in vocab.kind_words:
+        at = text.rfind(word)
+        if at >= 0 and (best is None or at + len(word) > best[0]):
+            best = (at + len(word), kind)
+    if best:
+        return best[1]
+    return vocab.notice_kind if is_notice else None
+
+
+def year_of_this_year(title: str | None, opening: str) -> int | None:
+    """A title that says 今年 (this year) means the first year its opening text names.
+
+    Examples:
+        >>> year_of_this_year("沙河口区确定今年10项重点民生实事", "近日,沙河口区确定2024年10项重点民生实事")
+        2024
+        >>> year_of_this_year("2024年十大民生实事项目", "2023年完成…") is None
+        True
+    """
+    if not title or not load_vocab().this_year.search(title):
+        return None
+    m = _YEAR_IN_TITLE.search(opening)
+    return int(m.group(1) or m.group(2)) if m and (m.group(1) or m.group(2)) else None
+
+
 def parse_date(text: str) -> str | None:
     """The first date in `text` (2025年2月17日, 二〇二五年二月十七日, 2024-02-05) as ISO.
 
@@ -341,6 +403,18 @@ def _compact(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+def _without_glosses(s: str) -> str:
+    """`s` without the pinyin glosses of a garbled big5 page.
+
+    Examples:
+        >>> _without_glosses("無錫高新區(qū)(新吳區（qū）)發(fā)改委")
+        '無錫高新區(新吳區)發改委'
+        >>> _without_glosses("区政府(牵头)")
+        '区政府(牵头)'
+    """
+    return _PINYIN_GLOSS.sub("", s)
+
+
 # -- the parser -----------------------------------------------------------------------
 
 class _MetadataParser:
@@ -411,8 +485,20 @@ class _MetadataParser:
                         return line, _compact(m.group("title"))
         return None
 
+    def is_furniture(self, text: str) -> bool:
+        """A web page's breadcrumb, metadata row, table row or tool bar: never a title.
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p.is_furniture("当前位置：首页 >> 信息公开 >> 工作计划"), p.is_furniture("截至6月底进展 | 7月工作计划 |")
+            (True, True)
+            >>> p.is_furniture("2025年全区民政工作要点")
+            False
+        """
+        return any(p.match(text) for p in self.vocab.title_furniture)
+
     def is_title_like(self, line: _Line) -> bool:
-        """A short line, no sentence, heading, date or 文号, with a plan word: a plan's title.
+        """A short line, no sentence, heading, date, 文号 or furniture, with a plan word: a plan's title.
 
         Examples:
             >>> p = _MetadataParser(TextView.identity(""), "t")
@@ -423,7 +509,7 @@ class _MetadataParser:
         """
         t = line.text
         return (not self.is_sentence(t) and len(t) <= 60 and not self.layout.item_start.match(t)
-                and not _is_date_line(t) and not _DOC_NUMBER.fullmatch(_compact(t))
+                and not _is_date_line(t) and not _DOC_NUMBER.fullmatch(_compact(t)) and not self.is_furniture(t)
                 and any(w in t for w in self.vocab.title_words))
 
     def title(self, notice: tuple[_Line, str] | None) -> tuple[str | None, tuple[int, int] | None]:
@@ -434,6 +520,8 @@ class _MetadataParser:
                 if candidate.start > notice_line.start and _compact(self._strip_web_date(candidate)[0]) == wrapped:
                     line = candidate
                     break
+            if line is None and self.is_sentence(notice_line.text):
+                return wrapped, self._span_of(wrapped)   # only a cover letter's sentence names the plan
             if line is None:
                 line = notice_line    # the plan's text does not follow: the notice is the document
         else:
@@ -444,10 +532,32 @@ class _MetadataParser:
             if line is not None and line in self.header:
                 line = self._with_title_head(line)
         if line is None:
-            return None, None
+            title = self.title_of_row()
+            return (title, self._span_of(title)) if title else (None, None)
         text, cut = self._strip_web_date(line)
         # a title broken over two lines spans the line break between them
         return text, (line.start, line.end - cut)
+
+    def title_of_row(self) -> str | None:
+        """A web page without a title line names the plan in a metadata row (名 称： 2020年…工作要点,
+        内容概述 | 2025年…进展情况 |).
+
+        Examples:
+            >>> _MetadataParser(TextView.identity("| 内容概述 | 2025年某区为民办实事项目进展情况 |"), "t").title_of_row()
+            '2025年某区为民办实事项目进展情况'
+            >>> _MetadataParser(TextView.identity("| 主题分类 | 民政 |"), "t").title_of_row() is None
+            True
+        """
+        for m in self.vocab.web_title_row.finditer(_without_glosses(self.view.text[:2000])):
+            value = m.group(1).strip()
+            if any(w in value for w in self.vocab.title_words):
+                return value
+        return None
+
+    def _span_of(self, title: str) -> tuple[int, int] | None:
+        """Where `title` is written in the view, if it is written as it is."""
+        at = self.view.text.find(title)
+        return (at, at + len(title)) if at >= 0 else None
 
     def _with_title_head(self, line: _Line) -> _Line:
         """A centred title broken before its plan word: 2025年某区民政 / 工作要点."""
@@ -457,7 +567,7 @@ class _MetadataParser:
         head = self.header[i - 1]
         if (re.fullmatch(rf"[{_HAN}\d]+", head.text) and len(head.text) + len(line.text) <= 40
                 and not self.org_name(head.text) and not _is_date_line(head.text)
-                and not any(w in head.text for w in self.vocab.title_words)
+                and not any(w in head.text for w in self.vocab.title_words) and not self.is_furniture(head.text)
                 and not self.layout.item_start.match(head.text)):
             return _Line(head.start, line.end, head.text + line.text)
         return line
@@ -483,7 +593,7 @@ class _MetadataParser:
     def issuer(self, notice: tuple[_Line, str] | None, title: str | None) -> str | None:
         # letterhead: the first body name at the head of the document
         for line in self.header:
-            if self.is_sentence(line.text) or _DOC_NUMBER.search(line.text):
+            if self.is_sentence(line.text) or _DOC_NUMBER.search(line.text) or self.is_furniture(line.text):
                 continue
             name = self.org_name(line.text)
             if name:
@@ -508,10 +618,31 @@ class _MetadataParser:
             name = self.org_name(head)
             if name:
                 return name
+        name = self.signature_in_line()
+        if name:
+            return name
+        if title:
             inferred = self._issuer_from_title(title)
             if inferred:
                 self.warnings.append(f"{self.source}: issuer '{inferred}' inferred from the title; set 'issuer' to confirm")
                 return inferred
+        return None
+
+    def signature_in_line(self) -> str | None:
+        """A signature run into the text (a PDF page read as one line): 武汉市民政局 2024 年 3 月 7 日.
+
+        Examples:
+            >>> page = TextView.identity("请认真贯彻执行。 武汉市民政局 2024 年 3 月 7 日 2024 年全市")
+            >>> _MetadataParser(page, "t").signature_in_line()
+            '武汉市民政局'
+            >>> _MetadataParser(TextView.identity("截至2024年3月7日，新增床位100张。"), "t").signature_in_line() is None
+            True
+        """
+        for line in self.header:
+            for m in self.vocab.inline_signature.finditer(line.text):
+                name = self.org_name(m.group(1))
+                if name:
+                    return name
         return None
 
     def _issuer_from_title(self, title: str) -> str | None:
@@ -559,32 +690,102 @@ class _MetadataParser:
         m = self.vocab.web_date_row.search(self.view.original)
         return parse_date(m.group(1)) if m else None
 
+    # ---- a page with no title line: its opening sentence names the year and the kind
+    def opening_phrase(self) -> str | None:
+        """The first header sentence naming a year and a kind of document: a news page's lead
+        (2月1日,佛山市南海区…票决产生了2024年度南海区十大民生实事。)."""
+        for line in self.header[:5]:
+            for sentence in re.split(r"[。！!；;]", line.text):
+                if _YEAR_IN_TITLE.search(sentence) and document_kind(sentence):
+                    return sentence
+        return None
+
+    def year_of_opening(self) -> int | None:
+        """The plan year an opening sentence names, with a warning (it is read, not a title's).
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity("2月1日,南海区票决产生了2024年度南海区十大民生实事。"), "t")
+            >>> p.year_of_opening(), len(p.warnings)
+            (2024, 1)
+            >>> _MetadataParser(TextView.identity("2025年是收官之年。"), "t").year_of_opening() is None
+            True
+        """
+        phrase = self.opening_phrase()
+        if not phrase:
+            return None
+        year = plan_year(phrase[phrase.find(next(m.group(0) for m in _YEAR_IN_TITLE.finditer(phrase))):],
+                         self.vocab.title_words)
+        if year:
+            self.warnings.append(f"{self.source}: plan year {year} read in the opening sentence; set 'year' to confirm")
+        return year
+
+    def kind_of_opening(self) -> str | None:
+        """The kind of document the opening sentence names, when no title does."""
+        phrase = self.opening_phrase()
+        return document_kind(phrase) if phrase else None
+
     # ---- region
     def _known_region(self, text: str) -> str | None:
-        """The most specific known region named in `text` (full name or alias).
+        """The most specific division named in `text` (full name, traditional form or short name).
 
         Examples:
             >>> p = _MetadataParser(TextView.identity(""), "t")
-            >>> p._known_region("2024年上海长宁民政工作要点")
-            '长宁区'
+            >>> p._known_region("2024年上海长宁民政工作要点"), p._known_region("北京市东城区民政局")
+            ('长宁区', '东城区')
             >>> p._known_region("民政工作要点") is None
             True
         """
-        t = _compact(text)
-        found: list[str] = [name for name in self.vocab.names if name in t]
-        found += [full for alias, full in self.vocab.aliases.items() if alias in t]
-        if not found:
+        found = self._named_regions(text)
+        return min(found, key=lambda n: _LEVEL_ORDER[self.level(n)]) if found else None
+
+    def _named_regions(self, text: str) -> list[str]:
+        """Every division `text` names: full names anywhere; short names at its head (龙岗2024年…)
+        or right after a region's name (上海靜安); a short name of several places only where the
+        vocabulary's aliases or the region before it say which.
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p._named_regions("上海靜安發布2024年十項為民辦實事項目"), p._named_regions("2025年全区民政工作要点")
+            (['上海市', '静安区'], [])
+        """
+        g = gazetteer()
+        t = _LEADING_YEAR.sub("", _without_glosses(_compact(text)))
+        found = g.find(t)
+        names = [f.name for f in found]
+        covered = {i for f in found for i in range(f.start, f.start + len(f.written))}
+        heads = sorted({0, *(f.start + len(f.written) for f in found)} - covered)
+        for pos in heads:
+            while True:
+                shorts = g.short_at(t, pos)
+                name = self._one_place(shorts, names)
+                if not name:
+                    break
+                names.append(name)
+                pos += len(shorts[0].written)
+        return list(dict.fromkeys(names))
+
+    def _one_place(self, shorts: list, named: list[str]) -> str | None:
+        """The place a short name means: the only one, else the vocabulary's alias, else the
+        child of a region named before it."""
+        if not shorts:
             return None
-        order = {"town": 0, "district": 1, "city": 2, "unknown": 3}
-        return min(found, key=lambda n: (order[self.vocab.names[n][0]], t.find(n) if n in t else 99))
+        names = sorted({f.name for f in shorts})
+        alias = gazetteer().aliases.get(shorts[0].written)
+        if alias:
+            return alias
+        if len(names) == 1:
+            return names[0]
+        g = gazetteer()
+        children = [n for n in names if any(p in named for d in g.by_name[n] for p in g.chain_names(d))]
+        return children[0] if len(children) == 1 else None
 
     def _generic_region(self, head: str) -> str | None:
         """A region name heading a body's name or a title, by its suffix: 杭州市西湖区民政局 → 西湖区.
 
         Examples:
             >>> p = _MetadataParser(TextView.identity(""), "t")
-            >>> p._generic_region("2025年杭州市西湖区民政局")
-            '西湖区'
+            >>> p._generic_region("2025年杭州市西湖区民政局"), p._generic_region("重庆市万盛经开区管委会办公室")
+            ('西湖区', '万盛经开区')
             >>> p._generic_region("社区民政工作要点") is None
             True
         """
@@ -595,49 +796,167 @@ class _MetadataParser:
             if not m:
                 break
             name = m.group(0)
-            # 社区, 全区 … are no regions, and a region name holds no part of a body's name
-            if name.endswith(tuple(self.vocab.not_regions)) or any(w in name for w in self.vocab.org_suffixes):
+            # 社区, 全区 … are no regions, and a region name holds no part of a body's name;
+            # a division's own name (东城区, 厦门市) is one whatever it ends like
+            known = name in gazetteer().by_name
+            if not known and (name.endswith(tuple(self.vocab.not_regions)) or any(w in name for w in self.vocab.org_suffixes)):
                 break
             best, pos = name, m.end()
         return best
 
-    def region(self, issuer: str | None, title: str | None) -> tuple[str | None, bool]:
-        """(region, guessed): the most specific region the issuer, else the title, names;
-        else one the running text names far more often than any other."""
-        order = {"town": 0, "district": 1, "city": 2, "unknown": 3}
+    def region(self, issuer: str | None, title: str | None, doc_number: str | None = None) -> tuple[str | None, bool]:
+        """(region, guessed): the most specific region the issuer, else the title, names (a city
+        narrowed to the district its 文号 opens with: 上海市 + 金民〔2025〕 → 金山区); else the 文号's
+        short name (涪陵民政发〔2025〕), the division code of the 索引号; else one the running text
+        names far more often than any other."""
         for source in (issuer, title):
             if not source:
                 continue
-            found = [r for r in (self._known_region(source), self._generic_region(source)) if r]
+            found = [*self._named_regions(source), *filter(None, [self._generic_region(source)])]
             if found:
-                return min(found, key=lambda r: order[self.level(r)]), False
-        # running text: a district the text names far more often than any other
-        counts = {name: self.view.text.count(name) for name in self.vocab.names}
-        counts = {n: c for n, c in counts.items() if c}
-        if counts:
-            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-            top, n = ranked[0]
-            runner_up = ranked[1][1] if len(ranked) > 1 else 0
-            if n >= 2 and n >= 2 * runner_up:
-                return top, True
-        return None, False
+                best = min(found, key=lambda r: _LEVEL_ORDER[self.level(r)])
+                return self._district_of_number(best, doc_number) or best, False
+        by_row = self._region_of_issuer_row()
+        if by_row:
+            return by_row, False
+        by_number = self._region_of_number(doc_number)
+        if by_number:
+            return by_number, False
+        by_index = self._region_of_index()
+        if by_index:
+            return by_index, True
+        return self._region_of_text(), True
 
-    def level(self, region: str | None) -> str:
-        """city | district | town | unknown: the gazetteer's level, else the suffix's.
+    def _region_of_issuer_row(self) -> str | None:
+        """The region a web page's issuer row names (发文单位: 咸宁市民政局, 信息来源:曾都区民政局).
+
+        Examples:
+            >>> _MetadataParser(TextView.identity("信息来源:曾都区民政局"), "t")._region_of_issuer_row()
+            '曾都区'
+            >>> _MetadataParser(TextView.identity("发布机构 区政府办公室"), "t")._region_of_issuer_row() is None
+            True
+        """
+        for m in self.vocab.web_issuer_row.finditer(_without_glosses(self.view.original[:2000])):
+            name = self._known_region(m.group(1)) or self._generic_region(m.group(1))
+            if name:
+                return name
+        return None
+
+    def _district_of_number(self, city: str, doc_number: str | None) -> str | None:
+        """The one district of `city` whose name opens like the 文号 (金民〔2025〕6号 of 上海市 → 金山区).
 
         Examples:
             >>> p = _MetadataParser(TextView.identity(""), "t")
-            >>> p.level("金山区"), p.level("西湖区"), p.level("浙江省"), p.level(None)
-            ('district', 'district', 'unknown', 'unknown')
+            >>> p._district_of_number("上海市", "金民〔2025〕6号"), p._district_of_number("上海市", "沪民〔2025〕1号")
+            ('金山区', None)
+        """
+        division = gazetteer().resolve(city)
+        if not doc_number or division is None or division.level != "city":
+            return None
+        head = re.split(r"[〔\[［【(（]", doc_number, maxsplit=1)[0]
+        children = gazetteer().children_starting(division, head[:1])
+        return children[0].name if len(children) == 1 and len(head) <= 3 else None
+
+    def _region_of_number(self, doc_number: str | None) -> str | None:
+        """The division a 文号 opens with by its short name: 涪陵民政发〔2025〕51号 → 涪陵区.
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p._region_of_number("涪陵民政发〔2025〕51号"), p._region_of_number("沪民〔2025〕1号")
+            ('涪陵区', None)
+        """
+        if not doc_number:
+            return None
+        return self._one_place(gazetteer().short_at(doc_number), [])
+
+    def _region_of_index(self) -> str | None:
+        """A web page's 索引号 opens with the issuing body's unified code (11 + the division's
+        6-digit code): 11500106009290497H/2024-00376 → 500106 沙坪坝区. A code retired since the body
+        was registered (330283 奉化市, now 330213 奉化区) still names its city: the region is then
+        the one division of that city the text names (奉化高级中学 → 奉化区).
+
+        Examples:
+            >>> _MetadataParser(TextView.identity("索引号: 11500106009290497H/2024-00376"), "t")._region_of_index()
+            '沙坪坝区'
+            >>> _MetadataParser(TextView.identity("索引号 11330283002979996P/2024 奉化高级中学"), "t")._region_of_index()
+            '奉化区'
+            >>> _MetadataParser(TextView.identity("索引号 011337100/2021-01612"), "t")._region_of_index() is None
+            True
+        """
+        m = self.vocab.index_code.search(self.view.original[:2000])
+        if not m:
+            return None
+        g = gazetteer()
+        division = g.by_code.get(m.group(1))
+        if division:
+            return division.name
+        city = g.by_code.get(m.group(1)[:4] + "00")
+        if city is None:
+            return None
+        named = {d.name for d in g.by_code.values() if d.parent == city.code
+                 and (d.name in self.view.text or (d.short and d.short in self.view.text))}
+        return named.pop() if len(named) == 1 else None
+
+    def _region_of_text(self) -> str | None:
+        """A division the running text names at least twice and twice as often as any other."""
+        counts: dict[str, int] = {}
+        for f in gazetteer().find(self.view.text):
+            counts[f.name] = counts.get(f.name, 0) + 1
+        if not counts:
+            return None
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        top, n = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        return top if n >= 2 and n >= 2 * runner_up else None
+
+    def level(self, region: str | None) -> str:
+        """province | city | district | county | town | unknown: the divisions' level, else the suffix's.
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p.level("金山区"), p.level("西湖区"), p.level("浙江省"), p.level("太仓市"), p.level(None)
+            ('district', 'district', 'province', 'county', 'unknown')
         """
         if not region:
             return "unknown"
-        if region in self.vocab.names:
-            return self.vocab.names[region][0]
+        known = gazetteer().level(region)
+        if known:
+            return known
         for suffix, lvl in self.vocab.suffixes:
             if region.endswith(suffix):
                 return lvl
         return "unknown"
+
+    def chain(self, region: str | None, context: str) -> tuple[str | None, list[str]]:
+        """(code, parents' names) of the region, the division read in `context` when several share its name;
+        a region that is no division (万盛经开区, a town) belongs to the division written right before it.
+
+        Examples:
+            >>> p = _MetadataParser(TextView.identity(""), "t")
+            >>> p.chain("鲤城区", ""), p.chain("西湖区", "杭州市西湖区民政局")
+            (('350502', ['泉州市', '福建省']), ('330106', ['杭州市', '浙江省']))
+            >>> p.chain("万盛经开区", "重庆市万盛经开区管委会办公室"), p.chain("某区", "")
+            ((None, ['重庆市']), (None, []))
+        """
+        g = gazetteer()
+        division: Division | None = g.resolve(region or "", context)
+        if division is not None:
+            return division.code, g.chain_names(division)
+        if not region:
+            return None, []
+        for found in g.find(context):
+            if context.startswith(region, found.start + len(found.written)):
+                parent = g.resolve(found.name, context)
+                return None, [found.name, *(g.chain_names(parent) if parent else [])]
+        return None, []
+
+
+def _add_chain_and_kind(p: _MetadataParser, meta: DocumentMeta, view: TextView) -> None:
+    """The region's code and parents (read where its name is written) and the document's kind
+    (the plan a notice issues names it first)."""
+    context = " ".join(filter(None, [meta.issuer, meta.title, view.text[:2000]]))
+    meta.region_code, meta.region_chain = p.chain(meta.region, context)
+    meta.kind = document_kind(meta.wrapped_title) or document_kind(meta.title, meta.is_notice) or p.kind_of_opening()
 
 
 def parse_metadata(view: TextView, source_name: str, overrides: dict | None = None) -> DocumentMeta:
@@ -655,14 +974,16 @@ def parse_metadata(view: TextView, source_name: str, overrides: dict | None = No
     meta.issue_date = p.issue_date()
 
     if meta.title:
-        meta.year = plan_year(meta.title, p.vocab.title_words)
+        meta.year = plan_year(meta.title, p.vocab.title_words) or year_of_this_year(meta.title, view.text[:300])
+    if meta.year is None and "year" not in given:
+        meta.year = p.year_of_opening()
     if meta.year is None and meta.issue_date and "year" not in given:
         meta.year = int(meta.issue_date[:4])
         p.warnings.append(f"{source_name}: plan year {meta.year} taken from the issue date; set 'year' to confirm")
 
-    region, guessed = p.region(given.get("issuer") or meta.issuer, given.get("title") or meta.title)
+    region, guessed = p.region(given.get("issuer") or meta.issuer, given.get("title") or meta.title, meta.doc_number)
     meta.region = region
-    if guessed and "region" not in given:
+    if guessed and region and "region" not in given:
         p.warnings.append(f"{source_name}: region '{region}' guessed from the text; set 'region' to confirm")
 
     # the user's values win
@@ -673,6 +994,7 @@ def parse_metadata(view: TextView, source_name: str, overrides: dict | None = No
         meta.title_span = (at, at + len(given["title"])) if at >= 0 else None
     if "level" not in given:
         meta.level = p.level(meta.region)
+    _add_chain_and_kind(p, meta, view)
 
     for field, what in _REQUIRED_FIELDS:
         if getattr(meta, field) is None:

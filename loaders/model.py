@@ -31,7 +31,10 @@ class DocumentMeta:
     issue_date: str | None = None      # ISO date
     year: int | None = None            # plan year
     region: str | None = None          # 上海市 / 静安区 / 金山区 …
-    level: str | None = None           # city | district | town | unknown
+    level: str | None = None           # province | city | district | county | town | unknown
+    region_code: str | None = None     # the division's 6-digit code (GB/T 2260), when it is one
+    region_chain: list[str] = field(default_factory=list)   # its parents, nearest first: 泉州市, 福建省
+    kind: str | None = None            # work plan | project list | progress report | task decomposition | …
     is_notice: bool = False            # 关于印发《…》的通知
     wrapped_title: str | None = None   # the plan a notice issues
     title_span: tuple[int, int] | None = None

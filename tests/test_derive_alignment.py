@@ -78,8 +78,9 @@ def test_an_indicator_counted_in_two_unit_families_compares_across_them_approxim
 
 # -- the year rule ------------------------------------------------------------------
 
-def doc(id, level, year, region="R"):
-    return Doc(id, id, None, None, year, region, level, False)
+def doc(id, level, year, region="R", chain=("R",)):
+    """A document of region `region`; a district's region belongs to the regions `chain` names."""
+    return Doc(id, id, None, None, year, region, level, False, list(chain))
 
 
 def test_a_district_plan_aligns_with_the_city_plans_of_its_own_year_when_loaded():
@@ -240,3 +241,26 @@ def test_alignment_matrix_has_indicator_rows_and_district_columns(store):
     assert by_indicator["社区综合为老服务中心"] == ["社区综合为老服务中心", "city-2024", "40家", "2个 (5%)", "2家 (5%)", "5家 (12.5%)", "2家 (5%)"]
     assert by_indicator["护理员持证率"][2:] == ["80%", "", "", "95% (+15 pt)", "90% (+10 pt)"]
     assert by_indicator["养老床位"][3:] == ["", "", "", ""]     # a city target no district addresses
+
+
+# -- its own city, through the region chain (issue 10) ------------------------------------
+
+def test_a_district_plan_pairs_with_its_own_city_never_another_citys():
+    docs = [doc("sh", "city", 2025, "上海市"), doc("qz", "city", 2025, "泉州市"),
+            doc("lc", "district", 2025, "鲤城区", ("泉州市", "福建省")), doc("ja", "district", 2025, "静安区", ("上海市",))]
+    partners = city_partners(docs)
+    assert [p.city.id for p in partners["lc"]] == ["qz"]
+    assert [p.city.id for p in partners["ja"]] == ["sh"]
+
+
+def test_a_district_without_a_chain_takes_the_division_tables_and_an_ambiguous_one_pairs_with_nothing():
+    docs = [doc("sh", "city", 2025, "上海市"), doc("bj", "city", 2025, "北京市"),
+            doc("cn", "district", 2025, "长宁区", ()), doc("cy", "district", 2025, "朝阳区", ())]
+    partners = city_partners(docs)
+    assert [p.city.id for p in partners["cn"]] == ["sh"]
+    assert "cy" not in partners                              # 朝阳区 of 北京 or of 长春: unknown
+
+
+def test_a_county_plan_pairs_with_its_city():
+    docs = [doc("sz", "city", 2025, "苏州市"), doc("tc", "county", 2025, "太仓市", ("苏州市", "江苏省"))]
+    assert [p.city.id for p in city_partners(docs)["tc"]] == ["sz"]

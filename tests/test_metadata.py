@@ -150,7 +150,7 @@ def test_read_sidecar_yaml_json_and_none(tmp_path):
     ("- 静安区\n", "mapping"),
     ("regoin: 静安区\n", "unknown metadata field"),
     ("year: twenty\n", "not a number"),
-    ("level: county\n", "not one of"),
+    ("level: prefecture\n", "not one of"),     # county and province are levels since issue 10
 ])
 def test_bad_sidecar_is_an_input_error(tmp_path, content, problem):
     plan = tmp_path / "plan.txt"
@@ -203,3 +203,119 @@ def test_reading_metadata_or_numbers_does_not_load_spacy(module, tmp_path):
     check = f"import {module}, sys; assert 'spacy' not in sys.modules, 'spacy was imported'"
     run = subprocess.run([sys.executable, "-c", check], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+# -- any plan, any place (issue 10): divisions, kinds, titles in web furniture ------------------
+
+@pytest.mark.parametrize("issuer, region, level, chain", [
+    ("北京市东城区民政局", "东城区", "district", ["北京市"]),          # ends like 城区, is a district
+    ("杭州市上城区民政局", "上城区", "district", ["杭州市", "浙江省"]),
+    ("郑州市上街区民政局", "上街区", "district", ["郑州市", "河南省"]),   # ends like 街区
+    ("厦门市民政局", "厦门市", "city", ["福建省"]),                     # ends like 门市
+    ("太仓市发展和改革委员会", "太仓市", "county", ["苏州市", "江苏省"]),
+    ("吉林省民政厅", "吉林省", "province", []),                         # not 吉林市
+])
+def test_regions_of_the_whole_country_with_their_parents(issuer, region, level, chain):
+    _, meta = parse_text(f"{issuer}\n2025年民政工作要点\n一、养老服务\n")
+    assert (meta.region, meta.level, meta.region_chain) == (region, level, chain)
+
+
+def test_a_name_several_places_share_takes_the_parent_the_text_names():
+    _, changchun = parse_text("长春市朝阳区民政局\n2025年民政工作要点\n一、养老服务\n")
+    assert (changchun.region, changchun.region_chain) == ("朝阳区", ["长春市", "吉林省"])
+    _, unknown = parse_text("朝阳区民政局\n2025年民政工作要点\n一、养老服务\n")
+    assert (unknown.region, unknown.region_code, unknown.region_chain) == ("朝阳区", None, [])
+
+
+def test_generic_words_ending_like_a_region_are_still_no_region():
+    _, meta = parse_text("2025年社区民政工作要点\n一、全面提升城区防洪能力。\n")
+    assert meta.region is None
+
+
+@pytest.mark.parametrize("title, year", [
+    ("2024年全市民政工作要点", 2024),
+    ("二○二五年民政工作要点", 2025),                        # ○ (white circle), not 〇
+    ("2026年河北省政府工作报告", 2026),
+])
+def test_years_in_every_form(title, year):
+    _, meta = parse_text(f"{title}\n一、养老服务\n")
+    assert meta.year == year
+
+
+def test_a_title_saying_this_year_takes_the_year_of_the_opening():
+    _, meta = parse_text("沙河口区确定今年10项重点民生实事\n近日,沙河口区确定2024年10项重点民生实事。\n")
+    assert (meta.year, meta.kind, meta.region) == (2024, "project list", "沙河口区")
+    _, other = parse_text("沙河口区确定10项重点民生实事\n近日,沙河口区确定10项重点民生实事。\n")
+    assert other.year is None
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("2025年全区民政工作要点", "work plan"),
+    ("2025年鲤城区为民办实事项目清单", "project list"),
+    ("2025年区十大民生实事项目进展表", "progress report"),
+    ("关于2024年阳东区十件民生实事完成情况的通报", "progress report"),
+    ("2021年区政府工作报告目标任务分解方案", "task decomposition"),
+    ("2026年山东省政府工作报告", "government work report"),
+    ("2025年1-6月新吳區為民辦實事項目進展情況", "progress report"),
+])
+def test_document_kind_from_the_title(title, kind):
+    _, meta = parse_text(f"{title}\n一、养老服务\n")
+    assert meta.kind == kind
+
+
+def test_a_notice_naming_no_other_kind_is_a_notice_and_a_plain_title_no_kind():
+    _, notice = parse_text("某区民政局关于印发《某区养老服务补贴办法》的通知\n各街道：\n现印发给你们。\n")
+    assert notice.kind == "notice"
+    _, plain = parse_text("养老服务条例\n第一条 为了规范养老服务。\n")
+    assert plain.kind is None
+
+
+def test_web_furniture_is_never_the_title():
+    text = ("当前位置：首页 >> 信息公开 >> 工作计划\n名 称： 2025年某区民政工作要点\n"
+            "截至6月底进展 | 7月工作计划 |\n2025年某区民政工作要点\n一、养老服务\n")
+    _, meta = parse_text(text)
+    assert meta.title == "2025年某区民政工作要点" and meta.region == "某区"
+
+
+def test_a_web_pages_issuer_row_and_index_code_name_the_region():
+    _, by_row = parse_text("发文单位: 咸宁市民政局\n2020年全市民政工作要点\n一、养老服务\n")
+    assert (by_row.region, by_row.level) == ("咸宁市", "city")
+    _, by_index = parse_text("索引号: 11500106009290497H/2024-00376\n2024年全区民政工作要点\n一、养老服务\n")
+    assert by_index.region == "沙坪坝区"
+    _, neither = parse_text("发布机构 区政府办公室\n2024年全区民政工作要点\n一、养老服务\n")
+    assert neither.region is None
+
+
+def test_a_doc_number_opening_with_a_short_name_names_the_region():
+    _, meta = parse_text("涪陵民政发〔2025〕51号\n2025年全区民政工作要点\n一、养老服务\n")
+    assert meta.region == "涪陵区"
+    _, shanghai = parse_text("上海市民政局\n金民〔2025〕6号\n2025年民政工作要点\n一、养老服务\n")
+    assert shanghai.region == "金山区"                      # the one Shanghai district opening with 金
+
+
+def test_a_cover_letter_sentence_is_never_the_title_the_plan_it_issues_is():
+    _, meta = parse_text("各区民政局： 现将《2024年全市民政工作要点》印发给你们，请认真贯彻执行。 武汉市民政局 2024年3月7日 "
+                         "2024年全市民政工作要点 2024年是关键一年。\n")
+    assert meta.title == "2024年全市民政工作要点" and meta.is_notice
+    assert (meta.issuer, meta.region, meta.level) == ("武汉市民政局", "武汉市", "city")   # the signature run into the line
+
+
+def test_a_page_without_a_title_line_is_titled_by_its_title_row():
+    _, meta = parse_text("| 內容概述 | 2025年1-6月新吳區(qū)為民辦實事項目進展情況 |\n2025年,新吳區(qū)項目共50個。\n")
+    assert meta.title == "2025年1-6月新吳區為民辦實事項目進展情況"
+    assert (meta.region, meta.year, meta.kind) == ("新吴区", 2025, "progress report")
+    _, none = parse_text("| 主题分类 | 民政 |\n2025年,项目共50个。\n")
+    assert none.title is None
+
+
+def test_a_wechat_mirrors_bar_is_not_part_of_the_title():
+    _, meta = parse_text("查看原文\n其他\n龙岗2024年十大民生实事项目出炉！\n1月27日下午\n")
+    assert meta.title == "龙岗2024年十大民生实事项目出炉！" and meta.region == "龙岗区"
+
+
+def test_a_retired_index_code_names_the_one_division_of_its_city_the_text_names():
+    # 330283 was 奉化市; it is 330213 奉化区 since 2016, still in 宁波市 (3302)
+    _, meta = parse_text("索引号 11330283002979996P/2024-152907\n2024年十大民生实事项目出炉\n建设奉化高级中学教学楼。\n")
+    assert (meta.region, meta.level, meta.region_chain) == ("奉化区", "district", ["宁波市", "浙江省"])
+    _, other = parse_text("索引号 11330283002979996P/2024-152907\n2024年十大民生实事项目出炉\n建设中学教学楼。\n")
+    assert other.region is None

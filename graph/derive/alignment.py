@@ -9,6 +9,11 @@ Rules (data in loaders/vocab/alignment.yaml):
   (名/人/位, 家/个/所, 张, 户, %), or are written identically, or are in two count
   families the catalogue counts this indicator in (一键通 users in 户 or 人; the
   share is then marked approximate). A 30% ratio never aligns with a count of 3000.
+* Its own city. A district (or county) plan aligns only with documents of the city its
+  `region_chain` names (静安区 → 上海市; 鲤城区 → 泉州市, never 厦门市's plans). A document
+  loaded without a chain takes the division table's chain for its region's name; a district
+  whose city is unknown (a name several places share, a region not in the table) aligns with
+  nothing.
 * Year-aware. A district plan of year Y aligns with every city document of year Y
   when one is loaded (a work plan and a 民心工程 notice are both aligned);
   otherwise with every city document of the latest earlier year, and the edge is
@@ -26,11 +31,14 @@ from dataclasses import dataclass
 
 from policykg.graph.derive.rules import Rules
 from policykg.graph.derive.snapshot import Doc, Snapshot, Tgt
+from policykg.loaders.divisions import gazetteer
 from policykg.loaders.records import EdgeRecord
 
-__all__ = ["CITY", "DISTRICT", "Partner", "city_partners", "compare_targets", "derive_alignment", "format_number"]
+__all__ = ["CITY", "DISTRICT", "BELOW_CITY", "Partner", "parent_regions", "city_partners", "compare_targets",
+           "derive_alignment", "format_number"]
 
 CITY, DISTRICT = "city", "district"
+BELOW_CITY = (DISTRICT, "county")      # the levels whose plans implement a city's
 
 
 @dataclass(frozen=True)
@@ -41,25 +49,47 @@ class Partner:
     flagged: bool      # aligned with an earlier city year: no same-year city plan is loaded
 
 
+def parent_regions(doc: Doc) -> list[str]:
+    """The regions a document's region belongs to, nearest first: its `region_chain`, else the
+    division table's chain for an unambiguous region name.
+
+    Examples:
+        >>> parent_regions(Doc("d", "d", None, None, 2025, "某区", "district", False, ["某市"]))
+        ['某市']
+        >>> parent_regions(Doc("d", "d", None, None, 2025, "静安区", "district", False))
+        ['上海市']
+        >>> parent_regions(Doc("d", "d", None, None, 2025, "朝阳区", "district", False))   # 北京 or 长春
+        []
+    """
+    if doc.region_chain:
+        return list(doc.region_chain)
+    division = gazetteer().resolve(doc.region or "")
+    return gazetteer().chain_names(division) if division else []
+
+
 def city_partners(docs: Iterable[Doc]) -> dict[str, list[Partner]]:
-    """For each district document (by id), the city documents of the year it aligns with."""
+    """For each district (or county) document (by id), its own city's documents of the year it aligns with."""
     docs = list(docs)
-    city_years: dict[int, list[Doc]] = defaultdict(list)
+    city_plans: dict[str | None, dict[int, list[Doc]]] = defaultdict(lambda: defaultdict(list))
     for d in docs:
         if d.level == CITY and d.year is not None:
-            city_years[d.year].append(d)
+            city_plans[d.region][d.year].append(d)
     out: dict[str, list[Partner]] = {}
     for d in docs:
-        if d.level != DISTRICT or d.year is None:
+        if d.level not in BELOW_CITY or d.year is None:
             continue
-        if d.year in city_years:
+        by_year: dict[int, list[Doc]] = defaultdict(list)
+        for region in dict.fromkeys(parent_regions(d)):
+            for year, plans in city_plans.get(region, {}).items():
+                by_year[year].extend(plans)
+        if d.year in by_year:
             year, flagged = d.year, False
         else:
-            earlier = [y for y in city_years if y < d.year]
+            earlier = [y for y in by_year if y < d.year]
             if not earlier:
                 continue
             year, flagged = max(earlier), True
-        out[d.id] = [Partner(c, d.year - year, flagged) for c in sorted(city_years[year], key=lambda c: c.name)]
+        out[d.id] = [Partner(c, d.year - year, flagged) for c in sorted(by_year[year], key=lambda c: c.name)]
     return out
 
 

@@ -25,6 +25,7 @@ class Doc:
     region: str | None
     level: str | None
     is_notice: bool | None
+    region_chain: list[str] | None = None     # the region's parents, nearest first (静安区: 上海市)
 
     @property
     def name(self) -> str:
