@@ -34,7 +34,7 @@ __all__ = [
     "is_a_share_in_a_composition", "has_no_governing_verb", "describes_a_state", "is_reported_done",
     "has_no_chinese_word", "is_a_label_noun", "is_a_statistic", "is_an_age_share", "is_a_funding_rule",
     "needs_a_catalogued_indicator", "is_an_enumeration_label", "builds_a_facility",
-    "is_dated_elsewhere", "review_spans",
+    "is_dated_elsewhere", "reviews_or_spans_years", "review_spans",
 ]
 
 
@@ -502,9 +502,27 @@ def is_dated_elsewhere(t: TargetMention, year: int) -> bool:
     return last < year or first > year
 
 
+def reviews_or_spans_years(g: Grammar, title: str, year: int | None) -> bool:
+    """A section heading that reviews the past (2024年工作总结, 工作回顾; in a plan for 2025 also
+    2024年主要工作) or sets goals over several years (“十五五”时期主要目标任务): what its body
+    states is no target of the plan year.
+
+    >>> reviews_or_spans_years(grammar(), "“十四五”时期经济社会发展回顾", None)
+    True
+    >>> reviews_or_spans_years(grammar(), "“十五五”时期的主要目标任务", 2026)
+    True
+    >>> reviews_or_spans_years(grammar(), "2026年重点工作", 2026)
+    False
+    """
+    named = [int(y) for y in g.year_word_re.findall(title)]
+    return any(w in title for w in g.review_headings) or bool(g.multi_year_re.search(title)) or bool(
+        year and named and max(named) < year)
+
+
 def review_spans(parsed: ParsedDocument | None, year: int | None) -> list[tuple[int, int]]:
     """Bodies of the sections whose heading reviews the past (一、2024年工作总结; in a plan for 2025
-    also 一、2024年主要工作): what is stated there was done, it is not a target.
+    also 一、2024年主要工作) or spans several years (二、“十五五”时期主要目标任务): what is stated
+    there was done, or is a later period's, it is not a target (reviews_or_spans_years).
 
     >>> from policykg.loaders.model import Section
     >>> class Plan:
@@ -519,9 +537,5 @@ def review_spans(parsed: ParsedDocument | None, year: int | None) -> list[tuple[
     ([(0, 40)], [])
     """
     g = grammar()
-    spans = []
-    for section in getattr(parsed, "sections", None) or []:
-        named = [int(y) for y in g.year_word_re.findall(section.title)]
-        if any(w in section.title for w in g.review_headings) or (year and named and max(named) < year):
-            spans.append(section.body_span)
-    return spans
+    return [section.body_span for section in getattr(parsed, "sections", None) or []
+            if reviews_or_spans_years(g, section.title, year)]
