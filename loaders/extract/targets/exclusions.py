@@ -31,7 +31,8 @@ __all__ = [
     "is_a_frequency", "is_already_achieved", "is_a_standard_per_unit", "sentence_looks_back",
     "is_of_another_period", "is_a_baseline", "is_said_done_after", "is_in_a_total_or_review_column",
     "is_one_of_several_values", "counts_parts_of_the_document", "is_a_share_of_a_whole", "is_a_share_of_nothing",
-    "is_a_share_in_a_composition", "has_no_governing_verb", "describes_a_state", "is_reported_done",
+    "is_a_share_in_a_composition", "is_a_growth_rate", "is_a_threshold_in_a_noun", "restates_the_listed_names",
+    "has_no_governing_verb", "describes_a_state", "is_reported_done",
     "has_no_chinese_word", "is_a_label_noun", "is_a_statistic", "is_an_age_share", "is_a_funding_rule",
     "needs_a_catalogued_indicator", "is_an_enumeration_label", "builds_a_facility",
     "is_dated_elsewhere", "reviews_or_spans_years", "review_spans",
@@ -267,6 +268,42 @@ def is_a_share_of_a_whole(q: Quantity) -> bool:
     return q.percent and bool(q.g.share_re.search(q.core_before))
 
 
+def is_a_threshold_in_a_noun(q: Quantity) -> bool:
+    """投资2000万元以上的技改项目 / 经营性收入50万元以上的行政村: a bound on an amount (money, length,
+    area …) followed by a word, not a separator, describes the things counted.
+
+    >>> from policykg.loaders.extract.targets import explain
+    >>> explain("支持投资2000万元以上的技改项目。")
+    [('2000万元以上', 'is_a_threshold_in_a_noun')]
+    >>> explain("完成投资9800亿元以上。")
+    [('9800亿元以上', '投资')]
+    """
+    g, text = q.g, q.text
+    return bool(q.match.group("mod")) and g.unit_class.get(q.unit) in g.threshold_unit_classes \
+        and bool(CJK.match(text, q.end))
+
+
+def restates_the_listed_names(q: Quantity) -> bool:
+    """济南、青岛、淄博、济宁4大基地 / 新能源、新材料等2个产业: a count right after the names it counts
+    restates the list (fewer names than the count, 宝鸡、延安等4个基地, is a target).
+
+    >>> from policykg.loaders.extract.targets import explain
+    >>> explain("推进长春、白山2个城市示范项目。")
+    [('2个', 'restates_the_listed_names')]
+    >>> explain("建设宝鸡、延安等4个基地。")
+    [('4个', '基地')]
+    >>> explain("指导甲镇、乙镇完成2名孤儿安置。")
+    [('2名', '孤儿安置')]
+    """
+    g = q.g
+    verbs = g.verbs_in(q.core_before)
+    listed = q.core_before[verbs[-1].end:] if verbs else q.core_before    # 指导A镇、B镇完成2名: no list
+    for closer in g.list_closers:
+        listed = listed.removesuffix(closer)
+    names = listed.split(g.item_marks[0]) if g.item_marks else [listed]
+    return len(names) > 1 and q.value == len(names) and q.lo is None
+
+
 # -- what the number counts and the verb that states it ---------------------------------
 
 def is_a_share_of_nothing(q: Quantity) -> bool:
@@ -344,7 +381,7 @@ NOT_A_TARGET: tuple[Callable[[Quantity], bool], ...] = (
     is_ordinal, is_rank, starts_a_longer_word, is_a_period, names_a_model, follows_a_framing_word,
     is_a_frequency, is_already_achieved, is_a_standard_per_unit, sentence_looks_back, is_of_another_period,
     is_a_baseline, is_said_done_after, is_in_a_total_or_review_column, is_one_of_several_values,
-    counts_parts_of_the_document, is_a_share_of_a_whole,
+    counts_parts_of_the_document, is_a_share_of_a_whole, is_a_threshold_in_a_noun, restates_the_listed_names,
     # these read what metrics found (reading_of)
     is_a_share_of_nothing, is_a_share_in_a_composition, has_no_governing_verb, describes_a_state, is_reported_done,
 )
@@ -412,7 +449,19 @@ def is_a_funding_rule(q: Quantity, metric: str) -> bool:
     [('100%', '养老服务补贴申请按时办结率')]
     """
     g = q.g
-    return q.about_money and not (metric.endswith(g.rate_ending) and not metric.endswith(g.money_rates))
+    return q.about_money and not (metric.endswith(g.rate_ending) and not metric.endswith(g.money_rates)) \
+        and not is_a_growth_rate(q)
+
+
+def is_a_growth_rate(q: Quantity) -> bool:
+    """一般公共预算收入增长2% / 居民消费价格涨幅2%左右: a percentage right after a word of change is
+    the rate an amount is to grow or fall by (a growth target, even of money).
+
+    >>> from policykg.loaders.extract.targets.quantity import quantities
+    >>> [is_a_growth_rate(q) for q in quantities("一般公共预算收入增长2%，补贴标准提高10%。")]
+    [True, False]
+    """
+    return q.percent and q.core_before.endswith(q.g.growth_words)
 
 
 NOT_A_COUNTED_THING: tuple[Callable[[Quantity, str], bool], ...] = (

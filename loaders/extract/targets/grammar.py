@@ -92,6 +92,7 @@ class Grammar:
         self.after_number = {w: kind for kind, m in mods.items() for w in m.get("after_number", ())}
         self.after_unit = {w: kind for kind, m in mods.items() for w in m.get("after_unit", ())}
         self.before_mod = {w: kind for kind, m in mods.items() for w in m.get("before", ())}
+        self.verb_bounds = {w: kind for kind, m in mods.items() for w in m.get("verbs", ())}
         self.before_mod_re = re.compile(f"(?:{_alt(self.before_mod)})$")
         self.required_bound_re = re.compile(rf"(?:{_alt(mods['at_least']['required'] + mods['at_most']['required'])})\s*$")
         units = _alt(list(self.unit_class) + list(self.counted_nouns))
@@ -164,6 +165,9 @@ class Grammar:
         self.rank_blockers = tuple(nt["rank_prefix_blockers"])
         self.achieved_after_re = re.compile(_alt(nt["achieved_after"]))
         self.money_rates = tuple(nt["money_rates"])
+        self.growth_words = tuple(nt["growth_words"])
+        self.threshold_unit_classes = frozenset(nt["threshold_unit_classes"])
+        self.list_closers = tuple(nt["list_closers"])
         self.rate_ending = nt["rate_ending"]
         self.money_re = re.compile(rf"{_alt(nt['money_word_blockers'])}|(?P<money>{_alt(nt['money_words'])})")
         self.change_from_re = re.compile(rf"(?:{_alt(nt['change_from'])})(?={numbers.NUMBER})[^{self.clause_or_item_marks}]*$")

@@ -184,8 +184,8 @@ def _subject_of(q: Quantity, r: Reading, tail: Verb) -> None:
         # 护理员持证率由85%提高到90%: the level before 由 is no target (preceded_by), the
         # subject of the change is named before it.
         r.metric, r.start = text[q.seg_start:change.start()], q.seg_start
-    if g.unit_class.get(q.unit) == "person_times" and tail.group in g.activity_verbs and g.clean_metric(r.metric):
-        # 养老机构从业人员培训3000人次: 人次 counts the training, not the trainees.
+    if g.unit_class.get(q.unit) == "person_times" and tail.group in g.activity_verbs:
+        # 养老机构从业人员培训3000人次 / 全年培训40万人次: 人次 counts the training, not the trainees.
         r.metric = text[r.start:tail.end]
 
 

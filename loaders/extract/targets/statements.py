@@ -88,7 +88,8 @@ def _statement(q: Quantity, metric: str, mstart: int) -> Statement:
     return Statement(
         value=q.value, value_max=q.value if q.lo is not None else None, value_min=q.lo,
         unit=q.unit, metric=metric, metric_span=(mstart, mend), action=action,
-        modifiers=q.modifiers, span=(start, end), written=q.match.group(0), chinese=q.chinese,
+        modifiers=q.modifiers + ([q.g.verb_bounds[action.written]] if action and action.written in q.g.verb_bounds else []),
+        span=(start, end), written=q.match.group(0), chinese=q.chinese,
         counted=q.counted, as_of_year=last_year, from_year=first_year, cumulative=r.cumulative,
         each=[x for x, _ in r.each] if r.each else None, at=q.start, needs_catalogue=r.needs_catalogue,
         part_of=r.part_of, together=q.together)
