@@ -28,7 +28,7 @@ from policykg.loaders.model import ParsedDocument, TargetMention
 __all__ = [
     "NOT_A_TARGET", "NOT_A_COUNTED_THING", "NOT_A_TARGET_BY_INDICATOR", "first_rule",
     "is_ordinal", "is_rank", "starts_a_longer_word", "is_a_period", "names_a_model", "follows_a_framing_word",
-    "is_a_frequency", "is_already_achieved", "is_a_standard_per_unit", "sentence_looks_back",
+    "is_a_frequency", "is_already_achieved", "is_a_standard_per_unit", "sentence_looks_back", "reports_progress",
     "is_of_another_period", "is_a_baseline", "is_said_done_after", "is_in_a_total_or_review_column",
     "is_one_of_several_values", "counts_parts_of_the_document", "is_a_share_of_a_whole", "is_a_share_of_nothing",
     "is_a_share_in_a_composition", "is_a_growth_rate", "is_a_threshold_in_a_noun", "restates_the_listed_names",
@@ -172,8 +172,26 @@ def sentence_looks_back(q: Quantity) -> bool:
     [('200家', 'sentence_looks_back')]
     >>> explain("截至2025年底，全区建成社区长者食堂200家。")
     [('200家', '社区长者食堂')]
+    >>> explain("截至2025年6月底，全区建成社区长者食堂200家。")
+    [('200家', 'sentence_looks_back')]
     """
-    return q.looks_back is not None and q.as_of is None
+    return q.looks_back is not None and (q.as_of is None or bool(q.g.month_of_year_re.match(q.text, q.as_of.end())))
+
+
+def reports_progress(q: Quantity) -> bool:
+    """1-8月，18个项目累计完成投资19.83亿元 / 长寿公园完成98% / 截至2025年6月底，…: a progress report
+    states what is done so far (the months so far head the sentence, 累计完成 stands before the
+    number in its clause, or a percentage says how much of a project is done), not a target.
+
+    >>> from policykg.loaders.extract.targets import explain
+    >>> explain("1-8月，累计完成投资19.83亿元，长寿公园完成98%。")
+    [('19.83亿元', 'reports_progress'), ('98%', 'reports_progress')]
+    >>> explain("全年完成投资19.83亿元，审批完成率100%。")
+    [('19.83亿元', '投资'), ('100%', '审批完成率')]
+    """
+    g, text = q.g, q.text
+    completion_share = q.percent and q.core_before.endswith(g.progress_before_percent)
+    return bool(g.months_so_far_re.match(text, q.sent_start) or g.progress_re.search(q.clause_before)) or completion_share
 
 
 def is_of_another_period(q: Quantity) -> bool:
@@ -379,7 +397,8 @@ def is_reported_done(q: Quantity) -> bool:
 
 NOT_A_TARGET: tuple[Callable[[Quantity], bool], ...] = (
     is_ordinal, is_rank, starts_a_longer_word, is_a_period, names_a_model, follows_a_framing_word,
-    is_a_frequency, is_already_achieved, is_a_standard_per_unit, sentence_looks_back, is_of_another_period,
+    is_a_frequency, is_already_achieved, is_a_standard_per_unit, sentence_looks_back, reports_progress,
+    is_of_another_period,
     is_a_baseline, is_said_done_after, is_in_a_total_or_review_column, is_one_of_several_values,
     counts_parts_of_the_document, is_a_share_of_a_whole, is_a_threshold_in_a_noun, restates_the_listed_names,
     # these read what metrics found (reading_of)

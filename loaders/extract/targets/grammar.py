@@ -166,6 +166,8 @@ class Grammar:
         self.achieved_after_re = re.compile(_alt(nt["achieved_after"]))
         self.money_rates = tuple(nt["money_rates"])
         self.growth_words = tuple(nt["growth_words"])
+        self.progress_re = re.compile(_alt(nt["progress_markers"]))
+        self.progress_before_percent = tuple(nt["progress_before_percent"])
         self.threshold_unit_classes = frozenset(nt["threshold_unit_classes"])
         self.list_closers = tuple(nt["list_closers"])
         self.rate_ending = nt["rate_ending"]
@@ -228,6 +230,8 @@ class Grammar:
         self.year_word_re = re.compile(fill(patterns["year_named"], calendar_year=year))   # table header, heading
         self.clause_year_re = re.compile(fill(patterns["clause_year"], calendar_year=year))
         self.titles_re = re.compile(patterns["asides"])
+        self.months_so_far_re = re.compile(patterns["months_so_far"])
+        self.month_of_year_re = re.compile(patterns["month_of_year"])
 
     # -- small helpers ------------------------------------------------------------
 
