@@ -75,6 +75,8 @@ class Grammar:
 
     def __init__(self, vocab: dict):
         self.catalogue = load_catalogue()
+        forms = "".join(vocab["traditional_forms"].split())
+        self.to_simplified = str.maketrans(dict(zip(forms[0::2], forms[1::2], strict=True)))
         self._quantities(vocab)
         self._verbs(vocab)
         self._boundaries(vocab["boundaries"])
