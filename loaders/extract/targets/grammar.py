@@ -91,6 +91,7 @@ class Grammar:
         self.counted_nouns = dict(vocab["counted_nouns"])
         mods = vocab["modifiers"]
         self.modifier_priority = list(vocab["modifier_priority"])
+        self.comparators = {str(k): str(v) for k, v in vocab["comparators"].items()}
         self.after_number = {w: kind for kind, m in mods.items() for w in m.get("after_number", ())}
         self.after_unit = {w: kind for kind, m in mods.items() for w in m.get("after_unit", ())}
         self.before_mod = {w: kind for kind, m in mods.items() for w in m.get("before", ())}
