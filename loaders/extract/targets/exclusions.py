@@ -15,6 +15,7 @@ Examples:
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from policykg.loaders.extract.indicators import UNMAPPED
@@ -37,6 +38,9 @@ __all__ = [
     "needs_a_catalogued_indicator", "is_an_enumeration_label", "builds_a_facility",
     "is_dated_elsewhere", "reviews_or_spans_years", "review_spans",
 ]
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,}")      # CPI, GDP: a metric without a Chinese word that names one
 
 
 # -- the number's surroundings --------------------------------------------------------
@@ -159,8 +163,10 @@ def is_a_standard_per_unit(q: Quantity) -> bool:
     [('5名', 'is_a_standard_per_unit')]
     >>> explain("全区配备5名社区工作者。")
     [('5名', '社区工作者')]
+    >>> explain("居民人均可支配收入增长5%左右。")
+    [('5%左右', '居民人均可支配收入')]
     """
-    return bool(q.g.per_unit_re.search(q.clause_before))
+    return bool(q.g.per_unit_re.search(q.clause_before)) and not is_a_growth_rate(q)
 
 
 def sentence_looks_back(q: Quantity) -> bool:
@@ -409,15 +415,16 @@ NOT_A_TARGET: tuple[Callable[[Quantity], bool], ...] = (
 # -- each metric a number counts ---------------------------------------------------------
 
 def has_no_chinese_word(q: Quantity, metric: str) -> bool:
-    """A metric without a Chinese word (empty, or only symbols and letters) names nothing counted.
+    """A metric without a Chinese word (empty, or only symbols and letters) names nothing counted,
+    unless it is an acronym (CPI, GDP).
 
     >>> from policykg.loaders.extract.targets import explain
     >>> explain("新增100张。")
     [('100张', 'has_no_chinese_word')]
-    >>> explain("新增100张床位。")
-    [('100张', '床位')]
+    >>> explain("新增100张床位。"), explain("CPI涨幅2%左右。")
+    ([('100张', '床位')], [('2%左右', 'CPI')])
     """
-    return not CJK.search(metric)
+    return not CJK.search(metric) and not _ACRONYM.fullmatch(metric)
 
 
 def is_a_label_noun(q: Quantity, metric: str) -> bool:

@@ -103,9 +103,11 @@ class Grammar:
         written_percent = fill(vocab["patterns"]["written_percent"], chinese=numbers.CHINESE, arabic=numbers.ARABIC)
         self.hundred = vocab["patterns"]["hundred"]
         N = numbers.NUMBER
+        # 5%—5.5%: a range of percentages writes the sign after both ends.
+        percent_signs = _alt(u for u, c in self.unit_class.items() if c == "percent")
         self.quantity = re.compile(
             rf"(?:{written_percent}"
-            rf"|(?P<lo>{N})(?:\s*(?:{self.range_separators})\s*(?P<hi>{N}))?\s*(?P<more>{_alt(self.after_number)})?"
+            rf"|(?P<lo>{N})(?:(?:{percent_signs})?\s*(?:{self.range_separators})\s*(?P<hi>{N}))?\s*(?P<more>{_alt(self.after_number)})?"
             rf"\s*(?P<unit>{units}))"
             rf"(?P<mod>{_alt(self.after_unit)})?")
 
