@@ -368,6 +368,8 @@ def has_no_governing_verb(q: Quantity) -> bool:
     [('200家', 'has_no_governing_verb')]
     >>> explain("全区社区长者食堂不少于200家。")
     [('200家', '社区长者食堂')]
+    >>> explain("力争全区社区长者食堂超过200家。")
+    [('200家', '社区长者食堂')]
     """
     r = reading_of(q)
     return r.stated_verb is None and r.verbless is None

@@ -53,7 +53,8 @@ TITLE_REACH = 30   # a project title runs at most this far after its number
 # 社区长者食堂不少于8家).
 # A project title headed by its count (a line of a project list: 10个滨江生态公园建设) states its
 # target without a verb too.
-Verbless = Literal["rate", "continued", "count", "title"]
+# A bound the sentence strives for (力争…产业投资超过1000亿元) is one too.
+Verbless = Literal["rate", "continued", "count", "title", "aspired"]
 
 
 @dataclass
@@ -359,6 +360,8 @@ def _verbless(q: Quantity, r: Reading) -> Verbless | None:
     if heads_a_title_line(q):
         return "title"
     bounded = bool(set(q.modifiers) & {"at_least", "at_most"})
+    if bounded and "aspirational" in q.modifiers and r.metric and not another_value_follows(g, text, qe):
+        return "aspired"                         # 力争…收入超1万亿元 (长者食堂超过200家 describes)
     # 低保审核审批按时办结率100%: a rate named right before its percentage states its level.
     rate = q.percent and r.start < q.start and r.each is None and r.metric.endswith(g.rate_nouns)
     if q.percent and (bounded or rate) and not another_value_follows(g, text, qe):
