@@ -225,7 +225,8 @@ def _add_targets(out: _Records) -> None:
         out.nodes.append(NodeRecord("Target", {
             "id": gid, "doc_id": doc_id, "task_id": tid, "value": target.value, "value_max": target.value_max,
             "unit": target.unit, "metric": target.metric, "indicator": target.indicator, "action": target.action,
-            "kind": target.kind, "modifier": target.modifier, "conflict": bool(target.props.get("conflict")),
+            "kind": target.kind, "modifier": target.modifier, "comparator": target.props.get("comparator"),
+            "conflict": bool(target.props.get("conflict")),
             "year": meta.year, "region": out.region, **out.evidence(target.span),
         }))
         if tid is not None:

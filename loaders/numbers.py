@@ -10,10 +10,11 @@ import re
 
 __all__ = ["ARABIC", "CHINESE", "NUMBER", "parse_chinese", "parse_number", "is_chinese_numeral", "parse_range"]
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+# Traditional forms too (兩, 萬, 億: pages of Hong Kong and Macao, 100萬平方米).
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+_CN_BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 _MULTIPLIERS = {**_CN_SMALL_UNITS, **_CN_BIG_UNITS}
 _DIGIT_CHARS = "".join(_CN_DIGITS)
 _UNIT_CHARS = "".join(_MULTIPLIERS)
@@ -70,11 +71,11 @@ def parse_chinese(text: str) -> float | None:
 
 
 def parse_number(text: str) -> float | None:
-    """Parse one numeral: '600', '1.4万' (14000), '10万', '三千', '百分之九十' (90).
+    """Parse one numeral: '600', '1.4万' (14000), '10万', '三千', '百分之九十' (90), '5.7萬' (57000).
 
     Examples:
-        >>> parse_number("1.4万"), parse_number("三千"), parse_number("百分之九十")
-        (14000.0, 3000.0, 90.0)
+        >>> parse_number("1.4万"), parse_number("三千"), parse_number("百分之九十"), parse_number("5.7萬")
+        (14000.0, 3000.0, 90.0, 57000.0)
         >>> parse_number("千家万户") is None
         True
     """

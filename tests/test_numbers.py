@@ -12,12 +12,14 @@ from policykg.loaders.numbers import CHINESE, NUMBER, is_chinese_numeral, parse_
     ("三千五百", 3_500), ("一万二千", 12_000), ("一万零五百", 10_500), ("十万", 100_000),
     ("两千", 2_000), ("一亿二千万", 120_000_000), ("零", 0),
     ("百分之九十", 90), ("百分之九十五", 95), ("百分之80", 80),
+    # traditional script (pages of Hong Kong and Macao)
+    ("100萬", 1_000_000), ("5.7萬", 57_000), ("1.2億", 120_000_000), ("兩千", 2_000),
 ])
 def test_parse_number(text, value):
     assert parse_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "十四五", "二三十", "万", "百", "二〇二五", "abc", "1.2.3", "千家万户"])
+@pytest.mark.parametrize("text", ["", "十四五", "二三十", "万", "萬", "百", "二〇二五", "abc", "1.2.3", "千家万户", "千家萬戶"])
 def test_malformed_or_not_a_number(text):
     assert parse_number(text) is None
 

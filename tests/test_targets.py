@@ -12,8 +12,8 @@ import pytest
 import spacy
 
 from policykg.loaders.extract import targets as T
-from policykg.loaders.extract.targets import exclusions
 from policykg.loaders.extract.indicators import UNMAPPED
+from policykg.loaders.extract.targets import exclusions
 from policykg.loaders.model import DocumentMeta, ParsedDocument, SourceText, Task
 from policykg.loaders.textview import TextView
 
@@ -588,3 +588,74 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     parsed = parse_document(str(plan))
     assert parsed.meta.year == 2026
     assert sorted((t.value, t.metric) for t in parsed.targets) == [(4.0, "社区长者食堂"), (200.0, "养老床位")]
+
+
+# -- plans outside civil affairs: government work reports, project lists, progress reports ------
+
+@pytest.mark.parametrize("text, expected", [
+    # units of length, area, mass, power, money (万/亿 in the value), vehicles, lines, dwellings
+    ("今年建成雄商高铁，高铁里程突破3400公里。", [(3400, "公里", "高铁里程")]),
+    ("完成营造林400万亩。", [(4_000_000, "亩", "营造林")]),
+    ("实施旧住房修缮改造100万平方米。", [(1_000_000, "平方米", "旧住房修缮改造")]),
+    ("新增非化石能源装机1.5亿千瓦。", [(150_000_000, "千瓦", "非化石能源装机")]),
+    ("完成交通投资2300亿元。", [(230_000_000_000, "元", "交通投资")]),
+    ("全年开行中欧班列3000列以上。", [(3000, "列", "中欧班列")]),
+    ("筹集保障性租赁住房15万套。", [(150_000, "套", "保障性租赁住房")]),
+    ("开展主题活动200场次。", [(200, "场次", "主题活动")]),
+    # growth rates of amounts (money too), per-capita amounts, acronyms, ranges of percentages
+    ("一般公共预算收入增长2%，居民人均可支配收入增长5%左右。",
+     [(2, "%", "一般公共预算收入"), (5, "%", "居民人均可支配收入")]),
+    ("CPI涨幅2%左右。", [(2, "%", "CPI")]),
+    ("全省生产总值增长5%—5.5%。", [(5.5, "%", "全省生产总值")]),
+    ("规上工业增加值增长6%左右。", [(6, "%", "规上工业增加值")]),
+    # a bound the sentence strives for; the verbs of these plans
+    ("力争重点文旅产业收入超1万亿元。", [(1_000_000_000_000, "元", "重点文旅产业收入")]),
+    ("支持龙头企业牵头组建创新联合体10个以上。", [(10, "个", "创新联合体")]),
+    ("全年培训40万人次。", [(400_000, "人次", "培训")]),
+    # a project title headed by its count, on a line of its own
+    ("十大民生实事\n10个滨江生态公园建设\n", [(10, "个", "滨江生态公园")]),
+    # traditional script: read through the fold, the words kept as written
+    ("新增養老床位172張，建成公共綠地5.7萬平方米。", [(172, "張", "養老床位"), (57_000, "平方米", "公共綠地")]),
+])
+def test_targets_of_plans_outside_civil_affairs(nlp, text, expected):
+    assert [(t.value, t.unit, t.metric) for t in extract(nlp, text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a bound inside a noun, a capacity naming a project, a count restating the names listed
+    "支持投资2000万元以上的技改项目。",
+    "抓好中粮油脂年产60万吨油料等项目。",
+    "做强济南、青岛、淄博、济宁4大机器人产业基地。",
+    # progress: the months so far, 累计完成, how much of a project is done, a cut-off month
+    "1-8月，18个项目累计完成投资19.83亿元。",
+    "沙溪镇长寿公园完成98%，港区口袋公园完成90%。",
+    "截至2025年6月底，全区建成社区长者食堂200家。",
+    # a verbless bound that nobody strives for describes what there is
+    "光子产业产值超过200亿元。",
+    # a bare preposition after the verb names nothing
+    "累计推广至300家。",
+])
+def test_not_targets_of_plans_outside_civil_affairs(nlp, text):
+    assert extract(nlp, text, year=2025) == []
+
+
+@pytest.mark.parametrize("text, comparator", [
+    ("新增社区长者食堂不少于8个。", ">="), ("培育品牌社会组织20家以上。", ">="), ("高铁里程突破3400公里。", ">="),
+    ("单位GDP能耗下降2%以内。", "<="), ("新集聚青年人才100万人左右。", "≈"), ("新增社区长者食堂8个。", None),
+])
+def test_comparator(nlp, text, comparator):
+    [t] = extract(nlp, text)
+    assert t.props.get("comparator") == comparator
+
+
+def test_sections_of_a_government_work_report(tmp_path):
+    """The review (工作回顾, 发展成就) and the five-year goals (“十五五”时期…) are no plan-year targets."""
+    from policykg.loaders.pipeline import parse_document
+
+    report = tmp_path / "report.txt"
+    report.write_text("2026年某省政府工作报告\n"
+                      "一、2025年主要工作和“十四五”发展成就\n新增养老床位1000张，新建长者食堂15家。\n"
+                      "二、“十五五”时期的主要目标任务\n到2030年，养老床位达到30万张。\n"
+                      "三、2026年重点工作\n新增养老床位2000张，新建长者食堂20家以上。\n", encoding="utf-8")
+    parsed = parse_document(str(report))
+    assert sorted((t.value, t.metric) for t in parsed.targets) == [(20.0, "长者食堂"), (2000.0, "养老床位")]

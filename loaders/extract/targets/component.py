@@ -40,7 +40,7 @@ def extract_targets(doc, parsed: ParsedDocument | None) -> list[TargetMention]:
 
     Spans are in normalised coordinates. `props` holds: evidence (every [start, end]
     stating the target), metric_span, written (the number as written), unit_class,
-    theme, modifiers (all that apply), comparator (>= / <=), range ([low, high]),
+    theme, modifiers (all that apply), comparator (>= / <= / ≈), range ([low, high]),
     action_group, counted (老年人 in 10万老年人), each (the items 各 distributes over),
     conflict + conflicting_values, also_written (other metrics of a repeat),
     tasks (when the evidence lies in several tasks), as_of_year (from_year for a range of years).

@@ -61,10 +61,9 @@ def _props(g: Grammar, st: Statement, indicator: str) -> dict:
         props["as_of_year"] = st.as_of_year
     if st.from_year and st.from_year != st.as_of_year:
         props["from_year"] = st.from_year
-    if "at_least" in st.modifiers:
-        props["comparator"] = ">="
-    elif "at_most" in st.modifiers:
-        props["comparator"] = "<="
+    comparator = _modifier(g, [m for m in st.modifiers if m in g.comparators])
+    if comparator:
+        props["comparator"] = g.comparators[comparator]
     return props
 
 

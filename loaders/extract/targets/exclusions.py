@@ -15,6 +15,7 @@ Examples:
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from policykg.loaders.extract.indicators import UNMAPPED
@@ -28,14 +29,18 @@ from policykg.loaders.model import ParsedDocument, TargetMention
 __all__ = [
     "NOT_A_TARGET", "NOT_A_COUNTED_THING", "NOT_A_TARGET_BY_INDICATOR", "first_rule",
     "is_ordinal", "is_rank", "starts_a_longer_word", "is_a_period", "names_a_model", "follows_a_framing_word",
-    "is_a_frequency", "is_already_achieved", "is_a_standard_per_unit", "sentence_looks_back",
+    "is_a_frequency", "is_already_achieved", "is_a_standard_per_unit", "sentence_looks_back", "reports_progress",
     "is_of_another_period", "is_a_baseline", "is_said_done_after", "is_in_a_total_or_review_column",
     "is_one_of_several_values", "counts_parts_of_the_document", "is_a_share_of_a_whole", "is_a_share_of_nothing",
-    "is_a_share_in_a_composition", "has_no_governing_verb", "describes_a_state", "is_reported_done",
+    "is_a_share_in_a_composition", "is_a_growth_rate", "is_a_threshold_in_a_noun", "restates_the_listed_names",
+    "has_no_governing_verb", "describes_a_state", "is_reported_done",
     "has_no_chinese_word", "is_a_label_noun", "is_a_statistic", "is_an_age_share", "is_a_funding_rule",
     "needs_a_catalogued_indicator", "is_an_enumeration_label", "builds_a_facility",
-    "is_dated_elsewhere", "review_spans",
+    "is_dated_elsewhere", "reviews_or_spans_years", "review_spans",
 ]
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,}")      # CPI, GDP: a metric without a Chinese word that names one
 
 
 # -- the number's surroundings --------------------------------------------------------
@@ -158,8 +163,10 @@ def is_a_standard_per_unit(q: Quantity) -> bool:
     [('5名', 'is_a_standard_per_unit')]
     >>> explain("全区配备5名社区工作者。")
     [('5名', '社区工作者')]
+    >>> explain("居民人均可支配收入增长5%左右。")
+    [('5%左右', '居民人均可支配收入')]
     """
-    return bool(q.g.per_unit_re.search(q.clause_before))
+    return bool(q.g.per_unit_re.search(q.clause_before)) and not is_a_growth_rate(q)
 
 
 def sentence_looks_back(q: Quantity) -> bool:
@@ -171,8 +178,26 @@ def sentence_looks_back(q: Quantity) -> bool:
     [('200家', 'sentence_looks_back')]
     >>> explain("截至2025年底，全区建成社区长者食堂200家。")
     [('200家', '社区长者食堂')]
+    >>> explain("截至2025年6月底，全区建成社区长者食堂200家。")
+    [('200家', 'sentence_looks_back')]
     """
-    return q.looks_back is not None and q.as_of is None
+    return q.looks_back is not None and (q.as_of is None or bool(q.g.month_of_year_re.match(q.text, q.as_of.end())))
+
+
+def reports_progress(q: Quantity) -> bool:
+    """1-8月，18个项目累计完成投资19.83亿元 / 长寿公园完成98% / 截至2025年6月底，…: a progress report
+    states what is done so far (the months so far head the sentence, 累计完成 stands before the
+    number in its clause, or a percentage says how much of a project is done), not a target.
+
+    >>> from policykg.loaders.extract.targets import explain
+    >>> explain("1-8月，累计完成投资19.83亿元，长寿公园完成98%。")
+    [('19.83亿元', 'reports_progress'), ('98%', 'reports_progress')]
+    >>> explain("全年完成投资19.83亿元，审批完成率100%。")
+    [('19.83亿元', '投资'), ('100%', '审批完成率')]
+    """
+    g, text = q.g, q.text
+    completion_share = q.percent and q.core_before.endswith(g.progress_before_percent)
+    return bool(g.months_so_far_re.match(text, q.sent_start) or g.progress_re.search(q.clause_before)) or completion_share
 
 
 def is_of_another_period(q: Quantity) -> bool:
@@ -267,6 +292,42 @@ def is_a_share_of_a_whole(q: Quantity) -> bool:
     return q.percent and bool(q.g.share_re.search(q.core_before))
 
 
+def is_a_threshold_in_a_noun(q: Quantity) -> bool:
+    """投资2000万元以上的技改项目 / 经营性收入50万元以上的行政村: a bound on an amount (money, length,
+    area …) followed by a word, not a separator, describes the things counted.
+
+    >>> from policykg.loaders.extract.targets import explain
+    >>> explain("支持投资2000万元以上的技改项目。")
+    [('2000万元以上', 'is_a_threshold_in_a_noun')]
+    >>> explain("完成投资9800亿元以上。")
+    [('9800亿元以上', '投资')]
+    """
+    g, text = q.g, q.text
+    return bool(q.match.group("mod")) and g.unit_class.get(q.unit) in g.threshold_unit_classes \
+        and bool(CJK.match(text, q.end))
+
+
+def restates_the_listed_names(q: Quantity) -> bool:
+    """济南、青岛、淄博、济宁4大基地 / 新能源、新材料等2个产业: a count right after the names it counts
+    restates the list (fewer names than the count, 宝鸡、延安等4个基地, is a target).
+
+    >>> from policykg.loaders.extract.targets import explain
+    >>> explain("推进长春、白山2个城市示范项目。")
+    [('2个', 'restates_the_listed_names')]
+    >>> explain("建设宝鸡、延安等4个基地。")
+    [('4个', '基地')]
+    >>> explain("指导甲镇、乙镇完成2名孤儿安置。")
+    [('2名', '孤儿安置')]
+    """
+    g = q.g
+    verbs = g.verbs_in(q.core_before)
+    listed = q.core_before[verbs[-1].end:] if verbs else q.core_before    # 指导A镇、B镇完成2名: no list
+    for closer in g.list_closers:
+        listed = listed.removesuffix(closer)
+    names = listed.split(g.item_marks[0]) if g.item_marks else [listed]
+    return len(names) > 1 and q.value == len(names) and q.lo is None
+
+
 # -- what the number counts and the verb that states it ---------------------------------
 
 def is_a_share_of_nothing(q: Quantity) -> bool:
@@ -307,6 +368,8 @@ def has_no_governing_verb(q: Quantity) -> bool:
     [('200家', 'has_no_governing_verb')]
     >>> explain("全区社区长者食堂不少于200家。")
     [('200家', '社区长者食堂')]
+    >>> explain("力争全区社区长者食堂超过200家。")
+    [('200家', '社区长者食堂')]
     """
     r = reading_of(q)
     return r.stated_verb is None and r.verbless is None
@@ -342,9 +405,10 @@ def is_reported_done(q: Quantity) -> bool:
 
 NOT_A_TARGET: tuple[Callable[[Quantity], bool], ...] = (
     is_ordinal, is_rank, starts_a_longer_word, is_a_period, names_a_model, follows_a_framing_word,
-    is_a_frequency, is_already_achieved, is_a_standard_per_unit, sentence_looks_back, is_of_another_period,
+    is_a_frequency, is_already_achieved, is_a_standard_per_unit, sentence_looks_back, reports_progress,
+    is_of_another_period,
     is_a_baseline, is_said_done_after, is_in_a_total_or_review_column, is_one_of_several_values,
-    counts_parts_of_the_document, is_a_share_of_a_whole,
+    counts_parts_of_the_document, is_a_share_of_a_whole, is_a_threshold_in_a_noun, restates_the_listed_names,
     # these read what metrics found (reading_of)
     is_a_share_of_nothing, is_a_share_in_a_composition, has_no_governing_verb, describes_a_state, is_reported_done,
 )
@@ -353,15 +417,16 @@ NOT_A_TARGET: tuple[Callable[[Quantity], bool], ...] = (
 # -- each metric a number counts ---------------------------------------------------------
 
 def has_no_chinese_word(q: Quantity, metric: str) -> bool:
-    """A metric without a Chinese word (empty, or only symbols and letters) names nothing counted.
+    """A metric without a Chinese word (empty, or only symbols and letters) names nothing counted,
+    unless it is an acronym (CPI, GDP).
 
     >>> from policykg.loaders.extract.targets import explain
     >>> explain("新增100张。")
     [('100张', 'has_no_chinese_word')]
-    >>> explain("新增100张床位。")
-    [('100张', '床位')]
+    >>> explain("新增100张床位。"), explain("CPI涨幅2%左右。")
+    ([('100张', '床位')], [('2%左右', 'CPI')])
     """
-    return not CJK.search(metric)
+    return not CJK.search(metric) and not _ACRONYM.fullmatch(metric)
 
 
 def is_a_label_noun(q: Quantity, metric: str) -> bool:
@@ -412,7 +477,19 @@ def is_a_funding_rule(q: Quantity, metric: str) -> bool:
     [('100%', '养老服务补贴申请按时办结率')]
     """
     g = q.g
-    return q.about_money and not (metric.endswith(g.rate_ending) and not metric.endswith(g.money_rates))
+    return q.about_money and not (metric.endswith(g.rate_ending) and not metric.endswith(g.money_rates)) \
+        and not is_a_growth_rate(q)
+
+
+def is_a_growth_rate(q: Quantity) -> bool:
+    """一般公共预算收入增长2% / 居民消费价格涨幅2%左右: a percentage right after a word of change is
+    the rate an amount is to grow or fall by (a growth target, even of money).
+
+    >>> from policykg.loaders.extract.targets.quantity import quantities
+    >>> [is_a_growth_rate(q) for q in quantities("一般公共预算收入增长2%，补贴标准提高10%。")]
+    [True, False]
+    """
+    return q.percent and q.core_before.endswith(q.g.growth_words)
 
 
 NOT_A_COUNTED_THING: tuple[Callable[[Quantity, str], bool], ...] = (
@@ -502,9 +579,27 @@ def is_dated_elsewhere(t: TargetMention, year: int) -> bool:
     return last < year or first > year
 
 
+def reviews_or_spans_years(g: Grammar, title: str, year: int | None) -> bool:
+    """A section heading that reviews the past (2024年工作总结, 工作回顾; in a plan for 2025 also
+    2024年主要工作) or sets goals over several years (“十五五”时期主要目标任务): what its body
+    states is no target of the plan year.
+
+    >>> reviews_or_spans_years(grammar(), "“十四五”时期经济社会发展回顾", None)
+    True
+    >>> reviews_or_spans_years(grammar(), "“十五五”时期的主要目标任务", 2026)
+    True
+    >>> reviews_or_spans_years(grammar(), "2026年重点工作", 2026)
+    False
+    """
+    named = [int(y) for y in g.year_word_re.findall(title)]
+    return any(w in title for w in g.review_headings) or bool(g.multi_year_re.search(title)) or bool(
+        year and named and max(named) < year)
+
+
 def review_spans(parsed: ParsedDocument | None, year: int | None) -> list[tuple[int, int]]:
     """Bodies of the sections whose heading reviews the past (一、2024年工作总结; in a plan for 2025
-    also 一、2024年主要工作): what is stated there was done, it is not a target.
+    also 一、2024年主要工作) or spans several years (二、“十五五”时期主要目标任务): what is stated
+    there was done, or is a later period's, it is not a target (reviews_or_spans_years).
 
     >>> from policykg.loaders.model import Section
     >>> class Plan:
@@ -519,9 +614,5 @@ def review_spans(parsed: ParsedDocument | None, year: int | None) -> list[tuple[
     ([(0, 40)], [])
     """
     g = grammar()
-    spans = []
-    for section in getattr(parsed, "sections", None) or []:
-        named = [int(y) for y in g.year_word_re.findall(section.title)]
-        if any(w in section.title for w in g.review_headings) or (year and named and max(named) < year):
-            spans.append(section.body_span)
-    return spans
+    return [section.body_span for section in getattr(parsed, "sections", None) or []
+            if reviews_or_spans_years(g, section.title, year)]

@@ -75,6 +75,8 @@ class Grammar:
 
     def __init__(self, vocab: dict):
         self.catalogue = load_catalogue()
+        forms = "".join(vocab["traditional_forms"].split())
+        self.to_simplified = str.maketrans(dict(zip(forms[0::2], forms[1::2], strict=True)))
         self._quantities(vocab)
         self._verbs(vocab)
         self._boundaries(vocab["boundaries"])
@@ -89,9 +91,11 @@ class Grammar:
         self.counted_nouns = dict(vocab["counted_nouns"])
         mods = vocab["modifiers"]
         self.modifier_priority = list(vocab["modifier_priority"])
+        self.comparators = {str(k): str(v) for k, v in vocab["comparators"].items()}
         self.after_number = {w: kind for kind, m in mods.items() for w in m.get("after_number", ())}
         self.after_unit = {w: kind for kind, m in mods.items() for w in m.get("after_unit", ())}
         self.before_mod = {w: kind for kind, m in mods.items() for w in m.get("before", ())}
+        self.verb_bounds = {w: kind for kind, m in mods.items() for w in m.get("verbs", ())}
         self.before_mod_re = re.compile(f"(?:{_alt(self.before_mod)})$")
         self.required_bound_re = re.compile(rf"(?:{_alt(mods['at_least']['required'] + mods['at_most']['required'])})\s*$")
         units = _alt(list(self.unit_class) + list(self.counted_nouns))
@@ -99,9 +103,11 @@ class Grammar:
         written_percent = fill(vocab["patterns"]["written_percent"], chinese=numbers.CHINESE, arabic=numbers.ARABIC)
         self.hundred = vocab["patterns"]["hundred"]
         N = numbers.NUMBER
+        # 5%—5.5%: a range of percentages writes the sign after both ends.
+        percent_signs = _alt(u for u, c in self.unit_class.items() if c == "percent")
         self.quantity = re.compile(
             rf"(?:{written_percent}"
-            rf"|(?P<lo>{N})(?:\s*(?:{self.range_separators})\s*(?P<hi>{N}))?\s*(?P<more>{_alt(self.after_number)})?"
+            rf"|(?P<lo>{N})(?:(?:{percent_signs})?\s*(?:{self.range_separators})\s*(?P<hi>{N}))?\s*(?P<more>{_alt(self.after_number)})?"
             rf"\s*(?P<unit>{units}))"
             rf"(?P<mod>{_alt(self.after_unit)})?")
 
@@ -164,6 +170,11 @@ class Grammar:
         self.rank_blockers = tuple(nt["rank_prefix_blockers"])
         self.achieved_after_re = re.compile(_alt(nt["achieved_after"]))
         self.money_rates = tuple(nt["money_rates"])
+        self.growth_words = tuple(nt["growth_words"])
+        self.progress_re = re.compile(_alt(nt["progress_markers"]))
+        self.progress_before_percent = tuple(nt["progress_before_percent"])
+        self.threshold_unit_classes = frozenset(nt["threshold_unit_classes"])
+        self.list_closers = tuple(nt["list_closers"])
         self.rate_ending = nt["rate_ending"]
         self.money_re = re.compile(rf"{_alt(nt['money_word_blockers'])}|(?P<money>{_alt(nt['money_words'])})")
         self.change_from_re = re.compile(rf"(?:{_alt(nt['change_from'])})(?={numbers.NUMBER})[^{self.clause_or_item_marks}]*$")
@@ -224,6 +235,8 @@ class Grammar:
         self.year_word_re = re.compile(fill(patterns["year_named"], calendar_year=year))   # table header, heading
         self.clause_year_re = re.compile(fill(patterns["clause_year"], calendar_year=year))
         self.titles_re = re.compile(patterns["asides"])
+        self.months_so_far_re = re.compile(patterns["months_so_far"])
+        self.month_of_year_re = re.compile(patterns["month_of_year"])
 
     # -- small helpers ------------------------------------------------------------
 

@@ -41,15 +41,20 @@ from policykg.loaders.extract.targets.model import Statement
 from policykg.loaders.extract.targets.quantity import Quantity
 from policykg.loaders.extract.targets.tables import another_value_follows, label_before
 
-__all__ = ["Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric"]
+__all__ = ["Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric",
+           "heads_a_title_line", "TITLE_REACH"]
 
 _DIGIT = re.compile(r"\d")
+TITLE_REACH = 30   # a project title runs at most this far after its number
 
 # How a number that no verb governs may still state a target: a named or bounded rate
 # (持证率85%, 不低于90%), an enumeration continued after a comma that borrows the verb before
 # (新增养老床位500张，社区长者食堂5家), or a count of a catalogued thing (| 养老床位 | 600张 |,
 # 社区长者食堂不少于8家).
-Verbless = Literal["rate", "continued", "count"]
+# A project title headed by its count (a line of a project list: 10个滨江生态公园建设) states its
+# target without a verb too.
+# A bound the sentence strives for (力争…产业投资超过1000亿元) is one too.
+Verbless = Literal["rate", "continued", "count", "title", "aspired"]
 
 
 @dataclass
@@ -184,8 +189,8 @@ def _subject_of(q: Quantity, r: Reading, tail: Verb) -> None:
         # 护理员持证率由85%提高到90%: the level before 由 is no target (preceded_by), the
         # subject of the change is named before it.
         r.metric, r.start = text[q.seg_start:change.start()], q.seg_start
-    if g.unit_class.get(q.unit) == "person_times" and tail.group in g.activity_verbs and g.clean_metric(r.metric):
-        # 养老机构从业人员培训3000人次: 人次 counts the training, not the trainees.
+    if g.unit_class.get(q.unit) == "person_times" and tail.group in g.activity_verbs:
+        # 养老机构从业人员培训3000人次 / 全年培训40万人次: 人次 counts the training, not the trainees.
         r.metric = text[r.start:tail.end]
 
 
@@ -352,7 +357,11 @@ def _governing_verb(q: Quantity, r: Reading) -> None:
 def _verbless(q: Quantity, r: Reading) -> Verbless | None:
     """How a number that no verb governs still states a target, if it does."""
     g, text, qe = q.g, q.text, q.end
+    if heads_a_title_line(q):
+        return "title"
     bounded = bool(set(q.modifiers) & {"at_least", "at_most"})
+    if bounded and "aspirational" in q.modifiers and r.metric and not another_value_follows(g, text, qe):
+        return "aspired"                         # 力争…收入超1万亿元 (长者食堂超过200家 describes)
     # 低保审核审批按时办结率100%: a rate named right before its percentage states its level.
     rate = q.percent and r.start < q.start and r.each is None and r.metric.endswith(g.rate_nouns)
     if q.percent and (bounded or rate) and not another_value_follows(g, text, qe):
@@ -370,3 +379,21 @@ def _verbless(q: Quantity, r: Reading) -> Verbless | None:
         # (不少于, 至少 …): 全区社区工作者3800余名 / 长者食堂超过200家 describe what there is.
         return "count"
     return None
+
+
+def heads_a_title_line(q: Quantity) -> bool:
+    """10个滨江生态公园建设 / 5万人入住公共租赁住房: a short line of its own, with no punctuation, that
+    opens with the number is a project's title, which counts what the project delivers.
+
+    >>> from policykg.loaders.extract.targets.quantity import quantities
+    >>> [heads_a_title_line(q) for q in quantities("十大民生实事\\n10个滨江生态公园建设\\n")]
+    [True]
+    >>> [heads_a_title_line(q) for q in quantities("全区现有10个滨江生态公园。\\n")]
+    [False]
+    """
+    g, text = q.g, q.text
+    if q.start > 0 and text[q.start - 1] != "\n":
+        return False
+    line_end = text.find("\n", q.end)
+    line = text[q.end:line_end if line_end >= 0 else len(text)]
+    return 0 < len(line) <= TITLE_REACH and not any(c in g.item or c in g.quote_ends - g.close_quotes for c in line)

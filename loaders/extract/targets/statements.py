@@ -30,7 +30,7 @@ from policykg.loaders.extract.targets.model import Statement
 from policykg.loaders.extract.targets.quantity import Quantity, read_quantity
 from policykg.loaders.extract.targets.tables import table_cells
 
-__all__ = ["Verdict", "verdicts", "explain", "find_statements", "full_coverage"]
+__all__ = ["Verdict", "verdicts", "explain", "find_statements", "as_written", "full_coverage"]
 
 
 @dataclass
@@ -88,7 +88,8 @@ def _statement(q: Quantity, metric: str, mstart: int) -> Statement:
     return Statement(
         value=q.value, value_max=q.value if q.lo is not None else None, value_min=q.lo,
         unit=q.unit, metric=metric, metric_span=(mstart, mend), action=action,
-        modifiers=q.modifiers, span=(start, end), written=q.match.group(0), chinese=q.chinese,
+        modifiers=q.modifiers + ([q.g.verb_bounds[action.written]] if action and action.written in q.g.verb_bounds else []),
+        span=(start, end), written=q.match.group(0), chinese=q.chinese,
         counted=q.counted, as_of_year=last_year, from_year=first_year, cumulative=r.cumulative,
         each=[x for x, _ in r.each] if r.each else None, at=q.start, needs_catalogue=r.needs_catalogue,
         part_of=r.part_of, together=q.together)
@@ -152,13 +153,49 @@ def full_coverage(g: Grammar, text: str) -> list[tuple[Statement, str]]:
 
 
 def find_statements(text: str) -> list[tuple[Statement, str]]:
-    """Every target statement of a normalised text, with its indicator, in text order."""
+    """Every target statement of a normalised text, with its indicator, in text order. A text in
+    traditional script is read in simplified script (one character for one, `Grammar.to_simplified`),
+    and its statements keep the words as written (`as_written`).
+
+    >>> [(st.value, st.unit, st.metric, name) for st, name in find_statements("新增養老床位100張。")]
+    [(100.0, '張', '養老床位', '养老床位')]
+    """
     g = grammar()
-    out = [(v.statement, v.indicator) for v in verdicts(text) if v.statement is not None]
-    for st in table_cells(g, text):
-        name = g.catalogue.match(st.metric, st.unit, sentence(g, text, *st.span))
+    simplified = text.translate(g.to_simplified)
+    out = [(v.statement, v.indicator) for v in verdicts(simplified) if v.statement is not None]
+    for st in table_cells(g, simplified):
+        name = g.catalogue.match(st.metric, st.unit, sentence(g, simplified, *st.span))
         if st.action is not None or name != UNMAPPED:   # a table of what is planned, or of known things
             out.append((st, name))
-    out += full_coverage(g, text)
+    out += full_coverage(g, simplified)
     out.sort(key=lambda pair: pair[0].span)
+    if simplified != text:
+        for st, _ in out:
+            as_written(st, text, simplified)
     return out
+
+
+def as_written(st: Statement, text: str, simplified: str) -> None:
+    """Give `st`, read in `simplified`, the metric, unit and number as `text` writes them (the
+    same positions; a metric made of words from elsewhere stays as read).
+
+    >>> st = find_statements("新增养老床位100张。")[0][0]
+    >>> as_written(st, "新增養老床位100張。", "新增养老床位100张。")
+    >>> st.metric, st.unit, st.written
+    ('養老床位', '張', '100張')
+    >>> as_written(st, "新增養老床位100張。", "新增养老床位100张。")
+    >>> st.metric
+    '養老床位'
+    """
+    fold = grammar().to_simplified
+    start, end = st.metric_span
+    if simplified[start:end] == st.metric.translate(fold):
+        st.metric = text[start:end]
+    written = st.written.translate(fold)
+    at = simplified.find(written, st.at if st.at >= 0 else st.span[0])
+    if at < 0:
+        return
+    st.written = text[at:at + len(written)]
+    unit_at = written.rfind(st.unit.translate(fold))
+    if unit_at >= 0:
+        st.unit = st.written[unit_at:unit_at + len(st.unit)]
