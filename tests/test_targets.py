@@ -659,3 +659,16 @@ def test_sections_of_a_government_work_report(tmp_path):
                       "三、2026年重点工作\n新增养老床位2000张，新建长者食堂20家以上。\n", encoding="utf-8")
     parsed = parse_document(str(report))
     assert sorted((t.value, t.metric) for t in parsed.targets) == [(20.0, "长者食堂"), (2000.0, "养老床位")]
+
+
+def test_a_progress_report_states_no_targets_and_its_plan_twin_does():
+    from types import SimpleNamespace as NS
+
+    from policykg.loaders.extract.targets.consolidate import document_targets
+    text = "一、养老服务\n1.新增养老床位500张，已完成420张。\n"
+    mentions = T.find_targets(text)
+    assert mentions
+    report = NS(meta=NS(kind="progress report", year=2025), sections=[], tasks=[])
+    plan = NS(meta=NS(kind="work plan", year=2025), sections=[], tasks=[])
+    assert document_targets(mentions, report) == []
+    assert [t.value for t in document_targets(T.find_targets(text), plan)] == [500.0]

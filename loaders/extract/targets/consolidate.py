@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 
 from policykg.loaders.extract.indicators import UNMAPPED, normalise_metric
-from policykg.loaders.extract.targets.exclusions import is_dated_elsewhere, review_spans
+from policykg.loaders.extract.targets.exclusions import is_a_report_of_progress, is_dated_elsewhere, review_spans
 from policykg.loaders.extract.targets.grammar import Grammar, grammar
 from policykg.loaders.extract.targets.model import Statement
 from policykg.loaders.extract.targets.statements import find_statements
@@ -135,9 +135,12 @@ def _assign_tasks(targets: list[TargetMention], parsed: ParsedDocument | None) -
 
 
 def document_targets(mentions: list[TargetMention], parsed: ParsedDocument | None) -> list[TargetMention]:
-    """The document's distinct targets from its mentions: those dated in another period than the
-    plan's year (exclusions.is_dated_elsewhere) or under a heading that reviews the past
-    (exclusions.review_spans) dropped, repeats merged, tasks assigned."""
+    """The document's distinct targets from its mentions: none in a progress or completion report
+    (exclusions.is_a_report_of_progress); those dated in another period than the plan's year
+    (exclusions.is_dated_elsewhere) or under a heading that reviews the past
+    (exclusions.review_spans) dropped; repeats merged, tasks assigned."""
+    if is_a_report_of_progress(parsed):
+        return []
     year = getattr(getattr(parsed, "meta", None), "year", None)
     if year:
         mentions = [t for t in mentions if not is_dated_elsewhere(t, year)]

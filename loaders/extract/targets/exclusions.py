@@ -33,7 +33,7 @@ __all__ = [
     "is_of_another_period", "is_a_baseline", "is_said_done_after", "is_in_a_total_or_review_column",
     "is_one_of_several_values", "counts_parts_of_the_document", "is_a_share_of_a_whole", "is_a_share_of_nothing",
     "is_a_share_in_a_composition", "is_a_growth_rate", "is_a_threshold_in_a_noun", "restates_the_listed_names",
-    "has_no_governing_verb", "describes_a_state", "is_reported_done",
+    "has_no_governing_verb", "describes_a_state", "is_reported_done", "is_a_report_of_progress",
     "has_no_chinese_word", "is_a_label_noun", "is_a_statistic", "is_an_age_share", "is_a_funding_rule",
     "needs_a_catalogued_indicator", "is_an_enumeration_label", "builds_a_facility",
     "is_dated_elsewhere", "reviews_or_spans_years", "review_spans",
@@ -594,6 +594,21 @@ def reviews_or_spans_years(g: Grammar, title: str, year: int | None) -> bool:
     named = [int(y) for y in g.year_word_re.findall(title)]
     return any(w in title for w in g.review_headings) or bool(g.multi_year_re.search(title)) or bool(
         year and named and max(named) < year)
+
+
+def is_a_report_of_progress(parsed: ParsedDocument | None) -> bool:
+    """A progress or completion report (进展情况, 完成情况 …, the document kinds listed under
+    `reporting_kinds` in targets.yaml) states what was done against a plan's targets: its
+    numbers are achievements, not targets of their own.
+
+    >>> from types import SimpleNamespace as NS
+    >>> is_a_report_of_progress(NS(meta=NS(kind="progress report")))
+    True
+    >>> is_a_report_of_progress(NS(meta=NS(kind="work plan"))), is_a_report_of_progress(None)
+    (False, False)
+    """
+    kind = getattr(getattr(parsed, "meta", None), "kind", None)
+    return kind in grammar().reporting_kinds
 
 
 def review_spans(parsed: ParsedDocument | None, year: int | None) -> list[tuple[int, int]]:

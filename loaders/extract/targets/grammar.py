@@ -190,6 +190,7 @@ class Grammar:
         self.unit_words = tuple(nt["unit_words"])
         self.label_nouns = frozenset(nt["label_nouns"])
         self.review_headings = tuple(nt["review_headings"])
+        self.reporting_kinds = frozenset(nt["reporting_kinds"])
         self.opener_re = re.compile(
             rf"(?:{_alt(nt['achieved_sentence_opener_leads'])})?(?:{_alt(nt['achieved_sentence_openers'])})(?=[{self.clause_marks}])"
             rf"|[^{self.clause_marks}{self.hard_marks}]*(?:{_alt(nt['achieved_clause_ends'])})(?=[{self.clause_marks}])")
