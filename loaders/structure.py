@@ -406,9 +406,13 @@ def _is_header(text: str, line: Line) -> bool:
 
 def _table_rows(text: str, lines: list[Line], start: int) -> tuple[list[Line], int]:
     """The rows of a table whose header is just above `start` (no markdown rule rows,
-    no empty rows), and the index of the first line after the table."""
+    no empty rows), and the index of the first line after the table. A row's cells are
+    read again knowing the header's width (`tables.leading_separator_is_a_cell`)."""
     rows, j = [], start
+    width = len(lines[start - 1].cells)
     while j < len(lines) and lines[j].kind in ("table", "blank"):
+        if lines[j].kind == "table":
+            lines[j].cells = row_cell_spans(text, lines[j].start, lines[j].end, width)
         cells = [text[s:e] for s, e in lines[j].cells]
         if lines[j].kind == "table" and not is_rule_row(cells) and any(cells):
             rows.append(lines[j])

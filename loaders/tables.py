@@ -28,7 +28,8 @@ from policykg.loaders.annotations import squash, trim
 from policykg.loaders.vocabulary import load_vocab, pattern
 
 __all__ = [
-    "cell_separators", "row_cell_spans", "is_rule_row", "TableHeader", "table_header", "Row", "row_groups",
+    "cell_separators", "row_cell_spans", "leading_separator_is_a_cell",
+    "is_rule_row", "TableHeader", "table_header", "Row", "row_groups",
     "cell_text", "is_arabic_number", "numbered_in_arabic", "unique_names", "row_columns", "index_cell",
     "title_column", "group_span", "SectionMarker", "is_category_row", "category_heading",
 ]
@@ -62,13 +63,22 @@ def cell_separators() -> str:
     return "".join(load_vocab("structure")["tables"]["cell_separator"])
 
 
-def row_cell_spans(text: str, start: int, end: int) -> list[Span]:
+def row_cell_spans(text: str, start: int, end: int, width: int | None = None) -> list[Span]:
     """Trimmed spans of the cells of one `a | b | c |` line (outer empty cells dropped).
+
+    A line that starts with a separator is ambiguous: a markdown border (`| 1 | 新增 |`)
+    or a reader's row whose first cell is empty (`| 新增 | 科 |`, see read.py's
+    `render_table_row`). With the table's `width` (its header's number of columns)
+    the leading separator is an empty first cell exactly when that makes the row as
+    wide as the header (rule `leading_separator_is_a_cell`); without it, a border.
 
     Examples:
         >>> text = "| 1 | | 养老服务科 |"
         >>> [text[s:e] for s, e in row_cell_spans(text, 0, len(text))]
         ['1', '', '养老服务科']
+        >>> text = "| 新增床位 | 养老服务科 |"
+        >>> [text[s:e] for s, e in row_cell_spans(text, 0, len(text), width=3)]
+        ['', '新增床位', '养老服务科']
         >>> row_cell_spans("推进养老", 0, 4)
         [(0, 4)]
     """
@@ -80,11 +90,25 @@ def row_cell_spans(text: str, start: int, end: int) -> list[Span]:
             cell_start = i + 1
     bounds.append((cell_start, end))
     cells = [trim(text, s, e) for s, e in bounds]
-    if len(cells) > 1 and cells[0][0] == cells[0][1] and text[start:end].lstrip()[:1] in seps:
-        cells = cells[1:]
     if len(cells) > 1 and cells[-1][0] == cells[-1][1] and text[start:end].rstrip()[-1:] in seps:
         cells = cells[:-1]
+    if (len(cells) > 1 and cells[0][0] == cells[0][1] and text[start:end].lstrip()[:1] in seps
+            and not leading_separator_is_a_cell(len(cells), width)):
+        cells = cells[1:]
     return cells
+
+
+def leading_separator_is_a_cell(cells: int, width: int | None) -> bool:
+    """Rule: a row line that starts with a separator has an empty first cell, not a
+    border, when counting that cell makes it exactly as wide as its table's header.
+
+    Examples:
+        >>> leading_separator_is_a_cell(3, 3)     # `| 新增 | 科 |` under `序号 | 任务 | 单位 |`
+        True
+        >>> leading_separator_is_a_cell(4, 3), leading_separator_is_a_cell(3, None)   # a markdown border
+        (False, False)
+    """
+    return width is not None and cells == width
 
 
 def cell_text(text: str, cells: list[Span], column: int) -> str:

@@ -502,3 +502,20 @@ def test_annotation_fields_only_where_a_label_starts_a_clause():
     text = "明确责任部门：各科室。（牵头领导：赵刚责任部门：养老服务科）"
     assert [(label, role) for label, role, _, _ in annotation_fields(text, 0, len(text))] == [
         ("牵头领导", "leader"), ("责任部门", "department")]
+
+
+# --------------------------------------------------------------------------- tables (issue 10)
+
+def test_a_reader_row_with_an_empty_first_cell_keeps_its_columns():
+    # read.py renders an empty first cell as a leading `|`: the owner stays in its column.
+    tasks, owners = owners_of("重点任务\n序号 | 工作任务 | 牵头单位 |\n1 | 新建助餐点5个 | 养老服务科 |\n"
+                              "| 改造床位300张 | 福利科 |\n")
+    assert [(t.title, t.columns.get("牵头单位")) for t in tasks] == [("新建助餐点5个", "养老服务科"), ("改造床位300张", "福利科")]
+    assert [(o.task, o.name) for o in owners] == [("表1/1", "养老服务科"), ("表1/2", "福利科")]
+
+
+def test_a_markdown_row_starts_with_its_border():
+    tasks, owners = owners_of("重点任务\n| 序号 | 工作任务 | 牵头单位 |\n| 1 | 新建助餐点5个 | 养老服务科 |\n"
+                              "| | 改造床位300张 | 福利科 |\n")
+    assert [(t.item, t.title, t.columns.get("牵头单位")) for t in tasks] == [
+        ("1", "新建助餐点5个", "养老服务科"), ("", "改造床位300张", "福利科")]
