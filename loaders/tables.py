@@ -29,7 +29,7 @@ from policykg.loaders.vocabulary import load_vocab, pattern
 
 __all__ = [
     "cell_separators", "row_cell_spans", "leading_separator_is_a_cell",
-    "is_rule_row", "TableHeader", "table_header", "Row", "row_groups",
+    "is_rule_row", "is_column_name", "TableHeader", "table_header", "Row", "row_groups",
     "cell_text", "is_arabic_number", "numbered_in_arabic", "unique_names", "row_columns", "index_cell",
     "title_column", "group_span", "SectionMarker", "is_category_row", "category_heading",
 ]
@@ -171,6 +171,23 @@ def _matches_column(cell: str, names: list[str]) -> str | None:
     return max(hits, key=len) if hits else None
 
 
+def _known_columns() -> list[str]:
+    tables = load_vocab("structure")["tables"]
+    return tables["index_columns"] + tables["task_columns"] + tables["other_columns"] + list(load_vocab("owners")["columns"])
+
+
+def is_column_name(cell: str) -> bool:
+    """A known column name of a task table (`序号`, `工作任务`, `牵头单位（部门）` …).
+
+    Examples:
+        >>> is_column_name("牵头单位（部门）"), is_column_name("序号")
+        (True, True)
+        >>> is_column_name("新建助餐点5个")
+        False
+    """
+    return _matches_column(cell, _known_columns()) is not None
+
+
 def table_header(cells: list[str]) -> TableHeader | None:
     """The header a line's cells make, if they make one: a cell names the row number,
     or at least two cells are known column names.
@@ -182,7 +199,7 @@ def table_header(cells: list[str]) -> TableHeader | None:
         True
     """
     tables = load_vocab("structure")["tables"]
-    known = tables["index_columns"] + tables["task_columns"] + tables["other_columns"] + list(load_vocab("owners")["columns"])
+    known = _known_columns()
     names = [squash(c) for c in cells]
     index = next((i for i, n in enumerate(names) if _matches_column(n, tables["index_columns"])), None)
     if index is None and sum(1 for n in names if _matches_column(n, known)) < 2:
