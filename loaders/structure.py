@@ -76,6 +76,7 @@ from policykg.loaders.tables import (
     TableHeader,
     category_heading,
     cell_separators,
+    continues_header,
     group_span,
     index_cell,
     is_category_row,
@@ -87,6 +88,7 @@ from policykg.loaders.tables import (
     table_header,
     title_column,
     unique_names,
+    with_sub_header,
 )
 from policykg.loaders.textview import TextView
 from policykg.loaders.vocabulary import alternation, load_vocab, pattern
@@ -97,7 +99,8 @@ __all__ = [
     "Line", "split_lines", "classify", "demote_inner_outline_styles", "read_lines",
     "Table", "find_tables", "closing_start",
     "Heading", "read_heading", "heading_title", "HeadingContext", "heading_context",
-    "is_item_with_text", "opens_content", "closes_with_one_annotation", "owns_its_sub_items", "heading_is_task",
+    "is_item_with_text", "opens_content", "closes_with_one_annotation", "owns_its_sub_items", "lists_a_schedule",
+    "heading_is_task",
     "find_points", "parse_structure",
 ]
 
@@ -604,8 +607,8 @@ class HeadingContext:
     * `next_line`: the next non-blank line;
     * `block`: the text lines up to the next heading or table;
     * `leaf`: that next heading (if any) is of the same or an outer style;
-    * `whole`: for an item heading that is no leaf, the lines up to the next heading
-      of the same or an outer style (inner headings included) or table;
+    * `whole`: for a heading that is no leaf, the lines up to the next heading of the
+      same or an outer style (inner headings included) or table;
     * `table_follows`: the next non-blank line starts a table.
     """
     next_line: Line | None
@@ -647,7 +650,7 @@ def heading_context(lines: list[Line], k: int, tables: dict[int, Table], in_tabl
     next_line = next((x for x in after if x.kind != "blank"), None)
     block, stop = _text_block(after, in_table)
     leaf = stop is None or (stop.index not in in_table and stop.style is not None and stop.style.rank <= style.rank)
-    whole = [] if leaf or style.role != "item" else _item_block(after, in_table, style.rank)
+    whole = [] if leaf else _item_block(after, in_table, style.rank)
     return HeadingContext(next_line, block, leaf, whole, next_line is not None and next_line.index in tables)
 
 
@@ -744,6 +747,29 @@ def owns_its_sub_items(text: str, title_end: int, heading_end: int, whole: list[
     return bool(whole) and closes_with_one_annotation(text, title_end, heading_end, whole)
 
 
+@cache
+def _period_head() -> re.Pattern:
+    return re.compile(f"{pattern('schedule_period')}\\s*[：:，,、]")
+
+
+def lists_a_schedule(text: str, below: list[Line]) -> bool:
+    """Rule: the numbered lines under a heading are its schedule, not tasks of their own,
+    when each of them starts with a period of the year and a colon or comma
+    (`①1-3月：完成选址；` `②4-12月：建成投用。`): the heading is one task and they are its
+    points. Lines with work of their own (`①新建助餐点3个`) are items.
+
+    Examples:
+        >>> text = "1.新建助餐点5个\\n①1-3月：完成选址；\\n②4-12月：建成投用。"
+        >>> lists_a_schedule(text, read_lines(text)[1:])
+        True
+        >>> text = "1.新建助餐点5个\\n①在甲街道新建3个；\\n②4-12月：建成投用。"
+        >>> lists_a_schedule(text, read_lines(text)[1:])
+        False
+    """
+    starts = [line.match.end() for line in below if line.kind == "heading" and line.match is not None]
+    return bool(starts) and all(_period_head().match(text, trim(text, start, len(text))[0]) for start in starts)
+
+
 def _spans(lines: list[Line]) -> list[Span]:
     return [(line.start, line.end) for line in lines]
 
@@ -765,6 +791,8 @@ def heading_is_task(text: str, heading: Heading, context: HeadingContext, max_ti
     """
     style = heading.style
     if is_item_with_text(heading, max_title):
+        return True
+    if heading.has_title and not context.leaf and lists_a_schedule(text, context.whole):
         return True
     if style.role == "item" and not context.table_follows and not opens_content(context.next_line, style):
         return True
@@ -1061,8 +1089,11 @@ class _Builder:
         self.tables += 1
         last = table.rows[-1] if table.rows else table.header
         section = self.open_table_section(table, last.end)
+        rows = table.rows
+        while rows and continues_header(head, [text[s:e] for s, e in rows[0].cells]):
+            head, rows = with_sub_header(head, [text[s:e] for s, e in rows[0].cells]), rows[1:]
         names = unique_names(head.names)
-        groups = row_groups(text, head, table.rows)
+        groups = row_groups(text, head, rows)
         numbered = numbered_in_arabic(text, head, (group[0] for group in groups))
         parent, n = section, 0
         for group in groups:

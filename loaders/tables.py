@@ -29,7 +29,8 @@ from policykg.loaders.vocabulary import load_vocab, pattern
 
 __all__ = [
     "cell_separators", "row_cell_spans", "leading_separator_is_a_cell",
-    "is_rule_row", "is_column_name", "TableHeader", "table_header", "Row", "row_groups",
+    "is_rule_row", "is_column_name", "is_period_name", "continues_header", "with_sub_header",
+    "TableHeader", "table_header", "Row", "row_groups",
     "cell_text", "is_arabic_number", "numbered_in_arabic", "unique_names", "row_columns", "index_cell",
     "title_column", "group_span", "SectionMarker", "is_category_row", "category_heading",
 ]
@@ -206,6 +207,69 @@ def table_header(cells: list[str]) -> TableHeader | None:
         return None
     task = next((i for i, n in enumerate(names) if _matches_column(n, tables["task_columns"])), None)
     return TableHeader(names, index, task)
+
+
+@cache
+def _period_name() -> re.Pattern:
+    circled = load_vocab("structure")["numerals"]["circled"]
+    return re.compile(f"[{circled}]?\\s*{pattern('schedule_period')}")
+
+
+def is_period_name(cell: str) -> bool:
+    """A schedule column's name: a period of the year, maybe numbered (`①1-3月`, `二季度`).
+
+    Examples:
+        >>> is_period_name("①1-3月"), is_period_name("第二季度"), is_period_name("上半年")
+        (True, True, True)
+        >>> is_period_name("1"), is_period_name("完成选址")
+        (False, False)
+    """
+    return bool(_period_name().fullmatch(squash(cell)))
+
+
+def continues_header(head: TableHeader, cells: list[str]) -> bool:
+    """Rule: the row right under a table's header is more of the header (a sub-header
+    under a merged `时间进度安排` cell) when it names no row: its number and task cells
+    are empty or repeat the header's (a reader repeats a header cell merged over two
+    rows), or every cell it fills is a column name or a period of the year (`①1-3月 |
+    ②4-6月 |`, the merged cells left out). A row with a row number or a task is a row.
+
+    Examples:
+        >>> head = table_header(["序号", "工作任务", "牵头单位", "时间进度安排", "", "", ""])
+        >>> continues_header(head, ["序号", "工作任务", "牵头单位", "①1-3月", "②4-6月", "③7-9月", "④10-12月"])
+        True
+        >>> continues_header(head, ["①1-3月", "②4-6月", "③7-9月", "④10-12月"])
+        True
+        >>> continues_header(head, ["1", "新建助餐点5个", "养老服务科", "选址", "开工", "建设", "投用"])
+        False
+    """
+    filled = [c for c in cells if squash(c)]
+    if not filled or any(is_arabic_number(squash(c)) for c in filled):
+        return False
+    repeated = all(squash(cells[i]) in ("", head.names[i])
+                   for i in (head.index_column, head.task_column) if i is not None and i < len(cells) and i < len(head.names))
+    named = all(is_column_name(c) or is_period_name(c) for c in filled)
+    return (repeated and head.index_column is not None) or named
+
+
+def with_sub_header(head: TableHeader, cells: list[str]) -> TableHeader:
+    """The header with a sub-header row (`continues_header`) under it: each column is named by
+    the sub-header's cell where it has one. A sub-header narrower than the header stands
+    under its last columns (the merged cell it divides is the header's last).
+
+    Examples:
+        >>> head = table_header(["序号", "工作任务", "时间进度安排", ""])
+        >>> with_sub_header(head, ["①1-6月", "②7-12月"]).names
+        ['序号', '工作任务', '①1-6月', '②7-12月']
+        >>> with_sub_header(head, ["序号", "工作任务", "", ""]).names
+        ['序号', '工作任务', '时间进度安排', '']
+    """
+    names = list(head.names)
+    offset = max(0, len(names) - len(cells))
+    for i, cell in enumerate(cells[:len(names)]):
+        if squash(cell):
+            names[offset + i] = squash(cell)
+    return TableHeader(names, head.index_column, head.task_column)
 
 
 def unique_names(names: list[str]) -> list[str]:
