@@ -57,6 +57,7 @@ from policykg.loaders.annotations import (
     bracket_depths,
     first_clause_end,
     heading_annotation,
+    is_annotation_only,
     is_bracketed_group,
     is_owner_annotation,
     line_end,
@@ -100,7 +101,7 @@ __all__ = [
     "Table", "find_tables", "closing_start",
     "Heading", "read_heading", "heading_title", "HeadingContext", "heading_context",
     "is_item_with_text", "opens_content", "closes_with_one_annotation", "owns_its_sub_items", "lists_a_schedule",
-    "heading_is_task",
+    "heading_is_task", "states_a_task_with_its_owner",
     "find_points", "parse_structure",
 ]
 
@@ -747,6 +748,27 @@ def owns_its_sub_items(text: str, title_end: int, heading_end: int, whole: list[
     return bool(whole) and closes_with_one_annotation(text, title_end, heading_end, whole)
 
 
+def states_a_task_with_its_owner(text: str, heading: Heading) -> bool:
+    """Rule: a heading line that is one whole sentence and its owner note
+    (`（二）新建助餐点5个。（责任科室：养老服务科）`): its title closes with a sentence end
+    and nothing but an owner annotation follows on the line. Where the heading stays a
+    section (items follow it), that sentence is a task of the section, with the
+    target and the owner it names. A title followed by text (`（二）推进助餐。深化……`)
+    or a bare title is no such heading.
+
+    Examples:
+        >>> text = "（二）新建助餐点5个。（责任科室：养老服务科）"
+        >>> states_a_task_with_its_owner(text, read_heading(text, read_lines(text)[0]))
+        True
+        >>> text = "（二）推进助餐服务。深化改革（责任科室：养老服务科）"
+        >>> states_a_task_with_its_owner(text, read_heading(text, read_lines(text)[0]))
+        False
+    """
+    line = heading.line
+    return (heading.has_title and heading.has_body and heading.cut < line.end
+            and text[heading.cut] in punctuation().sentence_end and is_annotation_only(text, heading.body_start, line.end))
+
+
 @cache
 def _period_head() -> re.Pattern:
     return re.compile(f"{pattern('schedule_period')}\\s*[：:，,、]")
@@ -1059,7 +1081,10 @@ class _Builder:
         self.extend(end)
         self.stack.append(_Open(heading.style.rank, section))
         if heading.has_body:
-            self.add_paragraph(heading.body_start, line.end)
+            # A heading that states a whole task with its owner note keeps that sentence as
+            # a task of its section: the owner note alone would make a task without words.
+            start = heading.title[0] if states_a_task_with_its_owner(self.text, heading) else heading.body_start
+            self.add_paragraph(start, line.end)
 
     def consume_heading_annotations(self, heading: Heading, block: list[Line]) -> int:
         """Annotation-only lines right under the heading are the heading's owners

@@ -644,3 +644,16 @@ def test_schedule_lines_under_a_heading_are_its_points():
     # twin: sub-items with work of their own are tasks under their heading
     assert [(t.path, t.title) for t in tasks][1:] == [("一/（二）/①", "在甲街道改造100张"), ("一/（二）/②", "在乙镇改造200张")]
     assert [s.path for s in sections] == ["一", "一/（二）"]
+
+
+def test_a_heading_stating_a_task_with_its_owner_note_keeps_that_task():
+    view, sections, tasks = parse("一、养老服务\n（一）新建助餐点5个。（责任科室：养老服务科）\n1.在甲街道新建3个。\n2.在乙镇新建2个。\n")
+    assert [s.path for s in sections] == ["一", "一/（一）"]
+    first = tasks[0]
+    assert (first.path, first.title) == ("一/（一）/s1", "新建助餐点5个")
+    assert task_text(view, first) == "新建助餐点5个。（责任科室：养老服务科）"   # the target and the owner are in it
+
+
+def test_a_heading_with_text_after_its_title_keeps_only_that_text():
+    _, _, tasks = parse("一、养老服务\n（一）推进助餐服务。深化改革（责任科室：养老服务科）\n1.在甲街道新建3个。\n")
+    assert [(t.path, t.title) for t in tasks] == [("一/（一）/s1", "深化改革"), ("一/（一）/1", "在甲街道新建3个")]
