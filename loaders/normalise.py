@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from policykg.loaders.tables import is_arabic_number, is_column_name, table_header
 from policykg.loaders.textview import TextView, TextViewBuilder
-from policykg.loaders.vocabulary import load_vocab, read_vocab
+from policykg.loaders.vocabulary import load_vocab, pattern, read_vocab
 
 __all__ = [
     "Layout", "load_layout", "is_han", "is_cjk_punct", "is_cjk_context", "fold_char", "display_width",
@@ -74,7 +74,8 @@ def load_layout(path: str | None = None) -> Layout:
     lay = data["layout"]
     return Layout(
         furniture=tuple(patterns),
-        item_start=re.compile("(?:" + "|".join(lay["item_start"]) + ")"),
+        # `1 推进…`: the space marker is shared with the outline (patterns.yaml).
+        item_start=re.compile("(?:" + "|".join([*lay["item_start"], pattern("arabic_space_marker")]) + ")"),
         sentence_end=frozenset(lay["sentence_end"]),
         full_stop=frozenset(lay["full_stop"]),
         continues_after=frozenset(lay["continues_after"]),
@@ -632,6 +633,8 @@ def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
         ([0, 1, 2, 3, 5, 6, 7, 8, 9], '2025年（一）：')
         >>> normalise_line([0, 1, 2], "a b")
         ([0, 1, 2], 'a b')
+        >>> normalise_line(list(range(7)), "1 推进养老。")[1], normalise_line(list(range(6)), "3 个项目。")[1]
+        ('1 推进养老。', '3个项目。')
     """
     if _INVISIBLE_RE.search(text):
         keep = [i for i, c in enumerate(text) if c not in _INVISIBLE]
@@ -645,6 +648,7 @@ def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
     out_idx: list[int] = []
     parts: list[str] = []
     pos, left = 0, ""
+    marker = _space_marker().match(text)   # `1 推进…`: the space is the item's marker
     for m in _SPACES_RE.finditer(text):
         s, e = m.span()
         if s > pos:
@@ -652,7 +656,7 @@ def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
             out_idx.extend(idxs[pos:s])
             left = text[s - 1]
         right = text[e] if e < len(text) else ""
-        if _keep_space(left, right):
+        if _keep_space(left, right) or (marker is not None and s == marker.end("n")):
             parts.append(" ")
             out_idx.append(idxs[s])
             left = " "
@@ -661,6 +665,11 @@ def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
         parts.append(text[pos:])
         out_idx.extend(idxs[pos:])
     return out_idx, "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _space_marker() -> re.Pattern:
+    return re.compile(pattern("arabic_space_marker"))
 
 
 # Whitespace that the translation table does not name (rare Unicode spaces).

@@ -132,6 +132,8 @@ def _numeral_pattern(kind: str, digits: str) -> str:
 
 def _style_pattern(spec: dict, numerals: dict, brackets: dict) -> str:
     """The marker of one heading style: its numeral with the text around it."""
+    if spec.get("fragment"):
+        return pattern(spec["fragment"])
     kind = spec["numeral"]
     digits = re.escape(numerals[kind])
     number = _numeral_pattern(kind, digits)

@@ -657,3 +657,17 @@ def test_a_heading_stating_a_task_with_its_owner_note_keeps_that_task():
 def test_a_heading_with_text_after_its_title_keeps_only_that_text():
     _, _, tasks = parse("一、养老服务\n（一）推进助餐服务。深化改革（责任科室：养老服务科）\n1.在甲街道新建3个。\n")
     assert [(t.path, t.title) for t in tasks] == [("一/（一）/s1", "深化改革"), ("一/（一）/1", "在甲街道新建3个")]
+
+
+def test_a_number_and_a_space_mark_an_item():
+    view = normalise("一、养老服务\n1 推进助餐服务，新建助餐点5个。\n2 改造床位300张。\n")
+    _, tasks = parse_structure(view)
+    assert [(t.path, t.kind, t.title) for t in tasks] == [
+        ("一/1", "item", "推进助餐服务，新建助餐点5个"), ("一/2", "item", "改造床位300张")]
+
+
+def test_a_number_and_a_space_before_a_measure_word_is_a_number():
+    view = normalise("一、养老服务\n推进助餐服务。\n3 个街道完成试点。\n12 月底前建成。\n")
+    _, tasks = parse_structure(view)
+    assert [(t.kind, t.title) for t in tasks] == [
+        ("sentence", "推进助餐服务"), ("sentence", "3个街道完成试点"), ("sentence", "12月底前建成")]
