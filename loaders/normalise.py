@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from policykg.loaders.tables import is_arabic_number, is_column_name, table_header
+from policykg.loaders.tables import TableHeader, is_arabic_number, is_column_name, table_header
 from policykg.loaders.textview import TextView, TextViewBuilder
 from policykg.loaders.vocabulary import load_vocab, pattern, read_vocab
 
@@ -485,16 +485,24 @@ def cell_per_line_rows(lines: list[_Line], layout: Layout) -> dict[int, list[lis
             p = max(q, p + 1)
             continue
         rows[order[p]] = [[k] for k in order[p:q]]
-        expected, r = 1, q
-        while r < len(order) and _row_number(lines[order[r]].text) == expected and expected <= _MAX_ROW_NUMBER:
-            after = next((t for t in range(r + 1, len(order)) if _row_number(lines[order[t]].text) == expected + 1), None)
-            keys = order[r + 1:after if after is not None else len(order)]
-            cells, taken = _row_cells([lines[k].text for k in keys], keys, len(names) - 1,
-                                      None if head.task_column is None else head.task_column - 1, layout, after is None)
-            rows[order[r]] = [[order[r]]] + cells
-            expected, r = expected + 1, r + 1 + taken
-        p = r
+        p = _numbered_rows(lines, order, q, head, layout, rows)
     return rows
+
+
+def _numbered_rows(lines: list[_Line], order: list[int], r: int, head: TableHeader, layout: Layout,
+                   rows: dict[int, list[list[int]]]) -> int:
+    """Read the rows `1`, `2` … of a cell-per-line table from `order[r]` into `rows`;
+    returns where the table ends (in `order`)."""
+    columns = len(head.names) - 1          # the cells after the row number
+    task = None if head.task_column is None else head.task_column - 1
+    expected = 1
+    while r < len(order) and _row_number(lines[order[r]].text) == expected and expected <= _MAX_ROW_NUMBER:
+        after = next((t for t in range(r + 1, len(order)) if _row_number(lines[order[t]].text) == expected + 1), None)
+        keys = order[r + 1:after if after is not None else len(order)]
+        cells, taken = _row_cells([lines[k].text for k in keys], keys, columns, task, layout, after is None)
+        rows[order[r]] = [[order[r]]] + cells
+        expected, r = expected + 1, r + 1 + taken
+    return r
 
 
 def _rebuild_tables(original: str, lines: list[_Line], layout: Layout) -> list[_Line]:
