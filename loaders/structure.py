@@ -21,12 +21,16 @@ What becomes what:
   (`（一）完善救助体系。……。（牵头领导：…）`). So is a bare item title (`1.推进…`)
   over sub-items (`（1）…`) with one such annotation: the sub-items are its points.
   Annotation-only lines right under a section heading are the heading's (see
-  `annotations.heading_owner_spans`), not tasks.
+  `annotations.heading_owner_spans`), not tasks. A heading over numbered lines that
+  are only its schedule (`①1-3月：完成选址；`, `lists_a_schedule`) is one task too. A
+  heading that stays a section although its line states a whole task with its owner
+  note (`（二）新建助餐点5个。（责任科室：养老服务科）`) keeps that sentence as a task.
 * A table (`序号 | 项目 | 备注 |` header, `1 | … | |` rows) becomes a section whose
   rows are tasks (kind `row`); rows whose number and task cells are blank or repeat
   the row above (merged cells) continue its task. A table with a caption line right
   above its header is a top-level section titled by the caption; one without sits in
-  the current section. A category row (`| 一、养老服务 | | |` in a table numbered
+  the current section. A sub-header row right under the header (`①1-3月 | ②4-6月 |`
+  under a merged `时间进度安排`) names columns (`tables.continues_header`). A category row (`| 一、养老服务 | | |` in a table numbered
   1, 2, …) heads a sub-section of the table holding the rows below it.
 * Any other text of a section becomes tasks too: `一是……二是……` and `第一，……第二，……`
   points (kind `point`) and otherwise one task per sentence (kind `sentence`, paths

@@ -3,7 +3,8 @@
 The readers render every table row as one line of cells (`序号 | 工作任务 | 牵头单位 |`,
 see `loaders/read.py`). Here such lines become a header (`table_header`: which
 column numbers the rows, which names the task), rows grouped into tasks
-(`row_groups`: merged cells continue the row above), the columns of a task
+(`row_groups`: merged cells continue the row above; `continues_header`: a sub-header
+row names columns), the columns of a task
 (`row_columns`) and the category rows that head a group of rows
 (`is_category_row`, `category_heading`). `loaders/structure.py` turns them into
 sections and row tasks; `loaders/owners.py` reads the owner columns.
