@@ -9,7 +9,11 @@
   ``，：；（）！？``, full-width digits, letters and ``％`` become ASCII, spaces between
   Chinese and digits go: ``2025 年`` → ``2025年``);
 * one line per paragraph, heading or table row, each ending with ``\\n`` and no
-  blank lines.
+  blank lines;
+* tables pasted as plain text laid out as the readers lay them out, `cell | cell |`:
+  a Word table copied with tabs between its cells, and a web page's table copied
+  one cell per line (`序号` / `工作任务` / `牵头单位` / `1` / `新建助餐点5个` / …) —
+  see `tab_table_rows` and `cell_per_line_rows`.
 
 Every normalised character keeps the index of the original character it stands
 for (`TextView.origin`), so spans found in the view map back to the original.
@@ -25,12 +29,14 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from policykg.loaders.tables import TableHeader, is_arabic_number, is_column_name, table_header
 from policykg.loaders.textview import TextView, TextViewBuilder
-from policykg.loaders.vocabulary import load_vocab, read_vocab
+from policykg.loaders.vocabulary import load_vocab, pattern, read_vocab
 
 __all__ = [
     "Layout", "load_layout", "is_han", "is_cjk_punct", "is_cjk_context", "fold_char", "display_width",
     "is_table_row", "estimate_wrap_width", "normalise_line", "normalise",
+    "tab_fields", "tab_table_rows", "cell_per_line_rows", "continues_a_cell",
 ]
 
 # Characters that take no room and carry no meaning (zero-width space, joiners, BOM).
@@ -68,7 +74,8 @@ def load_layout(path: str | None = None) -> Layout:
     lay = data["layout"]
     return Layout(
         furniture=tuple(patterns),
-        item_start=re.compile("(?:" + "|".join(lay["item_start"]) + ")"),
+        # `1 推进…`: the space marker is shared with the outline (patterns.yaml).
+        item_start=re.compile("(?:" + "|".join([*lay["item_start"], pattern("arabic_space_marker")]) + ")"),
         sentence_end=frozenset(lay["sentence_end"]),
         full_stop=frozenset(lay["full_stop"]),
         continues_after=frozenset(lay["continues_after"]),
@@ -176,6 +183,8 @@ class _Line:
     text: str             # original[start:end]
     kind: str = "content"  # content | table | furniture | blank
     width: int = 0
+    # A table row rebuilt from a pasted table: each cell's original (start, end) pieces.
+    cells: list[list[tuple[int, int]]] | None = None
 
 
 def _is_blank_char(c: str) -> bool:
@@ -317,6 +326,227 @@ def _logical_lines(lines: list[_Line], layout: Layout) -> list[list[_Line]]:
     return groups
 
 
+# -- tables pasted as plain text ----------------------------------------------------
+
+_TAB = "\t"
+# A cell-per-line table's header names are short; a longer line is text.
+_COLUMN_NAME_MAX_CHARS = 12
+_MAX_ROW_NUMBER = 999
+
+
+def tab_fields(raw: str, start: int) -> list[tuple[int, int]]:
+    r"""The (start, end) of the tab-separated fields of one raw line starting at `start`,
+    spaces trimmed (an empty field between two tabs is an empty cell).
+
+    Examples:
+        >>> raw = "1\t新建助餐点\t\t12月 "
+        >>> [raw[s:e] for s, e in tab_fields(raw, 0)]
+        ['1', '新建助餐点', '', '12月']
+        >>> tab_fields("一、养老服务", 0)
+        [(0, 6)]
+    """
+    fields, pos = [], start
+    for piece in raw.split(_TAB):
+        s, e = pos, pos + len(piece)
+        while s < e and _is_blank_char(raw[s - start]):
+            s += 1
+        while e > s and _is_blank_char(raw[e - 1 - start]):
+            e -= 1
+        fields.append((s, e))
+        pos += len(piece) + 1
+    return fields
+
+
+def _raw_line(original: str, lines: list[_Line], k: int) -> tuple[int, str]:
+    """(start, text) of line k as written, its leading tabs kept (an empty first cell)."""
+    before = lines[k - 1].newline if k else None
+    start = before + 1 if before is not None else 0
+    end = lines[k].newline
+    return start, original[start:end if end is not None else len(original)]
+
+
+def tab_table_rows(original: str, lines: list[_Line]) -> dict[int, list[list[tuple[int, int]]]]:
+    r"""Rule: a table copied from Word with a tab between its cells. A line whose tab-separated
+    fields make a table header (`序号⇥工作任务⇥牵头单位`, see `tables.table_header`) and
+    the lines with tabs right below it are the table's rows: line index → its cells.
+    A line with tabs under no such header (`1.⇥推进…`, Word's list numbering) is text.
+
+    Examples:
+        >>> text = "序号\t工作任务\t牵头单位\n1\t新建助餐点5个\t养老服务科\n加强保障。"
+        >>> rows = tab_table_rows(text, _split_lines(text, load_layout()))
+        >>> {k: [[text[s:e] for s, e in cell] for cell in cells] for k, cells in rows.items()}[1]
+        [['1'], ['新建助餐点5个'], ['养老服务科']]
+        >>> tab_table_rows("1.\t推进助餐\n2.\t改造床位", _split_lines("1.\t推进助餐\n2.\t改造床位", load_layout()))
+        {}
+    """
+    rows: dict[int, list[list[tuple[int, int]]]] = {}
+    k = 0
+    while k < len(lines):
+        start, raw = _raw_line(original, lines, k)
+        fields = tab_fields(raw, start)
+        if lines[k].kind == "blank" or len(fields) < 2 or table_header([original[s:e] for s, e in fields]) is None:
+            k += 1
+            continue
+        while k < len(lines) and lines[k].kind != "blank" and _TAB in lines[k].text:
+            start, raw = _raw_line(original, lines, k)
+            rows[k] = [[field] for field in tab_fields(raw, start)]
+            k += 1
+    return rows
+
+
+def continues_a_cell(cell: list[str], text: str, layout: Layout) -> bool:
+    """Rule: a line of a cell-per-line table that goes on with the cell above it (its
+    lines so far: `cell`) rather than start the next one: the cell stopped mid-sentence
+    (`改造床位300张，`), the line may not start a line (`，…`), or the cell is a list of
+    sub-items and the line is the next one (`①1-3月：完成选址；` / `②4-12月：建成投用`).
+
+    Examples:
+        >>> continues_a_cell(["①1-3月：完成选址；"], "②4-12月：建成投用", load_layout())
+        True
+        >>> continues_a_cell(["养老服务科"], "①1-3月：完成选址；", load_layout())
+        False
+    """
+    return (cell[-1][-1:] in layout.continues_after or text[:1] in layout.never_line_start
+            or bool(_SUB_ITEM.match(cell[0]) and _SUB_ITEM.match(text)))
+
+
+_SUB_ITEM = re.compile(r"[①-⑳⑴-⒇⒈-⒛]|[（(]\s*\d{1,2}\s*[）)]")
+
+
+def _row_number(text: str) -> int | None:
+    return int(re.sub(r"\D", "", text)) if is_arabic_number(text) and re.search(r"\d", text) else None
+
+
+def _row_cells(texts: list[str], keys: list[int], columns: int, task: int | None, layout: Layout,
+               last: bool) -> tuple[list[list[int]], int]:
+    """The line indexes (`keys`) of one row of a cell-per-line table, cell by cell, and how
+    many of the lines it takes. Lines that continue a cell (`continues_a_cell`) join it;
+    the last row of the table ends where one more cell would begin; in another row,
+    cells left over beyond the header's width join the task cell (a task written over
+    several lines); missing cells are empty."""
+    cells: list[list[int]] = []
+    texts_of: list[list[str]] = []
+    taken = 0
+    for text, key in zip(texts, keys):
+        if cells and continues_a_cell(texts_of[-1], text, layout):
+            cells[-1].append(key)
+            texts_of[-1].append(text)
+        elif last and len(cells) == columns:
+            break
+        else:
+            cells.append([key])
+            texts_of.append([text])
+        taken += 1
+    surplus = len(cells) - columns
+    if surplus > 0:
+        at = task if task is not None and task < columns else columns - 1
+        cells[at:at + surplus + 1] = [[key for cell in cells[at:at + surplus + 1] for key in cell]]
+    return cells + [[] for _ in range(columns - len(cells))], taken
+
+
+def _header_run(lines: list[_Line], order: list[int], p: int) -> int:
+    """The end (in `order`) of the run of short known column names starting at `p`."""
+    q = p
+    while q < len(order):
+        text = lines[order[q]].text
+        if len(text) > _COLUMN_NAME_MAX_CHARS or not is_column_name(text):
+            break
+        q += 1
+    return q
+
+
+def cell_per_line_rows(lines: list[_Line], layout: Layout) -> dict[int, list[list[int]]]:
+    r"""Rule: a table copied from a web page one cell per line. A run of short lines that
+    are known column names with the row-number column first (`序号` / `工作任务` /
+    `牵头单位`) followed by a line `1` is the header; each row starts at the line with
+    the next row number (`2`, `3` …) and its lines are its cells (`_row_cells`); the
+    last row ends where one more cell than the header has would begin. Returns the first line index of
+    each row (the header's included) → the line indexes of its cells.
+
+    Examples:
+        >>> text = "序号\n工作任务\n牵头单位\n1\n新建助餐点5个\n养老服务科\n2\n改造床位\n福利科\n加强保障。"
+        >>> rows = cell_per_line_rows(_split_lines(text, load_layout()), load_layout())
+        >>> sorted(rows.items())
+        [(0, [[0], [1], [2]]), (3, [[3], [4], [5]]), (6, [[6], [7], [8]])]
+        >>> cell_per_line_rows(_split_lines("工作任务\n牵头单位\n新建助餐点5个", load_layout()), load_layout())
+        {}
+    """
+    order = [k for k, line in enumerate(lines) if line.kind != "blank"]
+    rows: dict[int, list[list[int]]] = {}
+    p = 0
+    while p < len(order):
+        q = _header_run(lines, order, p)
+        head = table_header([lines[k].text for k in order[p:q]]) if q - p >= 2 else None
+        if head is not None and head.index_column:
+            p += head.index_column   # a caption that reads like a column name (`重点任务分解表`) is no column
+        names = [lines[k].text for k in order[p:q]]
+        head = table_header(names) if len(names) >= 2 else None
+        if head is None or head.index_column != 0 or q >= len(order) or _row_number(lines[order[q]].text) != 1:
+            p = max(q, p + 1)
+            continue
+        rows[order[p]] = [[k] for k in order[p:q]]
+        p = _numbered_rows(lines, order, q, head, layout, rows)
+    return rows
+
+
+def _numbered_rows(lines: list[_Line], order: list[int], r: int, head: TableHeader, layout: Layout,
+                   rows: dict[int, list[list[int]]]) -> int:
+    """Read the rows `1`, `2` … of a cell-per-line table from `order[r]` into `rows`;
+    returns where the table ends (in `order`)."""
+    columns = len(head.names) - 1          # the cells after the row number
+    task = None if head.task_column is None else head.task_column - 1
+    expected = 1
+    while r < len(order) and _row_number(lines[order[r]].text) == expected and expected <= _MAX_ROW_NUMBER:
+        after = next((t for t in range(r + 1, len(order)) if _row_number(lines[order[t]].text) == expected + 1), None)
+        keys = order[r + 1:after if after is not None else len(order)]
+        cells, taken = _row_cells([lines[k].text for k in keys], keys, columns, task, layout, after is None)
+        rows[order[r]] = [[order[r]]] + cells
+        expected, r = expected + 1, r + 1 + taken
+    return r
+
+
+def _rebuild_tables(original: str, lines: list[_Line], layout: Layout) -> list[_Line]:
+    """The lines with every pasted table's rows made one table line each (`_Line.cells`)."""
+    tab_rows = tab_table_rows(original, lines)
+    cell_rows = cell_per_line_rows(lines, layout)
+    if not tab_rows and not cell_rows:
+        return lines
+    in_cells = {k for cells in cell_rows.values() for cell in cells for k in cell}
+    out: list[_Line] = []
+    for k, line in enumerate(lines):
+        if k in tab_rows:
+            out.append(_table_line(line, tab_rows[k], line.newline))
+        elif k in cell_rows:
+            pieces = [[(lines[j].start, lines[j].end) for j in cell] for cell in cell_rows[k]]
+            last = max(j for cell in cell_rows[k] for j in cell)
+            out.append(_table_line(line, pieces, lines[last].newline))
+        elif k not in in_cells:
+            out.append(line)
+    return out
+
+
+def _table_line(line: _Line, cells: list[list[tuple[int, int]]], newline: int | None) -> _Line:
+    return _Line(line.start, line.end, newline, line.text, kind="table", width=line.width, cells=cells)
+
+
+def _emit_row(builder: TextViewBuilder, original: str, row: _Line) -> None:
+    """One rebuilt table row as the readers write it: `cell | | cell |` (see read.render_table_row);
+    each separator stands for the end of the cell before it."""
+    for n, pieces in enumerate(row.cells or []):
+        idxs: list[int] = []
+        for s, e in pieces:
+            idxs.extend(range(s, e))
+        idxs, text = normalise_line(idxs, "".join(original[s:e] for s, e in pieces))
+        anchor = idxs[-1] if idxs else (pieces[-1][1] if pieces else row.start)
+        if n:
+            builder.insert(" ", anchor)
+        if text:
+            builder.extend_pairs(idxs, text)
+            builder.insert(" ", anchor)
+        builder.insert("|", anchor)
+    _end_line(builder, [row], original)
+
+
 # -- characters -------------------------------------------------------------------
 
 def _neighbour(chars: list[str], k: int, step: int) -> str:
@@ -411,6 +641,8 @@ def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
         ([0, 1, 2, 3, 5, 6, 7, 8, 9], '2025年（一）：')
         >>> normalise_line([0, 1, 2], "a b")
         ([0, 1, 2], 'a b')
+        >>> normalise_line(list(range(7)), "1 推进养老。")[1], normalise_line(list(range(6)), "3 个项目。")[1]
+        ('1 推进养老。', '3个项目。')
     """
     if _INVISIBLE_RE.search(text):
         keep = [i for i, c in enumerate(text) if c not in _INVISIBLE]
@@ -424,6 +656,7 @@ def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
     out_idx: list[int] = []
     parts: list[str] = []
     pos, left = 0, ""
+    marker = _space_marker().match(text)   # `1 推进…`: the space is the item's marker
     for m in _SPACES_RE.finditer(text):
         s, e = m.span()
         if s > pos:
@@ -431,7 +664,7 @@ def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
             out_idx.extend(idxs[pos:s])
             left = text[s - 1]
         right = text[e] if e < len(text) else ""
-        if _keep_space(left, right):
+        if _keep_space(left, right) or (marker is not None and s == marker.end("n")):
             parts.append(" ")
             out_idx.append(idxs[s])
             left = " "
@@ -440,6 +673,11 @@ def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
         parts.append(text[pos:])
         out_idx.extend(idxs[pos:])
     return out_idx, "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _space_marker() -> re.Pattern:
+    return re.compile(pattern("arabic_space_marker"))
 
 
 # Whitespace that the translation table does not name (rare Unicode spaces).
@@ -459,9 +697,12 @@ def normalise(original: str) -> TextView:
         '新增床位，\\n300张。'
     """
     layout = load_layout()
-    lines = _split_lines(original, layout)
+    lines = _rebuild_tables(original, _split_lines(original, layout), layout)
     builder = TextViewBuilder(original)
     for group in _logical_lines(lines, layout):
+        if group[0].cells is not None:
+            _emit_row(builder, original, group[0])
+            continue
         if len(group) == 1:
             seg = group[0]
             text = original[seg.start:seg.end]

@@ -529,7 +529,7 @@ class _HeadingFields:
         end = text.find("\n", section.span[0])
         end = len(text) if end == -1 else end
         fields = []
-        for header, (s, e) in zip(columns, row_cell_spans(text, start, end)):
+        for header, (s, e) in zip(columns, row_cell_spans(text, start, end, len(columns))):
             owner_column = role_of_column(header)
             # A table's own section starts on its header line, whose cells are the names.
             if owner_column is not None and s < e and squash(text[s:e]) != header.split("~")[0]:
@@ -556,7 +556,7 @@ def _task_owners(text: str, task: Task, above: list[OwnerMention] | None = None)
     # A task may span several rows (merged cells); a name repeated on them is one owner.
     mentions, other_cells, seen = [], [], set()
     for line in _row_lines(text, task.span):
-        for (header, _), (s, e) in zip(task.columns.items(), row_cell_spans(text, *line)):
+        for (header, _), (s, e) in zip(task.columns.items(), row_cell_spans(text, *line, len(task.columns))):
             owner_column = role_of_column(header)
             if owner_column is None:
                 other_cells.append((s, e))

@@ -31,7 +31,7 @@ from policykg.loaders.model import SourceText
 
 __all__ = [
     "SUPPORTED_EXTENSIONS", "CHINESE_ENCODINGS", "supported_extensions_text", "read_source", "decode_bytes",
-    "unify_line_endings", "html_to_text", "render_table_row", "docx_to_text", "pdf_to_text", "PathError",
+    "unify_line_endings", "html_to_text", "render_table_row", "table_grid", "docx_to_text", "pdf_to_text", "PathError",
     "iter_input_files",
 ]
 
@@ -323,8 +323,7 @@ class _HtmlLines:
                 self.newline()
             elif tag == "table":
                 self.newline()
-                for row in _table_rows(child):
-                    cells = [_cell_text(cell) for cell in row.find_all(["td", "th"], recursive=False)]
+                for cells in table_grid(_table_rows(child)):
                     if any(cells):
                         self.lines.append(render_table_row(cells))
             elif tag in _HTML_BLOCKS:
@@ -342,6 +341,60 @@ def _table_rows(table):
             yield child
         elif name in ("thead", "tbody", "tfoot"):
             yield from child.find_all("tr", recursive=False)
+
+
+def _span(cell, attribute: str) -> int:
+    """A cell's `rowspan` / `colspan` as a number (1 when missing or unreadable)."""
+    try:
+        return max(1, int(str(cell.get(attribute, 1)).strip() or 1))
+    except ValueError:
+        return 1
+
+
+def table_grid(rows: Iterable) -> list[list[str]]:
+    """The cell texts of an HTML table's rows, with every cell in its column.
+
+    A cell with `rowspan` stands in the rows below it too: its text is repeated there
+    at its column (as Word repeats a vertically merged cell), so the cells after it
+    keep their columns. A cell with `colspan` is its text and an empty cell for each
+    further column it covers (`| 二、社会救助 | | | |`, a category row across the table).
+
+    Examples:
+        >>> soup = BeautifulSoup("<table><tr><td rowspan=2>1</td><td>新增</td></tr>"
+        ...                      "<tr><td>提升</td></tr></table>", "html.parser")
+        >>> table_grid(soup.find_all("tr"))
+        [['1', '新增'], ['1', '提升']]
+        >>> soup = BeautifulSoup("<table><tr><td colspan=2>一、养老</td></tr></table>", "html.parser")
+        >>> table_grid(soup.find_all("tr"))
+        [['一、养老', '']]
+        >>> soup = BeautifulSoup("<table><tr><td>1</td><td>新增</td></tr><tr><td>2</td><td>提升</td></tr></table>",
+        ...                      "html.parser")
+        >>> table_grid(soup.find_all("tr"))
+        [['1', '新增'], ['2', '提升']]
+    """
+    carried: dict[int, tuple[str, int, int]] = {}   # column → (text, columns it covers, rows still to cover)
+    grid = []
+    for row in rows:
+        cells, column = [], 0
+        queue = [(_cell_text(c), _span(c, "colspan"), _span(c, "rowspan")) for c in row.find_all(["td", "th"], recursive=False)]
+        while queue or any(col >= column for col in carried):
+            if column in carried:
+                text, width, left = carried.pop(column)
+                if left > 1:
+                    carried[column] = (text, width, left - 1)
+                cells.extend([text] + [""] * (width - 1))
+                column += width
+                continue
+            if not queue:
+                column = min(col for col in carried if col >= column)
+                continue
+            text, width, height = queue.pop(0)
+            if height > 1:
+                carried[column] = (text, width, height - 1)
+            cells.extend([text] + [""] * (width - 1))
+            column += width
+        grid.append(cells)
+    return grid
 
 
 def _cell_text(cell) -> str:

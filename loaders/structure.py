@@ -21,12 +21,16 @@ What becomes what:
   (`（一）完善救助体系。……。（牵头领导：…）`). So is a bare item title (`1.推进…`)
   over sub-items (`（1）…`) with one such annotation: the sub-items are its points.
   Annotation-only lines right under a section heading are the heading's (see
-  `annotations.heading_owner_spans`), not tasks.
+  `annotations.heading_owner_spans`), not tasks. A heading over numbered lines that
+  are only its schedule (`①1-3月：完成选址；`, `lists_a_schedule`) is one task too. A
+  heading that stays a section although its line states a whole task with its owner
+  note (`（二）新建助餐点5个。（责任科室：养老服务科）`) keeps that sentence as a task.
 * A table (`序号 | 项目 | 备注 |` header, `1 | … | |` rows) becomes a section whose
   rows are tasks (kind `row`); rows whose number and task cells are blank or repeat
   the row above (merged cells) continue its task. A table with a caption line right
   above its header is a top-level section titled by the caption; one without sits in
-  the current section. A category row (`| 一、养老服务 | | |` in a table numbered
+  the current section. A sub-header row right under the header (`①1-3月 | ②4-6月 |`
+  under a merged `时间进度安排`) names columns (`tables.continues_header`). A category row (`| 一、养老服务 | | |` in a table numbered
   1, 2, …) heads a sub-section of the table holding the rows below it.
 * Any other text of a section becomes tasks too: `一是……二是……` and `第一，……第二，……`
   points (kind `point`) and otherwise one task per sentence (kind `sentence`, paths
@@ -57,6 +61,7 @@ from policykg.loaders.annotations import (
     bracket_depths,
     first_clause_end,
     heading_annotation,
+    is_annotation_only,
     is_bracketed_group,
     is_owner_annotation,
     line_end,
@@ -76,6 +81,7 @@ from policykg.loaders.tables import (
     TableHeader,
     category_heading,
     cell_separators,
+    continues_header,
     group_span,
     index_cell,
     is_category_row,
@@ -87,6 +93,7 @@ from policykg.loaders.tables import (
     table_header,
     title_column,
     unique_names,
+    with_sub_header,
 )
 from policykg.loaders.textview import TextView
 from policykg.loaders.vocabulary import alternation, load_vocab, pattern
@@ -97,7 +104,8 @@ __all__ = [
     "Line", "split_lines", "classify", "demote_inner_outline_styles", "read_lines",
     "Table", "find_tables", "closing_start",
     "Heading", "read_heading", "heading_title", "HeadingContext", "heading_context",
-    "is_item_with_text", "opens_content", "closes_with_one_annotation", "owns_its_sub_items", "heading_is_task",
+    "is_item_with_text", "opens_content", "closes_with_one_annotation", "owns_its_sub_items", "lists_a_schedule",
+    "heading_is_task", "states_a_task_with_its_owner",
     "find_points", "parse_structure",
 ]
 
@@ -128,6 +136,8 @@ def _numeral_pattern(kind: str, digits: str) -> str:
 
 def _style_pattern(spec: dict, numerals: dict, brackets: dict) -> str:
     """The marker of one heading style: its numeral with the text around it."""
+    if spec.get("fragment"):
+        return pattern(spec["fragment"])
     kind = spec["numeral"]
     digits = re.escape(numerals[kind])
     number = _numeral_pattern(kind, digits)
@@ -406,9 +416,13 @@ def _is_header(text: str, line: Line) -> bool:
 
 def _table_rows(text: str, lines: list[Line], start: int) -> tuple[list[Line], int]:
     """The rows of a table whose header is just above `start` (no markdown rule rows,
-    no empty rows), and the index of the first line after the table."""
+    no empty rows), and the index of the first line after the table. A row's cells are
+    read again knowing the header's width (`tables.leading_separator_is_a_cell`)."""
     rows, j = [], start
+    width = len(lines[start - 1].cells)
     while j < len(lines) and lines[j].kind in ("table", "blank"):
+        if lines[j].kind == "table":
+            lines[j].cells = row_cell_spans(text, lines[j].start, lines[j].end, width)
         cells = [text[s:e] for s, e in lines[j].cells]
         if lines[j].kind == "table" and not is_rule_row(cells) and any(cells):
             rows.append(lines[j])
@@ -600,8 +614,8 @@ class HeadingContext:
     * `next_line`: the next non-blank line;
     * `block`: the text lines up to the next heading or table;
     * `leaf`: that next heading (if any) is of the same or an outer style;
-    * `whole`: for an item heading that is no leaf, the lines up to the next heading
-      of the same or an outer style (inner headings included) or table;
+    * `whole`: for a heading that is no leaf, the lines up to the next heading of the
+      same or an outer style (inner headings included) or table;
     * `table_follows`: the next non-blank line starts a table.
     """
     next_line: Line | None
@@ -643,7 +657,7 @@ def heading_context(lines: list[Line], k: int, tables: dict[int, Table], in_tabl
     next_line = next((x for x in after if x.kind != "blank"), None)
     block, stop = _text_block(after, in_table)
     leaf = stop is None or (stop.index not in in_table and stop.style is not None and stop.style.rank <= style.rank)
-    whole = [] if leaf or style.role != "item" else _item_block(after, in_table, style.rank)
+    whole = [] if leaf else _item_block(after, in_table, style.rank)
     return HeadingContext(next_line, block, leaf, whole, next_line is not None and next_line.index in tables)
 
 
@@ -740,6 +754,50 @@ def owns_its_sub_items(text: str, title_end: int, heading_end: int, whole: list[
     return bool(whole) and closes_with_one_annotation(text, title_end, heading_end, whole)
 
 
+def states_a_task_with_its_owner(text: str, heading: Heading) -> bool:
+    """Rule: a heading line that is one whole sentence and its owner note
+    (`（二）新建助餐点5个。（责任科室：养老服务科）`): its title closes with a sentence end
+    and nothing but an owner annotation follows on the line. Where the heading stays a
+    section (items follow it), that sentence is a task of the section, with the
+    target and the owner it names. A title followed by text (`（二）推进助餐。深化……`)
+    or a bare title is no such heading.
+
+    Examples:
+        >>> text = "（二）新建助餐点5个。（责任科室：养老服务科）"
+        >>> states_a_task_with_its_owner(text, read_heading(text, read_lines(text)[0]))
+        True
+        >>> text = "（二）推进助餐服务。深化改革（责任科室：养老服务科）"
+        >>> states_a_task_with_its_owner(text, read_heading(text, read_lines(text)[0]))
+        False
+    """
+    line = heading.line
+    return (heading.has_title and heading.has_body and heading.cut < line.end
+            and text[heading.cut] in punctuation().sentence_end and is_annotation_only(text, heading.body_start, line.end))
+
+
+@cache
+def _period_head() -> re.Pattern:
+    return re.compile(f"{pattern('schedule_period')}\\s*[：:，,、]")
+
+
+def lists_a_schedule(text: str, below: list[Line]) -> bool:
+    """Rule: the numbered lines under a heading are its schedule, not tasks of their own,
+    when each of them starts with a period of the year and a colon or comma
+    (`①1-3月：完成选址；` `②4-12月：建成投用。`): the heading is one task and they are its
+    points. Lines with work of their own (`①新建助餐点3个`) are items.
+
+    Examples:
+        >>> text = "1.新建助餐点5个\\n①1-3月：完成选址；\\n②4-12月：建成投用。"
+        >>> lists_a_schedule(text, read_lines(text)[1:])
+        True
+        >>> text = "1.新建助餐点5个\\n①在甲街道新建3个；\\n②4-12月：建成投用。"
+        >>> lists_a_schedule(text, read_lines(text)[1:])
+        False
+    """
+    starts = [line.match.end() for line in below if line.kind == "heading" and line.match is not None]
+    return bool(starts) and all(_period_head().match(text, trim(text, start, len(text))[0]) for start in starts)
+
+
 def _spans(lines: list[Line]) -> list[Span]:
     return [(line.start, line.end) for line in lines]
 
@@ -761,6 +819,8 @@ def heading_is_task(text: str, heading: Heading, context: HeadingContext, max_ti
     """
     style = heading.style
     if is_item_with_text(heading, max_title):
+        return True
+    if heading.has_title and not context.leaf and lists_a_schedule(text, context.whole):
         return True
     if style.role == "item" and not context.table_follows and not opens_content(context.next_line, style):
         return True
@@ -1027,7 +1087,10 @@ class _Builder:
         self.extend(end)
         self.stack.append(_Open(heading.style.rank, section))
         if heading.has_body:
-            self.add_paragraph(heading.body_start, line.end)
+            # A heading that states a whole task with its owner note keeps that sentence as
+            # a task of its section: the owner note alone would make a task without words.
+            start = heading.title[0] if states_a_task_with_its_owner(self.text, heading) else heading.body_start
+            self.add_paragraph(start, line.end)
 
     def consume_heading_annotations(self, heading: Heading, block: list[Line]) -> int:
         """Annotation-only lines right under the heading are the heading's owners
@@ -1057,8 +1120,11 @@ class _Builder:
         self.tables += 1
         last = table.rows[-1] if table.rows else table.header
         section = self.open_table_section(table, last.end)
+        rows = table.rows
+        while rows and continues_header(head, [text[s:e] for s, e in rows[0].cells]):
+            head, rows = with_sub_header(head, [text[s:e] for s, e in rows[0].cells]), rows[1:]
         names = unique_names(head.names)
-        groups = row_groups(text, head, table.rows)
+        groups = row_groups(text, head, rows)
         numbered = numbered_in_arabic(text, head, (group[0] for group in groups))
         parent, n = section, 0
         for group in groups:

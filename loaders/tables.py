@@ -3,7 +3,8 @@
 The readers render every table row as one line of cells (`序号 | 工作任务 | 牵头单位 |`,
 see `loaders/read.py`). Here such lines become a header (`table_header`: which
 column numbers the rows, which names the task), rows grouped into tasks
-(`row_groups`: merged cells continue the row above), the columns of a task
+(`row_groups`: merged cells continue the row above; `continues_header`: a sub-header
+row names columns), the columns of a task
 (`row_columns`) and the category rows that head a group of rows
 (`is_category_row`, `category_heading`). `loaders/structure.py` turns them into
 sections and row tasks; `loaders/owners.py` reads the owner columns.
@@ -28,7 +29,9 @@ from policykg.loaders.annotations import squash, trim
 from policykg.loaders.vocabulary import load_vocab, pattern
 
 __all__ = [
-    "cell_separators", "row_cell_spans", "is_rule_row", "TableHeader", "table_header", "Row", "row_groups",
+    "cell_separators", "row_cell_spans", "leading_separator_is_a_cell",
+    "is_rule_row", "is_column_name", "is_period_name", "continues_header", "with_sub_header",
+    "TableHeader", "table_header", "Row", "row_groups",
     "cell_text", "is_arabic_number", "numbered_in_arabic", "unique_names", "row_columns", "index_cell",
     "title_column", "group_span", "SectionMarker", "is_category_row", "category_heading",
 ]
@@ -62,13 +65,22 @@ def cell_separators() -> str:
     return "".join(load_vocab("structure")["tables"]["cell_separator"])
 
 
-def row_cell_spans(text: str, start: int, end: int) -> list[Span]:
+def row_cell_spans(text: str, start: int, end: int, width: int | None = None) -> list[Span]:
     """Trimmed spans of the cells of one `a | b | c |` line (outer empty cells dropped).
+
+    A line that starts with a separator is ambiguous: a markdown border (`| 1 | 新增 |`)
+    or a reader's row whose first cell is empty (`| 新增 | 科 |`, see read.py's
+    `render_table_row`). With the table's `width` (its header's number of columns)
+    the leading separator is an empty first cell exactly when that makes the row as
+    wide as the header (rule `leading_separator_is_a_cell`); without it, a border.
 
     Examples:
         >>> text = "| 1 | | 养老服务科 |"
         >>> [text[s:e] for s, e in row_cell_spans(text, 0, len(text))]
         ['1', '', '养老服务科']
+        >>> text = "| 新增床位 | 养老服务科 |"
+        >>> [text[s:e] for s, e in row_cell_spans(text, 0, len(text), width=3)]
+        ['', '新增床位', '养老服务科']
         >>> row_cell_spans("推进养老", 0, 4)
         [(0, 4)]
     """
@@ -80,11 +92,25 @@ def row_cell_spans(text: str, start: int, end: int) -> list[Span]:
             cell_start = i + 1
     bounds.append((cell_start, end))
     cells = [trim(text, s, e) for s, e in bounds]
-    if len(cells) > 1 and cells[0][0] == cells[0][1] and text[start:end].lstrip()[:1] in seps:
-        cells = cells[1:]
     if len(cells) > 1 and cells[-1][0] == cells[-1][1] and text[start:end].rstrip()[-1:] in seps:
         cells = cells[:-1]
+    if (len(cells) > 1 and cells[0][0] == cells[0][1] and text[start:end].lstrip()[:1] in seps
+            and not leading_separator_is_a_cell(len(cells), width)):
+        cells = cells[1:]
     return cells
+
+
+def leading_separator_is_a_cell(cells: int, width: int | None) -> bool:
+    """Rule: a row line that starts with a separator has an empty first cell, not a
+    border, when counting that cell makes it exactly as wide as its table's header.
+
+    Examples:
+        >>> leading_separator_is_a_cell(3, 3)     # `| 新增 | 科 |` under `序号 | 任务 | 单位 |`
+        True
+        >>> leading_separator_is_a_cell(4, 3), leading_separator_is_a_cell(3, None)   # a markdown border
+        (False, False)
+    """
+    return width is not None and cells == width
 
 
 def cell_text(text: str, cells: list[Span], column: int) -> str:
@@ -147,6 +173,23 @@ def _matches_column(cell: str, names: list[str]) -> str | None:
     return max(hits, key=len) if hits else None
 
 
+def _known_columns() -> list[str]:
+    tables = load_vocab("structure")["tables"]
+    return tables["index_columns"] + tables["task_columns"] + tables["other_columns"] + list(load_vocab("owners")["columns"])
+
+
+def is_column_name(cell: str) -> bool:
+    """A known column name of a task table (`序号`, `工作任务`, `牵头单位（部门）` …).
+
+    Examples:
+        >>> is_column_name("牵头单位（部门）"), is_column_name("序号")
+        (True, True)
+        >>> is_column_name("新建助餐点5个")
+        False
+    """
+    return _matches_column(cell, _known_columns()) is not None
+
+
 def table_header(cells: list[str]) -> TableHeader | None:
     """The header a line's cells make, if they make one: a cell names the row number,
     or at least two cells are known column names.
@@ -158,13 +201,76 @@ def table_header(cells: list[str]) -> TableHeader | None:
         True
     """
     tables = load_vocab("structure")["tables"]
-    known = tables["index_columns"] + tables["task_columns"] + tables["other_columns"] + list(load_vocab("owners")["columns"])
+    known = _known_columns()
     names = [squash(c) for c in cells]
     index = next((i for i, n in enumerate(names) if _matches_column(n, tables["index_columns"])), None)
     if index is None and sum(1 for n in names if _matches_column(n, known)) < 2:
         return None
     task = next((i for i, n in enumerate(names) if _matches_column(n, tables["task_columns"])), None)
     return TableHeader(names, index, task)
+
+
+@cache
+def _period_name() -> re.Pattern:
+    circled = load_vocab("structure")["numerals"]["circled"]
+    return re.compile(f"[{circled}]?\\s*{pattern('schedule_period')}")
+
+
+def is_period_name(cell: str) -> bool:
+    """A schedule column's name: a period of the year, maybe numbered (`①1-3月`, `二季度`).
+
+    Examples:
+        >>> is_period_name("①1-3月"), is_period_name("第二季度"), is_period_name("上半年")
+        (True, True, True)
+        >>> is_period_name("1"), is_period_name("完成选址")
+        (False, False)
+    """
+    return bool(_period_name().fullmatch(squash(cell)))
+
+
+def continues_header(head: TableHeader, cells: list[str]) -> bool:
+    """Rule: the row right under a table's header is more of the header (a sub-header
+    under a merged `时间进度安排` cell) when it names no row: its number and task cells
+    are empty or repeat the header's (a reader repeats a header cell merged over two
+    rows), or every cell it fills is a column name or a period of the year (`①1-3月 |
+    ②4-6月 |`, the merged cells left out). A row with a row number or a task is a row.
+
+    Examples:
+        >>> head = table_header(["序号", "工作任务", "牵头单位", "时间进度安排", "", "", ""])
+        >>> continues_header(head, ["序号", "工作任务", "牵头单位", "①1-3月", "②4-6月", "③7-9月", "④10-12月"])
+        True
+        >>> continues_header(head, ["①1-3月", "②4-6月", "③7-9月", "④10-12月"])
+        True
+        >>> continues_header(head, ["1", "新建助餐点5个", "养老服务科", "选址", "开工", "建设", "投用"])
+        False
+    """
+    filled = [c for c in cells if squash(c)]
+    if not filled or any(is_arabic_number(squash(c)) for c in filled):
+        return False
+    repeated = all(squash(cells[i]) in ("", head.names[i])
+                   for i in (head.index_column, head.task_column) if i is not None and i < len(cells) and i < len(head.names))
+    named = all(is_column_name(c) or is_period_name(c) for c in filled)
+    return (repeated and head.index_column is not None) or named
+
+
+def with_sub_header(head: TableHeader, cells: list[str]) -> TableHeader:
+    """The header with a sub-header row (`continues_header`) under it: each column is named by
+    the sub-header's cell where it has one. A sub-header narrower than the header stands
+    under its last columns (the merged cell it divides is the header's last).
+
+    Examples:
+        >>> head = table_header(["序号", "工作任务", "时间进度安排", ""])
+        >>> with_sub_header(head, ["①1-6月", "②7-12月"]).names
+        ['序号', '工作任务', '①1-6月', '②7-12月']
+        >>> with_sub_header(head, ["序号", "工作任务", "", ""]).names
+        ['序号', '工作任务', '时间进度安排', '']
+    """
+    names = list(head.names)
+    offset = max(0, len(names) - len(cells))
+    for i, cell in enumerate(cells[:len(names)]):
+        if squash(cell):
+            names[offset + i] = squash(cell)
+    return TableHeader(names, head.index_column, head.task_column)
 
 
 def unique_names(names: list[str]) -> list[str]:

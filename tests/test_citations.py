@@ -324,3 +324,44 @@ def test_titles_not_joined_have_their_own_context(nlp):
 ])
 def test_a_law_before_an_event_word_is_still_cited(nlp, text, kept):
     assert titles(cite(nlp, text)) == kept
+
+
+# ----------------------------------------------------------------------------- works and short references (issue 10)
+
+@pytest.mark.parametrize("text, kept", [
+    # a work's kind before the title, or before the first title of its list
+    ("电视剧《西北岁月》获奖，电影《柳青》、电视剧《装台》等50部文艺作品获得国家奖励。", []),
+    # a work's kind shortly after the list of titles
+    ("《生万物》《我们的河山》等精品鲁剧热播，《齐鲁文库》系列丛书出版发行。", []),
+    # twin: a document's shape wins over words around it; a law stays a law
+    ("贯彻《民营经济促进法》，出版《上海市慈善条例》释义。", ["民营经济促进法", "上海市慈善条例"]),
+])
+def test_films_plays_books_are_no_policy_documents(nlp, text, kept):
+    assert titles(cite(nlp, text)) == kept
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("异种器官移植入选《科学》年度十大突破。", []),                 # no document type, no year or place
+    ("实施《中国制造2025》，落实《2024年龙岗区政府民生实事候选项目》。",  # a year or a place: a document
+     ["中国制造2025", "2024年龙岗区政府民生实事候选项目"]),
+])
+def test_a_title_without_a_document_type_needs_a_year_or_a_place(nlp, text, kept):
+    assert titles(cite(nlp, text)) == kept
+
+
+def test_short_references_resolve_to_the_full_title_cited_before(nlp):
+    text = ("根据《中共浙江省委关于制定浙江省国民经济和社会发展第十五个五年规划的建议》，编制了"
+            "《浙江省国民经济和社会发展第十五个五年规划纲要（草案）》。《纲要（草案）》锚定目标。")
+    ms = cite(nlp, text)
+    assert titles(ms) == ["中共浙江省委关于制定浙江省国民经济和社会发展第十五个五年规划的建议",
+                          "浙江省国民经济和社会发展第十五个五年规划纲要（草案）", "纲要（草案）"]
+    assert [m.props["refers_to"] for m in ms] == [None, None, "浙江省国民经济和社会发展第十五个五年规划纲要（草案）"]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("按照《方案》要求，推进工作。", []),                              # nothing says which 方案: dropped
+    ("根据中共河北省委“十五五”规划《建议》，编制规划。", ["建议"]),       # its issuer stands before it
+    ("研究制定《实施方案》。", ["实施方案"]),                           # to be issued
+])
+def test_a_short_reference_without_a_full_title_before_it(nlp, text, kept):
+    assert titles(cite(nlp, text)) == kept

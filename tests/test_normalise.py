@@ -222,3 +222,42 @@ def test_ascii_clause_punctuation_in_chinese_text_becomes_full_width(mark, full)
 def test_ascii_brackets_convert_as_a_pair():
     assert normalise("推进(试点)工作").text == "推进（试点）工作\n"
     assert normalise("(ok) 1").text == "(ok) 1\n"
+
+
+# -- tables pasted as plain text (issue 10) --------------------------------------------------
+
+WORD_TAB_TABLE = ("一、养老服务\n序号\t工作任务\t负责科室\t完成时限\n1\t新建助餐点5个\t养老服务科\t6月底\n"
+                  "2\t改造养老床位300张\t\t12月底\n\t提升照护能力\t福利科\t\n二、社会救助\n")
+
+
+def test_a_word_table_pasted_with_tabs_becomes_table_rows():
+    view = normalise(WORD_TAB_TABLE)
+    assert view.text.split("\n")[1:6] == [
+        "序号 | 工作任务 | 负责科室 | 完成时限 |", "1 | 新建助餐点5个 | 养老服务科 | 6月底 |",
+        "2 | 改造养老床位300张 | | 12月底 |", "| 提升照护能力 | 福利科 | |", "二、社会救助"]
+    # a cell maps back to its text in the original
+    s = view.text.index("养老服务科")
+    assert view.original_slice(s, s + 5) == "养老服务科"
+
+
+def test_tabs_under_no_table_header_stay_text():
+    # Word's list numbering puts a tab after the number: a list, not a table.
+    view = normalise("一、养老服务\n1.\t新建助餐点5个。\n2.\t改造养老床位300张。\n")
+    assert "|" not in view.text and view.text.split("\n")[1:3] == ["1. 新建助餐点5个。", "2. 改造养老床位300张。"]
+
+
+WEB_CELL_TABLE = ("重点任务分解表\n序号\n工作任务\n牵头单位\n配合单位\n1\n新建助餐点5个\n养老服务科\n各街镇\n"
+                  "2\n改造养老床位300张，\n提升照护能力\n福利科\n区财政局\n加强组织保障。\n")
+
+
+def test_a_web_table_copied_one_cell_per_line_becomes_table_rows():
+    view = normalise(WEB_CELL_TABLE)
+    assert view.text.split("\n")[:5] == [
+        "重点任务分解表", "序号 | 工作任务 | 牵头单位 | 配合单位 |", "1 | 新建助餐点5个 | 养老服务科 | 各街镇 |",
+        "2 | 改造养老床位300张，提升照护能力 | 福利科 | 区财政局 |", "加强组织保障。"]
+
+
+def test_short_lines_without_a_numbered_header_stay_lines():
+    # column-like words with no number column and no row `1` after them are text
+    text = "工作任务\n牵头单位\n新建助餐点5个\n养老服务科\n"
+    assert "|" not in normalise(text).text

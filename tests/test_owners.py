@@ -502,3 +502,51 @@ def test_annotation_fields_only_where_a_label_starts_a_clause():
     text = "明确责任部门：各科室。（牵头领导：赵刚责任部门：养老服务科）"
     assert [(label, role) for label, role, _, _ in annotation_fields(text, 0, len(text))] == [
         ("牵头领导", "leader"), ("责任部门", "department")]
+
+
+# --------------------------------------------------------------------------- tables (issue 10)
+
+def test_a_reader_row_with_an_empty_first_cell_keeps_its_columns():
+    # read.py renders an empty first cell as a leading `|`: the owner stays in its column.
+    tasks, owners = owners_of("重点任务\n序号 | 工作任务 | 牵头单位 |\n1 | 新建助餐点5个 | 养老服务科 |\n"
+                              "| 改造床位300张 | 福利科 |\n")
+    assert [(t.title, t.columns.get("牵头单位")) for t in tasks] == [("新建助餐点5个", "养老服务科"), ("改造床位300张", "福利科")]
+    assert [(o.task, o.name) for o in owners] == [("表1/1", "养老服务科"), ("表1/2", "福利科")]
+
+
+def test_a_markdown_row_starts_with_its_border():
+    tasks, owners = owners_of("重点任务\n| 序号 | 工作任务 | 牵头单位 |\n| 1 | 新建助餐点5个 | 养老服务科 |\n"
+                              "| | 改造床位300张 | 福利科 |\n")
+    assert [(t.item, t.title, t.columns.get("牵头单位")) for t in tasks] == [
+        ("1", "新建助餐点5个", "养老服务科"), ("", "改造床位300张", "福利科")]
+
+
+def test_every_owner_column_of_a_task_table_is_read():
+    header = "序号 | 工作任务 | 牵头单位 | 负责科室 | 负责人 | 实施部门 | 责任单位 | 配合单位 | 完成时限 |"
+    row = "1 | 新建助餐点5个 | 区民政局 | 养老服务科 | 张三 | 区养老服务中心 | 各街镇 | 区财政局 | 12月 |"
+    _, owners = owners_of(f"重点任务\n{header}\n{row}\n")
+    assert [(o.role, o.column, o.name) for o in owners] == [
+        ("department", "牵头单位", "区民政局"), ("department", "负责科室", "养老服务科"), ("leader", "负责人", "张三"),
+        ("department", "实施部门", "区养老服务中心"), ("department", "责任单位", "各街镇"),
+        ("department", "配合单位", "区财政局")]
+
+
+def test_columns_that_name_no_owner_are_not_read_as_owners():
+    _, owners = owners_of("重点任务\n序号 | 工作任务 | 实施内容 | 完成时限 |\n1 | 新建助餐点5个 | 区民政局统筹 | 12月 |\n")
+    assert owners == []
+
+
+@pytest.mark.parametrize("pasted", [
+    # a web page's table copied one cell per line, and a Word table pasted with tabs
+    "重点任务分解表\n序号\n工作任务\n牵头单位\n配合单位\n1\n新建助餐点5个\n养老服务科\n各街镇\n2\n改造养老床位300张\n福利科\n区财政局\n",
+    "重点任务分解表\n序号\t工作任务\t牵头单位\t配合单位\n1\t新建助餐点5个\t养老服务科\t各街镇\n2\t改造养老床位300张\t福利科\t区财政局\n",
+])
+def test_pasted_tables_give_row_tasks_and_owners(pasted):
+    view = normalise(pasted)
+    _, tasks = parse_structure(view)
+    owners = extract_explicit_owners(view, tasks)
+    assert [(t.path, t.title) for t in tasks] == [("表1/1", "新建助餐点5个"), ("表1/2", "改造养老床位300张")]
+    assert [(o.task, o.column, o.name) for o in owners] == [
+        ("表1/1", "牵头单位", "养老服务科"), ("表1/1", "配合单位", "各街镇"),
+        ("表1/2", "牵头单位", "福利科"), ("表1/2", "配合单位", "区财政局")]
+    assert all(view.original_slice(*o.span) == o.written for o in owners)

@@ -291,3 +291,25 @@ def test_html_charset_declared_or_detected(page, codec):
 def test_a_broken_byte_order_mark_is_an_input_error():
     with pytest.raises(InputError, match="byte order mark"):
         decode_bytes(b"\xff\xfe\x00", "plan.txt")
+
+
+# -- merged cells of HTML tables (issue 10) ------------------------------------------------
+
+def test_html_rowspan_keeps_every_cell_in_its_column(tmp_path):
+    page = ("<meta charset='utf-8'><table><tr><th>序号</th><th>工作任务</th><th>牵头单位</th><th>完成时限</th></tr>"
+            "<tr><td rowspan='2'>1</td><td>新建助餐点5个</td><td rowspan='2'>养老服务科</td><td>6月底</td></tr>"
+            "<tr><td>提升助餐服务</td><td>12月底</td></tr>"
+            "<tr><td colspan='4'>二、社会救助</td></tr></table>")
+    (tmp_path / "t.html").write_text(page, encoding="utf-8")
+    assert read_source(tmp_path / "t.html").text.split("\n") == [
+        "序号 | 工作任务 | 牵头单位 | 完成时限 |",
+        "1 | 新建助餐点5个 | 养老服务科 | 6月底 |",
+        "1 | 提升助餐服务 | 养老服务科 | 12月底 |",   # the merged cells stand in their columns again
+        "二、社会救助 | | | |"]                       # a row across the table keeps the table's width
+
+
+def test_html_table_without_merged_cells_is_read_cell_by_cell(tmp_path):
+    page = ("<meta charset='utf-8'><table><tr><th>序号</th><th>工作任务</th></tr>"
+            "<tr><td>1</td><td>新建助餐点5个</td></tr><tr><td>2</td><td></td></tr></table>")
+    (tmp_path / "t.html").write_text(page, encoding="utf-8")
+    assert read_source(tmp_path / "t.html").text.split("\n") == ["序号 | 工作任务 |", "1 | 新建助餐点5个 |", "2 | |"]

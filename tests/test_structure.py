@@ -614,3 +614,60 @@ def test_sentences_never_split_inside_an_owner_annotation():
     assert [text[s:e] for s, e in owner_annotations(text, 0, len(text))] == ["牵头领导：孙丽；责任部门：救助科"]
     # The annotation stays with the sentence before it (and what follows it on the line stays with both).
     assert sentences == ["新增床位。牵头领导：孙丽；责任部门：救助科。建设食堂。"]
+
+
+# --------------------------------------------------------------------------- schedules (issue 10)
+
+
+@pytest.mark.parametrize("header", [
+    # a reader repeats the header cells merged over two rows; a copied page leaves them out
+    "| 序号 | 工作任务 | 牵头单位 | ①1-3月 | ②4-6月 | ③7-9月 | ④10-12月 |",
+    "| ①1-3月 | ②4-6月 | ③7-9月 | ④10-12月 |",
+])
+def test_schedule_columns_under_a_merged_header_cell_are_columns_not_tasks(header):
+    text = ("重点任务\n| 序号 | 工作任务 | 牵头单位 | 时间进度安排 | | | |\n" + header + "\n"
+            "| 1 | 新建助餐点5个 | 养老服务科 | 选址 | 开工 | 建设 | 投用 |\n")
+    _, _, tasks = parse(text)
+    assert [(t.item, t.title) for t in tasks] == [("1", "新建助餐点5个")]
+    assert tasks[0].columns["①1-3月"] == "选址" and tasks[0].columns["④10-12月"] == "投用"
+
+
+def test_a_first_row_with_a_number_is_a_row_not_a_sub_header():
+    _, _, tasks = parse("重点任务\n| 序号 | 工作任务 | 牵头单位 |\n| 1 | 工作任务 | 养老服务科 |\n")
+    assert [(t.item, t.title) for t in tasks] == [("1", "工作任务")]
+
+
+def test_schedule_lines_under_a_heading_are_its_points():
+    _, sections, tasks = parse("一、养老服务\n1.新建助餐点5个\n①1-3月：完成选址；\n②4-12月：建成投用。\n"
+                               "（二）改造床位\n①在甲街道改造100张；\n②在乙镇改造200张。\n")
+    assert [(t.path, t.title) for t in tasks][:1] == [("一/1", "新建助餐点5个")]
+    # twin: sub-items with work of their own are tasks under their heading
+    assert [(t.path, t.title) for t in tasks][1:] == [("一/（二）/①", "在甲街道改造100张"), ("一/（二）/②", "在乙镇改造200张")]
+    assert [s.path for s in sections] == ["一", "一/（二）"]
+
+
+def test_a_heading_stating_a_task_with_its_owner_note_keeps_that_task():
+    view, sections, tasks = parse("一、养老服务\n（一）新建助餐点5个。（责任科室：养老服务科）\n1.在甲街道新建3个。\n2.在乙镇新建2个。\n")
+    assert [s.path for s in sections] == ["一", "一/（一）"]
+    first = tasks[0]
+    assert (first.path, first.title) == ("一/（一）/s1", "新建助餐点5个")
+    assert task_text(view, first) == "新建助餐点5个。（责任科室：养老服务科）"   # the target and the owner are in it
+
+
+def test_a_heading_with_text_after_its_title_keeps_only_that_text():
+    _, _, tasks = parse("一、养老服务\n（一）推进助餐服务。深化改革（责任科室：养老服务科）\n1.在甲街道新建3个。\n")
+    assert [(t.path, t.title) for t in tasks] == [("一/（一）/s1", "深化改革"), ("一/（一）/1", "在甲街道新建3个")]
+
+
+def test_a_number_and_a_space_mark_an_item():
+    view = normalise("一、养老服务\n1 推进助餐服务，新建助餐点5个。\n2 改造床位300张。\n")
+    _, tasks = parse_structure(view)
+    assert [(t.path, t.kind, t.title) for t in tasks] == [
+        ("一/1", "item", "推进助餐服务，新建助餐点5个"), ("一/2", "item", "改造床位300张")]
+
+
+def test_a_number_and_a_space_before_a_measure_word_is_a_number():
+    view = normalise("一、养老服务\n推进助餐服务。\n3 个街道完成试点。\n12 月底前建成。\n")
+    _, tasks = parse_structure(view)
+    assert [(t.kind, t.title) for t in tasks] == [
+        ("sentence", "推进助餐服务"), ("sentence", "3个街道完成试点"), ("sentence", "12月底前建成")]

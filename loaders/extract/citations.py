@@ -19,6 +19,14 @@ them into Mentions, dropping the plan's own title:
 《X》 followed by a performance or programme word (《夕阳红》文艺汇演, 《…》栏目) names no
 document and is skipped, unless X ends in a document type or names a law.
 
+A title that does not end like a policy document (`ends_like_a_document`: 办法/方案/意见/
+条例/规划/纲要/法 …) is a work — a film, play, book, journal (电视剧《装台》, 《生万物》等精品鲁剧
+热播: `names_a_work`) — or, with no year, place or 关于 in it (`reads_as_official`), is taken
+for one (《科学》) and skipped. A short reference that is only a document type (《纲要（草案）》,
+《建议》, 《方案》) records the full title cited before it in the plan (`props["refers_to"]`;
+`policy_identity` puts it in that title's document) and is dropped when there is none,
+unless its issuer or an issuing verb stands right before it (省委《建议》, 制定《实施方案》).
+
 Mention.span covers the title between the marks (normalised-text offsets);
 Mention.written is that text with line breaks (and the indentation around them)
 removed, inner spaces kept; Mention.name is `policy_identity.identity_key(written)`.
@@ -36,9 +44,12 @@ from policykg.loaders.extract.nlp import doc_text
 from policykg.loaders.extract.policy_identity import (
     CITY_HINT,
     DISTRICT_HINT,
+    antecedent,
     identity_key,
+    is_short_reference,
     own_level_word,
     resolve_scope,
+    title_core,
     title_scope,
     unwrap_notice,
     vocab,
@@ -51,7 +62,7 @@ if TYPE_CHECKING:   # the types only: spaCy is imported where its objects are bu
     from spacy.tokens import Doc
 
 __all__ = ["SPAN_KEY", "COMPONENT", "LABEL", "find_titles", "clean_title", "add_to_pipeline", "TaskLocator",
-           "extract_citations"]
+           "ends_like_a_document", "reads_as_official", "names_a_work", "extract_citations"]
 
 SPAN_KEY = "citations"
 COMPONENT = "policykg_citations"
@@ -153,6 +164,11 @@ class _TitleWords:
     publication_suffixes: tuple[str, ...]  # 《中国社会报》: a newspaper or bulletin
     law_endings: tuple[str, ...]           # 《民法典》知识竞赛 still cites a law
     list_joiners: tuple[str, ...]          # 《A》和《B》: B shares A's context
+    title_endings: tuple[str, ...]         # what a policy document's title ends with, longest first
+    work_before: tuple[str, ...]           # 电视剧《装台》: a work's kind before its title
+    work_after: tuple[str, ...]            # 《生万物》等精品鲁剧热播: … or shortly after it
+    work_after_chars: int
+    short_title_issuers: tuple[str, ...]   # 省委《建议》: whose document a short title is
 
 
 @lru_cache(maxsize=1)
@@ -166,6 +182,12 @@ def _title_words() -> _TitleWords:
         publication_suffixes=tuple(raw.get("publication_suffixes") or ()),
         law_endings=tuple(raw.get("law_endings") or ()),
         list_joiners=tuple(raw.get("list_joiners") or ()),
+        title_endings=tuple(sorted(set(vocab().doc_types) | set(raw.get("law_endings") or ())
+                                   | set(raw.get("title_endings") or ()), key=len, reverse=True)),
+        work_before=tuple(raw.get("work_words_before") or ()),
+        work_after=tuple(raw.get("work_words_after") or ()),
+        work_after_chars=int(raw.get("work_words_after_chars", 10)),
+        short_title_issuers=tuple(raw.get("short_title_issuers") or ()),
     )
 
 
@@ -263,16 +285,104 @@ def _names_event(text: str, end: int, written: str) -> bool:
     return not (key.endswith(vocab().doc_types) or key.endswith(words.law_endings))
 
 
-def _names_no_document(text: str, end: int, written: str) -> bool:
-    """Marks around nothing, a publication (《中国社会报》) or an event (《夕阳红》文艺汇演).
+def ends_like_a_document(written: str) -> bool:
+    """Rule: the title's own shape says it names a policy document: it ends (before a
+    bracketed qualifier such as （草案）) in a document type, a law's ending or another
+    ending of `title_endings`.
 
     Examples:
-        >>> _names_no_document("在《中国社会报》刊发", 8, "中国社会报")
-        True
-        >>> _names_no_document("落实《上海市慈善条例》", 11, "上海市慈善条例")
+        >>> ends_like_a_document("纲要（草案）"), ends_like_a_document("养老机构设置和服务要求")
+        (True, True)
+        >>> ends_like_a_document("装台")
         False
     """
-    return not written or written.endswith(_title_words().publication_suffixes) or _names_event(text, end, written)
+    return title_core(written).endswith(_title_words().title_endings)
+
+
+_DIGIT_YEAR = re.compile(pattern("calendar_year"))
+
+
+def reads_as_official(written: str) -> bool:
+    """Rule: a title without a document type still names a document when it states a year
+    or a jurisdiction (《中国制造2025》, 《2024年龙岗区政府民生实事候选项目》) or begins 关于.
+
+    Examples:
+        >>> reads_as_official("中国制造2025"), reads_as_official("上海市民政志愿服务")
+        (True, True)
+        >>> reads_as_official("科学"), reads_as_official("我们的河山")
+        (False, False)
+    """
+    key = identity_key(written)
+    return bool(_DIGIT_YEAR.search(key)) or key.startswith("关于") or title_scope(written) is not None
+
+
+_JOINERS_BEFORE = re.compile(r"[、和及与]?$")
+_NEXT_LISTED_TITLE = re.compile(r"[、和及与]?《[^《》\n]{1,40}》")
+
+
+def _list_start(text: str, start: int) -> int:
+    """Where a list of titles that ends with the one at `start` begins: 电影《柳青》、电视剧《装台》
+    stops at each kind word, 《生万物》《我们的河山》 goes back to the first title.
+
+    Examples:
+        >>> text = "热播《生万物》《我们的河山》"
+        >>> _list_start(text, 7)
+        2
+        >>> _list_start("落实《A》", 2)
+        2
+    """
+    while True:
+        before = text[max(0, start - 2):start]
+        joiner = _JOINERS_BEFORE.search(before)
+        pos = start - (len(joiner.group()) if joiner else 0)
+        if pos <= 0 or text[pos - 1] != "》":
+            return start
+        opening = text.rfind("《", 0, pos - 1)
+        if opening == -1:
+            return start
+        start = opening
+
+
+def names_a_work(text: str, start: int, end: int) -> bool:
+    """Rule: the words around a title say it names a work (a film, a play, a book, a
+    journal, a programme), not a document: a kind word right before its 《 or before the
+    first title of its list (电视剧《装台》), or one shortly after its 》 or after the list it
+    ends, in the same clause (《生万物》《我们的河山》等精品鲁剧热播, 《齐鲁文库》系列丛书出版发行).
+
+    Examples:
+        >>> text = "电影《柳青》、电视剧《装台》等50部文艺作品获奖"
+        >>> names_a_work(text, 2, 6), names_a_work(text, 10, 14)
+        (True, True)
+        >>> names_a_work("贯彻《民营经济促进法》，落实行动", 2, 11)
+        False
+    """
+    words = _title_words()
+    first = _list_start(text, start)
+    if text[max(0, first - 6):first].endswith(words.work_before):
+        return True
+    pos = end
+    while (m := _NEXT_LISTED_TITLE.match(text, pos)) is not None:
+        pos = m.end()
+    clause = _CLAUSE_END.split(text[pos:pos + words.work_after_chars], maxsplit=1)[0]
+    return any(w in clause for w in words.work_after)
+
+
+def _names_no_document(text: str, start: int, end: int, written: str) -> bool:
+    """Marks around nothing, a publication (《中国社会报》), an event (《夕阳红》文艺汇演), or a
+    work (`names_a_work`) or any other title whose shape names no document
+    (`ends_like_a_document`, `reads_as_official`).
+
+    Examples:
+        >>> _names_no_document("在《中国社会报》刊发", 1, 8, "中国社会报")
+        True
+        >>> _names_no_document("落实《上海市慈善条例》", 2, 11, "上海市慈善条例")
+        False
+    """
+    if not written or written.endswith(_title_words().publication_suffixes) or _names_event(text, end, written):
+        return True
+    if ends_like_a_document(written):
+        return False
+    return names_a_work(text, start, end) or not reads_as_official(written)
 
 
 # ----------------------------------------------------------------------------- own title: rules
@@ -505,7 +615,7 @@ def _cited_titles(text: str, spans: Iterable[tuple[int, int]], is_own: _OwnTitle
     found = []
     for s, e in spans:
         written = clean_title(text[s + 1:e - 1])
-        if _names_no_document(text, e, written):
+        if _names_no_document(text, s, e, written):
             continue
         key = identity_key(written)
         if is_own(s, e, key, own):
@@ -514,7 +624,8 @@ def _cited_titles(text: str, spans: Iterable[tuple[int, int]], is_own: _OwnTitle
     return found
 
 
-def _citation(cited: _Cited, context: str | None, region: str | None, locate: TaskLocator) -> Mention:
+def _citation(cited: _Cited, context: str | None, region: str | None, locate: TaskLocator,
+              refers_to: str | None = None) -> Mention:
     s, e, written = cited.start, cited.end, cited.written
     hint = title_scope(written) or context
     inner = unwrap_notice(written)
@@ -531,6 +642,7 @@ def _citation(cited: _Cited, context: str | None, region: str | None, locate: Ta
             "scope_hint": hint,
             "scope": resolve_scope(hint, region),
             "citing_region": region,
+            "refers_to": refers_to,
         },
     )
 
@@ -545,7 +657,7 @@ def extract_citations(doc: Doc, parsed: ParsedDocument | None) -> list[Mention]:
     found = _cited_titles(text, _title_spans(doc), _OwnTitle(text, parsed), own)
 
     joiners = _title_words().list_joiners
-    mentions = []
+    mentions: list[Mention] = []
     prev_end, context = -1, None
     for cited in found:
         if not (prev_end >= 0 and text[prev_end:cited.start] in joiners):
@@ -553,5 +665,34 @@ def extract_citations(doc: Doc, parsed: ParsedDocument | None) -> list[Mention]:
         prev_end = cited.end
         if cited.key in own or _refers_to_own(cited.key, own):
             continue
-        mentions.append(_citation(cited, context, region, locate))
+        full = _full_title(text, cited, [m.written for m in mentions])
+        if full == "":
+            continue
+        mentions.append(_citation(cited, context, region, locate, full))
     return mentions
+
+
+def _short_title_has_issuer(text: str, start: int) -> bool:
+    """The words right before a short title's 《 name whose it is or that it is to be issued:
+    中共河北省委“十五五”规划《建议》, 省委《建议》, 制定《实施方案》.
+
+    Examples:
+        >>> _short_title_has_issuer("根据中共河北省委“十五五”规划《建议》", 15)
+        True
+        >>> _short_title_has_issuer("按照《方案》要求", 2)
+        False
+    """
+    before = text[max(0, start - 8):start].rstrip("“”\"")
+    return before.endswith(_title_words().short_title_issuers) or before.endswith(vocab().issuing_cues)
+
+
+def _full_title(text: str, cited: _Cited, earlier: list[str]) -> str | None:
+    """For a short reference (《纲要（草案）》): the full title cited before it that it stands
+    for; "" when there is none and nothing before the 《 says which document it is (the
+    citation is dropped); None for any other title."""
+    if not is_short_reference(cited.written):
+        return None
+    full = antecedent(cited.written, earlier)
+    if full is None and not _short_title_has_issuer(text, cited.start):
+        return ""
+    return full

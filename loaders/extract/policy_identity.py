@@ -40,7 +40,7 @@ from policykg.loaders.vocabulary import alternation, load_vocab, pattern, vocab_
 __all__ = [
     "CITY_HINT", "DISTRICT_HINT", "PolicyDocumentGroup", "vocab", "identity_key", "split_issuer", "document_key",
     "unwrap_notice", "title_scope", "city_of", "own_level_word", "resolve_scope", "is_distinctive", "resolve_documents",
-    "group_of",
+    "group_of", "title_core", "is_short_reference", "antecedent",
 ]
 
 # How a citation says "the citing plan's own city / district"; resolved by `resolve_scope`.
@@ -267,6 +267,62 @@ def unwrap_notice(title: str) -> str | None:
     return t[a + 1:b].strip() if 0 <= a < b else m.group("inner")
 
 
+# ----------------------------------------------------------------------------- short references
+
+_TRAILING_QUALIFIER = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def title_core(title: str) -> str:
+    """The identity key without a bracketed qualifier at its end (（草案）, （2024-2026年）, （试行）).
+
+    Examples:
+        >>> title_core("河北省规划纲要（草案）"), title_core("行动方案(2024—2026年)")
+        ('河北省规划纲要', '行动方案')
+        >>> title_core("区婚姻（收养）登记规定")
+        '区婚姻(收养)登记规定'
+    """
+    key = identity_key(title)
+    return _TRAILING_QUALIFIER.sub("", key) or key
+
+
+def is_short_reference(title: str) -> bool:
+    """Rule: a title that is nothing but a document type (《建议》, 《纲要（草案）》, 《方案》,
+    《条例》) is a short form that refers to a document named in full elsewhere.
+
+    Examples:
+        >>> is_short_reference("纲要（草案）"), is_short_reference("建议")
+        (True, True)
+        >>> is_short_reference("民营经济促进法")
+        False
+    """
+    return title_core(title) in _document_types()
+
+
+@lru_cache(maxsize=1)
+def _document_types() -> frozenset[str]:
+    """Every word a policy document's title may end with (doc_types, law_endings, title_endings)."""
+    raw = load_vocab("citations")
+    return frozenset(vocab().doc_types) | frozenset(raw.get("law_endings") or ()) | frozenset(raw.get("title_endings") or ())
+
+
+def antecedent(short: str, earlier: list[str]) -> str | None:
+    """The full title a short reference (`is_short_reference`) stands for: the last of the
+    titles cited before it whose core ends with the short title's core; None when none does.
+
+    Examples:
+        >>> antecedent("纲要（草案）", ["关于制定规划的建议", "河北省规划纲要（草案）"])
+        '河北省规划纲要（草案）'
+        >>> antecedent("条例", ["河北省规划纲要（草案）"]) is None
+        True
+    """
+    core = title_core(short)
+    for title in reversed(earlier):
+        full = title_core(title)
+        if full != core and full.endswith(core):
+            return title
+    return None
+
+
 # ----------------------------------------------------------------------------- scope
 
 def _region_at(s: str) -> str | None:
@@ -471,11 +527,13 @@ def _members(citations: Iterable[tuple[str, Any]]) -> list[_Member]:
     """A member per citation, and one per document a cited notice wraps (a notice
     forwarding a notice wraps a notice: one per level)."""
     members: list[_Member] = []
+    cited: dict[str, list[_Member]] = {}     # per source, its direct citations in order
     for source, m in citations:
         props = getattr(m, "props", None) or {}
         title = props.get("title") or m.written
         region = props.get("citing_region")
         outer = _member(source, m, title, props.get("scope_hint"), region)
+        _join_antecedent(outer, cited.setdefault(source, []))
         members.append(outer)
         hint = title_scope(title) or props.get("scope_hint")
         inner_title = props.get("wraps") or unwrap_notice(title)
@@ -487,6 +545,18 @@ def _members(citations: Iterable[tuple[str, Any]]) -> list[_Member]:
             hint = title_scope(inner_title) or hint
             outer, inner_title = inner, unwrap_notice(inner_title)
     return members
+
+
+def _join_antecedent(member: _Member, earlier: list[_Member]) -> None:
+    """A short reference (《纲要（草案）》) is the document of its antecedent cited before it
+    in the same plan: it takes that one's key, scope and distinctiveness (its title stays
+    a variant, so the group's canonical title is the full one)."""
+    if is_short_reference(member.title):
+        full = antecedent(member.title, [mb.title for mb in earlier])
+        if full is not None:
+            found = next(mb for mb in reversed(earlier) if mb.title == full)
+            member.key, member.scope, member.distinctive = found.key, found.scope, found.distinctive
+    earlier.append(member)
 
 
 def _merge_scope(mb: _Member, known: list[str]) -> tuple[str | None, tuple[str, ...]]:
