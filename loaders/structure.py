@@ -30,8 +30,9 @@ What becomes what:
   the row above (merged cells) continue its task. A table with a caption line right
   above its header is a top-level section titled by the caption; one without sits in
   the current section. A sub-header row right under the header (`①1-3月 | ②4-6月 |`
-  under a merged `时间进度安排`) names columns (`tables.continues_header`). A category row (`| 一、养老服务 | | |` in a table numbered
-  1, 2, …) heads a sub-section of the table holding the rows below it.
+  under a merged `时间进度安排`) names columns (`tables.continues_header`). A category row
+  (`| 一、养老服务 | | |` in a table numbered 1, 2, …) heads a sub-section of the table
+  holding the rows below it.
 * Any other text of a section becomes tasks too: `一是……二是……` and `第一，……第二，……`
   points (kind `point`) and otherwise one task per sentence (kind `sentence`, paths
   `…/s1`, `…/s2`).
