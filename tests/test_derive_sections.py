@@ -49,7 +49,8 @@ def test_the_prefix_filtered_join_finds_exactly_the_pairs_brute_force_finds():
             chars[rng.randrange(len(chars))] = rng.choice(alphabet)
         district_sentences.append("".join(chars))
     district_sentences += ["".join(rng.choice(alphabet) for _ in range(20)) for _ in range(30)]
-    docs = {"c": Doc("c", "c", None, None, 2024, "上海市", "city", False), "d": Doc("d", "d", None, None, 2024, "R", "district", False)}
+    docs = {"c": Doc("c", "c", None, None, 2024, "上海市", "city", False),
+            "d": Doc("d", "d", None, None, 2024, "R", "district", False, ["上海市"])}   # R: a district of 上海市
     tasks = {f"c{i}": Tsk(f"c{i}", "c", s + "。", i) for i, s in enumerate(city_sentences)}
     tasks.update({f"d{i}": Tsk(f"d{i}", "d", s + "。", i) for i, s in enumerate(district_sentences)})
     rules = load_rules()

@@ -3,11 +3,12 @@ near-duplicate of one of the city task's sentences.
 
 Similarity is the Jaccard index of the two sentences' sets of character
 shingles (punctuation dropped, so ，/, and spacing do not matter). A district plan
-is compared with every city plan not later than itself (copying from a later
-plan is impossible; a plan of unknown year is compared with all).
+is compared with its own city's plans (the cities its `region_chain` names, as in target
+alignment) not later than itself (copying from a later plan is impossible; a plan of unknown
+year is compared with all of them), never with another city's.
 
-Finding the pairs is an all-pairs similarity join, done with prefix filtering
-rather than comparing every pair: shingles are ordered globally by rarity, and
+Finding the pairs is a similarity join per city (blocking by region, then year), done with
+prefix filtering rather than comparing every pair: shingles are ordered by rarity, and
 two sets with Jaccard ≥ t must share one of the first |x| − ⌈t·|x|⌉ + 1 shingles of
 each. Only those prefixes are indexed and probed, so common shingles (推进,
 加强…) never produce candidates on their own, and every candidate is verified exactly.
@@ -18,12 +19,13 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from policykg.graph.derive.rules import Rules
-from policykg.graph.derive.snapshot import Snapshot
+from policykg.graph.derive.alignment import parent_regions
+from policykg.graph.derive.rules import ReuseRules, Rules
+from policykg.graph.derive.snapshot import Snapshot, Tsk
 from policykg.graph.derive.text import content_only, sentences, shingles
 from policykg.loaders.records import EdgeRecord
 
-__all__ = ["derive_reuse"]
+__all__ = ["derive_reuse", "may_copy"]
 
 
 @dataclass
@@ -37,55 +39,86 @@ def _prefix_length(size: int, threshold: float) -> int:
     return size - math.ceil(threshold * size - 1e-9) + 1
 
 
-def derive_reuse(snapshot: Snapshot, rules: Rules) -> list[EdgeRecord]:
-    conf = rules.reuse
-    docs = snapshot.docs
-    city_docs = {d.id for d in docs.values() if d.level == "city"}
-    district_docs = {d.id for d in docs.values() if d.level == "district"}
-    if not city_docs or not district_docs:
-        return []
+def _split(tasks_of: dict[str, list[Tsk]], doc_ids: set[str], conf: ReuseRules) -> list[_Sentence]:
+    """The sentences (long enough to count) of the tasks of some documents, as shingle sets."""
+    out = []
+    for task in (t for doc_id in sorted(doc_ids) for t in tasks_of.get(doc_id, ())):
+        for sentence in sentences(task.text):
+            if len(content_only(sentence)) >= conf.min_chars:
+                out.append(_Sentence(task.id, task.doc_id, frozenset(shingles(sentence, conf.ngram))))
+    return out
 
-    def split(doc_ids: set[str]) -> list[_Sentence]:
-        out = []
-        for task in snapshot.tasks.values():
-            if task.doc_id not in doc_ids:
-                continue
-            for sentence in sentences(task.text):
-                if len(content_only(sentence)) >= conf.min_chars:
-                    out.append(_Sentence(task.id, task.doc_id, frozenset(shingles(sentence, conf.ngram))))
-        return out
 
-    city = split(city_docs)
-    if not city:
-        return []
-    rarity = Counter(g for s in city for g in s.grams)
+def may_copy(district_year: int | None, city_year: int | None) -> bool:
+    """A district plan can copy a city plan not later than itself (either year unknown: it can).
 
-    def order(g: str) -> tuple[int, str]:   # rare first; unseen shingles first of all (they match nothing)
-        return (rarity.get(g, 0), g)
+    >>> may_copy(2025, 2024), may_copy(2025, 2025), may_copy(2023, 2024), may_copy(None, 2024)
+    (True, True, False, True)
+    """
+    return district_year is None or city_year is None or city_year <= district_year
 
-    t = conf.threshold
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, s in enumerate(city):
-        for g in sorted(s.grams, key=order)[:_prefix_length(len(s.grams), t)]:
-            index[g].append(i)
 
-    best: dict[tuple[str, str], float] = {}
-    for s in split(district_docs):
-        year = docs[s.doc_id].year
-        size = len(s.grams)
+class _CityIndex:
+    """The prefix-filter index of one city's sentences (the block a district plan is joined with)."""
+
+    def __init__(self, city: list[_Sentence], threshold: float) -> None:
+        self.city, self.threshold = city, threshold
+        self.rarity = Counter(g for s in city for g in s.grams)
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(city):
+            for g in self.prefix(s.grams):
+                self.postings[g].append(i)
+
+    def prefix(self, grams: frozenset[str]) -> list[str]:
+        # rare first; unseen shingles first of all (they match nothing). Any fixed order keeps the
+        # join exact; rarity only makes the prefixes selective.
+        return sorted(grams, key=lambda g: (self.rarity.get(g, 0), g))[:_prefix_length(len(grams), self.threshold)]
+
+    def matches(self, s: _Sentence, year: int | None, years: dict[str, int | None]) -> list[tuple[_Sentence, float]]:
+        t, size = self.threshold, len(s.grams)
         candidates: set[int] = set()
-        for g in sorted(s.grams, key=order)[:_prefix_length(size, t)]:
-            candidates.update(index.get(g, ()))
+        for g in self.prefix(s.grams):
+            candidates.update(self.postings.get(g, ()))
+        out = []
         for i in candidates:
-            c = city[i]
-            city_year = docs[c.doc_id].year
-            if year is not None and city_year is not None and city_year > year:
+            c = self.city[i]
+            if not may_copy(year, years[c.doc_id]):
                 continue
             if not (t * size <= len(c.grams) <= size / t):   # Jaccard ≥ t bounds the size ratio
                 continue
             inter = len(s.grams & c.grams)
             similarity = inter / (size + len(c.grams) - inter)
             if similarity >= t:
+                out.append((c, similarity))
+        return out
+
+
+def derive_reuse(snapshot: Snapshot, rules: Rules) -> list[EdgeRecord]:
+    conf = rules.reuse
+    docs = snapshot.docs
+    years = {d.id: d.year for d in docs.values()}
+    city_docs_of: dict[str | None, set[str]] = defaultdict(set)
+    for d in docs.values():
+        if d.level == "city":
+            city_docs_of[d.region].add(d.id)
+    district_docs_of: dict[str, set[str]] = defaultdict(set)     # city region → its district plans
+    for d in docs.values():
+        if d.level == "district":
+            for region in dict.fromkeys(parent_regions(d)):
+                if region in city_docs_of:
+                    district_docs_of[region].add(d.id)
+
+    tasks_of: dict[str, list[Tsk]] = defaultdict(list)
+    for task in snapshot.tasks.values():
+        tasks_of[task.doc_id].append(task)
+    best: dict[tuple[str, str], float] = {}
+    for region in sorted(district_docs_of):
+        city = _split(tasks_of, city_docs_of[region], conf)
+        if not city:
+            continue
+        index = _CityIndex(city, conf.threshold)
+        for s in _split(tasks_of, district_docs_of[region], conf):
+            for c, similarity in index.matches(s, years[s.doc_id], years):
                 key = (s.task_id, c.task_id)
                 best[key] = max(best.get(key, 0.0), similarity)
     return [EdgeRecord("REUSES", "Task", d, "Task", c, {"similarity": round(sim, 4)})

@@ -75,6 +75,9 @@ class Snapshot:
     targets: list[Tgt]
     sections: dict[str, Sec]
     tasks: dict[str, Tsk]
+    # Section id → its parent's id, built on the first `ancestors` call: the snapshot's structure is
+    # complete once read, and rebuilding the map per call made section alignment quadratic.
+    _parent_of: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def targets_of(self) -> dict[str, list[Tgt]]:
         out: dict[str, list[Tgt]] = defaultdict(list)
@@ -101,7 +104,16 @@ class Snapshot:
         return "。".join(text for _, text in parts)
 
     def ancestors(self, section_id: str) -> set[str]:
-        parent_of = {c: s.id for s in self.sections.values() for c in s.children}
+        """The ids of a section's parent, grandparent, … (empty for a top-level section).
+
+        >>> top = Sec("a", "d", 1, "一", None, None, 0, children=["b"])
+        >>> snap = Snapshot({}, [], {"a": top, "b": Sec("b", "d", 2, "（一）", None, None, 5)}, {})
+        >>> snap.ancestors("b"), snap.ancestors("a")
+        ({'a'}, set())
+        """
+        if self._parent_of is None:
+            self._parent_of = {c: s.id for s in self.sections.values() for c in s.children}
+        parent_of = self._parent_of
         out, current = set(), section_id
         while current in parent_of:
             current = parent_of[current]

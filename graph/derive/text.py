@@ -85,8 +85,14 @@ def tfidf_vectors(texts: list[str], n: int = 2) -> list[dict[str, float]]:
     """TF-IDF weighted character n-gram vectors, L2-normalised.
 
     Generic bigrams (推进, 加强, 工作) appear in nearly every section; IDF keeps
-    them from making every pair of sections look alike."""
-    counts = [Counter(ngrams(t, n)) for t in texts]
+    them from making every pair of sections look alike. The n-gram counts of a text are cached
+    (a reload derives again over mostly the same sections); the weights depend on the whole set.
+
+    >>> a, b = tfidf_vectors(["养老床位", "养老服务"])
+    >>> sorted(a), round(cosine(a, b), 6)
+    (['床位', '老床'], 0.0)
+    """
+    counts = [_gram_counts(t, n) for t in texts]
     df: Counter = Counter()
     for c in counts:
         df.update(c.keys())
@@ -97,6 +103,12 @@ def tfidf_vectors(texts: list[str], n: int = 2) -> list[dict[str, float]]:
         norm = math.sqrt(sum(w * w for w in vec.values()))
         vectors.append({g: w / norm for g, w in vec.items() if w} if norm else {})
     return vectors
+
+
+@lru_cache(maxsize=8192)
+def _gram_counts(text: str, n: int) -> dict[str, int]:
+    """How often each character n-gram occurs in a text (callers never mutate the result)."""
+    return dict(Counter(ngrams(text, n)))
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
