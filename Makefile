@@ -82,9 +82,10 @@ eval-set:
 	$(if $(ALIGN_GOLD),$(BIN)/python $(SCORER) alignments --gold $(ALIGN_GOLD) --pred build/eval/$(NAME)/alignments.jsonl)
 	$(if $(wildcard $(GOLDDIR)/documents.jsonl),$(BIN)/python scripts/eval_documents.py --gold $(GOLDDIR)/documents.jsonl --pred build/eval/$(NAME)/documents.jsonl)
 
-## bench: extraction speed and load throughput (targets are checked here, never in tests)
+## bench: a deterministic corpus (bench/corpus.py) of N plans, loaded and queried; prints a table and writes
+## build/bench/bench-N.json. N = 100; BENCH_N=1000 for 1,000, BENCH_FULL=1 for 10,000 (goals checked here, never in tests)
 bench: dev
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf data build $(VENV) $(LINT)/node_modules .mypy_cache .ruff_cache

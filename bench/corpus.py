@@ -76,7 +76,7 @@ def plans(n: int) -> list[Plan]:
     for city, districts in cities():
         if len(out) >= n:
             break
-        group = []
+        group: list[tuple[int, Division | None]] = []
         for year in YEARS:
             group.append((year, None))
             group.extend((year, d) for d in districts)
@@ -84,7 +84,8 @@ def plans(n: int) -> list[Plan]:
             city_plans = [g for g in group if g[1] is None]
             rest = [g for g in group if g[1] is not None]
             room = max(0, n - len(out) - len(city_plans))
-            group = city_plans[: n - len(out)] + sorted(rng.sample(rest, min(room, len(rest))), key=lambda g: (g[0], g[1].code))
+            sampled = rng.sample(rest, min(room, len(rest)))
+            group = city_plans[: n - len(out)] + sorted(sampled, key=lambda g: (g[0], g[1].code if g[1] else ""))
         for year, district in group:
             code = (district or city).code
             seed = CITY_SEED[0] if district is None else sorted(DISTRICT_SEEDS)[int(code) % len(DISTRICT_SEEDS)]
@@ -121,7 +122,7 @@ def _vary_paragraphs(lines: list[str], rng: random.Random, preamble: int = 8) ->
     long_lines = [line for line in lines if len(line) >= 20]
     if sum(line.rstrip().endswith(("。", "；", "：")) for line in long_lines) < len(long_lines) / 2:
         return lines
-    out, run = lines[:preamble], []
+    out, run = lines[:preamble], list[str]()
 
     def flush() -> None:
         rng.shuffle(run)

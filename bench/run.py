@@ -1,0 +1,240 @@
+"""`make bench`: how policykg scales with the number of plans (figures, never pass/fail in tests).
+
+Builds the deterministic corpus of bench/corpus.py (N = 100 plans; BENCH_N=1000 for 1,000,
+BENCH_FULL=1 for 10,000) and measures, each figure twice to show the noise:
+
+- extraction: characters per CPU second (per core) through read → normalise → extract, no store;
+- first load of the N plans into a fresh embedded store (LadybugDB), derivation included, in a
+  child process: wall, CPU, peak RSS, nodes + relationships written per second;
+- reload of one changed plan into the N-plan graph (derivation included), and `derive_all` alone;
+- p50/p95 of every named query, with its defaults and with a selective parameter.
+
+Prints a table and writes build/bench/bench-N.json.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import write_corpus  # noqa: E402
+from policykg.app import load_paths  # noqa: E402
+from policykg.graph.derive import derive_all  # noqa: E402
+from policykg.graph.store import GraphStore, open_store  # noqa: E402
+from policykg.loaders.pipeline import parse_document  # noqa: E402
+from policykg.queries import list_queries, run_query  # noqa: E402
+
+__all__ = ["main"]
+
+BUILD = ROOT / "build" / "bench"
+EXTRACTION_FILES = 40
+CHANGES = ["做好困难群众帮扶，新增养老床位12张。", "推进社区嵌入式服务设施建设，新增社区长者食堂3家。"]
+
+
+def corpus_size() -> int:
+    if os.environ.get("BENCH_FULL") == "1":
+        return 10_000
+    return int(os.environ.get("BENCH_N", "100"))
+
+
+# -- extraction -------------------------------------------------------------------------------
+
+def bench_extraction(files: list[Path]) -> dict:
+    """Characters per CPU second through parse_document, on files the process has not seen."""
+    start = time.process_time()
+    chars = sum(len(parse_document(str(f)).source.text) for f in files)
+    seconds = time.process_time() - start
+    return {"files": len(files), "chars": chars, "cpu_s": seconds, "chars_per_s": chars / seconds}
+
+
+# -- first load, in a child process (its own peak RSS) -------------------------------------------
+
+def _count(store: GraphStore, cypher: str) -> int:
+    return int(store.query(cypher, {}).rows[0][0])
+
+
+def load_child(db: str, folder: str) -> None:
+    """Run in the child: load every plan of `folder` into a fresh store at `db`, print the figures as JSON."""
+    store = open_store("ladybug", db_path=db)
+    wall, cpu = time.perf_counter(), time.process_time()
+    report = load_paths([folder], store)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    nodes = _count(store, "MATCH (n) RETURN count(n)")
+    rels = _count(store, "MATCH ()-[r]->() RETURN count(r)")
+    store.close()
+    print(json.dumps({
+        "plans": len(report.loaded), "failed": len(report.failed), "wall_s": wall, "cpu_s": cpu,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "nodes": nodes, "relationships": rels, "writes_per_s": (nodes + rels) / wall,
+        "derive_s": report.derived.seconds if report.derived else None,
+    }))
+
+
+def bench_first_load(folder: Path, db: Path) -> dict:
+    shutil.rmtree(db, ignore_errors=True)
+    if db.exists():
+        db.unlink()
+    out = subprocess.run([sys.executable, __file__, "--load-child", str(db), str(folder)],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# -- reload, derivation, queries on the loaded graph ----------------------------------------------
+
+def bench_reload(store: GraphStore, plan: Path, change: str) -> dict:
+    """Reload one plan whose text changed (a sentence added), then put the original back."""
+    original = plan.read_text(encoding="utf-8")
+    try:
+        plan.write_text(original.rstrip("\n") + "\n" + change + "\n", encoding="utf-8")
+        start = time.perf_counter()
+        report = load_paths([str(plan)], store)
+        wall = time.perf_counter() - start
+    finally:
+        plan.write_text(original, encoding="utf-8")
+    return {"wall_s": wall, "derive_s": report.derived.seconds if report.derived else None}
+
+
+def bench_derive(store: GraphStore) -> dict:
+    start = time.perf_counter()
+    report = derive_all(store)
+    return {"wall_s": time.perf_counter() - start, "edges": sum(report.edges.values())}
+
+
+def _sample_values(store: GraphStore) -> dict:
+    """Values the selective forms of the queries filter on, taken from the loaded graph."""
+    def first(cypher: str) -> str:
+        rows = store.query(cypher, {}).rows
+        return rows[0][0] if rows else ""
+    return {
+        "district": first("MATCH (d:Document) WHERE d.level = 'district' RETURN d.source AS s ORDER BY s LIMIT 1"),
+        "indicator": first("MATCH (t:Target) WHERE t.indicator IS NOT NULL AND t.indicator <> 'unmapped' "
+                           "RETURN t.indicator AS i, count(*) AS n ORDER BY n DESC, i LIMIT 1"),
+        "region": first("MATCH (d:Document) WHERE d.level = 'district' RETURN d.region AS r ORDER BY d.source LIMIT 1"),
+        "theme": first("MATCH (s:Section) WHERE s.theme IS NOT NULL "
+                       "RETURN s.theme AS t, count(*) AS n ORDER BY n DESC, t LIMIT 1"),
+    }
+
+
+def query_forms(sample: dict) -> dict[str, tuple[dict, dict]]:
+    """Each named query's (default, selective) parameters; a required parameter gets a sample value in both."""
+    d, i, r, t = sample["district"], sample["indicator"], sample["region"], sample["theme"]
+    selective = {
+        "alignment": {"district": d}, "citations": {"title": "养老"}, "conflicts": {"source": d},
+        "department-load": {"region": r}, "gaps": {"kind": "district_only"}, "lineage": {"name": d},
+        "owner": {"source": d}, "reuse": {"source": d}, "rollup": {"indicator": i}, "scorecard": {"district": d},
+        "search": {"keyword": "养老", "source": d}, "section-alignment": {"district": d, "theme": t},
+        "target-history": {"indicator": i, "region": r},
+    }
+    required = {"lineage": {"name": d}, "search": {"keyword": "养老"}}
+    return {q.name: (required.get(q.name, {}), selective.get(q.name, required.get(q.name, {}))) for q in list_queries()}
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def bench_query(store: GraphStore, name: str, params: dict, repeat: int) -> dict:
+    try:
+        rows = len(run_query(store, name, params).rows)     # warm-up
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            run_query(store, name, params)
+            times.append(time.perf_counter() - start)
+    except Exception as exc:     # a query failing at scale is a finding, not a reason to stop the bench
+        return {"error": f"{type(exc).__name__}: {exc}"[:200]}
+    return {"rows": rows, "p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * _percentile(times, 0.95)}
+
+
+# -- the table ------------------------------------------------------------------------------------
+
+def _pair(runs: list[dict], key: str, fmt: str) -> str:
+    return " / ".join("—" if r.get(key) is None else format(r[key], fmt) for r in runs)
+
+
+def print_table(result: dict) -> None:
+    n = result["n"]
+    load, ext = result["first_load"], result["extraction"]
+    lines = [
+        f"policykg bench: N = {n} plans ({result['machine']}); two runs each: first / second",
+        "",
+        "| figure | value |",
+        "| --- | --- |",
+        f"| extraction, chars/s per core | {_pair(ext, 'chars_per_s', ',.0f')} |",
+        f"| first load of {n} plans, wall s | {_pair(load, 'wall_s', '.1f')} |",
+        f"| first load, CPU s | {_pair(load, 'cpu_s', '.1f')} |",
+        f"| first load, peak RSS MB | {_pair(load, 'peak_rss_mb', ',.0f')} |",
+        f"| first load, nodes + relationships | {_pair(load, 'nodes', ',')} + {_pair(load, 'relationships', ',')} |",
+        f"| first load, nodes + relationships/s | {_pair(load, 'writes_per_s', ',.0f')} |",
+        f"| derivation inside the first load, s | {_pair(load, 'derive_s', '.1f')} |",
+        f"| reload of one changed plan, s (derivation incl.) | {_pair(result['reload'], 'wall_s', '.2f')} |",
+        f"| derive_all on the {n}-plan graph, s | {_pair(result['derive'], 'wall_s', '.2f')} |",
+        "",
+        "| query | rows (default) | default p50 / p95 ms | selective rows | selective p50 / p95 ms |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, forms in result["queries"].items():
+        cells = []
+        for form in ("default", "selective"):
+            runs = forms[form]
+            if any("error" in r for r in runs):
+                cells += ["error", next(r["error"] for r in runs if "error" in r)]
+                continue
+            cells += [str(runs[0]["rows"]), " · ".join(f"{r['p50_ms']:.0f} / {r['p95_ms']:.0f}" for r in runs)]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    print("\n".join(lines))
+
+
+def main() -> int:
+    n = corpus_size()
+    folder = BUILD / f"corpus-{n}"
+    started = time.perf_counter()
+    files = write_corpus(n, folder)
+    print(f"corpus: {len(files)} plans in {folder} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    result: dict = {"n": n, "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
+
+    parse_document(str(files[0]))      # warm up: spaCy pipeline and vocabularies
+    result["extraction"] = [bench_extraction(files[k::2][:EXTRACTION_FILES]) for k in (0, 1)]
+    print("extraction done", file=sys.stderr)
+    db = BUILD / f"graph-{n}.lbdb"
+    result["first_load"] = [bench_first_load(folder, db) for _ in range(2)]
+    print("first loads done", file=sys.stderr)
+
+    store = open_store("ladybug", db_path=str(db))
+    try:
+        district_plans = [f for f in files if f.suffix == ".txt" and not f.stem.split("-")[0].endswith("00")]
+        result["reload"] = [bench_reload(store, district_plans[len(district_plans) // 2], c) for c in CHANGES]
+        result["derive"] = [bench_derive(store) for _ in range(2)]
+        print("reload and derivation done", file=sys.stderr)
+        repeat = 10 if n <= 100 else 5
+        result["sample_params"] = sample = _sample_values(store)
+        result["queries"] = {
+            name: {form: [bench_query(store, name, params, repeat) for _ in range(2)]
+                   for form, params in zip(("default", "selective"), pair)}
+            for name, pair in query_forms(sample).items()
+        }
+    finally:
+        store.close()
+    out = BUILD / f"bench-{n}.json"
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    print_table(result)
+    print(f"\n(written to {out.relative_to(ROOT)}; total {time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--load-child":
+        load_child(sys.argv[2], sys.argv[3])
+        sys.exit(0)
+    sys.exit(main())
