@@ -463,6 +463,7 @@ def test_text_without_punctuation_is_read_number_by_number(nlp):
 def test_borrowed_verb_or_metric_needs_the_clause_before(nlp):
     # a comma item of an uncatalogued thing, or of another kind of unit, borrows nothing
     assert [t.value for t in extract(nlp, "新建便民理发点10个，修鞋服务点20个。")] == [10]
+    assert [t.value for t in extract(nlp, "新增养老床位500张，助浴服务20次。")] == [500]
     assert [t.value for t in extract(nlp, "新建社区长者食堂5家，日均服务老年人2000人次。")] == [5]
     # a borrowed verb brings its kind
     got = extract(nlp, "全区累计建成养老床位1.2万张，社区综合为老服务中心80家。")
@@ -616,6 +617,12 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     ("十大民生实事\n10个滨江生态公园建设\n", [(10, "个", "滨江生态公园")]),
     # traditional script: read through the fold, the words kept as written
     ("新增養老床位172張，建成公共綠地5.7萬平方米。", [(172, "張", "養老床位"), (57_000, "平方米", "公共綠地")]),
+    # an enumeration continued after a comma with an activity of its own (就业, 抽检), catalogued or not
+    ("城镇新增就业20万人，农村劳动力转移就业200万人，高校毕业生留省就业15万人。",
+     [(200_000, "人", "就业"), (2_000_000, "人", "农村劳动力转移就业"), (150_000, "人", "高校毕业生留省就业")]),
+    ("完成食品抽检2000批次，药品抽检40批次。", [(2000, "批次", "食品抽检"), (40, "批次", "药品抽检")]),
+    # 为 + a list of recipients, the service verb after them
+    ("为5000名困境、留守儿童进行心理健康评估。", [(5000, "名", "困境、留守儿童进行心理健康评估")]),
 ])
 def test_targets_of_plans_outside_civil_affairs(nlp, text, expected):
     assert [(t.value, t.unit, t.metric) for t in extract(nlp, text)] == expected
@@ -634,6 +641,8 @@ def test_targets_of_plans_outside_civil_affairs(nlp, text, expected):
     "光子产业产值超过200亿元。",
     # a bare preposition after the verb names nothing
     "累计推广至300家。",
+    # 为 + a number with no verb after it in its clause
+    "为100名老年人，全年无休。",
 ])
 def test_not_targets_of_plans_outside_civil_affairs(nlp, text):
     assert extract(nlp, text, year=2025) == []

@@ -42,7 +42,7 @@ from policykg.loaders.extract.targets.quantity import Quantity
 from policykg.loaders.extract.targets.tables import another_value_follows, label_before
 
 __all__ = ["Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric",
-           "heads_a_title_line", "TITLE_REACH"]
+           "heads_a_title_line", "names_an_activity", "TITLE_REACH"]
 
 _DIGIT = re.compile(r"\d")
 TITLE_REACH = 30   # a project title runs at most this far after its number
@@ -119,6 +119,10 @@ def _service_object(q: Quantity, r: Reading) -> bool:
     g, raw_after, unit = q.g, q.raw_after, q.unit
     sv = g.service_re.search(raw_after)
     if not sv:
+        # 为1万名困境、留守儿童进行心理健康评估干预: the recipients may be a list; the verb ends the clause.
+        raw_after = q.text[q.end:q.clause_end]
+        sv = g.service_re.search(raw_after)
+    if not sv or _DIGIT.search(raw_after, 0, sv.start()):
         return False
     obj = g.clean_metric(cut_at_predicate(g, raw_after[sv.end():]))
     whole = g.clean_metric(raw_after)
@@ -342,7 +346,7 @@ def _governing_verb(q: Quantity, r: Reading) -> None:
         verb_start = q.seg_start
         if text.startswith(g.continuation, q.opens) and q.opens > q.sent_start:
             verb_start = back(text, q.opens - 1, g.clause, q.sent_start)
-        verbs = g.verbs_in(text[verb_start:q.start], verb_start)
+        verbs = g.verbs_in(text[verb_start:q.start], verb_start) or _verb_of_the_benefactive(q, r)
         if verbs:
             r.action = verbs[-1]
     r.stated_verb = r.action
@@ -351,7 +355,16 @@ def _governing_verb(q: Quantity, r: Reading) -> None:
         r.verbless = _verbless(q, r)
         if r.verbless == "continued" and q.prev is not None:
             r.action, r.cumulative = q.prev.action, q.prev.cumulative
-        r.needs_catalogue = r.verbless in ("continued", "count")
+        r.needs_catalogue = r.verbless == "count" or (r.verbless == "continued" and not names_an_activity(q.g, r.metric))
+
+
+def _verb_of_the_benefactive(q: Quantity, r: Reading) -> list[Verb]:
+    """为1万名困境儿童进行心理健康评估干预 / 为1000家卫生院配备支付终端: after 为/对 + number the verb
+    follows what is counted, in the rest of the clause (the first one there governs it)."""
+    if r.lead >= q.start:
+        return []
+    verbs = q.g.verbs_in(q.text[q.end:q.clause_end], q.end)
+    return verbs[:1]
 
 
 def _verbless(q: Quantity, r: Reading) -> Verbless | None:
@@ -379,6 +392,18 @@ def _verbless(q: Quantity, r: Reading) -> Verbless | None:
         # (不少于, 至少 …): 全区社区工作者3800余名 / 长者食堂超过200家 describe what there is.
         return "count"
     return None
+
+
+def names_an_activity(g: Grammar, metric: str) -> bool:
+    """农村劳动力转移就业 / 药品抽检: a metric ending with the name of an activity carries its own
+    predicate, so an enumeration continued with it after a comma is a target of its own, catalogued
+    or not (`activity_heads` in targets.yaml).
+
+    >>> from policykg.loaders.extract.targets.grammar import grammar
+    >>> names_an_activity(grammar(), "农村劳动力转移就业"), names_an_activity(grammar(), "修鞋服务点")
+    (True, False)
+    """
+    return metric.endswith(g.activity_heads)
 
 
 def heads_a_title_line(q: Quantity) -> bool:
