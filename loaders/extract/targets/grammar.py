@@ -159,6 +159,7 @@ class Grammar:
         self.bare_level_nouns = frozenset(mt["bare_level_nouns"])
         self.rate_nouns = tuple(self.bare_level_nouns)
         self.distributive = mt["distributive"]
+        self.respective = mt["respective"]
         self.possessive = mt["possessive"]
         self.item_split_re = re.compile(f"({_alt(list(self.item_marks) + list(self.joiners))})")
         self.strip_prefix_re = re.compile(f"^(?:{patterns['deadline']}|{patterns['item_label']}|{_alt(mt['strip_prefixes'])})+")

@@ -42,7 +42,7 @@ from policykg.loaders.extract.targets.quantity import Quantity
 from policykg.loaders.extract.targets.tables import another_value_follows, label_before
 
 __all__ = ["Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric",
-           "heads_a_title_line", "names_an_activity", "TITLE_REACH"]
+           "heads_a_title_line", "names_an_activity", "respective_item", "TITLE_REACH"]
 
 _DIGIT = re.compile(r"\d")
 TITLE_REACH = 30   # a project title runs at most this far after its number
@@ -143,6 +143,10 @@ def _service_object(q: Quantity, r: Reading) -> bool:
 def _metric_before(q: Quantity, r: Reading) -> None:
     """新建|家门口服务站|200个 / 护理员持证率|达到|80% / 养老护理员、社区工作者各培训2000名."""
     g, text = q.g, q.text
+    respective = respective_item(q)
+    if respective is not None:
+        r.metric, r.start = respective
+        return
     _metric_by_verbs(q, r)
     if not g.clean_metric(r.metric) and text[q.seg_start - 1:q.seg_start] in g.label_ends:
         # | 新增养老床位 | 600张 | / 养老床位：新增600张: the metric is in the cell or label before.
@@ -277,6 +281,32 @@ def inherited_metric(q: Quantity, seg_start: int) -> tuple[str, int] | None:
     if not CJK.search(obj) or g.catalogue.match(obj, unit, sentence(g, text, start, end)) == UNMAPPED:
         return None
     return obj, obj_start + max(raw.find(obj), 0)
+
+
+def respective_item(q: Quantity) -> tuple[str, int] | None:
+    """美丽河湖、美丽海湾建成率分别达到30%、50%: with 分别, the n-th value listed after the verb
+    counts the n-th thing listed before it (None when the number is not in such a pairing).
+
+    >>> from policykg.loaders.extract.targets.quantity import quantities
+    >>> [respective_item(q) for q in quantities("人参、食用菌产值分别达到1230亿元、120亿元。")]
+    [('人参', 0), ('食用菌产值', 3)]
+    >>> [respective_item(q) for q in quantities("人参、食用菌产值达到1230亿元。")]
+    [None]
+    """
+    g, text = q.g, q.text
+    at = text.rfind(g.respective, q.seg_start, q.start)
+    if at < 0:
+        return None
+    values_from = at + len(g.respective)
+    verbs = g.verbs_in(text[values_from:q.start], values_from)
+    if verbs and verbs[0].start == values_from:
+        values_from = verbs[0].end
+    earlier = text[values_from:q.start].split(g.item_marks[0])
+    if earlier[-1] or not all(_DIGIT.search(v) for v in earlier[:-1]):
+        return None                              # something other than values stands between
+    items = distributed_items(g, text, q.seg_start, at)
+    index = len(earlier) - 1
+    return items[index] if len(items) > 1 and index < len(items) else None
 
 
 def distributed_items(g: Grammar, text: str, seg_start: int, end: int) -> list[tuple[str, int]]:
