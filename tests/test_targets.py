@@ -623,6 +623,9 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     ("完成食品抽检2000批次，药品抽检40批次。", [(2000, "批次", "食品抽检"), (40, "批次", "药品抽检")]),
     # 为 + a list of recipients, the service verb after them
     ("为5000名困境、留守儿童进行心理健康评估。", [(5000, "名", "困境、留守儿童进行心理健康评估")]),
+    # a title line joining two items without a separator: the verb of the second is not the first's metric
+    ("民生实事\n新建8处口袋公园建成6处社区食堂\n", [(8, "处", "口袋公园"), (6, "处", "社区食堂")]),
+    ("新建8处口袋公园建成区。", [(8, "处", "口袋公园建成区")]),
     # 分别: the listed things take the listed values in order
     ("美丽河湖、美丽海湾建成率分别达到40%、60%。", [(40, "%", "美丽河湖"), (60, "%", "美丽海湾建成率")]),
     ("人参、食用菌全产业链产值达到1300亿元。", [(130_000_000_000, "元", "人参、食用菌全产业链产值")]),

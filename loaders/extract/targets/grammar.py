@@ -29,7 +29,7 @@ from policykg.loaders.vocabulary import load_vocab, pattern
 
 __all__ = [
     "CJK", "MASK", "CLAUSE_REACH", "SENTENCE_REACH", "Verb", "Grammar", "grammar", "fill",
-    "stop_positions", "back", "forward", "sentence", "after_phrase", "cut_at_predicate",
+    "stop_positions", "back", "forward", "sentence", "after_phrase", "leaves_the_next_verb", "cut_at_predicate",
     "balance_quotes", "clause_year", "years",
 ]
 
@@ -412,6 +412,24 @@ def cut_at_predicate(g: Grammar, phrase: str) -> str:
         if m.group("stop"):
             return phrase[:m.start()]
     return phrase
+
+
+def leaves_the_next_verb(g: Grammar, text: str, start: int, phrase: str) -> str:
+    """新建10处口袋公园建成10处社区食堂: a phrase after the unit that runs into the next number ends
+    before the verb stating that number (a title line may join two items without a separator).
+
+    Examples:
+        >>> text = "新建10处口袋公园建成10处社区食堂"
+        >>> leaves_the_next_verb(grammar(), text, 6, "口袋公园建成")
+        '口袋公园'
+        >>> leaves_the_next_verb(grammar(), "新建10处口袋公园，", 6, "口袋公园")
+        '口袋公园'
+    """
+    end = start + len(phrase)
+    if not (end < len(text) and text[end].isdigit()):
+        return phrase
+    verbs = g.verbs_in(phrase)
+    return phrase[:verbs[-1].start] if verbs and verbs[-1].end == len(phrase) else phrase
 
 
 def balance_quotes(g: Grammar, text: str, start: int, end: int) -> tuple[int, int]:

@@ -30,6 +30,7 @@ from policykg.loaders.extract.targets.grammar import (
     cut_at_predicate,
     forward,
     grammar,
+    leaves_the_next_verb,
     years,
 )
 from policykg.loaders.extract.targets.model import Statement
@@ -130,7 +131,7 @@ class Quantity:
     @cached_property
     def raw_after(self) -> str:
         """The text after the unit up to a separator (see grammar.after_phrase)."""
-        return after_phrase(self.g, self.text, self.end)
+        return leaves_the_next_verb(self.g, self.text, self.end, after_phrase(self.g, self.text, self.end))
 
     @cached_property
     def after(self) -> str:
