@@ -687,3 +687,13 @@ def test_a_progress_report_states_no_targets_and_its_plan_twin_does():
     plan = NS(meta=NS(kind="work plan", year=2025), sections=[], tasks=[])
     assert document_targets(mentions, report) == []
     assert [t.value for t in document_targets(T.find_targets(text), plan)] == [500.0]
+
+
+def test_a_year_heading_a_sentence_dates_its_parts_after_a_semicolon(nlp):
+    # 2023年，…；… looks back in a plan for 2024, the part after the semicolon too
+    text = "2023年，重点楼宇实现税收600亿元；亿元楼新增5幢。今年新增养老床位100张。"
+    assert [t.value for t in extract(nlp, text, year=2024)] == [100]
+    # a part naming its own year keeps it; a sentence with no leading year dates nothing
+    text = "2023年，新建社区食堂5家；2024年，新建社区食堂8家。"
+    assert [t.value for t in extract(nlp, text, year=2024)] == [8]
+    assert [t.value for t in extract(nlp, "实现税收600亿元；亿元楼新增5幢。", year=2024)] == [60_000_000_000, 5]

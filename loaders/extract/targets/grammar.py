@@ -30,7 +30,7 @@ from policykg.loaders.vocabulary import load_vocab, pattern
 __all__ = [
     "CJK", "MASK", "CLAUSE_REACH", "SENTENCE_REACH", "Verb", "Grammar", "grammar", "fill",
     "stop_positions", "back", "forward", "sentence", "after_phrase", "leaves_the_next_verb", "cut_at_predicate",
-    "balance_quotes", "clause_year", "years",
+    "balance_quotes", "clause_year", "year_before_the_semicolon", "years",
 ]
 
 MASK = "\u25a1"   # stands in for catalogue names while looking for verbs
@@ -131,6 +131,7 @@ class Grammar:
     def _boundaries(self, b: dict) -> None:
         self.hard = frozenset(b["hard"])
         self.clause = self.hard | frozenset(b["clause"])
+        self.semicolons = frozenset(b["semicolons"])
         self.item = self.clause | frozenset(b["item"])
         self.item_marks = tuple(b["item"])
         self.open_quotes = frozenset(o for o, _ in b["quotes"])
@@ -455,6 +456,25 @@ def clause_year(g: Grammar, text: str, sent_start: int, seg_start: int) -> re.Ma
         k -= 1
     starts.append(sent_start)
     for start in starts:
+        m = g.leading_year_re.match(text, start)
+        if m:
+            return m
+    return year_before_the_semicolon(g, text, sent_start)
+
+
+def year_before_the_semicolon(g: Grammar, text: str, start: int) -> re.Match | None:
+    """2023年，重点楼宇实现税收622亿元；亿元楼新增6幢: a part of a sentence after a semicolon, naming
+    no year of its own, is dated by the year heading the part before (and so on back).
+
+    Examples:
+        >>> text = "2023年，实现税收622亿元；亿元楼新增6幢"
+        >>> year_before_the_semicolon(grammar(), text, text.index("亿元楼")).group(1)
+        '2023'
+        >>> year_before_the_semicolon(grammar(), "实现税收622亿元。亿元楼新增6幢", 11) is None
+        True
+    """
+    while start > 0 and text[start - 1] in g.semicolons:
+        start = back(text, start - 1, g.hard, reach=SENTENCE_REACH)
         m = g.leading_year_re.match(text, start)
         if m:
             return m
