@@ -626,6 +626,9 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     # a title line joining two items without a separator: the verb of the second is not the first's metric
     ("民生实事\n新建8处口袋公园建成6处社区食堂\n", [(8, "处", "口袋公园"), (6, "处", "社区食堂")]),
     ("新建8处口袋公园建成区。", [(8, "处", "口袋公园建成区")]),
+    # a count sized by the quantity after it (… 的 HEAD) counts the head
+    ("建成8处社区食堂，建设2所200张床位的养老机构。", [(8, "处", "社区食堂"), (2, "所", "养老机构"), (200, "张", "床位的养老机构")]),
+    ("建成8处社区食堂，新增2所，另有200张床位。", [(8, "处", "社区食堂"), (2, "所", "社区食堂")]),
     # 分别: the listed things take the listed values in order
     ("美丽河湖、美丽海湾建成率分别达到40%、60%。", [(40, "%", "美丽河湖"), (60, "%", "美丽海湾建成率")]),
     ("人参、食用菌全产业链产值达到1300亿元。", [(130_000_000_000, "元", "人参、食用菌全产业链产值")]),

@@ -32,6 +32,7 @@ from policykg.loaders.extract.targets.grammar import (
     SENTENCE_REACH,
     Grammar,
     Verb,
+    after_phrase,
     back,
     cut_at_predicate,
     forward,
@@ -42,7 +43,7 @@ from policykg.loaders.extract.targets.quantity import Quantity
 from policykg.loaders.extract.targets.tables import another_value_follows, label_before
 
 __all__ = ["Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric",
-           "heads_a_title_line", "names_an_activity", "respective_item", "TITLE_REACH"]
+           "heads_a_title_line", "names_an_activity", "respective_item", "sized_thing_after", "TITLE_REACH"]
 
 _DIGIT = re.compile(r"\d")
 TITLE_REACH = 30   # a project title runs at most this far after its number
@@ -111,7 +112,31 @@ def _metric_after(q: Quantity) -> Reading:
             r.metric, r.start = q.after_clean, q.end + max(q.after.find(q.after_clean), 0)
     elif q.after_clean and q.counted is None and not g.names_beneficiary(q.after_clean, q.unit):
         r.metric, r.start = q.after_clean, q.end + max(q.after.find(q.after_clean), 0)
+    elif not q.raw_after:
+        r.metric, r.start = sized_thing_after(q) or ("", r.start)
     return r
+
+
+def sized_thing_after(q: Quantity) -> tuple[str, int] | None:
+    """建设1所100张以上床位的养老机构: a count followed straight by another quantity that sizes the
+    thing counted (… 的 HEAD) counts that head.
+
+    >>> from policykg.loaders.extract.targets.quantity import quantities
+    >>> [sized_thing_after(q) for q in quantities("建设1所100张以上床位的养老机构。")][0]
+    ('养老机构', 13)
+    >>> [sized_thing_after(q) for q in quantities("建设1所，100张以上床位。")][0] is None
+    True
+    """
+    g, text = q.g, q.text
+    size = g.quantity.match(text, q.end)
+    if size is None:
+        return None
+    phrase = after_phrase(g, text, size.end())
+    if g.possessive not in phrase:
+        return None
+    at = phrase.rindex(g.possessive) + len(g.possessive)
+    head = g.clean_metric(cut_at_predicate(g, phrase[at:]))
+    return (head, size.end() + max(phrase.find(head, at), at)) if head else None
 
 
 def _service_object(q: Quantity, r: Reading) -> bool:
