@@ -629,6 +629,10 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     # a count sized by the quantity after it (… 的 HEAD) counts the head
     ("建成8处社区食堂，建设2所200张床位的养老机构。", [(8, "处", "社区食堂"), (2, "所", "养老机构"), (200, "张", "床位的养老机构")]),
     ("建成8处社区食堂，新增2所，另有200张床位。", [(8, "处", "社区食堂"), (2, "所", "社区食堂")]),
+    # a title line headed by a count of people with no measure word names the service after them
+    ("民生实事\n15万学生视力筛查项目\n", [(150_000, "人", "视力筛查项目")]),
+    # people counted as they take part in an activity are counted for it
+    ("组织2万名学生参加研学实践活动。", [(20_000, "名", "学生参加研学实践活动")]),
     # 分别: the listed things take the listed values in order
     ("美丽河湖、美丽海湾建成率分别达到40%、60%。", [(40, "%", "美丽河湖"), (60, "%", "美丽海湾建成率")]),
     ("人参、食用菌全产业链产值达到1300亿元。", [(130_000_000_000, "元", "人参、食用菌全产业链产值")]),
@@ -650,6 +654,9 @@ def test_targets_of_plans_outside_civil_affairs(nlp, text, expected):
     "光子产业产值超过200亿元。",
     # a bare preposition after the verb names nothing
     "累计推广至300家。",
+    # a count of people with no activity nor verb; a compound of counted nouns (学生家庭) with no measure word
+    "全区2万名学生。",
+    "优质资源惠及8万学生家庭。",
     # 为 + a number with no verb after it in its clause
     "为100名老年人，全年无休。",
 ])

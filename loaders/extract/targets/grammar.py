@@ -151,6 +151,7 @@ class Grammar:
         self.benefactive_re = re.compile(f"(?:{_alt(self.benefactive)})(?:{_alt(mt['benefactive_scope'])})?$")
         self.service_re = re.compile(_alt(mt["service_verbs"]))
         self.service_verb_group = mt["service_verb_group"]
+        self.participation_verbs = tuple(mt["participation_verbs"])
         self.beneficiaries = frozenset(mt["beneficiaries"])
         self.beneficiaries_tuple = tuple(self.beneficiaries)
         self.continuation = tuple(mt["continuation_markers"])

@@ -43,7 +43,7 @@ from policykg.loaders.extract.targets.quantity import Quantity
 from policykg.loaders.extract.targets.tables import another_value_follows, label_before
 
 __all__ = ["Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric",
-           "heads_a_title_line", "names_an_activity", "respective_item", "sized_thing_after", "TITLE_REACH"]
+           "heads_a_title_line", "names_an_activity", "respective_item", "sized_thing_after", "takes_part_in_an_activity", "TITLE_REACH"]
 
 _DIGIT = re.compile(r"\d")
 TITLE_REACH = 30   # a project title runs at most this far after its number
@@ -110,11 +110,28 @@ def _metric_after(q: Quantity) -> Reading:
         r.lead = q.item_start + benefactive.start()
         if not _service_object(q, r):
             r.metric, r.start = q.after_clean, q.end + max(q.after.find(q.after_clean), 0)
-    elif q.after_clean and q.counted is None and not g.names_beneficiary(q.after_clean, q.unit):
+    elif q.after_clean and (q.counted is None or heads_a_title_line(q)) and not g.names_beneficiary(q.after_clean, q.unit):
+        # 20万学生脊柱侧弯筛查项目: a title line headed by a count of people names the service after them
         r.metric, r.start = q.after_clean, q.end + max(q.after.find(q.after_clean), 0)
+        if takes_part_in_an_activity(q):
+            r.metric = g.clean_metric(q.raw_after)
+            verb_at = q.end + len(q.after)
+            r.action = next(iter(g.verbs_in(q.text[verb_at:q.clause_end], verb_at)), None)
     elif not q.raw_after:
         r.metric, r.start = sized_thing_after(q) or ("", r.start)
     return r
+
+
+def takes_part_in_an_activity(q: Quantity) -> bool:
+    """25万名学生参加传统文化研学实践活动: people counted as they take part in an activity (参加, 参与)
+    are counted for it, not as a group of people.
+
+    >>> from policykg.loaders.extract.targets.quantity import quantities
+    >>> [takes_part_in_an_activity(q) for q in quantities("组织2万名学生参加研学活动，新增5家食堂并开展评估。")]
+    [True, False]
+    """
+    g = q.g
+    return g.unit_class.get(q.unit) == "people" and q.raw_after[len(q.after):].startswith(g.participation_verbs)
 
 
 def sized_thing_after(q: Quantity) -> tuple[str, int] | None:

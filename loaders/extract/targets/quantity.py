@@ -231,6 +231,8 @@ def read_quantity(g: Grammar, text: str, m: re.Match, prev_end: int = 0, prev: S
     else:
         unit = m.group("unit")
         if unit in g.counted_nouns:
+            if text.startswith(tuple(g.counted_nouns), m.end()):
+                return None                      # 10万学生家庭: a compound with no measure word, counted by neither
             counted, unit = unit, g.counted_nouns[unit]
         chinese = numbers.is_chinese_numeral(m.group("lo"))
         if m.group("hi"):
