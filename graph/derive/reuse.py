@@ -18,6 +18,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from policykg.graph.derive.alignment import BELOW_CITY, CITY
 from policykg.graph.derive.rules import Rules
 from policykg.graph.derive.snapshot import Snapshot
 from policykg.graph.derive.text import content_only, sentences, shingles
@@ -40,8 +41,8 @@ def _prefix_length(size: int, threshold: float) -> int:
 def derive_reuse(snapshot: Snapshot, rules: Rules) -> list[EdgeRecord]:
     conf = rules.reuse
     docs = snapshot.docs
-    city_docs = {d.id for d in docs.values() if d.level == "city"}
-    district_docs = {d.id for d in docs.values() if d.level == "district"}
+    city_docs = {d.id for d in docs.values() if d.level == CITY}
+    district_docs = {d.id for d in docs.values() if d.level in BELOW_CITY}    # a county plan is one too
     if not city_docs or not district_docs:
         return []
 
