@@ -633,6 +633,13 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     ("民生实事\n15万学生视力筛查项目\n", [(150_000, "人", "视力筛查项目")]),
     # people counted as they take part in an activity are counted for it
     ("组织2万名学生参加研学实践活动。", [(20_000, "名", "学生参加研学实践活动")]),
+    # a measure of the thing counted before (总里程); a part after a semicolon parallel to the part before
+    ("实施国道提升工程2条，总里程30公里；农村公路5条，总里程8公里。",
+     [(2, "条", "国道提升工程"), (30, "公里", "总里程"), (5, "条", "农村公路"), (8, "公里", "总里程")]),
+    # …not when the part after the semicolon counts in another unit than the part before opened with
+    ("实施国道提升工程2条；农村公路40公里。", [(2, "条", "国道提升工程")]),
+    # 整治 states targets
+    ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order
     ("美丽河湖、美丽海湾建成率分别达到40%、60%。", [(40, "%", "美丽河湖"), (60, "%", "美丽海湾建成率")]),
     ("人参、食用菌全产业链产值达到1300亿元。", [(130_000_000_000, "元", "人参、食用菌全产业链产值")]),

@@ -126,6 +126,7 @@ class Grammar:
         self.facility_verb_groups = frozenset(cc["verb_groups"])
         self.facility_heads = tuple(cc["facility_heads"])
         self.activity_heads = tuple(vocab["activity_heads"])
+        self.measure_heads = tuple(vocab["measure_heads"])
         self.full_coverage_re = re.compile(_alt(vocab["full_coverage"]))
 
     def _boundaries(self, b: dict) -> None:

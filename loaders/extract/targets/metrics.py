@@ -42,8 +42,11 @@ from policykg.loaders.extract.targets.model import Statement
 from policykg.loaders.extract.targets.quantity import Quantity
 from policykg.loaders.extract.targets.tables import another_value_follows, label_before
 
-__all__ = ["Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric",
-           "heads_a_title_line", "names_an_activity", "respective_item", "sized_thing_after", "takes_part_in_an_activity", "TITLE_REACH"]
+__all__ = [
+    "Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric",
+    "heads_a_title_line", "names_an_activity", "names_a_measure", "parallels_the_part_before",
+    "opening_verb_of_the_part_before", "respective_item", "sized_thing_after", "takes_part_in_an_activity", "TITLE_REACH",
+]
 
 _DIGIT = re.compile(r"\d")
 TITLE_REACH = 30   # a project title runs at most this far after its number
@@ -55,7 +58,9 @@ TITLE_REACH = 30   # a project title runs at most this far after its number
 # A project title headed by its count (a line of a project list: 10个滨江生态公园建设) states its
 # target without a verb too.
 # A bound the sentence strives for (力争…产业投资超过1000亿元) is one too.
-Verbless = Literal["rate", "continued", "count", "title", "aspired"]
+# A part after a semicolon opening with the same kind of count as the part before (实施省道提升
+#工程3条；农村公路4条) is parallel to it and borrows its verb.
+Verbless = Literal["rate", "continued", "count", "title", "aspired", "parallel"]
 
 
 @dataclass
@@ -427,7 +432,10 @@ def _governing_verb(q: Quantity, r: Reading) -> None:
         r.verbless = _verbless(q, r)
         if r.verbless == "continued" and q.prev is not None:
             r.action, r.cumulative = q.prev.action, q.prev.cumulative
-        r.needs_catalogue = r.verbless == "count" or (r.verbless == "continued" and not names_an_activity(q.g, r.metric))
+        elif r.verbless == "parallel":
+            r.action = opening_verb_of_the_part_before(q)
+        r.needs_catalogue = r.verbless == "count" or (
+            r.verbless == "continued" and not (names_an_activity(q.g, r.metric) or names_a_measure(q.g, r.metric)))
 
 
 def _verb_of_the_benefactive(q: Quantity, r: Reading) -> list[Verb]:
@@ -456,6 +464,8 @@ def _verbless(q: Quantity, r: Reading) -> Verbless | None:
         # 新增认知障碍照护床位100张，家庭照护床位200张 / 新增养老床位500张，社区长者食堂5家:
         # an enumeration continued after a comma, of catalogued things.
         return "continued"
+    if parallels_the_part_before(q):
+        return "parallel"
     in_cell = text[q.seg_start - 1:q.seg_start] == "|" and not text[qe:forward(text, qe, g.hard, reach=SENTENCE_REACH)].strip()
     if (in_cell or q.percent or g.required_bound_re.search(text, max(q.item_start, q.start - 8), q.start)) \
             and not another_value_follows(g, text, qe):
@@ -476,6 +486,45 @@ def names_an_activity(g: Grammar, metric: str) -> bool:
     (True, False)
     """
     return metric.endswith(g.activity_heads)
+
+
+def parallels_the_part_before(q: Quantity) -> bool:
+    """实施省道提升工程3条，总里程51.4公里；农村公路4条，总里程6.65公里: a part of a sentence after a
+    semicolon that opens with a count, in the unit the part before opened with counting under a
+    verb, repeats that statement for another thing.
+
+    >>> from policykg.loaders.extract.targets import explain
+    >>> explain("实施省道提升工程3条，总里程5公里；农村公路4条。")[-1]
+    ('4条', '农村公路')
+    >>> explain("实施省道提升工程3条；农村公路40公里。")[1]
+    ('40公里', 'has_no_governing_verb')
+    """
+    return opening_verb_of_the_part_before(q) is not None
+
+
+def opening_verb_of_the_part_before(q: Quantity) -> Verb | None:
+    """The verb of the count the part before a semicolon opens with, when the number `q` opens its
+    own part and counts in the same unit (see parallels_the_part_before)."""
+    g, text, part = q.g, q.text, q.sent_start
+    if part == 0 or text[part - 1] not in g.semicolons or q.item_start != part or q.counted is not None:
+        return None
+    part_before = back(text, part - 1, g.hard, reach=SENTENCE_REACH)
+    first = g.quantity.search(text, part_before, forward(text, part_before, g.clause))
+    if first is None or first.group("unit") != q.unit:
+        return None
+    verbs = g.verbs_in(text[part_before:first.start()], part_before)
+    return verbs[-1] if verbs else None
+
+
+def names_a_measure(g: Grammar, metric: str) -> bool:
+    """实施省道提升工程3条，总里程51.4公里: an item continued after a comma that names a measure (里程,
+    面积 …) of the thing counted before it is a target of its own (`measure_heads` in targets.yaml).
+
+    >>> from policykg.loaders.extract.targets.grammar import grammar
+    >>> names_a_measure(grammar(), "总里程"), names_a_measure(grammar(), "修鞋服务点")
+    (True, False)
+    """
+    return metric.endswith(g.measure_heads)
 
 
 def heads_a_title_line(q: Quantity) -> bool:
