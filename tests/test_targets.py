@@ -638,6 +638,9 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
      [(2, "条", "国道提升工程"), (30, "公里", "总里程"), (5, "条", "农村公路"), (8, "公里", "总里程")]),
     # …not when the part after the semicolon counts in another unit than the part before opened with
     ("实施国道提升工程2条；农村公路40公里。", [(2, "条", "国道提升工程")]),
+    # a building verb closing the clause governs a number with none before it; 吨/年 is a unit of output
+    ("加快5个抽水蓄能电站建设。", [(5, "个", "抽水蓄能电站")]),
+    ("力争3处煤矿、产能800万吨/年建成试运转。", [(3, "处", "煤矿"), (8_000_000, "吨/年", "产能")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order
@@ -664,6 +667,9 @@ def test_targets_of_plans_outside_civil_affairs(nlp, text, expected):
     # a count of people with no activity nor verb; a compound of counted nouns (学生家庭) with no measure word
     "全区2万名学生。",
     "优质资源惠及8万学生家庭。",
+    # …and nothing governs a number whose clause closes with another verb, or with a building verb long before its end
+    "加快5个抽水蓄能电站前期研究。",
+    "全区5个抽水蓄能电站建设进度较快。",
     # 为 + a number with no verb after it in its clause
     "为100名老年人，全年无休。",
 ])

@@ -45,11 +45,13 @@ from policykg.loaders.extract.targets.tables import another_value_follows, label
 __all__ = [
     "Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric",
     "heads_a_title_line", "names_an_activity", "names_a_measure", "parallels_the_part_before",
-    "opening_verb_of_the_part_before", "respective_item", "sized_thing_after", "takes_part_in_an_activity", "TITLE_REACH",
+    "opening_verb_of_the_part_before", "respective_item", "sized_thing_after", "takes_part_in_an_activity",
+    "is_only_a_closing_verb", "TITLE_REACH", "CLOSING_REACH",
 ]
 
 _DIGIT = re.compile(r"\d")
 TITLE_REACH = 30   # a project title runs at most this far after its number
+CLOSING_REACH = 3  # a verb closing a clause stands at most this far before its end (建成|试运转)
 
 # How a number that no verb governs may still state a target: a named or bounded rate
 # (持证率85%, 不低于90%), an enumeration continued after a comma that borrows the verb before
@@ -115,7 +117,8 @@ def _metric_after(q: Quantity) -> Reading:
         r.lead = q.item_start + benefactive.start()
         if not _service_object(q, r):
             r.metric, r.start = q.after_clean, q.end + max(q.after.find(q.after_clean), 0)
-    elif q.after_clean and (q.counted is None or heads_a_title_line(q)) and not g.names_beneficiary(q.after_clean, q.unit):
+    elif q.after_clean and (q.counted is None or heads_a_title_line(q)) and not g.names_beneficiary(q.after_clean, q.unit) \
+            and not is_only_a_closing_verb(g, q.after_clean):
         # 20万学生脊柱侧弯筛查项目: a title line headed by a count of people names the service after them
         r.metric, r.start = q.after_clean, q.end + max(q.after.find(q.after_clean), 0)
         if takes_part_in_an_activity(q):
@@ -423,7 +426,7 @@ def _governing_verb(q: Quantity, r: Reading) -> None:
         verb_start = q.seg_start
         if text.startswith(g.continuation, q.opens) and q.opens > q.sent_start:
             verb_start = back(text, q.opens - 1, g.clause, q.sent_start)
-        verbs = g.verbs_in(text[verb_start:q.start], verb_start) or _verb_of_the_benefactive(q, r)
+        verbs = g.verbs_in(text[verb_start:q.start], verb_start) or _verb_of_the_benefactive(q, r) or _verb_closing_the_clause(q)
         if verbs:
             r.action = verbs[-1]
     r.stated_verb = r.action
@@ -445,6 +448,31 @@ def _verb_of_the_benefactive(q: Quantity, r: Reading) -> list[Verb]:
         return []
     verbs = q.g.verbs_in(q.text[q.end:q.clause_end], q.end)
     return verbs[:1]
+
+
+def is_only_a_closing_verb(g: Grammar, phrase: str) -> bool:
+    """产能1400万吨/年|建成试运转: a phrase after the unit that is only a building verb (and a few
+    characters after it) states what happens to the thing counted before the number; it names
+    nothing counted.
+
+    >>> from policykg.loaders.extract.targets.grammar import grammar
+    >>> is_only_a_closing_verb(grammar(), "建成试运转"), is_only_a_closing_verb(grammar(), "建设项目用地")
+    (True, False)
+    """
+    verbs = g.verbs_in(phrase)
+    return bool(verbs) and verbs[0].start == 0 and verbs[-1].group in g.facility_verb_groups \
+        and len(phrase) - verbs[-1].end <= CLOSING_REACH
+
+
+def _verb_closing_the_clause(q: Quantity) -> list[Verb]:
+    """加快6个抽水蓄能电站建设 / 黄蒿界等6处煤矿建成试运转: with no verb before the number, a building
+    verb closing its clause (a few characters at most after it: 投运, 试运转) states what is built."""
+    g, text, end = q.g, q.text, q.clause_end
+    verbs = g.verbs_in(text[q.end:end], q.end)
+    last = verbs[-1] if verbs else None
+    if last is None or last.group not in g.facility_verb_groups or end - last.end > CLOSING_REACH:
+        return []
+    return [last]
 
 
 def _verbless(q: Quantity, r: Reading) -> Verbless | None:
