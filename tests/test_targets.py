@@ -641,6 +641,9 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     # a building verb closing the clause governs a number with none before it; 吨/年 is a unit of output
     ("加快5个抽水蓄能电站建设。", [(5, "个", "抽水蓄能电站")]),
     ("力争3处煤矿、产能800万吨/年建成试运转。", [(3, "处", "煤矿"), (8_000_000, "吨/年", "产能")]),
+    # after a measure a bare 项目 names the project; what is measured is named before the number
+    ("新建污水管网8公里项目。", [(8, "公里", "污水管网")]),
+    ("新建8个项目。", [(8, "个", "项目")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order

@@ -127,6 +127,7 @@ class Grammar:
         self.facility_heads = tuple(cc["facility_heads"])
         self.activity_heads = tuple(vocab["activity_heads"])
         self.measure_heads = tuple(vocab["measure_heads"])
+        self.project_heads = frozenset(vocab["project_heads"])
         self.full_coverage_re = re.compile(_alt(vocab["full_coverage"]))
 
     def _boundaries(self, b: dict) -> None:

@@ -46,7 +46,7 @@ __all__ = [
     "Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric",
     "heads_a_title_line", "names_an_activity", "names_a_measure", "parallels_the_part_before",
     "opening_verb_of_the_part_before", "respective_item", "sized_thing_after", "takes_part_in_an_activity",
-    "is_only_a_closing_verb", "TITLE_REACH", "CLOSING_REACH",
+    "is_only_a_closing_verb", "names_only_the_project", "TITLE_REACH", "CLOSING_REACH",
 ]
 
 _DIGIT = re.compile(r"\d")
@@ -118,7 +118,7 @@ def _metric_after(q: Quantity) -> Reading:
         if not _service_object(q, r):
             r.metric, r.start = q.after_clean, q.end + max(q.after.find(q.after_clean), 0)
     elif q.after_clean and (q.counted is None or heads_a_title_line(q)) and not g.names_beneficiary(q.after_clean, q.unit) \
-            and not is_only_a_closing_verb(g, q.after_clean):
+            and not is_only_a_closing_verb(g, q.after_clean) and not names_only_the_project(q):
         # 20万学生脊柱侧弯筛查项目: a title line headed by a count of people names the service after them
         r.metric, r.start = q.after_clean, q.end + max(q.after.find(q.after_clean), 0)
         if takes_part_in_an_activity(q):
@@ -448,6 +448,18 @@ def _verb_of_the_benefactive(q: Quantity, r: Reading) -> list[Verb]:
         return []
     verbs = q.g.verbs_in(q.text[q.end:q.clause_end], q.end)
     return verbs[:1]
+
+
+def names_only_the_project(q: Quantity) -> bool:
+    """改造城市生活污水管网5公里项目: after a measure (length, area, money …) a bare 项目 or 工程 names the
+    project, not what is measured (that is named before the number).
+
+    >>> from policykg.loaders.extract.targets.quantity import quantities
+    >>> [names_only_the_project(q) for q in quantities("改造污水管网5公里项目，新建3个项目。")]
+    [True, False]
+    """
+    g = q.g
+    return q.after_clean in g.project_heads and g.unit_class.get(q.unit) in g.threshold_unit_classes
 
 
 def is_only_a_closing_verb(g: Grammar, phrase: str) -> bool:
