@@ -644,6 +644,9 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     # after a measure a bare 项目 names the project; what is measured is named before the number
     ("新建污水管网8公里项目。", [(8, "公里", "污水管网")]),
     ("新建8个项目。", [(8, "个", "项目")]),
+    # an aside in brackets right after the unit: the metric resumes after it, and a 每… inside it is the aside's
+    ("新增8个（每个街道1个）老年人助餐点、新建健身路径50套。",
+     [(8, "个", "老年人助餐点"), (50, "套", "健身路径")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order
@@ -673,6 +676,8 @@ def test_targets_of_plans_outside_civil_affairs(nlp, text, expected):
     # …and nothing governs a number whose clause closes with another verb, or with a building verb long before its end
     "加快5个抽水蓄能电站前期研究。",
     "全区5个抽水蓄能电站建设进度较快。",
+    # a count right after names joined by 和 restates them
+    "完成甲镇和乙镇2个街道卫生服务中心改扩建。",
     # 为 + a number with no verb after it in its clause
     "为100名老年人，全年无休。",
 ])

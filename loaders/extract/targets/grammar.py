@@ -29,7 +29,7 @@ from policykg.loaders.vocabulary import load_vocab, pattern
 
 __all__ = [
     "CJK", "MASK", "CLAUSE_REACH", "SENTENCE_REACH", "Verb", "Grammar", "grammar", "fill",
-    "stop_positions", "back", "forward", "sentence", "after_phrase", "leaves_the_next_verb", "cut_at_predicate",
+    "stop_positions", "back", "forward", "sentence", "after_phrase", "leaves_the_next_verb", "past_an_aside", "cut_at_predicate",
     "balance_quotes", "clause_year", "year_before_the_semicolon", "years",
 ]
 
@@ -181,6 +181,9 @@ class Grammar:
         self.progress_before_percent = tuple(nt["progress_before_percent"])
         self.threshold_unit_classes = frozenset(nt["threshold_unit_classes"])
         self.list_closers = tuple(nt["list_closers"])
+        self.list_split_re = re.compile(_alt(list(self.item_marks) + nt["list_joiners"]))
+        # an aside in brackets, closed: （每个街道1个）
+        self.closed_aside_re = re.compile("|".join(f"{re.escape(o)}[^{re.escape(o + c)}]*{re.escape(c)}" for o, c in vocab["boundaries"]["brackets"]))
         self.rate_ending = nt["rate_ending"]
         self.money_re = re.compile(rf"{_alt(nt['money_word_blockers'])}|(?P<money>{_alt(nt['money_words'])})")
         self.change_from_re = re.compile(rf"(?:{_alt(nt['change_from'])})(?={numbers.NUMBER})[^{self.clause_or_item_marks}]*$")
@@ -401,6 +404,25 @@ def after_phrase(g: Grammar, text: str, start: int) -> str:
             depth = depth - 1 if depth else depth + 1
         i += 1
     return text[start:i]
+
+
+def past_an_aside(g: Grammar, text: str, start: int) -> int:
+    """新增10个（每个街道1个）老年人助餐点: where the words after the unit resume past an aside in
+    brackets right after it (`start` itself when there is none, or nothing but a separator follows).
+
+    Examples:
+        >>> text = "新增10个（每个街道1个）老年人助餐点"
+        >>> text[past_an_aside(grammar(), text, 5):]
+        '老年人助餐点'
+        >>> past_an_aside(grammar(), "新增40家（含农村），", 5)
+        5
+    """
+    if start >= len(text) or text[start] not in g.open_brackets:
+        return start
+    close = forward(text, start, g.close_brackets | g.hard)
+    if close >= len(text) or text[close] not in g.close_brackets or not CJK.match(text, close + 1):
+        return start
+    return close + 1
 
 
 def cut_at_predicate(g: Grammar, phrase: str) -> str:

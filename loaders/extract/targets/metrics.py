@@ -116,14 +116,14 @@ def _metric_after(q: Quantity) -> Reading:
     if benefactive and q.raw_after:
         r.lead = q.item_start + benefactive.start()
         if not _service_object(q, r):
-            r.metric, r.start = q.after_clean, q.end + max(q.after.find(q.after_clean), 0)
+            r.metric, r.start = q.after_clean, q.after_start + max(q.after.find(q.after_clean), 0)
     elif q.after_clean and (q.counted is None or heads_a_title_line(q)) and not g.names_beneficiary(q.after_clean, q.unit) \
             and not is_only_a_closing_verb(g, q.after_clean) and not names_only_the_project(q):
         # 20万学生脊柱侧弯筛查项目: a title line headed by a count of people names the service after them
-        r.metric, r.start = q.after_clean, q.end + max(q.after.find(q.after_clean), 0)
+        r.metric, r.start = q.after_clean, q.after_start + max(q.after.find(q.after_clean), 0)
         if takes_part_in_an_activity(q):
             r.metric = g.clean_metric(q.raw_after)
-            verb_at = q.end + len(q.after)
+            verb_at = q.after_start + len(q.after)
             r.action = next(iter(g.verbs_in(q.text[verb_at:q.clause_end], verb_at)), None)
     elif not q.raw_after:
         r.metric, r.start = sized_thing_after(q) or ("", r.start)
@@ -166,11 +166,11 @@ def sized_thing_after(q: Quantity) -> tuple[str, int] | None:
 
 def _service_object(q: Quantity, r: Reading) -> bool:
     """为200名老年人提供家庭照护床位服务: the service is what is counted (False: no service verb)."""
-    g, raw_after, unit = q.g, q.raw_after, q.unit
+    g, raw_after, unit, base = q.g, q.raw_after, q.unit, q.after_start
     sv = g.service_re.search(raw_after)
     if not sv:
         # 为1万名困境、留守儿童进行心理健康评估干预: the recipients may be a list; the verb ends the clause.
-        raw_after = q.text[q.end:q.clause_end]
+        raw_after, base = q.text[q.end:q.clause_end], q.end
         sv = g.service_re.search(raw_after)
     if not sv or _DIGIT.search(raw_after, 0, sv.start()):
         return False
@@ -182,9 +182,9 @@ def _service_object(q: Quantity, r: Reading) -> bool:
         # so the metric keeps the group too; 老年人 alone is who receives, not what is counted.
         if g.catalogue.match(whole, unit) != UNMAPPED or (recipient and not g.names_beneficiary(recipient, unit)):
             obj = whole
-    r.metric, r.start = obj, q.end + max(raw_after.find(obj), 0)
+    r.metric, r.start = obj, base + max(raw_after.find(obj), 0)
     group, kind = g.verbs.get(sv.group(), (g.service_verb_group, "increment"))
-    r.action = Verb(q.end + sv.start(), q.end + sv.end(), sv.group(), group, kind)
+    r.action = Verb(base + sv.start(), base + sv.end(), sv.group(), group, kind)
     return True
 
 

@@ -31,6 +31,7 @@ from policykg.loaders.extract.targets.grammar import (
     forward,
     grammar,
     leaves_the_next_verb,
+    past_an_aside,
     years,
 )
 from policykg.loaders.extract.targets.model import Statement
@@ -129,9 +130,15 @@ class Quantity:
         return self._trailing[0]
 
     @cached_property
+    def after_start(self) -> int:
+        """Where the words after the unit start (past an aside in brackets: grammar.past_an_aside)."""
+        return past_an_aside(self.g, self.text, self.end)
+
+    @cached_property
     def raw_after(self) -> str:
         """The text after the unit up to a separator (see grammar.after_phrase)."""
-        return leaves_the_next_verb(self.g, self.text, self.end, after_phrase(self.g, self.text, self.end))
+        start = self.after_start
+        return leaves_the_next_verb(self.g, self.text, start, after_phrase(self.g, self.text, start))
 
     @cached_property
     def after(self) -> str:
