@@ -647,6 +647,11 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     # an aside in brackets right after the unit: the metric resumes after it, and a 每… inside it is the aside's
     ("新增8个（每个街道1个）老年人助餐点、新建健身路径50套。",
      [(8, "个", "老年人助餐点"), (50, "套", "健身路径")]),
+    # an item that is only a change and a percentage is the growth of the amount before it
+    ("力争重点产业收入超5000亿元、增长6%。", [(500_000_000_000, "元", "重点产业收入"), (6, "%", "重点产业收入")]),
+    # a flow of people into work is no population statistic; 方 measures volume
+    ("新增就业人口1.5万人。", [(15_000, "人", "就业人口")]),
+    ("新增天然气产量20亿方。", [(2_000_000_000, "方", "天然气产量")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order
@@ -678,6 +683,8 @@ def test_targets_of_plans_outside_civil_affairs(nlp, text, expected):
     "全区5个抽水蓄能电站建设进度较快。",
     # a count right after names joined by 和 restates them
     "完成甲镇和乙镇2个街道卫生服务中心改扩建。",
+    # 方 starting a word (方面, 方案) is no unit
+    "完成7方面重点工作，制定3方案。",
     # 为 + a number with no verb after it in its clause
     "为100名老年人，全年无休。",
 ])

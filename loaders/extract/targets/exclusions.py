@@ -455,7 +455,7 @@ def is_a_statistic(q: Quantity, metric: str) -> bool:
     >>> explain("服务老年人达到58万人。")
     [('58万人', '服务老年人')]
     """
-    return bool(q.g.statistic_re.search(metric))
+    return any(m.group("stat") for m in q.g.statistic_re.finditer(metric))
 
 
 def is_an_age_share(q: Quantity, metric: str) -> bool:

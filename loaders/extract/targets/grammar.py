@@ -195,7 +195,7 @@ class Grammar:
         self.achieved_re = re.compile(_alt(nt["achieved_markers"]))
         self.achieved_lead_re = re.compile(_alt(nt["achieved_sentence_leads"]))
         self.perfective = tuple(nt["perfective_markers"])
-        self.statistic_re = re.compile(_alt(nt["statistic_nouns"]))
+        self.statistic_re = re.compile(f"{_alt(nt['statistic_blockers'])}|(?P<stat>{_alt(nt['statistic_nouns'])})")
         self.unit_words = tuple(nt["unit_words"])
         self.label_nouns = frozenset(nt["label_nouns"])
         self.review_headings = tuple(nt["review_headings"])

@@ -46,7 +46,7 @@ __all__ = [
     "Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric",
     "heads_a_title_line", "names_an_activity", "names_a_measure", "parallels_the_part_before",
     "opening_verb_of_the_part_before", "respective_item", "sized_thing_after", "takes_part_in_an_activity",
-    "is_only_a_closing_verb", "names_only_the_project", "TITLE_REACH", "CLOSING_REACH",
+    "is_only_a_closing_verb", "names_only_the_project", "grows_the_amount_before", "TITLE_REACH", "CLOSING_REACH",
 ]
 
 _DIGIT = re.compile(r"\d")
@@ -283,12 +283,23 @@ def _metric_of_the_item_or_clause_before(q: Quantity, r: Reading) -> None:
     a clause that is only that counts what the clause before names (inherited_metric)."""
     g, text, prev = q.g, q.text, q.prev
     if (q.item_start > q.seg_start and text[q.item_start - 1] in g.item and prev is not None and prev.metric
-            and q.seg_start <= prev.at < q.item_start and g.same_class(prev.unit, q.unit)):
+            and q.seg_start <= prev.at < q.item_start and (g.same_class(prev.unit, q.unit) or grows_the_amount_before(q))):
         r.metric, r.start = prev.metric, prev.metric_span[0]
         return
     inherited = inherited_metric(q, q.opens)
     if inherited:
         r.metric, r.start = inherited
+
+
+def grows_the_amount_before(q: Quantity) -> bool:
+    """重点文旅产业收入超1万亿元、增长8%: an item that is only a word of change and a percentage is the
+    rate the amount counted in the item before it is to grow by (it takes that item's metric).
+
+    >>> from policykg.loaders.extract.targets.quantity import quantities
+    >>> [grows_the_amount_before(q) for q in quantities("收入超1万亿元、增长8%，覆盖率90%。")]
+    [False, True, False]
+    """
+    return q.percent and q.core_before in q.g.growth_words
 
 
 def subject_before(g: Grammar, text: str, start: int, verb: Verb) -> tuple[str, int]:
