@@ -652,6 +652,10 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     # a flow of people into work is no population statistic; 方 measures volume
     ("新增就业人口1.5万人。", [(15_000, "人", "就业人口")]),
     ("新增天然气产量20亿方。", [(2_000_000_000, "方", "天然气产量")]),
+    # 提档升级 / 提能升级 upgrade; a closing verb is no part of the metric; 机组 is a noun, not 组建
+    ("提档升级9个小区健身场地设施。", [(9, "个", "小区健身场地设施")]),
+    ("推动15家服务业创新发展区提能升级。", [(15, "家", "服务业创新发展区")]),
+    ("推动200万千瓦机组建成投运。", [(2_000_000, "千瓦", "机组")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order

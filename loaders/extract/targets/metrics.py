@@ -440,6 +440,8 @@ def _governing_verb(q: Quantity, r: Reading) -> None:
         verbs = g.verbs_in(text[verb_start:q.start], verb_start) or _verb_of_the_benefactive(q, r) or _verb_closing_the_clause(q)
         if verbs:
             r.action = verbs[-1]
+            if r.start < r.action.start < r.start + len(r.metric):
+                r.metric = g.clean_metric(text[r.start:r.action.start])    # …创新发展区|提能升级
     r.stated_verb = r.action
     r.cumulative = bool(g.cumulative_re.search(text, q.seg_start, q.start))
     if r.action is None:
