@@ -656,6 +656,8 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     ("提档升级9个小区健身场地设施。", [(9, "个", "小区健身场地设施")]),
     ("推动15家服务业创新发展区提能升级。", [(15, "家", "服务业创新发展区")]),
     ("推动200万千瓦机组建成投运。", [(2_000_000, "千瓦", "机组")]),
+    # a count named right before its number (人数) and bounded after the unit states a level to reach
+    ("待遇享受人数20万人以上。", [(200_000, "人", "待遇享受人数")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order
@@ -689,6 +691,9 @@ def test_targets_of_plans_outside_civil_affairs(nlp, text, expected):
     "完成甲镇和乙镇2个街道卫生服务中心改扩建。",
     # 方 starting a word (方面, 方案) is no unit
     "完成7方面重点工作，制定3方案。",
+    # …not bounded before the number, nor unbounded: it describes what there is
+    "全区老年人数超过50万人。",
+    "待遇享受人数20万人。",
     # 为 + a number with no verb after it in its clause
     "为100名老年人，全年无休。",
 ])

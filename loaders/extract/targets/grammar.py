@@ -128,6 +128,7 @@ class Grammar:
         self.activity_heads = tuple(vocab["activity_heads"])
         self.measure_heads = tuple(vocab["measure_heads"])
         self.project_heads = frozenset(vocab["project_heads"])
+        self.count_nouns = tuple(vocab["count_nouns"])
         self.full_coverage_re = re.compile(_alt(vocab["full_coverage"]))
 
     def _boundaries(self, b: dict) -> None:

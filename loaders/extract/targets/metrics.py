@@ -46,7 +46,8 @@ __all__ = [
     "Reading", "Verbless", "read_metric", "reading_of", "distributed_items", "subject_before", "inherited_metric",
     "heads_a_title_line", "names_an_activity", "names_a_measure", "parallels_the_part_before",
     "opening_verb_of_the_part_before", "respective_item", "sized_thing_after", "takes_part_in_an_activity",
-    "is_only_a_closing_verb", "names_only_the_project", "grows_the_amount_before", "TITLE_REACH", "CLOSING_REACH",
+    "is_only_a_closing_verb", "names_only_the_project", "grows_the_amount_before", "names_a_bounded_count",
+    "TITLE_REACH", "CLOSING_REACH",
 ]
 
 _DIGIT = re.compile(r"\d")
@@ -512,6 +513,8 @@ def _verbless(q: Quantity, r: Reading) -> Verbless | None:
     rate = q.percent and r.start < q.start and r.each is None and r.metric.endswith(g.rate_nouns)
     if q.percent and (bounded or rate) and not another_value_follows(g, text, qe):
         return "rate"                            # (| 持证率 | 85% | 90% | does not say which one)
+    if names_a_bounded_count(q, r) and not another_value_follows(g, text, qe):
+        return "rate"                            # 待遇享受人数23万人以上: a named count, bounded
     prev = q.prev_in_clause_before(q.seg_start)
     if prev is not None and prev.action is not None and not CJK.search(text[prev.span[1]:q.seg_start - 1]):
         # 新增认知障碍照护床位100张，家庭照护床位200张 / 新增养老床位500张，社区长者食堂5家:
@@ -578,6 +581,18 @@ def names_a_measure(g: Grammar, metric: str) -> bool:
     (True, False)
     """
     return metric.endswith(g.measure_heads)
+
+
+def names_a_bounded_count(q: Quantity, r: Reading) -> bool:
+    """待遇享受人数23万人以上: a count named right before its number (人数, 户数 …: `count_nouns`) and
+    bounded after its unit states a level to reach, like a named rate (全区老年人数超过50万人,
+    bounded before the number, describes what there is).
+
+    >>> from policykg.loaders.extract.targets.quantity import quantities
+    >>> [names_a_bounded_count(q, read_metric(q)) for q in quantities("待遇享受人数23万人以上，老年人数超过50万人。")]
+    [True, False]
+    """
+    return r.start < q.start and r.each is None and r.metric.endswith(q.g.count_nouns) and bool(q.match.group("mod"))
 
 
 def heads_a_title_line(q: Quantity) -> bool:
