@@ -658,6 +658,8 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     ("推动200万千瓦机组建成投运。", [(2_000_000, "千瓦", "机组")]),
     # a count named right before its number (人数) and bounded after the unit states a level to reach
     ("待遇享受人数20万人以上。", [(200_000, "人", "待遇享受人数")]),
+    # …之比 names a ratio the plan sets, even of money
+    ("研发费用与营收之比达到3%左右。", [(3, "%", "研发费用与营收之比")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order

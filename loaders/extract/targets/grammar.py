@@ -186,7 +186,7 @@ class Grammar:
         # an aside in brackets, closed: （每个街道1个）
         self.closed_aside_re = re.compile("|".join(
             f"{re.escape(o)}[^{re.escape(o + c)}]*{re.escape(c)}" for o, c in vocab["boundaries"]["brackets"]))
-        self.rate_ending = nt["rate_ending"]
+        self.rate_ending = tuple(nt["rate_ending"])
         self.money_re = re.compile(rf"{_alt(nt['money_word_blockers'])}|(?P<money>{_alt(nt['money_words'])})")
         self.change_from_re = re.compile(rf"(?:{_alt(nt['change_from'])})(?={numbers.NUMBER})[^{self.clause_or_item_marks}]*$")
         self.frequency_re = re.compile(_alt(nt["frequency_prefixes"]))
