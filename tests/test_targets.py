@@ -660,6 +660,9 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     ("待遇享受人数20万人以上。", [(200_000, "人", "待遇享受人数")]),
     # …之比 names a ratio the plan sets, even of money
     ("研发费用与营收之比达到3%左右。", [(3, "%", "研发费用与营收之比")]),
+    # what is counted as it joins a scheme (纳入) is counted for it; 推介 promotes
+    ("争取50个以上项目纳入国家用地保障范围。", [(50, "个", "项目纳入国家用地保障范围")]),
+    ("全年推介重大项目80个以上。", [(80, "个", "重大项目")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order

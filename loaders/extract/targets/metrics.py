@@ -132,15 +132,14 @@ def _metric_after(q: Quantity) -> Reading:
 
 
 def takes_part_in_an_activity(q: Quantity) -> bool:
-    """25万名学生参加传统文化研学实践活动: people counted as they take part in an activity (参加, 参与)
-    are counted for it, not as a group of people.
+    """25万名学生参加传统文化研学实践活动 / 100个项目纳入国家用地保障范围: what is counted as it takes
+    part in an activity or joins a scheme (参加, 参与, 纳入) is counted for it, not on its own.
 
     >>> from policykg.loaders.extract.targets.quantity import quantities
     >>> [takes_part_in_an_activity(q) for q in quantities("组织2万名学生参加研学活动，新增5家食堂并开展评估。")]
     [True, False]
     """
-    g = q.g
-    return g.unit_class.get(q.unit) == "people" and q.raw_after[len(q.after):].startswith(g.participation_verbs)
+    return q.raw_after[len(q.after):].startswith(q.g.participation_verbs)
 
 
 def sized_thing_after(q: Quantity) -> tuple[str, int] | None:
