@@ -663,6 +663,8 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     # what is counted as it joins a scheme (纳入) is counted for it; 推介 promotes
     ("争取50个以上项目纳入国家用地保障范围。", [(50, "个", "项目纳入国家用地保障范围")]),
     ("全年推介重大项目80个以上。", [(80, "个", "重大项目")]),
+    # an average compared with (全省平均) is no standard per unit
+    ("研发投入增速比全省平均提高2个百分点。", [(2, "个百分点", "研发投入增速比全省平均")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order

@@ -167,9 +167,12 @@ def is_a_standard_per_unit(q: Quantity) -> bool:
     [('5名', '社区工作者')]
     >>> explain("居民人均可支配收入增长5%左右。")
     [('5%左右', '居民人均可支配收入')]
+    >>> explain("研发投入增速比全省平均提高2个百分点。")
+    [('2个百分点', '研发投入增速比全省平均')]
     """
     g = q.g
-    return bool(g.per_unit_re.search(g.closed_aside_re.sub("", q.clause_before))) and not is_a_growth_rate(q)
+    said = g.closed_aside_re.sub("", q.clause_before)
+    return any(m.group("per") for m in g.per_unit_re.finditer(said)) and not is_a_growth_rate(q)
 
 
 def sentence_looks_back(q: Quantity) -> bool:

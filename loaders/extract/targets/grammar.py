@@ -207,7 +207,7 @@ class Grammar:
             rf"|[^{self.clause_marks}{self.hard_marks}]*(?:{_alt(nt['achieved_clause_ends'])})(?=[{self.clause_marks}])")
         self.multi_year_re = re.compile(_alt(nt["multi_year_markers"]))
         self.baseline_re = re.compile(_alt(nt["baseline_markers"]))
-        self.per_unit_re = re.compile(self._per_unit(nt))
+        self.per_unit_re = re.compile(f"{_alt(nt['per_unit_blockers'])}|(?P<per>{self._per_unit(nt)})")
         self.share_re = re.compile(fill(vocab["patterns"]["share"], share_verbs=_alt(nt["share_verbs"])))
         self.among_re = re.compile(
             rf"{_alt(nt['among_frame_blockers'])}|(?P<frame>{_alt(nt['among_frame'])})(?=[{self.clause_marks}])")
