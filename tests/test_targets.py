@@ -665,6 +665,8 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     ("全年推介重大项目80个以上。", [(80, "个", "重大项目")]),
     # an average compared with (全省平均) is no standard per unit
     ("研发投入增速比全省平均提高2个百分点。", [(2, "个百分点", "研发投入增速比全省平均")]),
+    # a measure of what the clause before undertakes takes its verb
+    ("实施滨江路提升工程，总里程5.2公里。", [(5.2, "公里", "总里程")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order
@@ -701,6 +703,8 @@ def test_targets_of_plans_outside_civil_affairs(nlp, text, expected):
     # …not bounded before the number, nor unbounded: it describes what there is
     "全区老年人数超过50万人。",
     "待遇享受人数20万人。",
+    # …not when the clause before describes
+    "滨江路风貌较好，总里程5.2公里。",
     # 为 + a number with no verb after it in its clause
     "为100名老年人，全年无休。",
 ])

@@ -47,6 +47,7 @@ __all__ = [
     "heads_a_title_line", "names_an_activity", "names_a_measure", "parallels_the_part_before",
     "opening_verb_of_the_part_before", "respective_item", "sized_thing_after", "takes_part_in_an_activity",
     "is_only_a_closing_verb", "names_only_the_project", "grows_the_amount_before", "names_a_bounded_count",
+    "verb_of_the_measured_clause_before",
     "TITLE_REACH", "CLOSING_REACH",
 ]
 
@@ -63,7 +64,8 @@ CLOSING_REACH = 3  # a verb closing a clause stands at most this far before its 
 # A bound the sentence strives for (力争…产业投资超过1000亿元) is one too.
 # A part after a semicolon opening with the same kind of count as the part before (实施省道提升
 #工程3条；农村公路4条) is parallel to it and borrows its verb.
-Verbless = Literal["rate", "continued", "count", "title", "aspired", "parallel"]
+# A measure (总里程6.7公里) of what the clause before undertakes (实施金钟路改造提升工程，) takes its verb.
+Verbless = Literal["rate", "continued", "count", "title", "aspired", "parallel", "measured"]
 
 
 @dataclass
@@ -450,6 +452,8 @@ def _governing_verb(q: Quantity, r: Reading) -> None:
             r.action, r.cumulative = q.prev.action, q.prev.cumulative
         elif r.verbless == "parallel":
             r.action = opening_verb_of_the_part_before(q)
+        elif r.verbless == "measured":
+            r.action = verb_of_the_measured_clause_before(q)
         r.needs_catalogue = r.verbless == "count" or (
             r.verbless == "continued" and not (names_an_activity(q.g, r.metric) or names_a_measure(q.g, r.metric)))
 
@@ -521,6 +525,8 @@ def _verbless(q: Quantity, r: Reading) -> Verbless | None:
         return "continued"
     if parallels_the_part_before(q):
         return "parallel"
+    if r.metric and names_a_measure(g, r.metric) and verb_of_the_measured_clause_before(q) is not None:
+        return "measured"
     in_cell = text[q.seg_start - 1:q.seg_start] == "|" and not text[qe:forward(text, qe, g.hard, reach=SENTENCE_REACH)].strip()
     if (in_cell or q.percent or g.required_bound_re.search(text, max(q.item_start, q.start - 8), q.start)) \
             and not another_value_follows(g, text, qe):
@@ -568,6 +574,26 @@ def opening_verb_of_the_part_before(q: Quantity) -> Verb | None:
     if first is None or first.group("unit") != q.unit:
         return None
     verbs = g.verbs_in(text[part_before:first.start()], part_before)
+    return verbs[-1] if verbs else None
+
+
+def verb_of_the_measured_clause_before(q: Quantity) -> Verb | None:
+    """实施金钟路改造提升工程，总里程6.7公里: the verb of the clause before the number's, when that clause
+    states no number of its own (what it undertakes is what the measure measures).
+
+    >>> from policykg.loaders.extract.targets import explain
+    >>> explain("实施金钟路改造提升工程，总里程6.7公里。")
+    [('6.7公里', '总里程')]
+    >>> explain("金钟路风貌较好，总里程6.7公里。")
+    [('6.7公里', 'has_no_governing_verb')]
+    """
+    g, text, seg = q.g, q.text, q.seg_start
+    if seg <= q.sent_start:
+        return None
+    before = back(text, seg - 1, g.clause, q.sent_start)
+    if _DIGIT.search(text, before, seg - 1):
+        return None
+    verbs = g.verbs_in(text[before:seg - 1], before)
     return verbs[-1] if verbs else None
 
 
