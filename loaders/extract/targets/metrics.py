@@ -518,15 +518,9 @@ def _verbless(q: Quantity, r: Reading) -> Verbless | None:
         return "rate"                            # (| 持证率 | 85% | 90% | does not say which one)
     if names_a_bounded_count(q, r) and not another_value_follows(g, text, qe):
         return "rate"                            # 待遇享受人数23万人以上: a named count, bounded
-    prev = q.prev_in_clause_before(q.seg_start)
-    if prev is not None and prev.action is not None and not CJK.search(text[prev.span[1]:q.seg_start - 1]):
-        # 新增认知障碍照护床位100张，家庭照护床位200张 / 新增养老床位500张，社区长者食堂5家:
-        # an enumeration continued after a comma, of catalogued things.
-        return "continued"
-    if parallels_the_part_before(q):
-        return "parallel"
-    if r.metric and names_a_measure(g, r.metric) and verb_of_the_measured_clause_before(q) is not None:
-        return "measured"
+    borrowed = _borrows_a_verb(q, r)
+    if borrowed is not None:
+        return borrowed
     in_cell = text[q.seg_start - 1:q.seg_start] == "|" and not text[qe:forward(text, qe, g.hard, reach=SENTENCE_REACH)].strip()
     if (in_cell or q.percent or g.required_bound_re.search(text, max(q.item_start, q.start - 8), q.start)) \
             and not another_value_follows(g, text, qe):
@@ -534,6 +528,21 @@ def _verbless(q: Quantity, r: Reading) -> Verbless | None:
         # for a catalogued indicator. Outside a table the count must be bounded by a requirement
         # (不少于, 至少 …): 全区社区工作者3800余名 / 长者食堂超过200家 describe what there is.
         return "count"
+    return None
+
+
+def _borrows_a_verb(q: Quantity, r: Reading) -> Verbless | None:
+    """How a number with no verb of its own borrows one from the statement or clause before."""
+    text = q.text
+    prev = q.prev_in_clause_before(q.seg_start)
+    if prev is not None and prev.action is not None and not CJK.search(text[prev.span[1]:q.seg_start - 1]):
+        # 新增认知障碍照护床位100张，家庭照护床位200张 / 新增养老床位500张，社区长者食堂5家:
+        # an enumeration continued after a comma, of catalogued things.
+        return "continued"
+    if parallels_the_part_before(q):
+        return "parallel"
+    if r.metric and names_a_measure(q.g, r.metric) and verb_of_the_measured_clause_before(q) is not None:
+        return "measured"
     return None
 
 
