@@ -667,6 +667,8 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     ("研发投入增速比全省平均提高2个百分点。", [(2, "个百分点", "研发投入增速比全省平均")]),
     # a measure of what the clause before undertakes takes its verb
     ("实施滨江路提升工程，总里程5.2公里。", [(5.2, "公里", "总里程")]),
+    # an age range after the unit qualifies the people counted; the metric resumes after it
+    ("开展3万名50-74周岁居民结直肠癌筛查。", [(30_000, "名", "居民结直肠癌筛查")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order

@@ -29,7 +29,8 @@ from policykg.loaders.vocabulary import load_vocab, pattern
 
 __all__ = [
     "CJK", "MASK", "CLAUSE_REACH", "SENTENCE_REACH", "Verb", "Grammar", "grammar", "fill",
-    "stop_positions", "back", "forward", "sentence", "after_phrase", "leaves_the_next_verb", "past_an_aside", "cut_at_predicate",
+    "stop_positions", "back", "forward", "sentence", "after_phrase", "leaves_the_next_verb", "past_an_aside",
+    "past_an_age_range", "cut_at_predicate",
     "balance_quotes", "clause_year", "year_before_the_semicolon", "years",
 ]
 
@@ -212,6 +213,9 @@ class Grammar:
         self.among_re = re.compile(
             rf"{_alt(nt['among_frame_blockers'])}|(?P<frame>{_alt(nt['among_frame'])})(?=[{self.clause_marks}])")
         self.age_share_re = re.compile(rf"\d(?:{_alt(nt['age_words'])}).*(?:{_alt(nt['share_nouns'])})$")
+        # 5万名|40-74周岁|居民…筛查: an age range qualifying the people counted, right after the unit
+        self.age_range_re = re.compile(
+            rf"\d+\s*(?:(?:{self.range_separators})\s*\d+\s*)?(?:{_alt(nt['age_words'])})(?:{_alt(self.after_unit)})?")
         self.name_joiners = tuple(nt["name_joiners"])
         self.name_heads = tuple(nt["name_heads"])
 
@@ -425,6 +429,21 @@ def past_an_aside(g: Grammar, text: str, start: int) -> int:
     if close >= len(text) or text[close] not in g.close_brackets or not CJK.match(text, close + 1):
         return start
     return close + 1
+
+
+def past_an_age_range(g: Grammar, text: str, start: int) -> int:
+    """开展5万名40-74周岁居民癌症筛查: where the words after the unit resume past an age range that
+    qualifies the people counted (`start` itself when there is none).
+
+    Examples:
+        >>> text = "开展5万名40-74周岁居民癌症筛查"
+        >>> text[past_an_age_range(grammar(), text, 5):]
+        '居民癌症筛查'
+        >>> past_an_age_range(grammar(), "新增40张床位", 5)
+        5
+    """
+    m = g.age_range_re.match(text, start)
+    return m.end() if m and CJK.match(text, m.end()) else start
 
 
 def cut_at_predicate(g: Grammar, phrase: str) -> str:

@@ -31,6 +31,7 @@ from policykg.loaders.extract.targets.grammar import (
     forward,
     grammar,
     leaves_the_next_verb,
+    past_an_age_range,
     past_an_aside,
     years,
 )
@@ -132,7 +133,7 @@ class Quantity:
     @cached_property
     def after_start(self) -> int:
         """Where the words after the unit start (past an aside in brackets: grammar.past_an_aside)."""
-        return past_an_aside(self.g, self.text, self.end)
+        return past_an_age_range(self.g, self.text, past_an_aside(self.g, self.text, self.end))
 
     @cached_property
     def raw_after(self) -> str:
