@@ -669,6 +669,8 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     ("实施滨江路提升工程，总里程5.2公里。", [(5.2, "公里", "总里程")]),
     # an age range after the unit qualifies the people counted; the metric resumes after it
     ("开展3万名50-74周岁居民结直肠癌筛查。", [(30_000, "名", "居民结直肠癌筛查")]),
+    # 课时 counts lessons
+    ("打造800课时的家庭教育课程资源库。", [(800, "课时", "家庭教育课程资源库")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order
