@@ -671,6 +671,9 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     ("开展3万名50-74周岁居民结直肠癌筛查。", [(30_000, "名", "居民结直肠癌筛查")]),
     # 课时 counts lessons
     ("打造800课时的家庭教育课程资源库。", [(800, "课时", "家庭教育课程资源库")]),
+    # qualifiers before 、 share the next item's head; a 和 before the next number joins it
+    ("培育50家特色企业和80个行业级、场景级大模型。", [(50, "家", "特色企业"), (80, "个", "行业级、场景级大模型")]),
+    ("新建10个食堂、20个站点。", [(10, "个", "食堂"), (20, "个", "站点")]),
     # 整治 states targets
     ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
     # 分别: the listed things take the listed values in order

@@ -30,7 +30,7 @@ from policykg.loaders.vocabulary import load_vocab, pattern
 __all__ = [
     "CJK", "MASK", "CLAUSE_REACH", "SENTENCE_REACH", "Verb", "Grammar", "grammar", "fill",
     "stop_positions", "back", "forward", "sentence", "after_phrase", "leaves_the_next_verb", "past_an_aside",
-    "past_an_age_range", "cut_at_predicate",
+    "past_an_age_range", "through_shared_modifiers", "cut_at_predicate",
     "balance_quotes", "clause_year", "year_before_the_semicolon", "years",
 ]
 
@@ -130,6 +130,7 @@ class Grammar:
         self.measure_heads = tuple(vocab["measure_heads"])
         self.project_heads = frozenset(vocab["project_heads"])
         self.count_nouns = tuple(vocab["count_nouns"])
+        self.modifier_endings = tuple(vocab["modifier_endings"])
         self.full_coverage_re = re.compile(_alt(vocab["full_coverage"]))
 
     def _boundaries(self, b: dict) -> None:
@@ -183,6 +184,7 @@ class Grammar:
         self.progress_before_percent = tuple(nt["progress_before_percent"])
         self.threshold_unit_classes = frozenset(nt["threshold_unit_classes"])
         self.list_closers = tuple(nt["list_closers"])
+        self.list_joiners = tuple(nt["list_joiners"])
         self.list_split_re = re.compile(_alt(list(self.item_marks) + nt["list_joiners"]))
         # an aside in brackets, closed: （每个街道1个）
         self.closed_aside_re = re.compile("|".join(
@@ -412,6 +414,27 @@ def after_phrase(g: Grammar, text: str, start: int) -> str:
     return text[start:i]
 
 
+def through_shared_modifiers(g: Grammar, text: str, start: int, phrase: str) -> str:
+    """100个以上行业级、场景级大模型: a phrase after the unit that is only a qualifier (ending 级, 型 …)
+    before 、 shares the head noun of the next item: it runs on to that head.
+
+    Examples:
+        >>> text = "培育100个行业级、场景级大模型，"
+        >>> through_shared_modifiers(grammar(), text, 6, "行业级")
+        '行业级、场景级大模型'
+        >>> through_shared_modifiers(grammar(), "新建10个食堂、20个站点", 5, "食堂")
+        '食堂'
+    """
+    end = start + len(phrase)
+    while phrase.endswith(g.modifier_endings) and text[end:end + 1] in g.item_marks:
+        more = after_phrase(g, text, end + 1)
+        if not more:
+            break
+        phrase += text[end] + more
+        end += 1 + len(more)
+    return phrase
+
+
 def past_an_aside(g: Grammar, text: str, start: int) -> int:
     """新增10个（每个街道1个）老年人助餐点: where the words after the unit resume past an aside in
     brackets right after it (`start` itself when there is none, or nothing but a separator follows).
@@ -471,10 +494,15 @@ def leaves_the_next_verb(g: Grammar, text: str, start: int, phrase: str) -> str:
         '口袋公园'
         >>> leaves_the_next_verb(grammar(), "新建10处口袋公园，", 6, "口袋公园")
         '口袋公园'
+        >>> leaves_the_next_verb(grammar(), "培育10家企业和20个模型", 5, "企业和")
+        '企业'
     """
     end = start + len(phrase)
     if not (end < len(text) and text[end].isdigit()):
         return phrase
+    joiner = next((j for j in g.list_joiners if phrase.endswith(j)), "")
+    if joiner:
+        return phrase[:-len(joiner)]             # 培育100家特色企业和|100个大模型: the 和 joins the next item
     verbs = g.verbs_in(phrase)
     return phrase[:verbs[-1].start] if verbs and verbs[-1].end == len(phrase) else phrase
 

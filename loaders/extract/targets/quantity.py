@@ -33,6 +33,7 @@ from policykg.loaders.extract.targets.grammar import (
     leaves_the_next_verb,
     past_an_age_range,
     past_an_aside,
+    through_shared_modifiers,
     years,
 )
 from policykg.loaders.extract.targets.model import Statement
@@ -139,7 +140,8 @@ class Quantity:
     def raw_after(self) -> str:
         """The text after the unit up to a separator (see grammar.after_phrase)."""
         start = self.after_start
-        return leaves_the_next_verb(self.g, self.text, start, after_phrase(self.g, self.text, start))
+        g, text = self.g, self.text
+        return leaves_the_next_verb(g, text, start, through_shared_modifiers(g, text, start, after_phrase(g, text, start)))
 
     @cached_property
     def after(self) -> str:
