@@ -5,7 +5,7 @@
 // param: include_unmapped BOOLEAN = false (also list targets whose indicator is not in the catalogue)
 // columns: kind, source, region, year, indicator, metric, value, unit, text, start_offset, end_offset, target_id
 MATCH (g:Target), (d:Document)
-WHERE d.id = g.doc_id AND (d.level = 'city' OR d.level = 'district')
+WHERE d.id = g.doc_id AND (d.level = 'city' OR d.level = 'district' OR d.level = 'county')
   AND (g.indicator <> 'unmapped' OR $include_unmapped)
 OPTIONAL MATCH (g)-[a:ALIGNS_WITH]-(o:Target)
 WITH g, d, count(o) AS aligned, CASE WHEN d.level = 'city' THEN 'city_unaddressed' ELSE 'district_only' END AS kind

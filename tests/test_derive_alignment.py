@@ -8,6 +8,7 @@ from policykg.graph.derive.alignment import city_partners, compare_targets
 from policykg.graph.derive.rules import load_rules
 from policykg.graph.derive.snapshot import Doc, Tgt
 from policykg.graph.exports import EXPORTS
+from policykg.queries import run_query
 from tests.test_derive_builders import Plan, city_2024, district, load, store  # noqa: F401  (store is a fixture)
 
 
@@ -264,3 +265,34 @@ def test_a_district_without_a_chain_takes_the_division_tables_and_an_ambiguous_o
 def test_a_county_plan_pairs_with_its_city():
     docs = [doc("sz", "city", 2025, "苏州市"), doc("tc", "county", 2025, "太仓市", ("苏州市", "江苏省"))]
     assert [p.city.id for p in city_partners(docs)["tc"]] == ["sz"]
+
+
+# -- a county-level plan is a district plan under its city (issue 10) ------------------------
+
+def as_level(plan, level):
+    plan.meta["level"] = level
+    return plan
+
+
+def test_a_county_plan_implements_its_citys_plan_and_aligns_like_a_district_plan(store):
+    county = as_level(district("ja-2024", "静安区", 2024, {"养老床位": (600, "张", "养老床位")}), "county")
+    load(store, city_2024(), county)
+    assert [(r["district"], r["indicator"], r["city"]) for r in aligned(store)] == [("ja-2024", "养老床位", "city-2024")]
+    assert store.query("MATCH (d:Document)-[i:IMPLEMENTS]->(c:Document) RETURN d.source, c.source").rows == [
+        ["ja-2024", "city-2024"]]
+
+
+def test_a_county_plan_without_a_city_plan_is_noted_and_a_town_plan_is_not(store):
+    county = as_level(district("ja-2023", "静安区", 2023, {"养老床位": (600, "张", "养老床位")}), "county")
+    town = as_level(district("town-2023", "静安区", 2023, {"养老床位": (60, "张", "养老床位")}), "town")
+    report = load(store, city_2024(), county, town)
+    assert any("ja-2023" in note and "no city plan" in note for note in report.notes)
+    assert not any("town-2023" in note for note in report.notes)
+
+
+def test_the_gaps_query_lists_a_county_plans_unaligned_targets_as_district_only(store):
+    county = as_level(district("ja-2024", "静安区", 2024, {"家庭照护床位": (200, "张", "家庭照护床位")}), "county")
+    town = as_level(district("town-2024", "静安区", 2024, {"家庭照护床位": (20, "张", "家庭照护床位")}), "town")
+    load(store, city_2024(), county, town)
+    gaps = run_query(store, "gaps", {"kind": "district_only"}).records()
+    assert [(r["source"], r["indicator"]) for r in gaps] == [("ja-2024", "家庭照护床位")]

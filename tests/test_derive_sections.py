@@ -134,3 +134,13 @@ def test_a_city_plan_later_than_the_district_plan_is_not_copied_from(store):
     early = district("ja-2023", "静安区", 2023, {"养老床位": (600, "张", "养老床位")}, extra_sentence=COPIED)
     load(store, city_2024(), early)
     assert store.query("MATCH ()-[r:REUSES]->() RETURN count(r)").rows == [[0]]
+
+
+def test_a_county_plan_copying_a_city_sentence_reuses_it_and_a_town_plan_does_not(store):
+    county = district("tc-2025", "静安区", 2025, {"养老床位": (600, "张", "养老床位")}, extra_sentence=COPIED)
+    county.meta["level"] = "county"
+    town = district("town-2025", "静安区", 2025, {"养老床位": (60, "张", "养老床位")}, extra_sentence=COPIED)
+    town.meta["level"] = "town"
+    load(store, city_2024(), county, town)
+    rows = store.query("MATCH (a:Task)-[r:REUSES]->(b:Task) RETURN a.doc_id AS doc").records()
+    assert [r["doc"].split("@")[0] for r in rows] == ["tc-2025"]

@@ -463,6 +463,7 @@ def test_text_without_punctuation_is_read_number_by_number(nlp):
 def test_borrowed_verb_or_metric_needs_the_clause_before(nlp):
     # a comma item of an uncatalogued thing, or of another kind of unit, borrows nothing
     assert [t.value for t in extract(nlp, "新建便民理发点10个，修鞋服务点20个。")] == [10]
+    assert [t.value for t in extract(nlp, "新增养老床位500张，助浴服务20次。")] == [500]
     assert [t.value for t in extract(nlp, "新建社区长者食堂5家，日均服务老年人2000人次。")] == [5]
     # a borrowed verb brings its kind
     got = extract(nlp, "全区累计建成养老床位1.2万张，社区综合为老服务中心80家。")
@@ -616,6 +617,68 @@ def test_numbers_under_a_review_heading_are_not_targets(tmp_path):
     ("十大民生实事\n10个滨江生态公园建设\n", [(10, "个", "滨江生态公园")]),
     # traditional script: read through the fold, the words kept as written
     ("新增養老床位172張，建成公共綠地5.7萬平方米。", [(172, "張", "養老床位"), (57_000, "平方米", "公共綠地")]),
+    # an enumeration continued after a comma with an activity of its own (就业, 抽检), catalogued or not
+    ("城镇新增就业20万人，农村劳动力转移就业200万人，高校毕业生留省就业15万人。",
+     [(200_000, "人", "就业"), (2_000_000, "人", "农村劳动力转移就业"), (150_000, "人", "高校毕业生留省就业")]),
+    ("完成食品抽检2000批次，药品抽检40批次。", [(2000, "批次", "食品抽检"), (40, "批次", "药品抽检")]),
+    # 为 + a list of recipients, the service verb after them
+    ("为5000名困境、留守儿童进行心理健康评估。", [(5000, "名", "困境、留守儿童进行心理健康评估")]),
+    # a title line joining two items without a separator: the verb of the second is not the first's metric
+    ("民生实事\n新建8处口袋公园建成6处社区食堂\n", [(8, "处", "口袋公园"), (6, "处", "社区食堂")]),
+    ("新建8处口袋公园建成区。", [(8, "处", "口袋公园建成区")]),
+    # a count sized by the quantity after it (… 的 HEAD) counts the head
+    ("建成8处社区食堂，建设2所200张床位的养老机构。", [(8, "处", "社区食堂"), (2, "所", "养老机构"), (200, "张", "床位的养老机构")]),
+    ("建成8处社区食堂，新增2所，另有200张床位。", [(8, "处", "社区食堂"), (2, "所", "社区食堂")]),
+    # a title line headed by a count of people with no measure word names the service after them
+    ("民生实事\n15万学生视力筛查项目\n", [(150_000, "人", "视力筛查项目")]),
+    # people counted as they take part in an activity are counted for it
+    ("组织2万名学生参加研学实践活动。", [(20_000, "名", "学生参加研学实践活动")]),
+    # a measure of the thing counted before (总里程); a part after a semicolon parallel to the part before
+    ("实施国道提升工程2条，总里程30公里；农村公路5条，总里程8公里。",
+     [(2, "条", "国道提升工程"), (30, "公里", "总里程"), (5, "条", "农村公路"), (8, "公里", "总里程")]),
+    # …not when the part after the semicolon counts in another unit than the part before opened with
+    ("实施国道提升工程2条；农村公路40公里。", [(2, "条", "国道提升工程")]),
+    # a building verb closing the clause governs a number with none before it; 吨/年 is a unit of output
+    ("加快5个抽水蓄能电站建设。", [(5, "个", "抽水蓄能电站")]),
+    ("力争3处煤矿、产能800万吨/年建成试运转。", [(3, "处", "煤矿"), (8_000_000, "吨/年", "产能")]),
+    # after a measure a bare 项目 names the project; what is measured is named before the number
+    ("新建污水管网8公里项目。", [(8, "公里", "污水管网")]),
+    ("新建8个项目。", [(8, "个", "项目")]),
+    # an aside in brackets right after the unit: the metric resumes after it, and a 每… inside it is the aside's
+    ("新增8个（每个街道1个）老年人助餐点、新建健身路径50套。",
+     [(8, "个", "老年人助餐点"), (50, "套", "健身路径")]),
+    # an item that is only a change and a percentage is the growth of the amount before it
+    ("力争重点产业收入超5000亿元、增长6%。", [(500_000_000_000, "元", "重点产业收入"), (6, "%", "重点产业收入")]),
+    # a flow of people into work is no population statistic; 方 measures volume
+    ("新增就业人口1.5万人。", [(15_000, "人", "就业人口")]),
+    ("新增天然气产量20亿方。", [(2_000_000_000, "方", "天然气产量")]),
+    # 提档升级 / 提能升级 upgrade; a closing verb is no part of the metric; 机组 is a noun, not 组建
+    ("提档升级9个小区健身场地设施。", [(9, "个", "小区健身场地设施")]),
+    ("推动15家服务业创新发展区提能升级。", [(15, "家", "服务业创新发展区")]),
+    ("推动200万千瓦机组建成投运。", [(2_000_000, "千瓦", "机组")]),
+    # a count named right before its number (人数) and bounded after the unit states a level to reach
+    ("待遇享受人数20万人以上。", [(200_000, "人", "待遇享受人数")]),
+    # …之比 names a ratio the plan sets, even of money
+    ("研发费用与营收之比达到3%左右。", [(3, "%", "研发费用与营收之比")]),
+    # what is counted as it joins a scheme (纳入) is counted for it; 推介 promotes
+    ("争取50个以上项目纳入国家用地保障范围。", [(50, "个", "项目纳入国家用地保障范围")]),
+    ("全年推介重大项目80个以上。", [(80, "个", "重大项目")]),
+    # an average compared with (全省平均) is no standard per unit
+    ("研发投入增速比全省平均提高2个百分点。", [(2, "个百分点", "研发投入增速比全省平均")]),
+    # a measure of what the clause before undertakes takes its verb
+    ("实施滨江路提升工程，总里程5.2公里。", [(5.2, "公里", "总里程")]),
+    # an age range after the unit qualifies the people counted; the metric resumes after it
+    ("开展3万名50-74周岁居民结直肠癌筛查。", [(30_000, "名", "居民结直肠癌筛查")]),
+    # 课时 counts lessons
+    ("打造800课时的家庭教育课程资源库。", [(800, "课时", "家庭教育课程资源库")]),
+    # qualifiers before 、 share the next item's head; a 和 before the next number joins it
+    ("培育50家特色企业和80个行业级、场景级大模型。", [(50, "家", "特色企业"), (80, "个", "行业级、场景级大模型")]),
+    ("新建10个食堂、20个站点。", [(10, "个", "食堂"), (20, "个", "站点")]),
+    # 整治 states targets
+    ("整治“桥头跳车”3座。", [(3, "座", "桥头跳车")]),
+    # 分别: the listed things take the listed values in order
+    ("美丽河湖、美丽海湾建成率分别达到40%、60%。", [(40, "%", "美丽河湖"), (60, "%", "美丽海湾建成率")]),
+    ("人参、食用菌全产业链产值达到1300亿元。", [(130_000_000_000, "元", "人参、食用菌全产业链产值")]),
 ])
 def test_targets_of_plans_outside_civil_affairs(nlp, text, expected):
     assert [(t.value, t.unit, t.metric) for t in extract(nlp, text)] == expected
@@ -634,6 +697,23 @@ def test_targets_of_plans_outside_civil_affairs(nlp, text, expected):
     "光子产业产值超过200亿元。",
     # a bare preposition after the verb names nothing
     "累计推广至300家。",
+    # a count of people with no activity nor verb; a compound of counted nouns (学生家庭) with no measure word
+    "全区2万名学生。",
+    "优质资源惠及8万学生家庭。",
+    # …and nothing governs a number whose clause closes with another verb, or with a building verb long before its end
+    "加快5个抽水蓄能电站前期研究。",
+    "全区5个抽水蓄能电站建设进度较快。",
+    # a count right after names joined by 和 restates them
+    "完成甲镇和乙镇2个街道卫生服务中心改扩建。",
+    # 方 starting a word (方面, 方案) is no unit
+    "完成7方面重点工作，制定3方案。",
+    # …not bounded before the number, nor unbounded: it describes what there is
+    "全区老年人数超过50万人。",
+    "待遇享受人数20万人。",
+    # …not when the clause before describes
+    "滨江路风貌较好，总里程5.2公里。",
+    # 为 + a number with no verb after it in its clause
+    "为100名老年人，全年无休。",
 ])
 def test_not_targets_of_plans_outside_civil_affairs(nlp, text):
     assert extract(nlp, text, year=2025) == []
@@ -672,3 +752,13 @@ def test_a_progress_report_states_no_targets_and_its_plan_twin_does():
     plan = NS(meta=NS(kind="work plan", year=2025), sections=[], tasks=[])
     assert document_targets(mentions, report) == []
     assert [t.value for t in document_targets(T.find_targets(text), plan)] == [500.0]
+
+
+def test_a_year_heading_a_sentence_dates_its_parts_after_a_semicolon(nlp):
+    # 2023年，…；… looks back in a plan for 2024, the part after the semicolon too
+    text = "2023年，重点楼宇实现税收600亿元；亿元楼新增5幢。今年新增养老床位100张。"
+    assert [t.value for t in extract(nlp, text, year=2024)] == [100]
+    # a part naming its own year keeps it; a sentence with no leading year dates nothing
+    text = "2023年，新建社区食堂5家；2024年，新建社区食堂8家。"
+    assert [t.value for t in extract(nlp, text, year=2024)] == [8]
+    assert [t.value for t in extract(nlp, "实现税收600亿元；亿元楼新增5幢。", year=2024)] == [60_000_000_000, 5]

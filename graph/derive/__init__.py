@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from policykg.graph.derive.alignment import city_partners, derive_alignment
+from policykg.graph.derive.alignment import BELOW_CITY, city_partners, derive_alignment
 from policykg.graph.derive.citations import derive_policy_documents
 from policykg.graph.derive.lineage import derive_continuation, derive_succession
 from policykg.graph.derive.reuse import derive_reuse
@@ -72,6 +72,6 @@ def derive_all(store: GraphStore) -> DeriveReport:
                 report.notes.append(f"{district.name} ({district.year}) is compared with {p.city.name} "
                                     f"({p.city.year}): no {district.year} city plan is loaded")
     for d in sorted(snapshot.docs.values(), key=lambda d: d.name):
-        if d.level == "district" and d.id not in partners:
+        if d.level in BELOW_CITY and d.id not in partners:
             report.notes.append(f"{d.name}: no city plan of its year or earlier is loaded; its targets are not aligned")
     return report

@@ -33,12 +33,15 @@ from policykg.graph.derive.rules import Rules
 from policykg.graph.derive.snapshot import Doc, Snapshot, Tgt
 from policykg.loaders.divisions import gazetteer
 from policykg.loaders.records import EdgeRecord
+from policykg.loaders.vocabulary import load_vocab
 
 __all__ = ["CITY", "DISTRICT", "BELOW_CITY", "Partner", "parent_regions", "city_partners", "compare_targets",
            "derive_alignment", "format_number"]
 
-CITY, DISTRICT = "city", "district"
-BELOW_CITY = (DISTRICT, "county")      # the levels whose plans implement a city's
+DISTRICT = "district"
+# The city level and the levels whose plans implement a city's (district, county): data in alignment.yaml.
+CITY: str = load_vocab("alignment")["levels"]["city"]
+BELOW_CITY: tuple[str, ...] = tuple(load_vocab("alignment")["levels"]["below_city"])
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from policykg.graph.derive.alignment import parent_regions
+from policykg.graph.derive.alignment import BELOW_CITY, CITY, parent_regions
 from policykg.graph.derive.rules import ReuseRules, Rules
 from policykg.graph.derive.snapshot import Snapshot, Tsk
 from policykg.graph.derive.text import content_only, sentences, shingles
@@ -99,11 +99,11 @@ def derive_reuse(snapshot: Snapshot, rules: Rules) -> list[EdgeRecord]:
     years = {d.id: d.year for d in docs.values()}
     city_docs_of: dict[str | None, set[str]] = defaultdict(set)
     for d in docs.values():
-        if d.level == "city":
+        if d.level == CITY:
             city_docs_of[d.region].add(d.id)
     district_docs_of: dict[str, set[str]] = defaultdict(set)     # city region → its district plans
     for d in docs.values():
-        if d.level == "district":
+        if d.level in BELOW_CITY:                             # a county plan is one too
             for region in dict.fromkeys(parent_regions(d)):
                 if region in city_docs_of:
                     district_docs_of[region].add(d.id)

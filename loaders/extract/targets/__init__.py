@@ -19,7 +19,11 @@ The grammar here reads one NUMBER UNIT at a time (`numbers.NUMBER` + the units o
    (推进家庭照护床位建设，全年新增100张 / 新建长者食堂5家，改建3家).
 
 Enumerations share the clause's verb (新增2个A、2家B; after a comma for catalogued
-items: 新增A 100张，B 200张), 各 distributes one value over the listed items, a 其中
+items, or items naming an activity or a measure of their own: 新增A 100张，B 200张 /
+城镇新增就业21万人，农村劳动力转移就业240万人 / …3条，总里程51.4公里; after a semicolon
+for a part opening with a count in the unit the part before opened with), 分别 pairs
+listed things with listed values in order, a building verb closing the clause governs a
+number with none before it (加快6个抽水蓄能电站建设), 各 distributes one value over the listed items, a 其中
 clause is a part of the target before it (never the same indicator), and a number is
 not a target when it is an ordinal or a rank, a period, a frequency, a count of the
 document's own parts, an enumeration label in Chinese numerals, progress already achieved

@@ -161,12 +161,18 @@ def is_a_standard_per_unit(q: Quantity) -> bool:
     >>> from policykg.loaders.extract.targets import explain
     >>> explain("每个居民区配备5名社区工作者。")
     [('5名', 'is_a_standard_per_unit')]
+    >>> explain("新增10个（每个街道1个）老年人助餐点、20个睦邻点。")
+    [('10个', '老年人助餐点'), ('1个', 'is_a_standard_per_unit'), ('20个', '睦邻点')]
     >>> explain("全区配备5名社区工作者。")
     [('5名', '社区工作者')]
     >>> explain("居民人均可支配收入增长5%左右。")
     [('5%左右', '居民人均可支配收入')]
+    >>> explain("研发投入增速比全省平均提高2个百分点。")
+    [('2个百分点', '研发投入增速比全省平均')]
     """
-    return bool(q.g.per_unit_re.search(q.clause_before)) and not is_a_growth_rate(q)
+    g = q.g
+    said = g.closed_aside_re.sub("", q.clause_before)
+    return any(m.group("per") for m in g.per_unit_re.finditer(said)) and not is_a_growth_rate(q)
 
 
 def sentence_looks_back(q: Quantity) -> bool:
@@ -314,6 +320,8 @@ def restates_the_listed_names(q: Quantity) -> bool:
     >>> from policykg.loaders.extract.targets import explain
     >>> explain("推进长春、白山2个城市示范项目。")
     [('2个', 'restates_the_listed_names')]
+    >>> explain("完成秣陵和淳化2个街道卫生服务中心改扩建。")
+    [('2个', 'restates_the_listed_names')]
     >>> explain("建设宝鸡、延安等4个基地。")
     [('4个', '基地')]
     >>> explain("指导甲镇、乙镇完成2名孤儿安置。")
@@ -324,7 +332,7 @@ def restates_the_listed_names(q: Quantity) -> bool:
     listed = q.core_before[verbs[-1].end:] if verbs else q.core_before    # 指导A镇、B镇完成2名: no list
     for closer in g.list_closers:
         listed = listed.removesuffix(closer)
-    names = listed.split(g.item_marks[0]) if g.item_marks else [listed]
+    names = g.list_split_re.split(listed)
     return len(names) > 1 and q.value == len(names) and q.lo is None
 
 
@@ -450,7 +458,7 @@ def is_a_statistic(q: Quantity, metric: str) -> bool:
     >>> explain("服务老年人达到58万人。")
     [('58万人', '服务老年人')]
     """
-    return bool(q.g.statistic_re.search(metric))
+    return any(m.group("stat") for m in q.g.statistic_re.finditer(metric))
 
 
 def is_an_age_share(q: Quantity, metric: str) -> bool:

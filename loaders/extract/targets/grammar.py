@@ -29,8 +29,9 @@ from policykg.loaders.vocabulary import load_vocab, pattern
 
 __all__ = [
     "CJK", "MASK", "CLAUSE_REACH", "SENTENCE_REACH", "Verb", "Grammar", "grammar", "fill",
-    "stop_positions", "back", "forward", "sentence", "after_phrase", "cut_at_predicate",
-    "balance_quotes", "clause_year", "years",
+    "stop_positions", "back", "forward", "sentence", "after_phrase", "leaves_the_next_verb", "past_an_aside",
+    "past_an_age_range", "through_shared_modifiers", "cut_at_predicate",
+    "balance_quotes", "clause_year", "year_before_the_semicolon", "years",
 ]
 
 MASK = "\u25a1"   # stands in for catalogue names while looking for verbs
@@ -125,11 +126,17 @@ class Grammar:
         cc = vocab["chinese_counts"]
         self.facility_verb_groups = frozenset(cc["verb_groups"])
         self.facility_heads = tuple(cc["facility_heads"])
+        self.activity_heads = tuple(vocab["activity_heads"])
+        self.measure_heads = tuple(vocab["measure_heads"])
+        self.project_heads = frozenset(vocab["project_heads"])
+        self.count_nouns = tuple(vocab["count_nouns"])
+        self.modifier_endings = tuple(vocab["modifier_endings"])
         self.full_coverage_re = re.compile(_alt(vocab["full_coverage"]))
 
     def _boundaries(self, b: dict) -> None:
         self.hard = frozenset(b["hard"])
         self.clause = self.hard | frozenset(b["clause"])
+        self.semicolons = frozenset(b["semicolons"])
         self.item = self.clause | frozenset(b["item"])
         self.item_marks = tuple(b["item"])
         self.open_quotes = frozenset(o for o, _ in b["quotes"])
@@ -149,6 +156,7 @@ class Grammar:
         self.benefactive_re = re.compile(f"(?:{_alt(self.benefactive)})(?:{_alt(mt['benefactive_scope'])})?$")
         self.service_re = re.compile(_alt(mt["service_verbs"]))
         self.service_verb_group = mt["service_verb_group"]
+        self.participation_verbs = tuple(mt["participation_verbs"])
         self.beneficiaries = frozenset(mt["beneficiaries"])
         self.beneficiaries_tuple = tuple(self.beneficiaries)
         self.continuation = tuple(mt["continuation_markers"])
@@ -158,6 +166,7 @@ class Grammar:
         self.bare_level_nouns = frozenset(mt["bare_level_nouns"])
         self.rate_nouns = tuple(self.bare_level_nouns)
         self.distributive = mt["distributive"]
+        self.respective = mt["respective"]
         self.possessive = mt["possessive"]
         self.item_split_re = re.compile(f"({_alt(list(self.item_marks) + list(self.joiners))})")
         self.strip_prefix_re = re.compile(f"^(?:{patterns['deadline']}|{patterns['item_label']}|{_alt(mt['strip_prefixes'])})+")
@@ -175,7 +184,12 @@ class Grammar:
         self.progress_before_percent = tuple(nt["progress_before_percent"])
         self.threshold_unit_classes = frozenset(nt["threshold_unit_classes"])
         self.list_closers = tuple(nt["list_closers"])
-        self.rate_ending = nt["rate_ending"]
+        self.list_joiners = tuple(nt["list_joiners"])
+        self.list_split_re = re.compile(_alt(list(self.item_marks) + nt["list_joiners"]))
+        # an aside in brackets, closed: （每个街道1个）
+        self.closed_aside_re = re.compile("|".join(
+            f"{re.escape(o)}[^{re.escape(o + c)}]*{re.escape(c)}" for o, c in vocab["boundaries"]["brackets"]))
+        self.rate_ending = tuple(nt["rate_ending"])
         self.money_re = re.compile(rf"{_alt(nt['money_word_blockers'])}|(?P<money>{_alt(nt['money_words'])})")
         self.change_from_re = re.compile(rf"(?:{_alt(nt['change_from'])})(?={numbers.NUMBER})[^{self.clause_or_item_marks}]*$")
         self.frequency_re = re.compile(_alt(nt["frequency_prefixes"]))
@@ -186,7 +200,7 @@ class Grammar:
         self.achieved_re = re.compile(_alt(nt["achieved_markers"]))
         self.achieved_lead_re = re.compile(_alt(nt["achieved_sentence_leads"]))
         self.perfective = tuple(nt["perfective_markers"])
-        self.statistic_re = re.compile(_alt(nt["statistic_nouns"]))
+        self.statistic_re = re.compile(f"{_alt(nt['statistic_blockers'])}|(?P<stat>{_alt(nt['statistic_nouns'])})")
         self.unit_words = tuple(nt["unit_words"])
         self.label_nouns = frozenset(nt["label_nouns"])
         self.review_headings = tuple(nt["review_headings"])
@@ -196,11 +210,14 @@ class Grammar:
             rf"|[^{self.clause_marks}{self.hard_marks}]*(?:{_alt(nt['achieved_clause_ends'])})(?=[{self.clause_marks}])")
         self.multi_year_re = re.compile(_alt(nt["multi_year_markers"]))
         self.baseline_re = re.compile(_alt(nt["baseline_markers"]))
-        self.per_unit_re = re.compile(self._per_unit(nt))
+        self.per_unit_re = re.compile(f"{_alt(nt['per_unit_blockers'])}|(?P<per>{self._per_unit(nt)})")
         self.share_re = re.compile(fill(vocab["patterns"]["share"], share_verbs=_alt(nt["share_verbs"])))
         self.among_re = re.compile(
             rf"{_alt(nt['among_frame_blockers'])}|(?P<frame>{_alt(nt['among_frame'])})(?=[{self.clause_marks}])")
         self.age_share_re = re.compile(rf"\d(?:{_alt(nt['age_words'])}).*(?:{_alt(nt['share_nouns'])})$")
+        # 5万名|40-74周岁|居民…筛查: an age range qualifying the people counted, right after the unit
+        self.age_range_re = re.compile(
+            rf"\d+\s*(?:(?:{self.range_separators})\s*\d+\s*)?(?:{_alt(nt['age_words'])})(?:{_alt(self.after_unit)})?")
         self.name_joiners = tuple(nt["name_joiners"])
         self.name_heads = tuple(nt["name_heads"])
 
@@ -397,6 +414,61 @@ def after_phrase(g: Grammar, text: str, start: int) -> str:
     return text[start:i]
 
 
+def through_shared_modifiers(g: Grammar, text: str, start: int, phrase: str) -> str:
+    """100个以上行业级、场景级大模型: a phrase after the unit that is only a qualifier (ending 级, 型 …)
+    before 、 shares the head noun of the next item: it runs on to that head.
+
+    Examples:
+        >>> text = "培育100个行业级、场景级大模型，"
+        >>> through_shared_modifiers(grammar(), text, 6, "行业级")
+        '行业级、场景级大模型'
+        >>> through_shared_modifiers(grammar(), "新建10个食堂、20个站点", 5, "食堂")
+        '食堂'
+    """
+    end = start + len(phrase)
+    while phrase.endswith(g.modifier_endings) and text[end:end + 1] in g.item_marks:
+        more = after_phrase(g, text, end + 1)
+        if not more:
+            break
+        phrase += text[end] + more
+        end += 1 + len(more)
+    return phrase
+
+
+def past_an_aside(g: Grammar, text: str, start: int) -> int:
+    """新增10个（每个街道1个）老年人助餐点: where the words after the unit resume past an aside in
+    brackets right after it (`start` itself when there is none, or nothing but a separator follows).
+
+    Examples:
+        >>> text = "新增10个（每个街道1个）老年人助餐点"
+        >>> text[past_an_aside(grammar(), text, 5):]
+        '老年人助餐点'
+        >>> past_an_aside(grammar(), "新增40家（含农村），", 5)
+        5
+    """
+    if start >= len(text) or text[start] not in g.open_brackets:
+        return start
+    close = forward(text, start, g.close_brackets | g.hard)
+    if close >= len(text) or text[close] not in g.close_brackets or not CJK.match(text, close + 1):
+        return start
+    return close + 1
+
+
+def past_an_age_range(g: Grammar, text: str, start: int) -> int:
+    """开展5万名40-74周岁居民癌症筛查: where the words after the unit resume past an age range that
+    qualifies the people counted (`start` itself when there is none).
+
+    Examples:
+        >>> text = "开展5万名40-74周岁居民癌症筛查"
+        >>> text[past_an_age_range(grammar(), text, 5):]
+        '居民癌症筛查'
+        >>> past_an_age_range(grammar(), "新增40张床位", 5)
+        5
+    """
+    m = g.age_range_re.match(text, start)
+    return m.end() if m and CJK.match(text, m.end()) else start
+
+
 def cut_at_predicate(g: Grammar, phrase: str) -> str:
     """A metric written after the unit ends where a predicate begins (及时, 并, 进行 …).
 
@@ -410,6 +482,29 @@ def cut_at_predicate(g: Grammar, phrase: str) -> str:
         if m.group("stop"):
             return phrase[:m.start()]
     return phrase
+
+
+def leaves_the_next_verb(g: Grammar, text: str, start: int, phrase: str) -> str:
+    """新建10处口袋公园建成10处社区食堂: a phrase after the unit that runs into the next number ends
+    before the verb stating that number (a title line may join two items without a separator).
+
+    Examples:
+        >>> text = "新建10处口袋公园建成10处社区食堂"
+        >>> leaves_the_next_verb(grammar(), text, 6, "口袋公园建成")
+        '口袋公园'
+        >>> leaves_the_next_verb(grammar(), "新建10处口袋公园，", 6, "口袋公园")
+        '口袋公园'
+        >>> leaves_the_next_verb(grammar(), "培育10家企业和20个模型", 5, "企业和")
+        '企业'
+    """
+    end = start + len(phrase)
+    if not (end < len(text) and text[end].isdigit()):
+        return phrase
+    joiner = next((j for j in g.list_joiners if phrase.endswith(j)), "")
+    if joiner:
+        return phrase[:-len(joiner)]             # 培育100家特色企业和|100个大模型: the 和 joins the next item
+    verbs = g.verbs_in(phrase)
+    return phrase[:verbs[-1].start] if verbs and verbs[-1].end == len(phrase) else phrase
 
 
 def balance_quotes(g: Grammar, text: str, start: int, end: int) -> tuple[int, int]:
@@ -435,6 +530,25 @@ def clause_year(g: Grammar, text: str, sent_start: int, seg_start: int) -> re.Ma
         k -= 1
     starts.append(sent_start)
     for start in starts:
+        m = g.leading_year_re.match(text, start)
+        if m:
+            return m
+    return year_before_the_semicolon(g, text, sent_start)
+
+
+def year_before_the_semicolon(g: Grammar, text: str, start: int) -> re.Match | None:
+    """2023年，重点楼宇实现税收622亿元；亿元楼新增6幢: a part of a sentence after a semicolon, naming
+    no year of its own, is dated by the year heading the part before (and so on back).
+
+    Examples:
+        >>> text = "2023年，实现税收622亿元；亿元楼新增6幢"
+        >>> year_before_the_semicolon(grammar(), text, text.index("亿元楼")).group(1)
+        '2023'
+        >>> year_before_the_semicolon(grammar(), "实现税收622亿元。亿元楼新增6幢", 11) is None
+        True
+    """
+    while start > 0 and text[start - 1] in g.semicolons:
+        start = back(text, start - 1, g.hard, reach=SENTENCE_REACH)
         m = g.leading_year_re.match(text, start)
         if m:
             return m

@@ -30,6 +30,10 @@ from policykg.loaders.extract.targets.grammar import (
     cut_at_predicate,
     forward,
     grammar,
+    leaves_the_next_verb,
+    past_an_age_range,
+    past_an_aside,
+    through_shared_modifiers,
     years,
 )
 from policykg.loaders.extract.targets.model import Statement
@@ -128,9 +132,16 @@ class Quantity:
         return self._trailing[0]
 
     @cached_property
+    def after_start(self) -> int:
+        """Where the words after the unit start (past an aside in brackets: grammar.past_an_aside)."""
+        return past_an_age_range(self.g, self.text, past_an_aside(self.g, self.text, self.end))
+
+    @cached_property
     def raw_after(self) -> str:
         """The text after the unit up to a separator (see grammar.after_phrase)."""
-        return after_phrase(self.g, self.text, self.end)
+        start = self.after_start
+        g, text = self.g, self.text
+        return leaves_the_next_verb(g, text, start, through_shared_modifiers(g, text, start, after_phrase(g, text, start)))
 
     @cached_property
     def after(self) -> str:
@@ -230,6 +241,8 @@ def read_quantity(g: Grammar, text: str, m: re.Match, prev_end: int = 0, prev: S
     else:
         unit = m.group("unit")
         if unit in g.counted_nouns:
+            if text.startswith(tuple(g.counted_nouns), m.end()):
+                return None                      # 10万学生家庭: a compound with no measure word, counted by neither
             counted, unit = unit, g.counted_nouns[unit]
         chinese = numbers.is_chinese_numeral(m.group("lo"))
         if m.group("hi"):
