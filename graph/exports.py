@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
+from operator import itemgetter
 
 from policykg.graph import statements
+from policykg.graph.results import sort_rows
 from policykg.graph.schema import ExportSpec, load_schema
 from policykg.graph.store import GraphStore
 
@@ -62,7 +64,9 @@ JOINS: dict[str, Join] = {"tasks": task_owners, "citations": citation_documents}
 def run_export(store: GraphStore, name: str) -> list[dict]:
     """The records of the export `name` of graph/schema.yaml, keys in the declared order."""
     spec: ExportSpec = store.schema.exports[name]
-    rows = _rows(store, statements.export_statement(store.schema, spec))
+    # Ordered as declared, ties broken by the whole row: the same records in the same order every run.
+    rows = sort_rows(_rows(store, statements.export_statement(store.schema, spec)),
+                     [(itemgetter(column), False) for column in spec.order])
     if spec.one_per:
         seen: set[tuple] = set()
         kept = []

@@ -8,11 +8,12 @@ by the Neo4j backend itself (graph/neo4j_store.py), so this module never imports
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["QueryResult", "plain"]
+__all__ = ["QueryResult", "plain", "sort_value", "sort_rows"]
 
 
 @dataclass
@@ -52,3 +53,41 @@ def plain(value: Any) -> Any:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
     return value
+
+
+def sort_value(value: Any) -> tuple:
+    """A key that orders any result value: numbers before strings (by code point, as no backend
+    collates Chinese alike), lists and maps by their text.
+
+    >>> sorted([["b"], "养老", 2, True, "社区", 1.5], key=sort_value)
+    [True, 1.5, 2, '养老', '社区', ['b']]
+    """
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, (int, float)):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, value)
+    return (2, repr(value))
+
+
+def sort_rows(rows: Sequence, keys: Sequence[tuple[Callable[[Any], Any], bool]]) -> list:
+    """`rows` sorted by `keys` ((getter, descending), most significant first), nulls last either way
+    as Neo4j and LadybugDB do ascending, and rows equal under `keys` by their whole content, so the
+    order is the same on every backend and every run (an engine scanning in parallel returns tied
+    rows in any order).
+
+    >>> rows = [{"d": "a", "v": 2}, {"d": None, "v": 1}, {"d": "a", "v": 1}]
+    >>> sort_rows(rows, [(lambda r: r["d"], False)])
+    [{'d': 'a', 'v': 1}, {'d': 'a', 'v': 2}, {'d': None, 'v': 1}]
+    """
+    def whole(row: Any) -> tuple:
+        return tuple(sort_value(v) for v in (row.values() if isinstance(row, dict) else row))
+
+    out = sorted(rows, key=whole)
+    for get, descending in reversed(keys):
+        present = [r for r in out if get(r) is not None]
+        missing = [r for r in out if get(r) is None]
+        present.sort(key=lambda r: sort_value(get(r)), reverse=descending)
+        out = present + missing
+    return out

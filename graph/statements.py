@@ -242,10 +242,10 @@ def export_statement(schema: Schema, spec: ExportSpec) -> str:
 
 DOCUMENT_SOURCES = "MATCH (d:Document) RETURN d.id AS id, d.source AS source"
 TASK_LEADERS = ("MATCH (t:Task)-[l:LED_BY]->(p:Leader) "
-                "RETURN t.id AS task, l.written AS written, p.name AS name ORDER BY l.start_offset")
+                "RETURN t.id AS task, l.written AS written, p.name AS name ORDER BY l.start_offset, p.name")
 TASK_OWNERS = ("MATCH (t:Task)-[o:OWNED_BY]->(d:Department) "
                "RETURN t.id AS task, o.written AS written, d.name AS name, o.inferred AS inferred, o.rule AS rule, "
-               "d.generic AS generic ORDER BY o.start_offset")
+               "d.generic AS generic ORDER BY o.start_offset, d.name, o.rule")
 CITATION_DOCUMENTS = ("MATCH (c:Citation)-[:REFERS_TO]->(p:PolicyDocument) "
                       "RETURN c.id AS c, p.id AS policy_document, p.title AS canonical_title")
 # Per document, column → (document id, count): what `policykg stats` and `load` print.

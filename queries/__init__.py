@@ -30,10 +30,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from policykg.graph.results import QueryResult
+from policykg.graph.results import QueryResult, sort_rows
 
 __all__ = [
     "QUERY_DIR", "TYPES", "HEADER_KEYS", "QueryParam", "NamedQuery", "parse_query_file", "list_queries", "get_query",
@@ -180,13 +181,10 @@ def run_query(store, name: str, params: dict | None = None) -> QueryResult:
     result = store.query(query.cypher, bind_params(query, params))
     if list(result.columns) != list(query.columns):
         raise ValueError(f"query {name!r} returned columns {result.columns}, its header declares {list(query.columns)}")
-    # Backends collate Chinese differently (and cannot order a UNION portably): sort here, by code point.
-    for column, descending in reversed(query.order):
-        k = query.columns.index(column)
-        present = [r for r in result.rows if r[k] is not None]
-        missing = [r for r in result.rows if r[k] is None]
-        present.sort(key=lambda row: _sort_key(row[k]), reverse=descending)
-        result.rows[:] = present + missing       # nulls last either way, as Neo4j and LadybugDB do ascending
+    # Backends collate Chinese differently (and cannot order a UNION portably): sort here, by code point,
+    # ties broken by the whole row.
+    result.rows[:] = sort_rows(result.rows, [(itemgetter(query.columns.index(column)), descending)
+                                             for column, descending in query.order])
     return result
 
 
@@ -207,17 +205,6 @@ def _final_order_by(cypher: str, columns: tuple[str, ...]) -> tuple[tuple[str, b
         return ()
     order = _parse_order(m.group(1))
     return order if all(c in columns for c, _ in order) else ()
-
-
-def _sort_key(value):
-    # Numbers before strings; lists and maps by their text; everything comparable.
-    if isinstance(value, bool):
-        return (0, int(value))
-    if isinstance(value, (int, float)):
-        return (0, value)
-    if isinstance(value, str):
-        return (1, value)
-    return (2, repr(value))
 
 
 def _coerce(value: Any, typ: str, name: str) -> Any:
