@@ -57,7 +57,6 @@ _DOC_NUMBER = re.compile(
 _YEAR_IN_TITLE = re.compile(
     rf"({_YEAR})\s*年|({_YEAR})(?=[^\d]|$)|([〇零○一二][〇零○一二三四五六七八九]{{3}})\s*年")
 _LEADING_YEAR = re.compile(rf"^{_YEAR}\s*年度?")
-_FRAGMENT = re.compile(r"\{([a-z_]+)\}")           # {notice_verbs} in a vocabulary's pattern
 # A pinyin gloss a garbled big5 conversion leaves after a character: 新吳區(qū), 發(fā)布
 _PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
 _LEVEL_ORDER = {"town": 0, "district": 1, "county": 1, "city": 2, "province": 3, "unknown": 4}
@@ -85,18 +84,6 @@ class _Vocab:
     this_year: re.Pattern                       # 今年: the title's year is in the opening text
 
 
-def _with_fragments(regex: str) -> str:
-    """`regex` with each `{name}` replaced by the shared fragment `name` of vocab/patterns.yaml.
-
-    Examples:
-        >>> _with_fragments("关于(?:{notice_verbs})")
-        '关于(?:下发|印发|转发)'
-        >>> _with_fragments("[0-9]{1,2}月")
-        '[0-9]{1,2}月'
-    """
-    return _FRAGMENT.sub(lambda m: vocabulary.pattern(m.group(1)), regex)
-
-
 def _spaced_alternation(words: list[str]) -> str:
     """An alternation of `words` that allows spaces between their characters (名       称).
 
@@ -119,7 +106,7 @@ def load_vocab() -> _Vocab:
                               key=lambda wk: -len(wk[0])))
     return _Vocab(
         title_words=tuple(sorted({*doc["plan_title_words"], *(w for w, _ in kind_words)}, key=len, reverse=True)),
-        notice_patterns=tuple(re.compile(_with_fragments(p)) for p in doc["notice_patterns"]),
+        notice_patterns=tuple(re.compile(vocabulary.fill(p)) for p in doc["notice_patterns"]),
         org_suffixes=tuple(sorted(doc["organisation_suffixes"], key=len, reverse=True)),
         letterhead_words=tuple(doc["letterhead_words"]),
         issuer_by_domain=dict(doc.get("issuer_by_domain") or {}),

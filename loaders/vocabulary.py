@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-__all__ = ["VOCAB_DIR", "vocab_path", "read_vocab", "load_vocab", "alternation", "pattern"]
+__all__ = ["VOCAB_DIR", "vocab_path", "read_vocab", "load_vocab", "alternation", "pattern", "fill"]
 
 import yaml
 
@@ -55,3 +55,26 @@ def pattern(name: str) -> str:
     """
     value = load_vocab("patterns")[name]
     return alternation(value) if isinstance(value, list) else str(value)
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")   # {notice_verbs}; a quantifier such as {1,2} is no placeholder
+
+
+def fill(fragment: str, **parts: str) -> str:
+    """A vocabulary's regex `fragment` with its `{name}` placeholders filled: by `parts` where
+    given, else by the shared fragment `name` of `vocab/patterns.yaml`.
+
+    Examples:
+        >>> fill(r"(?:{verbs})\\d{1,2}", verbs="新增|新建")
+        '(?:新增|新建)\\\\d{1,2}'
+        >>> fill("关于(?:{notice_verbs})")
+        '关于(?:下发|印发|转发)'
+        >>> fill("(?:{verbs})", units="张")
+        Traceback (most recent call last):
+        ...
+        KeyError: "'(?:{verbs})' has no placeholder {units}"
+    """
+    for name in parts:
+        if "{" + name + "}" not in fragment:
+            raise KeyError(f"{fragment!r} has no placeholder {{{name}}}")
+    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)] if m.group(1) in parts else pattern(m.group(1)), fragment)

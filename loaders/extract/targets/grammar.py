@@ -25,10 +25,10 @@ from functools import cache, lru_cache
 from policykg.loaders import numbers
 from policykg.loaders.extract.indicators import UNMAPPED, load_catalogue
 from policykg.loaders.vocabulary import alternation as _alt
-from policykg.loaders.vocabulary import load_vocab, pattern
+from policykg.loaders.vocabulary import fill, load_vocab, pattern
 
 __all__ = [
-    "CJK", "MASK", "CLAUSE_REACH", "SENTENCE_REACH", "Verb", "Grammar", "grammar", "fill",
+    "CJK", "MASK", "CLAUSE_REACH", "SENTENCE_REACH", "Verb", "Grammar", "grammar",
     "stop_positions", "back", "forward", "sentence", "after_phrase", "leaves_the_next_verb", "past_an_aside",
     "past_an_age_range", "through_shared_modifiers", "cut_at_predicate",
     "balance_quotes", "clause_year", "year_before_the_semicolon", "years",
@@ -46,25 +46,6 @@ class Verb:
     written: str
     group: str
     kind: str
-
-
-def fill(fragment: str, **parts: str) -> str:
-    """A regex fragment of the vocabulary with its `{name}` placeholders filled in.
-
-    Examples:
-        >>> fill(r"(?:{verbs})\\d{4}", verbs="新增|新建")
-        '(?:新增|新建)\\\\d{4}'
-        >>> fill("(?:{verbs})", units="张")
-        Traceback (most recent call last):
-        ...
-        KeyError: "'(?:{verbs})' has no placeholder {units}"
-    """
-    for name, value in parts.items():
-        placeholder = "{" + name + "}"
-        if placeholder not in fragment:
-            raise KeyError(f"{fragment!r} has no placeholder {placeholder}")
-        fragment = fragment.replace(placeholder, value)
-    return fragment
 
 
 def _char_class(chars) -> str:
