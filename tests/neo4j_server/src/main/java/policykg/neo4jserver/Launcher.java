@@ -18,6 +18,7 @@ import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -58,13 +59,29 @@ public final class Launcher {
             stopped.countDown();
         }, "policykg-neo4j-shutdown"));
 
-        dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        try {
+            setPassword(dbms, password);
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            System.exit(1);   // the shutdown hook stops the DBMS
+        }
         String version = org.neo4j.kernel.internal.Version.getNeo4jVersion();
         System.out.println("NEO4J_URI=bolt://127.0.0.1:" + port + " NEO4J_USER=neo4j NEO4J_PASSWORD=" + password
                 + " NEO4J_DATABASE=neo4j NEO4J_VERSION=" + version);
         System.out.flush();
         stopped.await();
+    }
+
+    /** The user neo4j's password; a restart on the same --home with the same --password keeps it. */
+    static void setPassword(DatabaseManagementService dbms, String password) {
+        try {
+            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (QueryExecutionException e) {
+            if (!String.valueOf(e.getMessage()).contains("Old password and new password cannot be the same")) {
+                throw e;
+            }
+        }
     }
 
     static int freePort() throws IOException {
