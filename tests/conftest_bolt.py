@@ -90,7 +90,7 @@ class Neo4jServer:
         line = self._ready_line(timeout)
         values = dict(item.split("=", 1) for item in line.split())
         self.settings = {"uri": values["NEO4J_URI"], "user": values["NEO4J_USER"], "password": values["NEO4J_PASSWORD"],
-                         "database": values["NEO4J_DATABASE"], "flavour": "neo4j", "version": values["NEO4J_VERSION"]}
+                         "database": values["NEO4J_DATABASE"], "version": values["NEO4J_VERSION"]}
         return self
 
     def _ready_line(self, timeout: float) -> str:
@@ -135,7 +135,7 @@ class Neo4jServer:
 
 def _external_settings() -> dict:
     s = neo4j_settings()
-    return {"uri": s.uri, "user": s.user, "password": s.password, "database": s.database, "flavour": "neo4j"}
+    return {"uri": s.uri, "user": s.user, "password": s.password, "database": s.database}
 
 
 def _check_empty(settings: dict) -> None:
@@ -156,13 +156,15 @@ def _report(config, settings: dict) -> None:
     line = f"bolt tests: {name} {', '.join(versions)} {edition} at {settings['uri']}"
     log.info(line)
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(line)
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():   # past pytest's capture, into the test log
+            reporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
 def bolt_server(request, tmp_path_factory):
-    """Connection settings {uri, user, password, database, flavour, version} of a Neo4j for the tests."""
+    """Connection settings {uri, user, password, database, version} of a Neo4j for the tests."""
     if os.environ.get("NEO4J_URI"):
         settings = _external_settings()
         _check_empty(settings)

@@ -491,3 +491,19 @@ def test_docker_compose_and_env_example():
     assert len(env["NEO4J_PASSWORD"]) >= 8 and "change-me" in env["NEO4J_PASSWORD"]   # a placeholder, not a secret
     ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=root).returncode
     assert ignored == 0, ".env must stay git-ignored"
+
+
+# -- the schema on the server -----------------------------------------------------------------------
+
+def test_constraints_and_indexes_from_the_schema_are_on_the_server(bolt_store):
+    """Every key of graph/schema.yaml is a uniqueness constraint, and the lookups are indexes, in SHOW CONSTRAINTS / INDEXES."""
+    schema = bolt_store.schema
+    constraints = bolt_store.query("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+                                   "RETURN name, type, labelsOrTypes, properties").rows
+    unique = {(labels[0], props[0]) for _, kind, labels, props in constraints if kind == "UNIQUENESS"}
+    assert unique >= {(spec.label, spec.key) for spec in schema.nodes.values()}
+    indexes = {row[0] for row in bolt_store.query("SHOW INDEXES YIELD name RETURN name").rows}
+    assert "policykg_Document_source" in indexes
+    assert {f"policykg_{s.label}_doc_id" for s in schema.nodes.values() if s.owned_by_document and "doc_id" in s.properties} <= indexes
+    with pytest.raises(QueryError, match="already exists"):   # the server itself refuses a second node with the same key
+        bolt_store.query("CREATE (:Region {id: 'r'}) CREATE (:Region {id: 'r'})")
