@@ -89,7 +89,7 @@ class Neo4jServer:
             )
         line = self._ready_line(timeout)
         values = dict(item.split("=", 1) for item in line.split())
-        self.settings = {"uri": values["NEO4J_URI"], "user": values["NEO4J_USER"], "password": values["NEO4J_PASSWORD"],
+        self.settings = {"uri": values["NEO4J_URI"], "user": values["NEO4J_USERNAME"], "password": values["NEO4J_PASSWORD"],
                          "database": values["NEO4J_DATABASE"], "version": values["NEO4J_VERSION"]}
         return self
 

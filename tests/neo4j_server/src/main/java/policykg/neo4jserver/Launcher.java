@@ -25,7 +25,7 @@ import org.neo4j.io.ByteUnit;
  * A Neo4j Community DBMS for policykg's tests: Bolt on a free loopback port, authentication on
  * with a generated password, data in a temporary folder (deleted at the end) unless --home is given.
  * When ready it prints one line:
- *   NEO4J_URI=bolt://127.0.0.1:PORT NEO4J_USER=neo4j NEO4J_PASSWORD=... NEO4J_DATABASE=neo4j NEO4J_VERSION=5.26.x
+ *   NEO4J_URI=bolt://127.0.0.1:PORT NEO4J_USERNAME=neo4j NEO4J_PASSWORD=... NEO4J_DATABASE=neo4j NEO4J_VERSION=5.26.x
  * and it stops cleanly on SIGTERM / SIGINT (a JVM shutdown hook shuts the DBMS down).
  *
  * Options: --home DIR (keep the data there; a database imported with `neo4j-admin database import`
@@ -66,7 +66,7 @@ public final class Launcher {
             System.exit(1);   // the shutdown hook stops the DBMS
         }
         String version = org.neo4j.kernel.internal.Version.getNeo4jVersion();
-        System.out.println("NEO4J_URI=bolt://127.0.0.1:" + port + " NEO4J_USER=neo4j NEO4J_PASSWORD=" + password
+        System.out.println("NEO4J_URI=bolt://127.0.0.1:" + port + " NEO4J_USERNAME=neo4j NEO4J_PASSWORD=" + password
                 + " NEO4J_DATABASE=neo4j NEO4J_VERSION=" + version);
         System.out.flush();
         stopped.await();
