@@ -29,7 +29,7 @@ import pytest
 from policykg.graph.config import neo4j_settings
 from policykg.graph.neo4j_store import Neo4jStore
 
-__all__ = ["NEO4J_SERVER", "Neo4jServer", "open_bolt_store", "server_jar"]
+__all__ = ["NEO4J_SERVER", "Neo4jServer", "neo4j_admin", "open_bolt_store", "server_jar"]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,19 @@ def server_jar() -> Path:
         subprocess.run(["mvn", "-q", "-f", str(NEO4J_SERVER / "pom.xml"), "package"], check=True,
                        stdin=subprocess.DEVNULL)
     return jar
+
+
+def neo4j_admin(home: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Neo4j's own `neo4j-admin` (org.neo4j.cli.AdminTool, from the jars on Maven Central) on the DBMS folder `home`."""
+    target = server_jar().parent
+    conf = Path(home) / "conf"
+    conf.mkdir(parents=True, exist_ok=True)
+    (conf / "neo4j.conf").touch()
+    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(conf))
+    classpath = f"{target / 'neo4j-server.jar'}{os.pathsep}{target / 'lib' / '*'}"
+    return subprocess.run(["java", "-Xmx1g", "-cp", classpath, "org.neo4j.cli.AdminTool", *args], env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+                          cwd=home)   # the import writes its import.report into the working folder
 
 
 def _unavailable(reason: str) -> None:
