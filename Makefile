@@ -106,4 +106,4 @@ bench: dev
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf data build $(VENV) $(LINT)/node_modules .mypy_cache .ruff_cache
+	rm -rf data build $(VENV) $(LINT)/node_modules $(NEO4J_SERVER)/target .mypy_cache .ruff_cache
