@@ -7,8 +7,11 @@ GOLD   ?= ../shared/gold
 SCORER ?= ../shared/eval/score.py
 # Neo4j's own Cypher front end (npm), which the tests use to check every statement sent to Neo4j
 LINT   := tests/cypher_lint
+# A real Neo4j Community 5.26 (Maven Central) for the Bolt tests and `make neo4j-local`
+NEO4J_SERVER := tests/neo4j_server
+NEO4J_JAR    := $(NEO4J_SERVER)/target/neo4j-server.jar
 
-.PHONY: run install dev lint typecheck test eval eval-set bench clean
+.PHONY: run install dev neo4j-local lint typecheck test eval eval-set bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,15 @@ $(LINT)/node_modules/.installed: $(LINT)/package.json $(LINT)/package-lock.json
 	npm ci --prefix $(LINT) --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Without Java and Maven the Neo4j tests skip (a laptop); CI (CI=true) must run them, so there it fails.
+$(NEO4J_SERVER)/target/.built: $(NEO4J_SERVER)/pom.xml $(wildcard $(NEO4J_SERVER)/src/main/java/policykg/neo4jserver/*.java)
+	@if ! command -v mvn >/dev/null || ! command -v java >/dev/null; then \
+	  msg="the Neo4j tests need Java 17+ and Maven to build $(NEO4J_SERVER) (Debian: apt-get install openjdk-17-jdk-headless maven)"; \
+	  if [ "$$CI" = true ]; then echo "make: $$msg" >&2; exit 1; fi; \
+	  echo "make: skipping the Neo4j server: $$msg"; exit 0; \
+	fi; \
+	mvn -q -f $(NEO4J_SERVER)/pom.xml package && touch $@
+
 # A real headless Chromium and a CJK font for the HTML pages' tests: Debian's chromium, driven by
 # Playwright (which never downloads a browser of its own here). Installed when missing and root.
 $(VENV)/.browser: | $(BIN)/python
@@ -42,7 +54,14 @@ $(VENV)/.browser: | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
-dev: $(VENV)/.dev-installed $(LINT)/node_modules/.installed $(VENV)/.browser
+dev: $(VENV)/.dev-installed $(LINT)/node_modules/.installed $(VENV)/.browser $(NEO4J_SERVER)/target/.built
+
+## neo4j-local: a Neo4j 5.26 without Docker (data in data/neo4j-local); prints the NEO4J_* lines to export; Ctrl-C stops it
+neo4j-local: $(NEO4J_SERVER)/target/.built
+	@mkdir -p data/neo4j-local
+	@echo "starting Neo4j (data in data/neo4j-local); when the lines below appear, export them in another shell:"
+	@java -jar $(NEO4J_JAR) --home data/neo4j-local $(if $(NEO4J_PASSWORD),--password $(NEO4J_PASSWORD)) \
+	  | while read -r line; do for setting in $$line; do echo "export $$setting"; done; done
 
 ## run: install, load seeds/ into the embedded graph, print the summary and the city–district alignment
 run: install
@@ -88,4 +107,4 @@ bench: dev
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf data build $(VENV) $(LINT)/node_modules .mypy_cache .ruff_cache
+	rm -rf data build $(VENV) $(LINT)/node_modules $(NEO4J_SERVER)/target .mypy_cache .ruff_cache

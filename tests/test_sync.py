@@ -1,4 +1,4 @@
-"""LadybugDB → Bolt (FalkorDB, or Neo4j with NEO4J_URI): same graph afterwards; a second run changes nothing."""
+"""LadybugDB → Neo4j over Bolt (tests/neo4j_server, or NEO4J_URI): same graph afterwards; a second run changes nothing."""
 from __future__ import annotations
 
 from collections import Counter
