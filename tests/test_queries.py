@@ -285,8 +285,8 @@ def test_every_case_is_covered_by_a_concrete_test():
 # -- the same rows over Bolt ----------------------------------------------------------
 
 def comparable(result_rows):
-    """Rows in order, as text: FalkorDB returns doubles with ~6 significant digits over Bolt, so values
-    are rounded; collect() gives no order, so lists are compared sorted. (Row order itself must agree:
+    """Rows in order, as text: doubles are rounded to 4 significant digits (sums of doubles may differ
+    in the last bits between engines); collect() gives no order, so lists are compared sorted. (Row order itself must agree:
     run_query re-sorts by each query's ORDER BY, whatever the backend's collation.)"""
     def norm(v):
         if isinstance(v, float):

@@ -1,9 +1,9 @@
 """Neo4j 5's own Cypher front end, for the tests: is a statement Cypher that Neo4j 5 accepts?
 
-FalkorDB (the Bolt server the suite starts) accepts a different dialect than Neo4j, and
-no Neo4j server can be had on these machines. So every statement policykg sends to a
-Bolt server is also checked by the parser and semantic analysis of Neo4j itself, as
-compiled to JavaScript by Neo4j's `@neo4j-cypher/language-support` (pinned in
+The Bolt tests run against a real Neo4j (tests/neo4j_server); this check adds what a
+running server does not tell: warnings, and statements the tests never execute. Every
+statement policykg sends to a Bolt server is checked by the parser and semantic analysis
+of Neo4j itself, as compiled to JavaScript by Neo4j's `@neo4j-cypher/language-support` (pinned in
 package.json next to this file; `make dev` runs `npm ci` here). `lint.cjs` runs it.
 
 The check is schema-aware: labels, relationship types and property keys come from
@@ -74,8 +74,8 @@ def neo4j_diagnostics(statements: list[tuple[str, str, list[str]]], schema: Sche
 
 
 # Notifications we accept, with the reason. Joins on `doc_id` are written as disconnected patterns with an
-# equality (`MATCH (t:Task), (d:Document) WHERE d.id = t.doc_id`) because that is the form LadybugDB, Neo4j
-# and FalkorDB all run; Neo4j plans it as a seek on the Document.id uniqueness constraint, not a product.
+# equality (`MATCH (t:Task), (d:Document) WHERE d.id = t.doc_id`) because that is the form LadybugDB and
+# Neo4j both run; Neo4j plans it as a seek on the Document.id uniqueness constraint, not a product.
 ACCEPTED = {
     "If a part of a query contains multiple disconnected patterns, this will build a cartesian product":
         "doc_id joins are value joins, planned as index seeks",
