@@ -63,10 +63,13 @@ neo4j-local: $(NEO4J_SERVER)/target/.built
 	@java -jar $(NEO4J_JAR) --home data/neo4j-local $(if $(NEO4J_PASSWORD),--password $(NEO4J_PASSWORD)) \
 	  | while read -r line; do for setting in $$line; do echo "export $$setting"; done; done
 
-## run: install, load seeds/ into the embedded graph, print the summary and the city–district alignment
+## run: install, load seeds/ into the embedded graph, print the summary and the city–district alignment, write the pages to out/
 run: install
 	$(BIN)/policykg --db $(DB) load seeds/ --quiet
 	$(BIN)/policykg --db $(DB) align
+	@mkdir -p out
+	@for f in seeds/*.txt; do s=$$(basename "$$f" .txt); \
+	  $(BIN)/policykg --db $(DB) review "$$s" --out "out/review-$$s.html" || exit 1; done
 
 ## lint: ruff, the layer contract (import-linter) and mypy on the package; part of `make test`
 lint: dev
