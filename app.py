@@ -225,11 +225,13 @@ def named_queries() -> QueryResult:
     return QueryResult(["name", "purpose", "parameters"], rows)
 
 
-def named_query(where: GraphLocation, name: str, params: dict | None = None) -> QueryResult:
-    """`policykg query NAME`: run a named query (an unknown name fails before the graph is opened)."""
+def named_query(where: GraphLocation, name: str, params: dict | None = None,
+                limit: int | None = None, offset: int = 0) -> QueryResult:
+    """`policykg query NAME`: run a named query, one page of its rows when `limit`/`offset` are given
+    (an unknown name fails before the graph is opened)."""
     get_query(name)
     with where.open(read_only=True) as store:
-        return run_query(store, name, params)
+        return run_query(store, name, params, limit=limit, offset=offset)
 
 
 def align(where: GraphLocation, indicator: str | None = None) -> QueryResult:

@@ -23,7 +23,7 @@ from policykg.graph.store import backend_names
 from policykg.graph.tabular import render, render_records
 from policykg.loaders.errors import InputError
 
-__all__ = ["main", "UserError", "InternalError", "friendly", "output_options", "show"]
+__all__ = ["main", "UserError", "InternalError", "friendly", "output_options", "show", "page_note"]
 
 VERSION = "0.1.0"
 DB_HELP = "Graph database path (embedded LadybugDB). Env: POLICYKG_DB. Default: data/policykg.lbdb."
@@ -310,23 +310,59 @@ def indicators(where, unmapped, fmt):
     show(app.indicators(where, unmapped), fmt)
 
 
+def page_note(shown: int, offset: int, total: int | None) -> str | None:
+    """The stderr line saying a page of rows was cut from more (None when every row is shown).
+
+    >>> page_note(1000, 0, 98959)
+    'showing 1,000 of 98,959 rows; use --limit/--offset'
+    >>> page_note(10, 20, 30)
+    'showing rows 21-30 of 30; use --limit/--offset'
+    >>> page_note(12, 0, 12) is None
+    True
+    """
+    if total is None or shown >= total:
+        return None
+    if offset == 0:
+        return f"showing {shown:,} of {total:,} rows; use --limit/--offset"
+    if shown == 0:
+        return f"showing no rows: --offset {offset:,} is past the {total:,} rows"
+    return f"showing rows {offset + 1:,}-{offset + shown:,} of {total:,}; use --limit/--offset"
+
+
 @main.command()
 @click.argument("name", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the named queries with their parameters.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter; repeatable.")
+@click.option("--limit", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Show at most this many rows (0: all), in every --format.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Skip this many rows of the sorted result first (pages are stable).")
 @output_options
 @click.pass_obj
 @friendly
-def query(where, name, list_, params, fmt):
+def query(where, name, list_, params, limit, offset, fmt):
     """Run a named query from queries/ (the questions analysts ask).
+
+    Rows come sorted and paged: at most --limit rows (default 1,000; --limit 0
+    for all) from --offset on, the same page in table, json and csv output. When
+    rows were cut, a note on stderr says how many there are in all.
 
     \b
     Examples:
       policykg query --list
       policykg query alignment --param indicator=养老床位
       policykg query owner --param keyword=养老 --format csv
+      policykg query owner --limit 100 --offset 100
+      policykg query gaps --limit 0 --format json
     """
-    show(app.named_queries() if list_ or not name else app.named_query(where, name, _parse_params(params)), fmt)
+    if list_ or not name:
+        show(app.named_queries(), fmt)
+        return
+    result = app.named_query(where, name, _parse_params(params), limit=limit, offset=offset)
+    show(result, fmt)
+    note = page_note(len(result.rows), offset, result.total)
+    if note:
+        click.echo(note, err=True)
 
 
 @main.command()

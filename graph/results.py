@@ -18,13 +18,17 @@ __all__ = ["QueryResult", "plain", "sort_value", "sort_rows"]
 
 @dataclass
 class QueryResult:
-    """The columns and rows of one statement.
+    """The columns and rows of one statement; `total` is how many rows there were before paging
+    (a named query's result says; None: not counted, as for raw Cypher).
 
     >>> QueryResult(["a", "b"], [[1, 2]]).records()
     [{'a': 1, 'b': 2}]
+    >>> QueryResult(["a"], [[1]], total=3).total
+    3
     """
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    total: int | None = None
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row)) for row in self.rows]

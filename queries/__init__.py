@@ -172,8 +172,14 @@ def bind_params(query: NamedQuery, params: dict | None) -> dict:
     return bound
 
 
-def run_query(store, name: str, params: dict | None = None) -> QueryResult:
-    """Run a named query with parameters; rows come back in the declared column order."""
+def run_query(store, name: str, params: dict | None = None, limit: int | None = None, offset: int = 0) -> QueryResult:
+    """Run a named query with parameters; rows come back in the declared column order.
+
+    With `limit` (None or 0: all rows) or `offset`, the result is one page of the sorted rows, so
+    pages are stable and do not overlap; its `total` says how many rows there were in all.
+    """
+    if (limit is not None and limit < 0) or offset < 0:
+        raise ValueError(f"limit and offset must not be negative, got limit={limit}, offset={offset}")
     query = get_query(name)
     result = store.query(query.cypher, bind_params(query, params))
     if list(result.columns) != list(query.columns):
@@ -182,6 +188,9 @@ def run_query(store, name: str, params: dict | None = None) -> QueryResult:
     # ties broken by the whole row.
     result.rows[:] = sort_rows(result.rows, [(itemgetter(query.columns.index(column)), descending)
                                              for column, descending in query.order])
+    result.total = len(result.rows)
+    if limit or offset:
+        result.rows[:] = result.rows[offset:offset + limit if limit else None]
     return result
 
 

@@ -1,4 +1,6 @@
 """The CLI through click's CliRunner: load, stats, cypher, export and every bad input."""
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -279,6 +281,43 @@ def test_lineage_of_a_district_plan(seeded):
     assert all(original[r["source"]][r["start_offset"]:r["end_offset"]] == r["text"] for r in cited)
     result = run("lineage", "no-such-plan", db=seeded)
     assert result.exit_code != 0 and result.stderr.startswith("policykg: error:")
+
+
+@pytest.fixture(scope="module")
+def doubled(tmp_path_factory):
+    """The seeds loaded twice over (each under a second name): over 1,000 `owner` rows, past the default page."""
+    plans = tmp_path_factory.mktemp("doubled-plans")
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, plans / path.name)
+        shutil.copy(path, plans / f"{path.stem}-copy{path.suffix}")
+    db = plans.parent / "doubled.lbdb"
+    assert run("load", str(plans), "--quiet", db=db).exit_code == 0
+    return db
+
+
+def test_query_shows_the_first_1000_rows_by_default_and_says_how_many_there_are(doubled):
+    everything = run("query", "owner", "--limit", "0", "--format", "json", db=doubled)
+    total = len(json.loads(everything.stdout))
+    assert total > 1000 and "showing" not in everything.stderr
+    page = run("query", "owner", "--format", "json", db=doubled)
+    assert json.loads(page.stdout) == json.loads(everything.stdout)[:1000]
+    assert page.stderr.strip() == f"showing 1,000 of {total:,} rows; use --limit/--offset"
+    assert "default: 1000" in run("query", "--help").stdout
+
+
+def test_query_pages_with_limit_and_offset_cover_every_row_once(seeded):
+    everything = json.loads(run("query", "gaps", "--format", "json", "--limit", "0", db=seeded).stdout)
+    assert len(everything) > 10
+    pages = [run("query", "gaps", "--format", "json", "--limit", "10", "--offset", str(start), db=seeded)
+             for start in range(0, len(everything), 10)]
+    assert [row for page in pages for row in json.loads(page.stdout)] == everything
+    assert pages[1].stderr.strip() == f"showing rows 11-20 of {len(everything)}; use --limit/--offset"
+    # csv pages the same way: the header, then rows 11-20
+    csv_page = list(csv.reader(io.StringIO(run("query", "gaps", "--format", "csv", "--limit", "10", "--offset", "10",
+                                               db=seeded).stdout)))
+    csv_all = list(csv.reader(io.StringIO(run("query", "gaps", "--format", "csv", "--limit", "0", db=seeded).stdout)))
+    assert csv_page == csv_all[:1] + csv_all[11:21]
+    assert run("query", "gaps", "--limit", "-1", db=seeded).exit_code != 0
 
 
 def test_query_list_and_named_query_with_params(seeded):

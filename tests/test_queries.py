@@ -282,6 +282,29 @@ def test_every_case_is_covered_by_a_concrete_test():
     assert {name for name, _ in CASES} == {q.name for q in list_queries()}
 
 
+# -- paging ---------------------------------------------------------------------------
+
+def test_pages_of_a_query_are_slices_of_its_sorted_rows(world):
+    everything = run_query(world, "owner")
+    total = len(everything.rows)
+    assert total == everything.total and total > 7, "the world needs a few pages of owner rows"
+    first = run_query(world, "owner", limit=3)
+    assert (first.rows, first.total) == (everything.rows[:3], total)
+    assert run_query(world, "owner", limit=0).rows == everything.rows      # 0: all rows
+    pages = [run_query(world, "owner", limit=3, offset=start) for start in range(0, total + 3, 3)]
+    assert all(page.total == total for page in pages)
+    assert [row for page in pages for row in page.rows] == everything.rows  # no overlap, nothing missed
+    assert pages[-1].rows == []                                              # past the end: an empty page
+    assert run_query(world, "owner", offset=total - 2).rows == everything.rows[-2:]
+
+
+def test_a_negative_limit_or_offset_is_a_one_line_error(world):
+    with pytest.raises(ValueError, match="must not be negative"):
+        run_query(world, "owner", limit=-1)
+    with pytest.raises(ValueError, match="must not be negative"):
+        run_query(world, "owner", offset=-5)
+
+
 # -- the same rows over Bolt ----------------------------------------------------------
 
 def comparable(result_rows):
