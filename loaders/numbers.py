@@ -6,9 +6,10 @@ matched text into a float. Both are used by the targets grammar.
 """
 from __future__ import annotations
 
+import math
 import re
 
-__all__ = ["ARABIC", "CHINESE", "NUMBER", "parse_chinese", "parse_number", "is_chinese_numeral", "parse_range"]
+__all__ = ["ARABIC", "CHINESE", "NUMBER", "finite", "parse_chinese", "parse_number", "is_chinese_numeral", "parse_range"]
 
 # Traditional forms too (兩, 萬, 億: pages of Hong Kong and Macao, 100萬平方米).
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4,
@@ -67,7 +68,22 @@ def parse_chinese(text: str) -> float | None:
             section, digit, last_small = 0, None, 10_000
         else:
             return None
-    return float(total + section + (digit or 0))
+    return finite(total + section + (digit or 0))
+
+
+def finite(value: float) -> float | None:
+    """`value` as a float when a float can hold it, else None: a numeral of 400 digits or 一 followed by
+    forty 亿 is no quantity of a plan, and must never reach the graph or an export as `inf`.
+
+    Examples:
+        >>> finite(12000), finite(10 ** 400), finite(float("inf"))
+        (12000.0, None, None)
+    """
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def parse_number(text: str) -> float | None:
@@ -76,8 +92,8 @@ def parse_number(text: str) -> float | None:
     Examples:
         >>> parse_number("1.4万"), parse_number("三千"), parse_number("百分之九十"), parse_number("5.7萬")
         (14000.0, 3000.0, 90.0, 57000.0)
-        >>> parse_number("千家万户") is None
-        True
+        >>> parse_number("千家万户") is None, parse_number("9" * 400) is None, parse_number("一" + "亿" * 40) is None
+        (True, True, True)
     """
     text = text.strip().replace("．", ".")
     if not text:
@@ -91,9 +107,9 @@ def parse_number(text: str) -> float | None:
         i = len(text)
         while i and text[i - 1] in _MULTIPLIERS:
             i -= 1
-        value = float(text[:i])
+        value = finite(float(text[:i]))
         for ch in text[i:]:
-            value *= _MULTIPLIERS[ch]
+            value = None if value is None else finite(value * _MULTIPLIERS[ch])
         return value
     return parse_chinese(text)
 

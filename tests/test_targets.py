@@ -762,3 +762,11 @@ def test_a_year_heading_a_sentence_dates_its_parts_after_a_semicolon(nlp):
     text = "2023年，新建社区食堂5家；2024年，新建社区食堂8家。"
     assert [t.value for t in extract(nlp, text, year=2024)] == [8]
     assert [t.value for t in extract(nlp, "实现税收600亿元；亿元楼新增5幢。", year=2024)] == [60_000_000_000, 5]
+
+
+def test_a_number_no_float_can_hold_is_no_target_and_its_plain_twin_is():
+    """A 400-digit numeral (or 一 followed by forty 亿) used to become a target of value inf,
+    which `export --format jsonl` then wrote as Infinity, invalid JSON."""
+    assert T.find_targets("新增养老床位" + "9" * 400 + "张。") == []
+    assert T.find_targets("新增养老床位" + "一" + "亿" * 40 + "张。") == []
+    assert [t.value for t in T.find_targets("新增养老床位999张。")] == [999.0]
