@@ -10,13 +10,12 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from policykg.loaders.extract import targets
+from policykg.loaders.extract.run import get_nlp
+from policykg.loaders.normalise import normalise
+from policykg.loaders.read import read_source
 
-from policykg.loaders.extract import targets  # noqa: E402
-from policykg.loaders.extract.run import get_nlp  # noqa: E402
-from policykg.loaders.normalise import normalise  # noqa: E402
-from policykg.loaders.read import read_source  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def rate(texts: list[str], fn, repeat: int) -> float:

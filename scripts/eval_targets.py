@@ -18,29 +18,24 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from policykg.loaders.extract.indicators import list_unmapped
+from policykg.loaders.extract.run import get_nlp
+from policykg.loaders.extract.targets import extract_targets, to_record
+from policykg.loaders.metadata import parse_metadata
+from policykg.loaders.model import ParsedDocument
+from policykg.loaders.normalise import normalise
+from policykg.loaders.read import read_source
+from policykg.loaders.structure import parse_structure
 
-from policykg.loaders.extract.indicators import list_unmapped  # noqa: E402
-from policykg.loaders.extract.run import get_nlp  # noqa: E402
-from policykg.loaders.extract.targets import extract_targets, to_record  # noqa: E402
-from policykg.loaders.model import DocumentMeta, ParsedDocument  # noqa: E402
-from policykg.loaders.normalise import normalise  # noqa: E402
-from policykg.loaders.read import read_source  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_seed(path: Path, with_tasks: bool) -> ParsedDocument:
     source = read_source(str(path))
     view = normalise(source.text)
-    try:
-        from policykg.loaders.metadata import parse_metadata
-        meta = parse_metadata(view, source.source, {})
-    except Exception as e:  # metadata parser is written concurrently
-        print(f"{path.name}: metadata unavailable ({e}); year unknown", file=sys.stderr)
-        meta = DocumentMeta()
+    meta = parse_metadata(view, source.source, {})
     tasks = []
     if with_tasks:
-        from policykg.loaders.structure import parse_structure
         _, tasks = parse_structure(view)
     return ParsedDocument(source, view, meta, tasks=tasks)
 
