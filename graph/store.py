@@ -57,6 +57,14 @@ class GraphStore(ABC):
     def write_document(self, graph: DocumentGraph) -> WriteResult:
         """Replace the document with the same `source` by `graph`, in one transaction."""
 
+    def write_documents(self, graphs: Iterable[DocumentGraph]) -> list[WriteResult]:
+        """Write many documents, each as by `write_document` (the unit of atomicity stays the document).
+
+        The interface the loader calls with a batch of parsed plans; a backend may write a batch
+        through a faster path (bulk copy, batched UNWIND) as long as a failure leaves every document
+        either wholly old or wholly new. This default writes them one by one."""
+        return [self.write_document(g) for g in graphs]
+
     @abstractmethod
     def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None,
                         nodes: list[NodeRecord] | None = None) -> None:
