@@ -64,6 +64,11 @@ class LadybugStore(GraphStore):
         if not read_only:
             for stmt in statements.ladybug_schema_ddl(self.schema):
                 self._connection().execute(stmt)
+            for stmt in statements.ladybug_missing_columns_ddl(self.schema, self._columns_of):
+                self._connection().execute(stmt)
+
+    def _columns_of(self, table: str) -> set[str]:
+        return {row[0] for row in self.query(statements.ladybug_table_columns(table)).rows}
 
     @classmethod
     def open(cls, *, db_path: str | None = None, read_only: bool = False, **options: Any) -> LadybugStore:

@@ -22,7 +22,8 @@ from policykg.graph.schema import ExportSpec, Schema
 
 __all__ = [
     # schema DDL and connection probes
-    "LADYBUG_TYPES", "ladybug_schema_ddl", "neo4j_schema_ddl", "NEO4J_PROBE", "NEO4J_COMPONENTS",
+    "LADYBUG_TYPES", "ladybug_schema_ddl", "ladybug_table_columns", "ladybug_missing_columns_ddl", "neo4j_schema_ddl",
+    "NEO4J_PROBE", "NEO4J_COMPONENTS",
     # transactions (LadybugDB)
     "BEGIN", "COMMIT", "ROLLBACK",
     # writes
@@ -58,6 +59,34 @@ def ladybug_schema_ddl(schema: Schema) -> list[str]:
         pairs = ", ".join(f"FROM {a} TO {b}" for a, b in rel.endpoints)
         cols = "".join(f", {p} {LADYBUG_TYPES[t]}" for p, t in rel.properties.items())
         stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rel.name}({pairs}{cols})")
+    return stmts
+
+
+def ladybug_table_columns(table: str) -> str:
+    """The columns a LadybugDB table has (`name` per row); `table` comes from the schema, never from a user."""
+    return f"CALL table_info('{table}') RETURN name"
+
+
+def ladybug_missing_columns_ddl(schema: Schema, columns_of) -> list[str]:
+    """ALTER TABLE … ADD for every schema property an existing table lacks (a graph made by an earlier
+    version of policykg gains the new properties, empty, instead of failing at the first write).
+    `columns_of(table)` gives the table's current column names.
+
+    Examples:
+        >>> from policykg.graph.schema import load_schema
+        >>> have = {"Document": {"id", "source"}}
+        >>> ddl = ladybug_missing_columns_ddl(load_schema(), lambda t: have.get(t))
+        >>> "ALTER TABLE Document ADD title STRING" in ddl, any("Section" in s for s in ddl)
+        (True, False)
+    """
+    stmts = []
+    tables = [(n.label, n.properties) for n in schema.nodes.values()]
+    tables += [(r.name, r.properties) for r in schema.relationships.values()]
+    for table, properties in tables:
+        have = columns_of(table)
+        if have is None:          # no such table yet: the CREATE statements make it whole
+            continue
+        stmts += [f"ALTER TABLE {table} ADD {p} {LADYBUG_TYPES[t]}" for p, t in properties.items() if p not in have]
     return stmts
 
 

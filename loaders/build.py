@@ -98,7 +98,7 @@ def _add_document(out: _Records, fingerprint: str, loaded_at: str | None) -> Non
         "title": meta.title, "issuer": meta.issuer, "doc_number": meta.doc_number, "issue_date": meta.issue_date,
         "year": meta.year, "region": region, "level": meta.level, "region_code": meta.region_code,
         "region_chain": list(meta.region_chain), "kind": meta.kind, "is_notice": meta.is_notice,
-        "wrapped_title": meta.wrapped_title, "warnings": warnings,
+        "wrapped_title": meta.wrapped_title, "url": meta.url, "warnings": warnings,
         "loaded_at": loaded_at, "text": src.text,
     }))
     if region:

@@ -29,6 +29,7 @@ class Division:
     level: str                # province | city | district | county
     parent: str | None        # the parent's code
     short: str | None         # 静安
+    spellings: tuple[str, ...] = ()   # the short name's toneless pinyin: jingan (several for several readings)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class Gazetteer:
                 self.short_forms.setdefault(short, set()).add(d.name)
         for alias, full in aliases.items():
             self.short_forms.setdefault(alias, set()).add(full)
+        self.by_spelling: dict[str, list[Division]] = {}
+        for d in rows:
+            for spelling in d.spellings:
+                self.by_spelling.setdefault(spelling, []).append(d)
         self._full = re.compile(vocabulary.alternation(self.full_forms))
 
     # ---- names
@@ -166,6 +171,31 @@ class Gazetteer:
     def _names_in(division: Division, context: str) -> bool:
         return division.name in context or bool(division.short and division.short in context)
 
+    def of_host(self, host: str) -> Division | None:
+        """The division a government site's host names by its pinyin: mzj.jinhua.gov.cn → 金华市;
+        xihu.hangzhou.gov.cn → 西湖区 (杭州's, named by the label after it). Only `.gov.cn` hosts (a news
+        site's host names no issuer), only full spellings (hz.gov.cn is no one's), and only a label that
+        names one division, or one child of the division the next label names.
+
+        Examples:
+            >>> g = gazetteer()
+            >>> g.of_host("mzj.jinhua.gov.cn").name, g.of_host("xihu.hangzhou.gov.cn").code
+            ('金华市', '330106')
+            >>> g.of_host("www.jinhua.com.cn"), g.of_host("mzj.hz.gov.cn"), g.of_host("chaoyang.gov.cn")
+            (None, None, None)
+        """
+        labels = host.lower().rstrip(".").split(".")
+        if labels[-2:] != ["gov", "cn"]:
+            return None
+        found: Division | None = None
+        for label in reversed(labels[:-2]):        # the parent's label comes after the child's
+            named = self.by_spelling.get(label, [])
+            if found is not None:
+                named = [d for d in named if found in self.chain(d)]
+            if len(named) == 1:
+                found = named[0]
+        return found
+
     def children_starting(self, parent: Division, head: str) -> list[Division]:
         """The parent's child divisions whose name starts with `head` (a 文号's 金民 → 金山区 of 上海市).
 
@@ -180,9 +210,9 @@ class Gazetteer:
 def _read_rows(table: str) -> tuple[list[Division], dict[str, str]]:
     rows, traditional = [], {}
     for line in table.splitlines():
-        code, name, level, parent, short, trad = (None if f == "-" else f for f in line.split("\t"))
+        code, name, level, parent, short, trad, spelled = (None if f == "-" else f for f in line.split("\t"))
         assert code and name and level
-        rows.append(Division(code, name, level, parent, short))
+        rows.append(Division(code, name, level, parent, short, tuple((spelled or "").split(",")) if spelled else ()))
         if trad:
             traditional[trad] = name
     return rows, traditional
