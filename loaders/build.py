@@ -69,6 +69,11 @@ class _Records:
     def region(self) -> str | None:
         return self.parsed.meta.region
 
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """The region's parents, nearest first (which city 市 means in this plan)."""
+        return tuple(self.parsed.meta.region_chain)
+
     def task_id(self, path: str | None) -> str | None:
         """The node id of the task at `path` (None when there is no such task)."""
         return self.task_ids.get(path) if path else None
@@ -163,7 +168,7 @@ def _add_leader(out: _Records, tid: str, owner: OwnerMention) -> None:
 
 
 def _add_owning_department(out: _Records, tid: str, owner: OwnerMention) -> None:
-    body = classify_body(owner.name, out.region)
+    body = classify_body(owner.name, out.region, out.chain)
     _add_body(out, body)
     out.edges.append(EdgeRecord("OWNED_BY", "Task", tid, "Department", body.key, {
         "role": "responsible", "source_column": owner.column, "written": owner.written,
@@ -186,7 +191,7 @@ def _add_department_mention(out: _Records, mention: Mention) -> None:
     tid = out.task_id(mention.task)
     if tid is None:
         return
-    body = classify_body(mention.name, out.region)
+    body = classify_body(mention.name, out.region, out.chain)
     _add_body(out, body)
     props = {"written": mention.written, **out.evidence(mention.span)}
     out.edges.append(EdgeRecord("MENTIONS", "Task", tid, "Department", body.key, props))

@@ -196,6 +196,29 @@ class Gazetteer:
                 found = named[0]
         return found
 
+    def city_of(self, region: str | None, chain: tuple[str, ...] | list[str] = ()) -> str | None:
+        """The prefecture-level city `region` is in (a city is its own): the first city of `chain`
+        (the plan's parents, nearest first), else the city of the one division of that name, else None.
+
+        Examples:
+            >>> g = gazetteer()
+            >>> g.city_of("西湖区"), g.city_of("鼓楼区", ["福州市", "福建省"]), g.city_of("上海市"), g.city_of("长宁区")
+            (None, '福州市', '上海市', '上海市')
+            >>> g.city_of("涪陵区"), g.city_of("太仓市", ["苏州市", "江苏省"]), g.city_of("浙江省"), g.city_of(None)
+            ('重庆市', '苏州市', None, None)
+        """
+        if not region:
+            return None
+        if self.level(region) == "city":
+            return region
+        for name in chain:
+            if self.level(name) == "city":
+                return name
+        division = self.resolve(region)
+        if division is None or division.level == "province":
+            return None
+        return next((d.name for d in self.chain(division) if d.level == "city"), None)
+
     def children_starting(self, parent: Division, head: str) -> list[Division]:
         """The parent's child divisions whose name starts with `head` (a 文号's 金民 → 金山区 of 上海市).
 

@@ -422,3 +422,15 @@ def test_the_pipeline_builds_outside_the_checkout(tmp_path):
 ])
 def test_level_of_reads_the_region_suffixes(region, level):
     assert level_of(region) == level
+
+
+def test_the_city_a_district_plan_means_by_shi_is_its_own_city():
+    # 市民政局 in a plan of 杭州's 西湖区 is 杭州's bureau — never another city's by default.
+    assert classify_body("市民政局", "西湖区", ("杭州市", "浙江省")).key == "杭州市:杭州市民政局"
+    assert classify_body("市民政局", "鼓楼区", ("福州市", "福建省")).key == "福州市:福州市民政局"
+    assert classify_body("市民政局", "金山区").key == "上海市:上海市民政局"        # one 金山区: its city is known
+
+
+def test_shi_in_a_plan_whose_city_is_unknown_names_no_city():
+    body = classify_body("市民政局", "西湖区")           # two 西湖区 (杭州, 南昌) and no parents given
+    assert body.region is None and not body.key.startswith("上海市")
