@@ -14,6 +14,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from policykg.loaders.divisions import gazetteer
 from policykg.loaders.extract.bodies import BodyInfo, classify_body, leader_key
 from policykg.loaders.extract.indicators import UNMAPPED, load_catalogue
 from policykg.loaders.model import Mention, OwnerMention, ParsedDocument
@@ -70,6 +71,11 @@ class _Records:
         return self.parsed.meta.region
 
     @property
+    def region_key(self) -> str | None:
+        """The region's graph key: its name, qualified by its city when other places share it (南京市鼓楼区)."""
+        return gazetteer().qualified_name(self.region, self.chain) if self.region else None
+
+    @property
     def chain(self) -> tuple[str, ...]:
         """The region's parents, nearest first (which city 市 means in this plan)."""
         return tuple(self.parsed.meta.region_chain)
@@ -107,8 +113,9 @@ def _add_document(out: _Records, fingerprint: str, loaded_at: str | None) -> Non
         "loaded_at": loaded_at, "text": src.text,
     }))
     if region:
-        out.nodes.append(NodeRecord("Region", {"id": region, "name": region, "level": meta.level}))
-        out.edges.append(EdgeRecord("IN_REGION", "Document", out.doc_id, "Region", region))
+        key = out.region_key
+        out.nodes.append(NodeRecord("Region", {"id": key, "name": key, "level": meta.level}))
+        out.edges.append(EdgeRecord("IN_REGION", "Document", out.doc_id, "Region", key))
 
 
 def _add_sections(out: _Records) -> None:
@@ -158,7 +165,7 @@ def _add_owners(out: _Records) -> None:
 
 
 def _add_leader(out: _Records, tid: str, owner: OwnerMention) -> None:
-    region = out.region
+    region = out.region_key
     lid = leader_key(owner.name, region)
     out.nodes.append(NodeRecord("Leader", {"id": lid, "name": owner.name, "region": region}))
     if region:

@@ -196,6 +196,31 @@ class Gazetteer:
                 found = named[0]
         return found
 
+    def qualified_name(self, region: str, chain: tuple[str, ...] | list[str] = ()) -> str:
+        """A name for `region` no other division has: the name itself when it is one place's, else its
+        nearest parent's name before it (鼓楼区 of 南京市 → 南京市鼓楼区: 福州, 徐州 and 开封 have one too).
+        Graph keys of regions, and of the bodies and leaders scoped to them, use it, so the same-named
+        districts of two cities are never one node.
+
+        Examples:
+            >>> g = gazetteer()
+            >>> g.qualified_name("鼓楼区", ["南京市", "江苏省"]), g.qualified_name("金山区", ["上海市"])
+            ('南京市鼓楼区', '金山区')
+            >>> g.qualified_name("上海市"), g.qualified_name("鼓楼区"), g.qualified_name("某区", ["某市"])
+            ('上海市', '鼓楼区', '某区')
+            >>> g.qualified_name("金山区", ["新北市"])     # the 金山区 regions.yaml lists is 上海's
+            '新北市金山区'
+
+        """
+        if not chain or chain[0] == region:
+            return region
+        # The place the name means on its own (the only one, a municipality's city entry, or the one
+        # regions.yaml lists) keeps its name; another place of that name is qualified by its parent.
+        default = self.resolve(region)
+        if default is not None and chain[0] in {d.name for d in self.chain(default)}:
+            return region
+        return chain[0] + region if len(self.by_name.get(region) or []) > 1 else region
+
     def city_of(self, region: str | None, chain: tuple[str, ...] | list[str] = ()) -> str | None:
         """The prefecture-level city `region` is in (a city is its own): the first city of `chain`
         (the plan's parents, nearest first), else the city of the one division of that name, else None.

@@ -277,16 +277,19 @@ def classify_body(name: str, region: str | None = None, chain: tuple[str, ...] =
     written = normalise_name(name)
     full = normalise_name(v["aliases"].get(written, written))
     if is_generic(full):
-        return _generic_body(written, full, region)
+        return _generic_body(written, full, gazetteer().qualified_name(region, chain) if region else None)
 
     scope, stem, written_region, in_bureau = _split_scope(full, region, chain)
+    own = gazetteer().qualified_name(region, chain) if region else None
+    if region and scope == region:
+        scope = own               # 南京市鼓楼区, not 鼓楼区: the keys of two cities' 鼓楼区 differ
     bureau_stem = v["bureau_stem"]
     if stem == bureau_stem:
         return _the_bureau(written, full, scope)
     if stem.startswith(bureau_stem) and len(stem) > len(bureau_stem):
         stem, in_bureau = stem[len(bureau_stem):], True          # 金山区民政局养老服务科
 
-    bare = written_region is None and scope == region and full == stem   # no prefix at all
+    bare = written_region is None and scope == own and full == stem   # no prefix at all
     kind = _kind_of(stem, in_bureau or (bare and _ends_with(stem, v["suffixes"]["section"]) is not None))
     if full in v["exact_names"]["agency"]:
         kind = "agency"
