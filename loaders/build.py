@@ -112,8 +112,8 @@ def _add_document(out: _Records, fingerprint: str, loaded_at: str | None) -> Non
         "wrapped_title": meta.wrapped_title, "url": meta.url, "warnings": warnings,
         "loaded_at": loaded_at, "text": src.text,
     }))
-    if region:
-        key = out.region_key
+    key = out.region_key
+    if key:
         out.nodes.append(NodeRecord("Region", {"id": key, "name": key, "level": meta.level}))
         out.edges.append(EdgeRecord("IN_REGION", "Document", out.doc_id, "Region", key))
 
