@@ -16,9 +16,11 @@ import random
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from bench.corpus import Plan, cities, render, write_plan
 from policykg.app import GraphLocation, derive, load_paths
+from policykg.cli import main
 from policykg.graph import statements
 from policykg.graph.derive import derive_all, derive_for, footprint
 from policykg.graph.derive.alignment import city_partners, parent_regions, upper_level
@@ -198,6 +200,17 @@ def test_load_derives_what_changed_and_derive_all_is_the_command(graphs, tmp_pat
         assert derived_layer(store) == layer
     with pytest.raises(ValueError, match="--all"):
         derive(GraphLocation("ladybug", db), all=False)
+
+
+def test_the_derive_command_recomputes_everything_and_without_all_says_what_to_do(graphs, tmp_path):
+    db = str(tmp_path / "g.lbdb")
+    with LadybugStore(db) as store:
+        for source in ("sh-a", "shd0-a"):
+            store.write_document(graphs[(source, 0)])
+    done = CliRunner().invoke(main, ["--db", db, "derive", "--all"])
+    assert done.exit_code == 0 and "(all): " in done.output and "IMPLEMENTS 1" in done.output
+    refused = CliRunner().invoke(main, ["--db", db, "derive"])
+    assert refused.exit_code == 1 and "policykg derive --all" in refused.output and "Traceback" not in refused.output
 
 
 # -- partners: a district with its own city, a city with its own province (issue 11, item 1) --------

@@ -1,16 +1,20 @@
-"""Cross-document links, recomputed over every loaded document after each load.
+"""Cross-document links, recomputed after each load for what it changed.
 
 `derive_all(store)` reads a snapshot of the graph, computes every derived node
 and relationship declared in graph/schema.yaml (`derived: true`) plus
 Target.status, and writes them with one `replace_derived` call, so the derived layer is always
 consistent with the documents currently loaded (a reload or delete never leaves
-stale links behind).
+stale links behind). `derive_for(store, footprint, sources)` gives the same layer by
+recomputing only the partition the changed plans take part in (incremental.py), replaced
+with one `replace_derived_for` call; a load uses it, `policykg derive --all` the former.
 
     citations.py  PolicyDocument nodes, CITES, REFERS_TO, WRAPS (citations resolved across plans)
     alignment.py  ALIGNS_WITH (target ↔ target), IMPLEMENTS (district plan → city plan)
     lineage.py    SUCCEEDS (plan → previous plan), CONTINUES (target → previous year's), Target.status
     sections.py   SECTION_ALIGNS (district section → city section of the same theme)
     reuse.py      REUSES (district task → city task it copies a sentence of)
+    incremental.py  the partition a change touches, and its recomputation
+    report.py     DeriveReport: what a derivation wrote, and notes for the user
 
 Rules and thresholds live in loaders/vocab/alignment.yaml. The read side (the alignment
 matrix, the roll-up, owners, the lineage picture) is in `policykg.queries.views`.
