@@ -20,7 +20,7 @@ from policykg.graph import statements
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked, StoreMissing
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema
-from policykg.graph.store import GraphStore, WriteResult, dedupe_by_key
+from policykg.graph.store import DerivedScope, GraphStore, WriteResult, dedupe_by_key
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = ["DEFAULT_DB", "LadybugStore"]
@@ -149,6 +149,21 @@ class LadybugStore(GraphStore):
         def work():
             for stmt in resets:
                 self._run(stmt)
+            self._write_nodes(nodes or [])
+            for stmt, params in updates:
+                self._run(stmt, params)
+            self._write_edges(edges)
+
+        self._transaction(work)
+
+    def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],
+                            node_updates: list[NodeRecord] | None = None, nodes: list[NodeRecord] | None = None) -> None:
+        resets = self.derived_scope_statements(scope, nodes, edges)
+        updates = self.node_update_statements(node_updates or [])
+
+        def work():
+            for stmt, params in resets:
+                self._run(stmt, params)
             self._write_nodes(nodes or [])
             for stmt, params in updates:
                 self._run(stmt, params)
