@@ -10,8 +10,10 @@ LINT   := tests/cypher_lint
 # A real Neo4j Community 5.26 (Maven Central) for the Bolt tests and `make neo4j-local`
 NEO4J_SERVER := tests/neo4j_server
 NEO4J_JAR    := $(NEO4J_SERVER)/target/neo4j-server.jar
+# The pages' chart library (Apache ECharts), pinned in package.json there; the minified file is committed
+VENDOR := pages/assets/vendor
 
-.PHONY: run install dev neo4j-local lint typecheck test eval eval-set bench clean
+.PHONY: run install dev vendor neo4j-local lint typecheck test eval eval-set bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,20 @@ $(LINT)/node_modules/.installed: $(LINT)/package.json $(LINT)/package-lock.json
 	@command -v npm >/dev/null || { echo "make: npm not found; the tests check Cypher with Neo4j's parser, which needs Node.js 20+ and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
 	npm ci --prefix $(LINT) --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The pinned npm package, against which a test checks the committed copy byte for byte
+$(VENDOR)/node_modules/.installed: $(VENDOR)/package.json $(VENDOR)/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm not found; the tests check the vendored chart library against npm's (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --prefix $(VENDOR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+## vendor: after changing the version in pages/assets/vendor/package.json (and `npm install` there), copy the new build and licences
+vendor: $(VENDOR)/node_modules/.installed
+	cp $(VENDOR)/node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts.min.js
+	cp $(VENDOR)/node_modules/echarts/LICENSE $(VENDOR)/LICENSE-echarts
+	cp $(VENDOR)/node_modules/echarts/NOTICE $(VENDOR)/NOTICE-echarts
+	cp $(VENDOR)/node_modules/echarts/licenses/LICENSE-d3 $(VENDOR)/LICENSE-d3
+	cp $(VENDOR)/node_modules/zrender/LICENSE $(VENDOR)/LICENSE-zrender
 
 # Without Java and Maven the Neo4j tests skip (a laptop); CI (CI=true) must run them, so there it fails.
 $(NEO4J_SERVER)/target/.built: $(NEO4J_SERVER)/pom.xml $(wildcard $(NEO4J_SERVER)/src/main/java/policykg/neo4jserver/*.java)
@@ -54,7 +70,7 @@ $(VENV)/.browser: | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
-dev: $(VENV)/.dev-installed $(LINT)/node_modules/.installed $(VENV)/.browser $(NEO4J_SERVER)/target/.built
+dev: $(VENV)/.dev-installed $(LINT)/node_modules/.installed $(VENDOR)/node_modules/.installed $(VENV)/.browser $(NEO4J_SERVER)/target/.built
 
 ## neo4j-local: a Neo4j 5.26 without Docker (data in data/neo4j-local); prints the NEO4J_* lines to export; Ctrl-C stops it
 neo4j-local: $(NEO4J_SERVER)/target/.built
@@ -110,4 +126,4 @@ bench: dev
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf data build $(VENV) $(LINT)/node_modules $(NEO4J_SERVER)/target .mypy_cache .ruff_cache
+	rm -rf data build $(VENV) $(LINT)/node_modules $(VENDOR)/node_modules $(NEO4J_SERVER)/target .mypy_cache .ruff_cache
