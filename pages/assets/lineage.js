@@ -249,7 +249,7 @@
 
   // ECharts stretches the laid-out box to the chart's shape: give the chart the box's proportions, so a
   // unit is as long across as down (round nodes, even rows), and the page grows when plans are expanded
-  var PAD = { left: 24, right: 190, top: 30, bottom: 24 };
+  var PAD = { left: 24, right: 250, top: 30, bottom: 24 };
   function fitHeight(data) {
     var xs = data.map(function (d) { return d.x; }), ys = data.map(function (d) { return d.y; });
     var w = Math.max(1, Math.max.apply(null, xs) - Math.min.apply(null, xs));
