@@ -262,3 +262,13 @@ def test_mermaid_is_valid_for_mermaids_own_parser(exported, open_page, tmp_path,
         try { await mermaid.parse(text); return 'parsed'; } catch (e) { return 'error'; }
     }""", text.replace("-->", "--> -->", 1))
     assert broken == "error"   # the parser does reject what is not Mermaid
+
+
+def test_the_lineage_formats_are_for_export_lineage_only_and_say_so(seeded):
+    result = run("export", "targets", "--format", "graphml", db=seeded)
+    assert result.exit_code != 0 and result.stderr.startswith("policykg: error:") and "export lineage" in result.stderr
+    result = run("export", "lineage", "--format", "csv", db=seeded)
+    assert result.exit_code != 0 and "graphml" in result.stderr
+    result = run("export", "lineage", "--name", "no-such-plan", db=seeded)
+    assert result.exit_code != 0 and result.stderr.startswith("policykg: error: nothing named 'no-such-plan'")
+    assert json.loads(run("export", "lineage", "--name", "jingan-2025", db=seeded).stdout)["focus"].startswith("jingan-2025@")
