@@ -103,7 +103,7 @@
   function planBlock(p, shown) {
     if (!state.expanded.has(p.id)) return PLAN_H;
     var lines = planRows(p, shown).reduce(function (sum, r) { return sum + Math.max(1, Math.ceil(r.targets.length / 2)); }, 0);
-    return PLAN_H + lines * ITEM_H + 12;
+    return PLAN_H + lines * ITEM_H + 24;
   }
   function layout(shown) {
     var nodes = DATA.nodes.filter(function (n) { return shown.has(n.id); });
@@ -163,7 +163,7 @@
   function placePlan(p, x, y, pos, shown) {
     pos.set(p.id, [x + 12, y + 12]);
     if (!state.expanded.has(p.id)) return;
-    var row = y + PLAN_H - 10;
+    var row = y + PLAN_H + 2;   // below the plan's two-line label
     planRows(p, shown).forEach(function (r) {
       pos.set(r.node.id, [x + 40, row]);
       r.targets.forEach(function (t, i) { pos.set(t.id, [x + 190 + (i % 2) * GRID_W, row + Math.floor(i / 2) * ITEM_H]); });
