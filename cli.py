@@ -219,24 +219,42 @@ def cypher(where, query, params, write, fmt):
 
 
 @main.command()
-@click.argument("kind", type=click.Choice([*EXPORTS, "neo4j-import"]))
+@click.argument("kind", type=click.Choice([*EXPORTS, "neo4j-import", "lineage"]))
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "json"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "json", *[f for f in app.LINEAGE_FORMATS if f != "json"]]),
+              default=None, help="jsonl (default), csv or json; lineage: json (default), graphml, gexf, mermaid, dot, svg, png.")
+@click.option("--name", help="lineage: the document, program, cited document or indicator at the centre (default: all).")
+@click.option("--depth", type=int, default=2, show_default=True, help="lineage with --name: hops up- and downstream.")
+@click.option("--details", is_flag=True, help="lineage: each plan's sections and targets too (ALIGNS_WITH, CONTINUES).")
+@click.option("--out", type=click.Path(dir_okay=False), help="lineage: write to this file instead of stdout (png needs it).")
 @click.pass_obj
 @friendly
-def export(where, kind, directory, fmt):
+def export(where, kind, directory, fmt, name, depth, details, out):
     """Export one kind of record with its evidence (source, offsets, text).
 
     `neo4j-import DIRECTORY` instead writes node and relationship CSVs with header
     files, and the exact `neo4j-admin database import full` command (import.sh),
     for an initial bulk load of a Neo4j server.
 
+    `lineage` writes the lineage picture's graph (the one `policykg lineage --out` draws)
+    for Gephi and yEd (graphml, gexf), Markdown (mermaid), Graphviz (dot), as json, or drawn
+    for slides (svg, png: need Graphviz's dot).
+
     \b
     Examples:
       policykg export targets --format jsonl > targets.jsonl
       policykg export tasks --format csv > tasks.csv
       policykg export neo4j-import out/neo4j-import
+      policykg export lineage --format graphml --out lineage.graphml
+      policykg export lineage --name changning-2025 --format mermaid
     """
+    if kind == "lineage":
+        _export_lineage(where, fmt or "json", name, depth, details, out, directory)
+        return
+    fmt = fmt or "jsonl"
+    if fmt not in ("jsonl", "csv", "json") or name or details or out:
+        raise UserError(f"export {kind} takes --format jsonl|csv|json and writes to stdout; "
+                        "--name, --details, --out and the other formats are for export lineage")
     if kind == "neo4j-import":
         if not directory:
             raise UserError("export neo4j-import needs a DIRECTORY to write the CSV files to")
@@ -251,6 +269,21 @@ def export(where, kind, directory, fmt):
         click.echo(f"no {kind} in the graph", err=True)
         return
     click.echo(render_records(records, fmt))
+
+
+def _export_lineage(where, fmt, name, depth, details, out, directory) -> None:
+    if fmt not in app.LINEAGE_FORMATS:
+        raise UserError(f"export lineage takes --format {'|'.join(app.LINEAGE_FORMATS)}")
+    if directory:
+        raise UserError("export lineage writes to stdout or --out FILE, not to a DIRECTORY")
+    if fmt == "png" and not out:
+        raise UserError("--format png is binary: give --out FILE")
+    data = app.export_lineage(where, fmt, name, depth=depth, details=details, out=out)
+    if out:
+        click.echo(f"wrote {out}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 @main.command()
@@ -422,19 +455,29 @@ def owner(where, keyword, fmt):
 
 
 @main.command()
-@click.argument("name")
-@click.option("--depth", type=int, default=2, show_default=True, help="How many hops up- and downstream.")
+@click.argument("name", required=False)
+@click.option("--depth", type=int, default=2, show_default=True, help="How many hops up- and downstream of NAME.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the interactive lineage page (HTML) here.")
 @output_options
 @click.pass_obj
 @friendly
-def lineage(where, name, depth, fmt):
-    """Upstream and downstream of a document, program, cited document or indicator (source name, id or title).
+def lineage(where, name, depth, out, fmt):
+    """Upstream and downstream of a document, program, cited document or indicator (source name, id or title);
+    without NAME, the whole graph.
+
+    With --out, writes a self-contained page instead of the table: levels top-down, years left
+    to right, filters, search, and each link's evidence on a click (opens offline).
 
     \b
     Examples:
       policykg lineage changning-2025
       policykg lineage 老伙伴计划
+      policykg lineage --out lineage.html
     """
+    if out:
+        path = app.lineage_page(where, name, out, depth=depth)
+        click.echo(f"wrote {path}", err=True)
+        return
     show(app.lineage(where, name, depth=depth), fmt)
 
 

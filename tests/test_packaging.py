@@ -49,3 +49,11 @@ def test_the_console_script_is_policykg_cli_main(wheel):
 def test_python_dash_m_policykg_runs_the_command_line():
     result = subprocess.run([sys.executable, "-m", "policykg", "--help"], capture_output=True, text=True, cwd="/")
     assert result.returncode == 0 and result.stdout.startswith("Usage: policykg")
+
+
+def test_the_wheel_ships_the_pages_template_stylesheet_and_chart_library(wheel):
+    names = set(wheel.namelist())
+    for data in ("pages/templates/base.html", "pages/assets/policykg.css", "pages/assets/vendor/echarts.min.js",
+                 "pages/assets/vendor/LICENSE-echarts", "pages/assets/vendor/NOTICE-echarts"):
+        assert f"policykg/{data}" in names, data
+    assert not any("node_modules" in n or n.endswith("package.json") for n in names)
