@@ -30,14 +30,16 @@ from policykg.graph.sync import Progress, sync_to
 from policykg.loaders.build import build_records
 from policykg.loaders.errors import InputError
 from policykg.loaders.model import ParsedDocument
+from policykg.pages.workbook import write_workbook
 from policykg.queries import get_query, list_queries, run_query
+from policykg.queries.report import report_data
 from policykg.queries.views import alignment_matrix, lineage_graph, owner_lookup
 
 __all__ = [
     "GraphLocation", "FileOutcome", "LoadReport", "load_one", "load_paths", "derive_links",
     "STATS_COLUMNS", "OWNER_COLUMNS", "LINEAGE_COLUMNS",
     "load", "stats", "run_cypher", "export", "bulk_export", "sync", "review", "conflicts",
-    "indicators", "named_queries", "named_query", "align", "owners", "lineage",
+    "indicators", "named_queries", "named_query", "align", "owners", "lineage", "export_report",
 ]
 
 
@@ -259,3 +261,11 @@ def lineage(where: GraphLocation, name: str, depth: int = 2) -> QueryResult:
                      d.get("detail") or d.get("value"), ev.get("source"), ev.get("start_offset"), ev.get("end_offset"),
                      ev.get("text")])
     return QueryResult(LINEAGE_COLUMNS, rows)
+
+
+def export_report(where: GraphLocation, out: str, city: str | None = None, year: int | None = None) -> str:
+    """`policykg export report --format xlsx --out PATH`: the report's workbook; returns the city plan's source."""
+    with where.open(read_only=True) as store:
+        report = report_data(store, city, year)
+    write_workbook(report, out)
+    return report.city["source"]

@@ -201,13 +201,24 @@ def cypher(where, query, params, write, fmt):
 
 
 @main.command()
-@click.argument("kind", type=click.Choice([*EXPORTS, "neo4j-import"]))
+@click.argument("kind", type=click.Choice([*EXPORTS, "neo4j-import", "report"]))
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "json"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "json", "xlsx"]), default=None,
+              help="jsonl (default), csv or json; xlsx for `report` (its only format).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of stdout (required for `report`).")
+@click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 byte-order mark, for Excel on Chinese Windows.")
+@click.option("--city", help="report: the city (region such as 上海市, or a plan's source). "
+                             "Default: the city with the most district plans.")
+@click.option("--year", type=int, help="report: the city plan's year. Default: its latest.")
 @click.pass_obj
 @friendly
-def export(where, kind, directory, fmt):
+def export(where, kind, directory, fmt, out, bom, city, year):
     """Export one kind of record with its evidence (source, offsets, text).
+
+    `report --format xlsx --out FILE` writes the analyst's workbook for a city plan
+    and the district plans that implement it: alignment matrix (coloured), roll-up,
+    gaps, owners, year-over-year changes, conflicts, unmapped metrics, evidence.
 
     `neo4j-import DIRECTORY` instead writes node and relationship CSVs with header
     files, and the exact `neo4j-admin database import full` command (import.sh),
@@ -216,7 +227,8 @@ def export(where, kind, directory, fmt):
     \b
     Examples:
       policykg export targets --format jsonl > targets.jsonl
-      policykg export tasks --format csv > tasks.csv
+      policykg export tasks --format csv --bom --out tasks.csv
+      policykg export report --format xlsx --out report.xlsx
       policykg export neo4j-import out/neo4j-import
     """
     if kind == "neo4j-import":
@@ -227,12 +239,31 @@ def export(where, kind, directory, fmt):
                    "with neo4j-admin (see the README)", err=True)
         return
     if directory:
-        raise UserError(f"export {kind} writes to stdout; DIRECTORY is only for neo4j-import")
+        raise UserError(f"export {kind} takes no DIRECTORY (only neo4j-import does); use --out FILE to write a file")
+    if kind == "report":
+        if fmt not in (None, "xlsx") or not out:
+            raise UserError("export report writes a workbook: give --format xlsx --out FILE.xlsx")
+        source = app.export_report(where, out, city, year)
+        click.echo(f"wrote {out} (report on {source})", err=True)
+        return
+    if fmt == "xlsx":
+        raise UserError(f"--format xlsx is for export report; export {kind} writes jsonl, csv or json")
     records = app.export(where, kind)
     if not records:
         click.echo(f"no {kind} in the graph", err=True)
         return
-    click.echo(render_records(records, fmt))
+    _emit(render_records(records, fmt or "jsonl"), out, bom=bom and fmt == "csv")
+
+
+def _emit(text: str, out: str | None, *, bom: bool = False) -> None:
+    """Data to stdout or to `out`; with `bom`, led by the UTF-8 byte-order mark Excel looks for."""
+    text = ("\ufeff" if bom else "") + text
+    if out is None:
+        click.echo(text)
+        return
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text + "\n")
+    click.echo(f"wrote {out}", err=True)
 
 
 @main.command()
