@@ -83,7 +83,7 @@ def choose_city_plan(documents: list[dict], district_plans: list[dict],
     >>> choose_city_plan(docs, [], city="上海市", year=2023)
     Traceback (most recent call last):
     ...
-    ValueError: no 2023 city plan of 上海市 is loaded; loaded: 上海市 2024, 上海市 2025
+    ValueError: no 2023 city plan of 上海市 is loaded; loaded: 上海市 2024, 上海市 2025, 北京市 2025
     """
     cities = [d for d in documents if d.get("level") == "city"]
     if not cities:
@@ -173,7 +173,7 @@ def _cell(row_id: str, district: dict, alignments: list[dict]) -> dict:
 
 def _rollup(store: GraphStore, report: Report) -> list[dict]:
     """The districts' sum against each city target (counts) or their range (rates), with each district's part."""
-    district_evidence: dict[tuple[str, str], dict] = {}
+    district_evidence: dict[tuple[str | None, str], dict] = {}
     for cell in report.cells:
         for a in cell["alignments"]:
             district_evidence.setdefault((cell["row"], cell["district"]), a["evidence"])
