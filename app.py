@@ -31,7 +31,7 @@ from policykg.loaders.build import build_records
 from policykg.loaders.errors import InputError
 from policykg.loaders.model import ParsedDocument
 from policykg.pages.workbook import write_workbook
-from policykg.queries import get_query, list_queries, run_query
+from policykg.queries import QueryParam, get_query, list_queries, run_query
 from policykg.queries.report import report_data
 from policykg.queries.views import alignment_matrix, lineage_graph, owner_lookup
 
@@ -222,9 +222,17 @@ def indicators(where: GraphLocation, unmapped: bool = False) -> QueryResult:
 
 def named_queries() -> QueryResult:
     """`policykg query --list`: every named query with its purpose and parameters."""
-    rows = [[q.name, q.purpose, ", ".join(f"{p.name} {p.type}" + ("" if p.required else f"={p.default}") for p in q.params)]
-            for q in list_queries()]
+    rows = [[q.name, q.purpose, "\n".join(_param_line(p) for p in q.params)] for q in list_queries()]
     return QueryResult(["name", "purpose", "parameters"], rows)
+
+
+def _param_line(p: QueryParam) -> str:
+    """One parameter of `query --list`: name, type, default and its description in full.
+
+    >>> _param_line(QueryParam("indicator", "STRING", None, False, "only this canonical indicator"))
+    'indicator STRING=None: only this canonical indicator'
+    """
+    return f"{p.name} {p.type}" + ("" if p.required else f"={p.default}") + (f": {p.doc}" if p.doc else "")
 
 
 def named_query(where: GraphLocation, name: str, params: dict | None = None,

@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -22,8 +23,9 @@ from policykg.graph.results import QueryResult
 from policykg.graph.store import backend_names
 from policykg.graph.tabular import render, render_records
 from policykg.loaders.errors import InputError
+from policykg.tables import choose_columns, draw_table
 
-__all__ = ["main", "UserError", "InternalError", "friendly", "output_options", "show", "page_note"]
+__all__ = ["main", "UserError", "InternalError", "friendly", "Output", "output_options", "show", "page_note"]
 
 VERSION = "0.1.0"
 DB_HELP = "Graph database path (embedded LadybugDB). Env: POLICYKG_DB. Default: data/policykg.lbdb."
@@ -76,15 +78,45 @@ def _parse_params(pairs: tuple[str, ...]) -> dict:
     return params
 
 
+@dataclass(frozen=True)
+class Output:
+    """How a tabular command prints: the format, and for tables the columns; for CSV a byte-order mark."""
+    fmt: str = "table"
+    evidence: bool = False
+    columns: tuple[str, ...] = ()
+    bom: bool = False
+
+
 def output_options(fn):
-    """The output options every tabular command shares: `--format table|json|csv` (passed on as `fmt`)."""
-    return click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-                        help="Output format.")(fn)
+    """The output options every tabular command shares, passed on as one `output` (an Output):
+    `--format table|json|csv`, `--evidence` and `--columns` (which columns a table shows; JSON and
+    CSV always have every column unless --columns names some), `--bom` (CSV for Excel)."""
+    @functools.wraps(fn)
+    def wrapper(*args, fmt, evidence, columns, bom, **kwargs):
+        wanted = tuple(c.strip() for c in (columns or "").split(",") if c.strip())
+        return fn(*args, output=Output(fmt, evidence, wanted, bom), **kwargs)
+    for option in reversed([
+        click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+                     help="Output format. Tables fit the terminal (COLUMNS); json and csv are complete."),
+        click.option("--evidence", is_flag=True, help="Tables also show the evidence columns (text, offsets, ids)."),
+        click.option("--columns", metavar="A,B,…", help="Only these columns, in this order (any format)."),
+        click.option("--bom", is_flag=True, help="CSV starts with a UTF-8 byte-order mark (for Excel on Chinese Windows)."),
+    ]):
+        wrapper = option(wrapper)
+    return wrapper
 
 
-def show(result: QueryResult, fmt: str) -> None:
-    """Print a table of results on stdout in the chosen format."""
-    click.echo(render(result.columns, result.rows, fmt))
+def show(result: QueryResult, output: Output = Output()) -> None:
+    """Print results on stdout: a table that fits the terminal, or complete JSON or CSV."""
+    columns, rows = list(result.columns), result.rows
+    if output.columns and output.fmt != "table":
+        keep = choose_columns(columns, wanted=output.columns)
+        columns, rows = [columns[i] for i in keep], [[r[i] for i in keep] for r in rows]
+    if output.fmt == "table":
+        text = draw_table(columns, rows, evidence=output.evidence, wanted=output.columns or None)
+    else:
+        text = render(columns, rows, output.fmt)
+    click.echo(("\ufeff" if output.bom and output.fmt == "csv" else "") + text)
 
 
 class _LoadProgress:
@@ -159,7 +191,7 @@ def load(ctx, paths, region, year, level, title, quiet):
     if not quiet:
         for outcome in progress.outcomes:
             click.echo(("  " if outcome.ok else "  FAILED ") + outcome.message, err=True)
-    click.echo(render_records(summary))
+    show(QueryResult(list(summary[0]) if summary else [], [list(r.values()) for r in summary]))
     ok, bad = len(report.loaded), len(report.failed)
     click.echo(f"loaded {ok} file(s), {bad} failed", err=True)
     if bad:
@@ -172,14 +204,14 @@ def load(ctx, paths, region, year, level, title, quiet):
 @output_options
 @click.pass_obj
 @friendly
-def stats(where, fmt):
+def stats(where, output):
     """Per-document counts: sections, tasks, targets, departments, leaders, citations.
 
     \b
     Example:
       policykg stats --format json
     """
-    show(app.stats(where), fmt)
+    show(app.stats(where), output)
 
 
 @main.command()
@@ -189,7 +221,7 @@ def stats(where, fmt):
 @output_options
 @click.pass_obj
 @friendly
-def cypher(where, query, params, write, fmt):
+def cypher(where, query, params, write, output):
     """Run one Cypher statement. Read-only unless --write.
 
     \b
@@ -197,7 +229,7 @@ def cypher(where, query, params, write, fmt):
       policykg cypher "MATCH (t:Target) WHERE t.indicator = \\$i RETURN t.value, t.text" --param i=养老床位
       policykg cypher "MATCH (d:Document) RETURN d.source, d.year" --format csv
     """
-    show(app.run_cypher(where, query, _parse_params(params), write=write), fmt)
+    show(app.run_cypher(where, query, _parse_params(params), write=write), output)
 
 
 @main.command()
@@ -307,7 +339,7 @@ def review(where, document, out):
 @output_options
 @click.pass_context
 @friendly
-def check(ctx, source, fmt):
+def check(ctx, source, output):
     """List conflicts: one document stating two different values for the same indicator.
 
     Exits 1 when there is a conflict, so it can gate a pipeline.
@@ -320,7 +352,7 @@ def check(ctx, source, fmt):
     if not result.rows:
         click.echo("no conflicts", err=True)
         return
-    show(result, fmt)
+    show(result, output)
     click.echo(f"{len(result.rows)} target(s) in conflict", err=True)
     ctx.exit(1)
 
@@ -330,7 +362,7 @@ def check(ctx, source, fmt):
 @output_options
 @click.pass_obj
 @friendly
-def indicators(where, unmapped, fmt):
+def indicators(where, unmapped, output):
     """List catalogue indicators with how many targets measure them (or the unmapped metrics).
 
     \b
@@ -338,7 +370,7 @@ def indicators(where, unmapped, fmt):
       policykg indicators
       policykg indicators --unmapped --format csv
     """
-    show(app.indicators(where, unmapped), fmt)
+    show(app.indicators(where, unmapped), output)
 
 
 def page_note(shown: int, offset: int, total: int | None) -> str | None:
@@ -371,7 +403,7 @@ def page_note(shown: int, offset: int, total: int | None) -> str | None:
 @output_options
 @click.pass_obj
 @friendly
-def query(where, name, list_, params, limit, offset, fmt):
+def query(where, name, list_, params, limit, offset, output):
     """Run a named query from queries/ (the questions analysts ask).
 
     Rows come sorted and paged: at most --limit rows (default 1,000; --limit 0
@@ -387,10 +419,10 @@ def query(where, name, list_, params, limit, offset, fmt):
       policykg query gaps --limit 0 --format json
     """
     if list_ or not name:
-        show(app.named_queries(), fmt)
+        show(app.named_queries(), output)
         return
     result = app.named_query(where, name, _parse_params(params), limit=limit, offset=offset)
-    show(result, fmt)
+    show(result, output)
     note = page_note(len(result.rows), offset, result.total)
     if note:
         click.echo(note, err=True)
@@ -401,7 +433,7 @@ def query(where, name, list_, params, limit, offset, fmt):
 @output_options
 @click.pass_obj
 @friendly
-def align(where, indicator, fmt):
+def align(where, indicator, output):
     """The city–district alignment matrix: one row per indicator, one column per district plan.
 
     Cells show the district's value and its share of the city target (counts) or
@@ -415,7 +447,7 @@ def align(where, indicator, fmt):
     if not result.rows:
         click.echo("no alignment yet: load a city plan and district plans", err=True)
         return
-    show(result, fmt)
+    show(result, output)
 
 
 @main.command()
@@ -423,7 +455,7 @@ def align(where, indicator, fmt):
 @output_options
 @click.pass_obj
 @friendly
-def owner(where, keyword, fmt):
+def owner(where, keyword, output):
     """Which departments and leaders own the tasks that mention KEYWORD (explicit or inferred).
 
     \b
@@ -431,7 +463,10 @@ def owner(where, keyword, fmt):
       policykg owner 养老床位
     """
     result = app.owners(where, keyword)
-    click.echo(render(result.columns, result.rows, fmt) if result.rows else f"no task mentions {keyword}")
+    if not result.rows:
+        click.echo(f"no task mentions {keyword}")
+        return
+    show(result, output)
 
 
 @main.command()
@@ -440,7 +475,7 @@ def owner(where, keyword, fmt):
 @output_options
 @click.pass_obj
 @friendly
-def lineage(where, name, depth, fmt):
+def lineage(where, name, depth, output):
     """Upstream and downstream of a document, program, cited document or indicator (source name, id or title).
 
     \b
@@ -448,7 +483,7 @@ def lineage(where, name, depth, fmt):
       policykg lineage changning-2025
       policykg lineage 老伙伴计划
     """
-    show(app.lineage(where, name, depth=depth), fmt)
+    show(app.lineage(where, name, depth=depth), output)
 
 
 if __name__ == "__main__":
