@@ -30,6 +30,7 @@ from policykg.graph.sync import Progress, sync_to
 from policykg.loaders.build import build_records
 from policykg.loaders.errors import InputError
 from policykg.loaders.model import ParsedDocument
+from policykg.pages.report import lineage_picture, report_page
 from policykg.pages.workbook import write_workbook
 from policykg.queries import QueryParam, get_query, list_queries, run_query
 from policykg.queries.report import report_data
@@ -39,7 +40,7 @@ __all__ = [
     "GraphLocation", "FileOutcome", "LoadReport", "load_one", "load_paths", "derive_links",
     "STATS_COLUMNS", "OWNER_COLUMNS", "LINEAGE_COLUMNS",
     "load", "stats", "run_cypher", "export", "bulk_export", "sync", "review", "conflicts",
-    "indicators", "named_queries", "named_query", "align", "owners", "lineage", "export_report",
+    "indicators", "named_queries", "named_query", "align", "owners", "lineage", "export_report", "report",
 ]
 
 
@@ -277,3 +278,16 @@ def export_report(where: GraphLocation, out: str, city: str | None = None, year:
         report = report_data(store, city, year)
     write_workbook(report, out)
     return report.city["source"]
+
+
+def report(where: GraphLocation, out: str, city: str | None = None, year: int | None = None, lang: str = "zh") -> str:
+    """`policykg report --out PATH`: the analyst's report page on a city plan and its district plans;
+    returns the city plan's source."""
+    with where.open(read_only=True) as store:
+        data = report_data(store, city, year)
+        # depth 2: the district plans implementing the city plan, and the plans they succeed
+        picture = lineage_picture(lineage_graph(store, data.city["source"], depth=2), data)
+    page = report_page(data, lang, picture)
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    return data.city["source"]

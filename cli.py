@@ -335,6 +335,31 @@ def review(where, document, out):
 
 
 @main.command()
+@click.option("--city", help="The city: a region such as 上海市, or a city plan's source. "
+                             "Default: the city with the most district plans.")
+@click.option("--year", type=int, help="The city plan's year. Default: its latest.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the page.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True, help="Where to write the HTML page.")
+@click.pass_obj
+@friendly
+def report(where, city, year, lang, out):
+    """Write the analyst's report on a city plan and the district plans that implement it (self-contained HTML).
+
+    An alignment heatmap (indicators × district plans), roll-up, gaps, year-over-year
+    changes, department workload, conflicts and unmapped metrics, and the plans'
+    lineage; every number leads to its sentence. Opens offline; prints on A4.
+    The same numbers as a workbook: `policykg export report --format xlsx`.
+
+    \b
+    Examples:
+      policykg report --out report.html
+      policykg report --city 上海市 --year 2024 --lang en --out report-en.html
+    """
+    source = app.report(where, out, city, year, lang)
+    click.echo(f"wrote {out} (report on {source})", err=True)
+
+
+@main.command()
 @click.option("--document", "source", help="Only this document (source name).")
 @output_options
 @click.pass_context

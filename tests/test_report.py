@@ -190,3 +190,88 @@ def test_csv_byte_order_mark_only_when_asked(seeded, tmp_path):
     assert data.startswith(b"\xef\xbb\xbf") and data[3:].decode("utf-8").rstrip("\n") == plain.rstrip("\n")
     # A byte-order mark is a CSV thing: JSON stays plain.
     assert json.loads(run("export", "targets", "--format", "json", "--bom", db=seeded).stdout)
+
+
+# -- the report page, in a real headless Chromium ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def report_html(seeded, tmp_path_factory):
+    path = tmp_path_factory.mktemp("page") / "report.html"
+    result = run("report", "--out", str(path), db=seeded)
+    assert result.exit_code == 0 and "shanghai-2024" in result.stderr
+    return path
+
+
+HEATMAP = """() => {
+  const option = echarts.getInstanceByDom(document.getElementById('heatmap-chart')).getOption();
+  const data = JSON.parse(document.getElementById('page-data').textContent).report;
+  return {columns: option.xAxis[0].data, rows: option.yAxis[0].data,
+          cells: option.series.flatMap(s => s.data.map(d => ({x: d.value[0], y: d.value[1], value: d.value[2],
+                                                               text: data.cells[d.cell].text}))),
+          indicators: data.rows.map(r => r.indicator)};
+}"""
+
+
+def test_report_page_opens_offline_with_one_heatmap_cell_per_aligned_pair(report_html, seeded, open_page, report):
+    assert report_html.stat().st_size < 5_000_000
+    opened = open_page(report_html)
+    page = opened.page
+    assert opened.refused == [] and opened.errors == [] and opened.console_errors == []
+    assert page.evaluate("document.documentElement.lang") == "zh" and "对标分析报告" in page.title()
+    heat = page.evaluate(HEATMAP)
+    got = {(heat["indicators"][c["y"]], heat["columns"][c["x"]]): c for c in heat["cells"]}
+    expected = align_cells(seeded, report.city["source"])
+    assert {k: c["text"] for k, c in got.items()} == expected and len(heat["cells"]) == len(expected)
+    with open_store("ladybug", db_path=str(seeded), read_only=True) as store:
+        rows = run_query(store, "alignment", {}).records()
+    sources = {d["column"]: d["source"] for d in report.districts}
+    for (indicator, column), cell in got.items():
+        measured = [a["share"] if a["share"] is not None else a["gap"] for a in rows
+                    if a["indicator"] == indicator and a["district_source"] == sources[column]
+                    and a["city_source"] == report.city["source"]]
+        assert cell["value"] in measured
+    # every section is there, and tables carry their evidence with offsets
+    for section in ("heatmap", "rollup", "gaps", "changes", "workload", "conflicts", "unmapped", "lineage"):
+        assert page.locator(f"#{section}").count() == 1
+    assert page.locator("#rollup-table tbody tr").count() == sum(1 for r in report.rollup if r["city_unit"] != "%")
+    assert page.locator("#gaps-city .rp-ev").count() == sum(1 for g in report.gaps if g["kind"] == "city_unaddressed")
+    assert page.locator("#conflicts-table .rp-ev").count() == len(report.conflicts)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    assert (ARTIFACTS / "report.png").stat().st_size > 50_000
+
+
+def test_a_click_on_a_heatmap_cell_shows_its_evidence(report_html, open_page, report, texts):
+    page = open_page(report_html).page
+    cell = next(c for c in report.cells if c["measure"] == "share")
+    row = next(i for i, r in enumerate(report.rows) if r["id"] == cell["row"])
+    column = next(i for i, d in enumerate(report.districts) if d["source"] == cell["district"])
+    x, y = page.evaluate("""([x, y]) => echarts.getInstanceByDom(document.getElementById('heatmap-chart'))
+                              .convertToPixel({seriesIndex: 0}, [x, y])""", [column, row])
+    box = page.locator("#heatmap-chart").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    panel = page.locator("#heatmap-panel")
+    ev = cell["alignments"][0]["evidence"]
+    shown = panel.locator(".rp-ev").first
+    assert shown.get_attribute("data-source") == ev["source"] and int(shown.get_attribute("data-start")) == ev["start_offset"]
+    assert "".join(ev["text"].split()) in "".join(panel.inner_text().split())
+    assert texts[ev["source"]][ev["start_offset"]:ev["end_offset"]] == ev["text"]
+
+
+def test_report_in_english_and_on_a4(seeded, tmp_path, open_page):
+    path = tmp_path / "report-en.html"
+    assert run("report", "--lang", "en", "--out", str(path), db=seeded).exit_code == 0
+    opened = open_page(path)
+    assert opened.refused == [] and opened.errors == [] and opened.console_errors == []
+    page = opened.page
+    assert page.evaluate("document.documentElement.lang") == "en" and "Alignment report" in page.title()
+    page.emulate_media(media="print")
+    assert page.locator(".pk-nav").is_hidden()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2
+
+
+def test_report_of_an_unknown_city_is_one_line(seeded, tmp_path):
+    result = run("report", "--city", "北京市", "--out", str(tmp_path / "r.html"), db=seeded)
+    assert result.exit_code != 0 and "no city plan of 北京市" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "r.html").exists()
