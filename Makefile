@@ -12,6 +12,8 @@ NEO4J_SERVER := tests/neo4j_server
 NEO4J_JAR    := $(NEO4J_SERVER)/target/neo4j-server.jar
 # The pages' chart library (Apache ECharts), pinned in package.json there; the minified file is committed
 VENDOR := pages/assets/vendor
+# Mermaid's own parser, which the tests run in headless Chromium to check the lineage export
+MERMAID := tests/mermaid_check
 
 .PHONY: run install dev vendor neo4j-local lint typecheck test eval eval-set bench clean
 
@@ -36,6 +38,11 @@ $(LINT)/node_modules/.installed: $(LINT)/package.json $(LINT)/package-lock.json
 $(VENDOR)/node_modules/.installed: $(VENDOR)/package.json $(VENDOR)/package-lock.json
 	@command -v npm >/dev/null || { echo "make: npm not found; the tests check the vendored chart library against npm's (Debian: apt-get install nodejs npm)" >&2; exit 1; }
 	npm ci --prefix $(VENDOR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(MERMAID)/node_modules/.installed: $(MERMAID)/package.json $(MERMAID)/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm not found; the tests check the Mermaid export with Mermaid's parser (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --prefix $(MERMAID) --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## vendor: after changing the version in pages/assets/vendor/package.json (and `npm install` there), copy the new build and licences
@@ -69,8 +76,20 @@ $(VENV)/.browser: | $(BIN)/python
 	fi
 	touch $@
 
+# Graphviz's dot: the tests parse the lineage DOT export with it, and `export lineage --format svg|png` draws with it.
+$(VENV)/.graphviz: | $(BIN)/python
+	@if ! command -v dot >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing graphviz (Debian) for the lineage exports' tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else \
+	    echo "make: the lineage export tests need Graphviz's dot: install graphviz" >&2; exit 1; \
+	  fi; \
+	fi
+	touch $@
+
 install: $(VENV)/.installed
-dev: $(VENV)/.dev-installed $(LINT)/node_modules/.installed $(VENDOR)/node_modules/.installed $(VENV)/.browser $(NEO4J_SERVER)/target/.built
+dev: $(VENV)/.dev-installed $(LINT)/node_modules/.installed $(VENDOR)/node_modules/.installed $(MERMAID)/node_modules/.installed $(VENV)/.browser $(VENV)/.graphviz $(NEO4J_SERVER)/target/.built
 
 ## neo4j-local: a Neo4j 5.26 without Docker (data in data/neo4j-local); prints the NEO4J_* lines to export; Ctrl-C stops it
 neo4j-local: $(NEO4J_SERVER)/target/.built
@@ -79,13 +98,15 @@ neo4j-local: $(NEO4J_SERVER)/target/.built
 	@java -jar $(NEO4J_JAR) --home data/neo4j-local $(if $(NEO4J_PASSWORD),--password $(NEO4J_PASSWORD)) \
 	  | while read -r line; do for setting in $$line; do echo "export $$setting"; done; done
 
-## run: install, load seeds/ into the embedded graph, print the summary and the city–district alignment, write the pages to out/
+## run: install, load seeds/ into the embedded graph, print the summary and the city–district alignment, write the pages to out/ (review pages, lineage.html)
 run: install
 	$(BIN)/policykg --db $(DB) load seeds/ --quiet
 	$(BIN)/policykg --db $(DB) align
 	@mkdir -p out
 	@for f in seeds/*.txt; do s=$$(basename "$$f" .txt); \
 	  $(BIN)/policykg --db $(DB) review "$$s" --out "out/review-$$s.html" || exit 1; done
+	$(BIN)/policykg --db $(DB) lineage --out out/lineage.html
+	@echo "lineage picture: $(CURDIR)/out/lineage.html"
 
 ## lint: ruff, the layer contract (import-linter) and mypy on the package; part of `make test`
 lint: dev
@@ -126,4 +147,4 @@ bench: dev
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf data build $(VENV) $(LINT)/node_modules $(VENDOR)/node_modules $(NEO4J_SERVER)/target .mypy_cache .ruff_cache
+	rm -rf data build $(VENV) $(LINT)/node_modules $(VENDOR)/node_modules $(MERMAID)/node_modules $(NEO4J_SERVER)/target .mypy_cache .ruff_cache

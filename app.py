@@ -30,6 +30,9 @@ from policykg.graph.sync import Progress, sync_to
 from policykg.loaders.build import build_records
 from policykg.loaders.errors import InputError
 from policykg.loaders.model import ParsedDocument
+from policykg.pages.lineage import lineage_page as render_lineage_page
+from policykg.pages.lineage_export import FORMATS as LINEAGE_FORMATS
+from policykg.pages.lineage_export import render_lineage
 from policykg.pages.report import lineage_picture, report_page
 from policykg.pages.workbook import write_workbook
 from policykg.queries import QueryParam, get_query, list_queries, run_query
@@ -40,7 +43,8 @@ __all__ = [
     "GraphLocation", "FileOutcome", "LoadReport", "load_one", "load_paths", "derive_links",
     "STATS_COLUMNS", "OWNER_COLUMNS", "LINEAGE_COLUMNS",
     "load", "stats", "run_cypher", "export", "bulk_export", "sync", "review", "conflicts",
-    "indicators", "named_queries", "named_query", "align", "owners", "lineage", "export_report", "report",
+    "indicators", "named_queries", "named_query", "align", "owners", "lineage", "lineage_page", "export_lineage",
+    "LINEAGE_FORMATS", "export_report", "report",
 ]
 
 
@@ -258,8 +262,9 @@ def owners(where: GraphLocation, keyword: str) -> QueryResult:
         return _table(owner_lookup(store, keyword), OWNER_COLUMNS)
 
 
-def lineage(where: GraphLocation, name: str, depth: int = 2) -> QueryResult:
-    """`policykg lineage NAME`: one row per link of the lineage picture, with its first piece of evidence."""
+def lineage(where: GraphLocation, name: str | None = None, depth: int = 2) -> QueryResult:
+    """`policykg lineage [NAME]`: one row per link of the lineage picture (of the whole graph without
+    NAME), with its first piece of evidence."""
     with where.open(read_only=True) as store:
         g = lineage_graph(store, name, depth=depth)
     rows = []
@@ -270,6 +275,28 @@ def lineage(where: GraphLocation, name: str, depth: int = 2) -> QueryResult:
                      d.get("detail") or d.get("value"), ev.get("source"), ev.get("start_offset"), ev.get("end_offset"),
                      ev.get("text")])
     return QueryResult(LINEAGE_COLUMNS, rows)
+
+
+def lineage_page(where: GraphLocation, name: str | None, out: str, depth: int = 2) -> Path:
+    """`policykg lineage [NAME] --out FILE`: write the interactive lineage page (whole graph without NAME)."""
+    with where.open(read_only=True) as store:
+        g = lineage_graph(store, name, depth=depth, details=True)
+    path = Path(out)
+    path.write_text(render_lineage_page(g), encoding="utf-8")
+    return path
+
+
+def export_lineage(where: GraphLocation, fmt: str, name: str | None = None, *, depth: int = 2,
+                   details: bool = False, out: str | None = None) -> bytes:
+    """`policykg export lineage --format FMT`: the lineage graph (of NAME, else the whole graph; with each
+    plan's sections and targets if `details`) as graphml, gexf, mermaid, dot, json, svg or png; written
+    to `out` when given, and returned."""
+    with where.open(read_only=True) as store:
+        g = lineage_graph(store, name, depth=depth, details=details)
+    data = render_lineage(g, fmt)
+    if out:
+        Path(out).write_bytes(data)
+    return data
 
 
 def export_report(where: GraphLocation, out: str, city: str | None = None, year: int | None = None) -> str:

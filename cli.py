@@ -233,19 +233,24 @@ def cypher(where, query, params, write, output):
 
 
 @main.command()
-@click.argument("kind", type=click.Choice([*EXPORTS, "neo4j-import", "report"]))
+@click.argument("kind", type=click.Choice([*EXPORTS, "neo4j-import", "lineage", "report"]))
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "json", "xlsx"]), default=None,
-              help="jsonl (default), csv or json; xlsx for `report` (its only format).")
-@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of stdout (required for `report`).")
+@click.option("--format", "fmt",
+              type=click.Choice(["jsonl", "csv", "json", "xlsx", *[f for f in app.LINEAGE_FORMATS if f != "json"]]),
+              default=None, help="jsonl (default), csv or json; report: xlsx; "
+                                 "lineage: json (default), graphml, gexf, mermaid, dot, svg, png.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write to this file instead of stdout (report and png need it).")
 @click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 byte-order mark, for Excel on Chinese Windows.")
+@click.option("--name", help="lineage: the document, program, cited document or indicator at the centre (default: all).")
+@click.option("--depth", type=int, default=2, show_default=True, help="lineage with --name: hops up- and downstream.")
+@click.option("--details", is_flag=True, help="lineage: each plan's sections and targets too (ALIGNS_WITH, CONTINUES).")
 @click.option("--city", help="report: the city (region such as 上海市, or a plan's source). "
                              "Default: the city with the most district plans.")
 @click.option("--year", type=int, help="report: the city plan's year. Default: its latest.")
 @click.pass_obj
 @friendly
-def export(where, kind, directory, fmt, out, bom, city, year):
+def export(where, kind, directory, fmt, out, bom, name, depth, details, city, year):
     """Export one kind of record with its evidence (source, offsets, text).
 
     `report --format xlsx --out FILE` writes the analyst's workbook for a city plan
@@ -256,13 +261,32 @@ def export(where, kind, directory, fmt, out, bom, city, year):
     files, and the exact `neo4j-admin database import full` command (import.sh),
     for an initial bulk load of a Neo4j server.
 
+    `lineage` writes the lineage picture's graph (the one `policykg lineage --out` draws)
+    for Gephi and yEd (graphml, gexf), Markdown (mermaid), Graphviz (dot), as json, or drawn
+    for slides (svg, png: need Graphviz's dot).
+
     \b
     Examples:
       policykg export targets --format jsonl > targets.jsonl
       policykg export tasks --format csv --bom --out tasks.csv
       policykg export report --format xlsx --out report.xlsx
       policykg export neo4j-import out/neo4j-import
+      policykg export lineage --format graphml --out lineage.graphml
+      policykg export lineage --name changning-2025 --format mermaid
     """
+    if kind == "lineage":
+        _export_lineage(where, fmt or "json", name, depth, details, out, directory)
+        return
+    if kind == "report":
+        if fmt not in (None, "xlsx") or not out or directory:
+            raise UserError("export report writes a workbook: give --format xlsx --out FILE.xlsx")
+        source = app.export_report(where, out, city, year)
+        click.echo(f"wrote {out} (report on {source})", err=True)
+        return
+    fmt = fmt or "jsonl"
+    if fmt not in ("jsonl", "csv", "json") or name or details:
+        raise UserError(f"export {kind} takes --format jsonl|csv|json; --name, --details and the other formats "
+                        "are for export lineage, xlsx for export report")
     if kind == "neo4j-import":
         if not directory:
             raise UserError("export neo4j-import needs a DIRECTORY to write the CSV files to")
@@ -272,19 +296,11 @@ def export(where, kind, directory, fmt, out, bom, city, year):
         return
     if directory:
         raise UserError(f"export {kind} takes no DIRECTORY (only neo4j-import does); use --out FILE to write a file")
-    if kind == "report":
-        if fmt not in (None, "xlsx") or not out:
-            raise UserError("export report writes a workbook: give --format xlsx --out FILE.xlsx")
-        source = app.export_report(where, out, city, year)
-        click.echo(f"wrote {out} (report on {source})", err=True)
-        return
-    if fmt == "xlsx":
-        raise UserError(f"--format xlsx is for export report; export {kind} writes jsonl, csv or json")
     records = app.export(where, kind)
     if not records:
         click.echo(f"no {kind} in the graph", err=True)
         return
-    _emit(render_records(records, fmt or "jsonl"), out, bom=bom and fmt == "csv")
+    _emit(render_records(records, fmt), out, bom=bom and fmt == "csv")
 
 
 def _emit(text: str, out: str | None, *, bom: bool = False) -> None:
@@ -296,6 +312,21 @@ def _emit(text: str, out: str | None, *, bom: bool = False) -> None:
     with open(out, "w", encoding="utf-8", newline="") as fh:
         fh.write(text + "\n")
     click.echo(f"wrote {out}", err=True)
+
+
+def _export_lineage(where, fmt, name, depth, details, out, directory) -> None:
+    if fmt not in app.LINEAGE_FORMATS:
+        raise UserError(f"export lineage takes --format {'|'.join(app.LINEAGE_FORMATS)}")
+    if directory:
+        raise UserError("export lineage writes to stdout or --out FILE, not to a DIRECTORY")
+    if fmt == "png" and not out:
+        raise UserError("--format png is binary: give --out FILE")
+    data = app.export_lineage(where, fmt, name, depth=depth, details=details, out=out)
+    if out:
+        click.echo(f"wrote {out}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 @main.command()
@@ -495,19 +526,29 @@ def owner(where, keyword, output):
 
 
 @main.command()
-@click.argument("name")
-@click.option("--depth", type=int, default=2, show_default=True, help="How many hops up- and downstream.")
+@click.argument("name", required=False)
+@click.option("--depth", type=int, default=2, show_default=True, help="How many hops up- and downstream of NAME.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the interactive lineage page (HTML) here.")
 @output_options
 @click.pass_obj
 @friendly
-def lineage(where, name, depth, output):
-    """Upstream and downstream of a document, program, cited document or indicator (source name, id or title).
+def lineage(where, name, depth, out, output):
+    """Upstream and downstream of a document, program, cited document or indicator (source name, id or title);
+    without NAME, the whole graph.
+
+    With --out, writes a self-contained page instead of the table: levels top-down, years left
+    to right, filters, search, and each link's evidence on a click (opens offline).
 
     \b
     Examples:
       policykg lineage changning-2025
       policykg lineage 老伙伴计划
+      policykg lineage --out lineage.html
     """
+    if out:
+        path = app.lineage_page(where, name, out, depth=depth)
+        click.echo(f"wrote {path}", err=True)
+        return
     show(app.lineage(where, name, depth=depth), output)
 
 

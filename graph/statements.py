@@ -38,6 +38,8 @@ __all__ = [
     "CITATIONS",
     # views, pages, commands
     "DISTRICT_PLANS", "CITY_TARGETS", "LINEAGE_FOCUS", "DOCUMENT_IDS",
+    "LINEAGE_DOCUMENTS", "LINEAGE_TARGET_COUNTS", "LINEAGE_THEMES", "LINEAGE_POLICY_DOCUMENTS", "LINEAGE_PROGRAMS",
+    "LINEAGE_TEXTS", "LINEAGE_SECTIONS", "LINEAGE_TARGETS", "LINEAGE_ALIGNMENTS", "LINEAGE_CONTINUATIONS",
     "REVIEW_DOCUMENT", "DOCUMENT_NAMES", "REVIEW_ENTITIES", "REVIEW_OWNERS",
     "UNMAPPED_TARGETS", "INDICATOR_COUNTS",
 ]
@@ -294,6 +296,39 @@ LINEAGE_FOCUS = [
                        "RETURN n.id AS id, n.title AS title, n.id AS source"),
 ]
 DOCUMENT_IDS = "MATCH (d:Document) RETURN d.source AS source, d.id AS id"
+# The lineage picture's node properties: where a plan sits (level, region, year), how many targets it
+# states, its sections' themes; what a cited document and a program are.
+LINEAGE_DOCUMENTS = """
+    MATCH (d:Document)
+    RETURN d.id AS id, d.source AS source, d.title AS title, d.level AS level, d.region AS region, d.year AS year,
+           d.kind AS kind, d.issuer AS issuer, d.doc_number AS doc_number, d.issue_date AS issue_date"""
+LINEAGE_TARGET_COUNTS = "MATCH (g:Target) RETURN g.doc_id AS doc_id, count(*) AS targets"
+LINEAGE_THEMES = "MATCH (s:Section) WHERE s.theme IS NOT NULL RETURN DISTINCT s.doc_id AS doc_id, s.theme AS theme"
+LINEAGE_POLICY_DOCUMENTS = ("MATCH (p:PolicyDocument) "
+                            "RETURN p.id AS id, p.title AS title, p.scope AS scope, p.variants AS variants")
+LINEAGE_PROGRAMS = "MATCH (p:Program) RETURN p.id AS id, p.name AS name, p.kind AS kind"
+# A plan expanded in the picture: the original texts (for each piece of evidence's sentence), the
+# top-level sections, the targets (with their task's path, which names their top-level section) and
+# the ALIGNS_WITH / CONTINUES links between targets of the documents `$ids`.
+LINEAGE_TEXTS = "MATCH (d:Document) WHERE d.id IN $ids RETURN d.id AS id, d.source AS source, d.text AS text"
+LINEAGE_SECTIONS = """
+    MATCH (d:Document)-[:HAS_SECTION]->(s:Section) WHERE d.id IN $ids
+    RETURN d.id AS doc_id, s.id AS id, s.path AS path, s.title AS title, s.theme AS theme,
+           s.start_offset AS start_offset, s.end_offset AS end_offset"""
+LINEAGE_TARGETS = """
+    MATCH (k:Task)-[:HAS_TARGET]->(g:Target) WHERE g.doc_id IN $ids
+    OPTIONAL MATCH (g)-[:MEASURES]->(i:Indicator)
+    RETURN g.doc_id AS doc_id, g.id AS id, k.path AS task_path, g.indicator AS indicator, g.metric AS metric,
+           g.value AS value, g.value_max AS value_max, g.unit AS unit, g.kind AS kind, g.status AS status,
+           g.conflict AS conflict, i.theme AS theme, g.start_offset AS start_offset, g.end_offset AS end_offset,
+           g.text AS text"""
+LINEAGE_ALIGNMENTS = """
+    MATCH (a:Target)-[r:ALIGNS_WITH]->(b:Target) WHERE a.doc_id IN $ids AND b.doc_id IN $ids
+    RETURN a.id AS from_id, b.id AS to_id, r.share AS share, r.gap AS gap, r.gap_label AS gap_label, r.basis AS basis,
+           r.year_gap AS year_gap, r.flagged AS flagged"""
+LINEAGE_CONTINUATIONS = """
+    MATCH (a:Target)-[r:CONTINUES]->(b:Target) WHERE a.doc_id IN $ids AND b.doc_id IN $ids
+    RETURN a.id AS from_id, b.id AS to_id, r.label AS label, r.delta AS delta"""
 
 
 # -- pages -----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from policykg.pages.lineage import EDGE_STYLES, NODE_STYLES
 from policykg.pages.render import VENDOR_SCRIPTS, render_page
 from policykg.queries.report import Report
 
@@ -38,7 +39,8 @@ LABELS: dict[str, dict[str, str]] = {
         "workload": "部门工作量", "workload_note": "每个部门负责的任务数：明确写明的责任部门，与按任务主题推断的部门。",
         "explicit": "明确", "inferred": "推断", "conflicts": "冲突：同一计划对同一指标给出不同数值",
         "unmapped": "未映射的指标（目录中没有对应指标）", "lineage": "计划谱系",
-        "lineage_note": "区级计划实施市级计划（实线），后一年度计划承接前一年度（虚线）。",
+        "lineage_note": "区级计划落实市级计划（实线），后一年度计划接续上年计划（虚线）。"
+                        "完整的交互式谱系图：policykg lineage --out lineage.html。",
         "indicator": "指标", "city_target": "市目标", "district": "区", "plan": "计划", "value": "数值",
         "status": "变化", "previous": "上年", "evidence": "原文证据", "where": "出处", "total": "各区合计",
         "covered": "覆盖", "lowest": "最低", "highest": "最高", "department": "部门", "tasks": "任务",
@@ -66,7 +68,8 @@ LABELS: dict[str, dict[str, str]] = {
                                                             "and owners inferred from the task's theme.",
         "explicit": "explicit", "inferred": "inferred", "conflicts": "Conflicts: one plan, two values for one indicator",
         "unmapped": "Unmapped metrics (no catalogue indicator)", "lineage": "Plan lineage",
-        "lineage_note": "District plans implement the city plan (solid); a later plan succeeds an earlier one (dashed).",
+        "lineage_note": "District plans implement the city plan (solid); a later plan succeeds an earlier one (dashed). "
+                        "The full interactive picture: policykg lineage --out lineage.html.",
         "indicator": "indicator", "city_target": "city target", "district": "district", "plan": "plan", "value": "value",
         "status": "change", "previous": "previous", "evidence": "evidence", "where": "where", "total": "districts' total",
         "covered": "covered", "lowest": "lowest", "highest": "highest", "department": "department", "tasks": "tasks",
@@ -90,10 +93,13 @@ def lineage_picture(graph: nx.DiGraph, report: Report) -> dict:
     """
     plans = {report.city["id"]: dict(report.city, level="city")}
     plans.update({d["id"]: dict(d, level="district") for d in report.districts})
-    edges = [{"from": plans[a]["source"], "to": plans[b]["source"], "type": d.get("type")}
+    # The lineage page's colours and names (pages/lineage.py), so the small picture reads like the big one.
+    edges = [{"from": plans[a]["source"], "to": plans[b]["source"], "type": d.get("type"),
+              "name": EDGE_STYLES[d["type"]][0], "color": EDGE_STYLES[d["type"]][1], "dashed": EDGE_STYLES[d["type"]][2]}
              for a, b, d in graph.edges(data=True)
              if a in plans and b in plans and d.get("type") in ("IMPLEMENTS", "SUCCEEDS")]
-    nodes = [{"source": p["source"], "region": p["region"], "year": p["year"], "level": p["level"]} for p in plans.values()]
+    nodes = [{"source": p["source"], "region": p["region"], "year": p["year"], "level": p["level"],
+              "color": NODE_STYLES["plan-upper" if p["level"] == "city" else "plan-lower"][1]} for p in plans.values()]
     return {"nodes": nodes, "edges": sorted(edges, key=lambda e: (e["type"], e["from"], e["to"]))}
 
 

@@ -3,7 +3,8 @@
     owner_lookup      tasks with their owners, one record per task (query `owner`)
     rollup            per city target, the districts' values against it (query `rollup`)
     alignment_matrix  indicator rows × district columns (query `alignment`)
-    lineage_graph     a plan's (or program's, indicator's …) upstream and downstream (query `lineage`)
+    lineage_graph     a plan's (or program's, indicator's …) upstream and downstream (query `lineage`), or the
+                      whole graph's lineage; the one source of the lineage page and its exports
 
 Each runs named queries (queries/*.cypher) and, where a view needs a plain read that is
 not a question of its own, a statement of graph/statements.py.
@@ -20,7 +21,7 @@ from policykg.graph.derive.rules import load_rules
 from policykg.graph.store import GraphStore
 from policykg.queries import run_query
 
-__all__ = ["owner_lookup", "rollup", "alignment_matrix", "alignment_cell", "lineage_graph"]
+__all__ = ["owner_lookup", "rollup", "alignment_matrix", "alignment_cell", "lineage_graph", "sentence_around"]
 
 
 def owner_lookup(store: GraphStore, keyword: str | None = None, indicator: str | None = None) -> list[dict]:
@@ -130,8 +131,11 @@ def _pct(share: float) -> str:
 _EXPANDABLE = {"Document", "Program", "PolicyDocument"}
 
 
-def lineage_graph(store: GraphStore, name_or_id: str, depth: int = 2) -> nx.DiGraph:
-    """Upstream and downstream of a document, program, cited policy document or indicator.
+def lineage_graph(store: GraphStore, name_or_id: str | None = None, depth: int = 2, *,
+                  details: bool = False) -> nx.DiGraph:
+    """Upstream and downstream of a document, program, cited policy document or indicator;
+    without `name_or_id`, the whole graph: every plan and every IMPLEMENTS, SUCCEEDS, CITES,
+    WRAPS and RUNS_PROGRAM link.
 
     Nodes are keyed by graph id and carry `label` (the node label), `title` and
     `source` (a document's file stem); the focus node has `focus=True`. Edges point
@@ -145,7 +149,26 @@ def lineage_graph(store: GraphStore, name_or_id: str, depth: int = 2) -> nx.DiGr
 
     For an indicator the picture is its documents: document → indicator
     (MEASURES, value = the target), district plan → city plan (ALIGNS_WITH, value
-    = share or gap) and later plan → earlier plan (CONTINUES, detail = the change)."""
+    = share or gap) and later plan → earlier plan (CONTINUES, detail = the change).
+
+    Each node also carries what a picture places and filters it by: a plan its `doc_title`,
+    `level`, `region`, `year`, `kind`, `targets` (how many it states) and `themes` (its
+    sections'); a cited document its `scope`; a program its `kind`.
+
+    With `details`, each plan's top-level sections (label Section) and its targets (label
+    Target) join, each with `parent` (the plan, or the target's top-level section) and its own
+    `evidence`, linked HAS_SECTION and HAS_TARGET, with ALIGNS_WITH (district target → city
+    target, value = share or gap) and CONTINUES (later → earlier, detail = the change) between
+    targets; every piece of evidence with offsets gains `sentence`, the sentence of the
+    original text around it, and `sentence_start`, where that sentence starts."""
+    graph = _whole_graph(store) if name_or_id is None else _focus_graph(store, name_or_id, depth)
+    _describe(store, graph)
+    if details:
+        _add_details(store, graph)
+    return graph
+
+
+def _focus_graph(store: GraphStore, name_or_id: str, depth: int) -> nx.DiGraph:
     focus = _resolve(store, name_or_id)
     if focus is None:
         raise ValueError(f"nothing named {name_or_id!r} in the graph: give a document source or id, "
@@ -173,6 +196,121 @@ def lineage_graph(store: GraphStore, name_or_id: str, depth: int = 2) -> nx.DiGr
     if label == "Indicator":
         _add_indicator_links(store, graph, node_id)
     return graph
+
+
+def _whole_graph(store: GraphStore) -> nx.DiGraph:
+    """Every plan (linked or not) and the links the `lineage` query finds from each plan and cited document."""
+    graph = nx.DiGraph(focus=None)
+    documents = sorted(store.query(statements.DOCUMENT_IDS, {}).records(), key=lambda d: d["source"] or "")
+    for d in documents:
+        graph.add_node(d["id"], label="Document", title=d["source"], source=d["source"])
+    for d in documents:
+        for row in run_query(store, "lineage", {"name": d["id"]}).records():
+            _add_edge(graph, row)
+    cited = [n for n, label in graph.nodes(data="label") if label == "PolicyDocument"]
+    for node_id in cited:   # a notice's WRAPS link leaves a cited document, not a plan
+        for row in run_query(store, "lineage", {"name": node_id}).records():
+            if row["relation"] == "WRAPS":
+                _add_edge(graph, row)
+    return graph
+
+
+def _describe(store: GraphStore, graph: nx.DiGraph) -> None:
+    """The properties a picture places and filters nodes by (see `lineage_graph`)."""
+    counts = {r["doc_id"]: r["targets"] for r in store.query(statements.LINEAGE_TARGET_COUNTS, {}).records()}
+    themes: dict[str, set[str]] = defaultdict(set)
+    for r in store.query(statements.LINEAGE_THEMES, {}).records():
+        themes[r["doc_id"]].add(r["theme"])
+    for r in store.query(statements.LINEAGE_DOCUMENTS, {}).records():
+        if r["id"] in graph:
+            graph.nodes[r["id"]].update(
+                doc_title=r["title"], level=r["level"], region=r["region"], year=r["year"], kind=r["kind"],
+                issuer=r["issuer"], doc_number=r["doc_number"], issue_date=r["issue_date"],
+                targets=counts.get(r["id"], 0), themes=sorted(themes[r["id"]]))
+    for r in store.query(statements.LINEAGE_POLICY_DOCUMENTS, {}).records():
+        if r["id"] in graph:
+            graph.nodes[r["id"]].update(scope=r["scope"], variants=list(r["variants"] or []))
+    for r in store.query(statements.LINEAGE_PROGRAMS, {}).records():
+        if r["id"] in graph:
+            graph.nodes[r["id"]].update(kind=r["kind"])
+
+
+def _add_details(store: GraphStore, graph: nx.DiGraph) -> None:
+    """Each plan's top-level sections and targets, the target links between them, and every evidence's sentence."""
+    ids = {"ids": sorted(n for n, label in graph.nodes(data="label") if label == "Document")}
+    sections: dict[tuple[str, str], str] = {}   # (plan, top-level path) → section id
+    rows = sorted(store.query(statements.LINEAGE_SECTIONS, ids).records(), key=lambda r: (r["doc_id"], r["start_offset"] or 0))
+    for r in rows:
+        source = graph.nodes[r["doc_id"]]["source"]
+        graph.add_node(r["id"], label="Section", title=f"{r['path']} {r['title'] or ''}".strip(), source=source,
+                       parent=r["doc_id"], path=r["path"], theme=r["theme"],
+                       evidence=[_evidence(source, None, r["start_offset"], r["end_offset"])])   # the heading as written
+        graph.add_edge(r["doc_id"], r["id"], type="HAS_SECTION", value=None, detail=r["path"], evidence=[], also=[])
+        sections[(r["doc_id"], r["path"])] = r["id"]
+    rows = sorted(store.query(statements.LINEAGE_TARGETS, ids).records(), key=lambda r: (r["doc_id"], r["start_offset"] or 0))
+    for r in rows:
+        source = graph.nodes[r["doc_id"]]["source"]
+        parent = sections.get((r["doc_id"], (r["task_path"] or "").split("/")[0]), r["doc_id"])
+        named = r["indicator"] if r["indicator"] and r["indicator"] != "unmapped" else r["metric"]
+        graph.add_node(r["id"], label="Target", title=f"{named or ''} {format_number(r['value'])}{r['unit'] or ''}".strip(),
+                       source=source, parent=parent, document=r["doc_id"], indicator=r["indicator"], metric=r["metric"],
+                       value=r["value"], value_max=r["value_max"], unit=r["unit"], kind=r["kind"], status=r["status"],
+                       conflict=r["conflict"], theme=r["theme"],
+                       evidence=[_evidence(source, r["text"], r["start_offset"], r["end_offset"])])
+        graph.add_edge(parent, r["id"], type="HAS_TARGET", value=r["value"], detail=r["unit"], evidence=[], also=[])
+    for r in store.query(statements.LINEAGE_ALIGNMENTS, ids).records():
+        _link_targets(graph, r, "ALIGNS_WITH", r["share"] if r["share"] is not None else r["gap"],
+                      "share" if r["share"] is not None else r["gap_label"])
+    for r in store.query(statements.LINEAGE_CONTINUATIONS, ids).records():
+        _link_targets(graph, r, "CONTINUES", r["delta"], r["label"])
+    _add_sentences(store, graph, ids)
+
+
+def _evidence(source: str | None, text: str | None, start: int | None, end: int | None) -> dict:
+    return {"source": source, "text": text, "start_offset": start, "end_offset": end}
+
+
+def _link_targets(graph: nx.DiGraph, r: dict, relation: str, value, detail) -> None:
+    """A target-to-target link; its evidence is the two targets' (the later or district one first)."""
+    if r["from_id"] not in graph or r["to_id"] not in graph:
+        return
+    evidence = graph.nodes[r["from_id"]]["evidence"] + graph.nodes[r["to_id"]]["evidence"]
+    graph.add_edge(r["from_id"], r["to_id"], type=relation, value=value, detail=detail,
+                   evidence=[dict(e) for e in evidence], also=[])
+
+
+def _add_sentences(store: GraphStore, graph: nx.DiGraph, ids: dict) -> None:
+    texts = {r["source"]: r["text"] or "" for r in store.query(statements.LINEAGE_TEXTS, ids).records()}
+    pieces = [e for _, e in graph.nodes(data="evidence") if e] + [e for _, _, e in graph.edges(data="evidence") if e]
+    for evidence in (piece for listed in pieces for piece in listed):
+        text = texts.get(evidence["source"])
+        if text is None or evidence["start_offset"] is None or evidence["end_offset"] is None:
+            continue
+        if evidence["text"] is None:
+            evidence["text"] = text[evidence["start_offset"]:evidence["end_offset"]]
+        evidence["sentence"], evidence["sentence_start"] = sentence_around(text, evidence["start_offset"], evidence["end_offset"])
+
+
+_SENTENCE_ENDS = "。！？；\n"
+_LONGEST_SENTENCE = 240   # characters of context either side of a span in an unpunctuated run of text
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence of `text` holding the span `start`–`end`, and where it starts: from after the
+    last 。！？； or line break before the span to the first one after it, trimmed.
+
+    >>> sentence_around("一、总则。新增床位600张，完成改造。二、", 9, 13)
+    ('新增床位600张，完成改造。', 5)
+    >>> sentence_around("  no stop at all", 5, 7)
+    ('no stop at all', 2)
+    """
+    begin = max(text.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
+    stops = [i for i in (text.find(mark, end) for mark in _SENTENCE_ENDS) if i >= 0]
+    stop = min(stops) + 1 if stops else len(text)
+    begin, stop = max(begin, start - _LONGEST_SENTENCE), min(stop, end + _LONGEST_SENTENCE)
+    sentence = text[begin:stop]
+    stripped = sentence.lstrip()
+    return stripped.rstrip(), begin + len(sentence) - len(stripped)
 
 
 def _resolve(store: GraphStore, name: str) -> tuple[str, str, str, str] | None:

@@ -199,18 +199,20 @@
       var x = padL + years.indexOf(n.year) * step, y = n.level === "city" ? padT : padT + 100 + (slot[key] - 1) * 48;
       maxX = Math.max(maxX, x); maxY = Math.max(maxY, y);
       return {name: n.source, x: x, y: y, symbolSize: n.level === "city" ? 20 : 13, symbol: "circle",
-              itemStyle: {color: n.level === "city" ? "#b8312f" : "#1f3a5f"},
+              itemStyle: {color: n.color},
               label: {show: true, position: "right", fontSize: 12, backgroundColor: "rgba(255,255,255,.9)", padding: [1, 3],
                       formatter: (n.region || "") + " " + n.year + "\n" + n.source}};
     });
     var links = L.edges.map(function (e) {
-      return {source: e.from, target: e.to, lineStyle: {type: e.type === "SUCCEEDS" ? "dashed" : "solid", width: 1.5,
-              color: e.type === "SUCCEEDS" ? "#c77700" : "#7d8896", curveness: e.type === "SUCCEEDS" ? -0.12 : 0}};
+      return {source: e.from, target: e.to, name: e.name, lineStyle: {type: e.dashed ? "dashed" : "solid", width: 1.6,
+              color: e.color, curveness: e.type === "SUCCEEDS" ? -0.12 : 0}};
     });
     var H = Math.max(c.getHeight(), maxY + 40);
     c.setOption({
       textStyle: TEXT,
-      tooltip: {formatter: function (p) { return p.dataType === "edge" ? esc(p.data.source) + " → " + esc(p.data.target) : esc(p.name); }},
+      tooltip: {formatter: function (p) {
+        return p.dataType === "edge" ? esc(p.data.source) + " → " + esc(p.data.target) + "（" + esc(p.data.name) + "）" : esc(p.name);
+      }},
       series: [{type: "graph", layout: "none", roam: false, data: nodes, links: links, edgeSymbol: ["none", "arrow"],
                 edgeSymbolSize: 8, nodeScaleRatio: 0, left: padL, top: padT,
                 width: Math.max(maxX - padL, 1), height: Math.max(maxY - padT, 1)}]
