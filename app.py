@@ -9,8 +9,7 @@ Loading drives a store: every file is parsed by the loaders (`parse_document`), 
 into records and written as one atomic document; when anything was loaded, the links
 across documents are derived again (`graph.derive.derive_all`), here and not in the
 loaders, which never see a store. The loaders' pipeline (spaCy, the document readers) is
-imported at the first load, and the review page (displaCy) at the first review, so the
-other commands start without spaCy (see `_pipeline`).
+imported at the first load, so the other commands start without spaCy (see `_pipeline`).
 """
 from __future__ import annotations
 
@@ -34,6 +33,7 @@ from policykg.pages.lineage import lineage_page as render_lineage_page
 from policykg.pages.lineage_export import FORMATS as LINEAGE_FORMATS
 from policykg.pages.lineage_export import render_lineage
 from policykg.pages.report import lineage_picture, report_page
+from policykg.pages.review import review_page
 from policykg.pages.workbook import write_workbook
 from policykg.queries import QueryParam, get_query, list_queries, run_query
 from policykg.queries.report import report_data
@@ -86,12 +86,11 @@ class LoadReport:
 
 
 # Imported at first use, not with this module: the loaders' pipeline (`_pipeline`: spaCy, the
-# extractors, the document readers python-docx, pypdf and BeautifulSoup) and the review page
-# (`review`: spaCy's displaCy). Each costs about a second, which every command that needs neither
-# (--help, stats, cypher, query, export, align, owner, lineage, check) would pay at start-up. These
-# are the package's only imports inside a function, for start-up time alone: app sits above both
-# either way, there is no cycle to dodge. tests/test_backends.py checks that --help and stats never
-# import spaCy or the readers.
+# extractors, the document readers python-docx, pypdf and BeautifulSoup). It costs about a second,
+# which every command that does not load (--help, stats, cypher, query, export, align, owner,
+# lineage, check, review, report) would pay at start-up. This is the package's only import inside
+# a function, for start-up time alone: app sits above the loaders either way, there is no cycle to
+# dodge. tests/test_backends.py checks that --help and stats never import spaCy or the readers.
 def _pipeline() -> ModuleType:
     """`policykg.loaders.pipeline`, imported at the first load (see above)."""
     from policykg.loaders import pipeline
@@ -206,7 +205,6 @@ def sync(where: GraphLocation, target: str, progress: Progress | None = None, *,
 
 def review(where: GraphLocation, document: str, out: str) -> None:
     """`policykg review`: write the HTML review page of `document` (source name or id) to `out`."""
-    from policykg.pages.review import review_page  # imported at first use: it imports spaCy (see `_pipeline`)
     with where.open(read_only=True) as store:
         page = review_page(store, document)
     with open(out, "w", encoding="utf-8") as fh:
