@@ -154,6 +154,25 @@ def _dot_quote(text: object) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+_DOT_LABELLED = {"IMPLEMENTS", "SUCCEEDS", "WRAPS", "CONTINUES"}
+_DOT_ROW = 6   # nodes a band's row holds before it wraps
+_DOT_LABEL = 16   # characters of a cited document's, program's or target's name on the drawing (the tooltip has all)
+
+
+def _dot_label(data: dict) -> str:
+    """What a box says: a plan its title, region and year; anything else its name, shortened.
+
+    >>> _dot_label({"label": "PolicyDocument", "title": "上海市推进养老科技创新发展行动方案（2024—2027年）"})
+    '上海市推进养老科技创新发展行动…'
+    >>> _dot_label({"label": "Program", "title": "老伙伴计划"})
+    '老伙伴计划'
+    """
+    text = _node_text(data)
+    if data["label"] == "Document" or len(text) <= _DOT_LABEL:
+        return text
+    return text[:_DOT_LABEL - 1] + "…"
+
+
 _DOT_FONT = "Noto Sans CJK SC,Microsoft YaHei,PingFang SC,sans-serif"
 
 
@@ -172,15 +191,23 @@ def to_dot(graph: nx.DiGraph) -> bytes:
              f"  edge [fontname={_dot_quote(_DOT_FONT)}, fontsize=8];"]
     for band, members in _bands(graph):
         lines.append(f"  subgraph cluster_{_safe_key(band)} {{")
-        lines.append(f"    label={_dot_quote(_BAND_NAMES.get(band, band))}; style=\"rounded\"; color=\"#d9dee5\"; rank=same;")
+        lines.append(f"    label={_dot_quote(_BAND_NAMES.get(band, band))}; style=\"rounded\"; color=\"#d9dee5\";")
         for n in members:
             data = graph.nodes[n]
             colour = NODE_STYLES[node_category(data)][1]
-            lines.append(f"    {ids[n]} [label={_dot_quote(_node_text(data))}, fillcolor={_dot_quote(colour)}];")
+            lines.append(f"    {ids[n]} [label={_dot_quote(_dot_label(data))}, tooltip={_dot_quote(_node_text(data))}, "
+                         f"fillcolor={_dot_quote(colour)}];")
+        # a band of many nodes wraps into rows (one rank each, kept in order by invisible edges), so a
+        # slide is not one very long line of cited documents
+        rows = [members[i:i + _DOT_ROW] for i in range(0, len(members), _DOT_ROW)]
+        lines += [f"    {{rank=same; {'; '.join(ids[n] for n in row)};}}" for row in rows]
+        lines += [f"    {ids[a[0]]} -> {ids[b[0]]} [style=invis];" for a, b in zip(rows, rows[1:])]
         lines.append("  }")
     for u, v, data in graph.edges(data=True):
         name, colour, dashed, width = EDGE_STYLES.get(data["type"], (data["type"], "#999999", False, 1.0))
-        attrs = [f"label={_dot_quote(name)}", f"color={_dot_quote(colour)}", f"penwidth={width}"]
+        # the many cite/run/contain links are told apart by colour; only the few plan-to-plan links say what they are
+        shown = "label" if data["type"] in _DOT_LABELLED else "tooltip"
+        attrs = [f"{shown}={_dot_quote(name)}", f"color={_dot_quote(colour)}", f"penwidth={width}"]
         if dashed:
             attrs.append("style=dashed")
         tail, head = ids[u], ids[v]

@@ -149,6 +149,20 @@ def test_clicking_a_cited_document_opens_the_panel_with_the_citing_sentence(page
     assert opened.page.inner_text("#panel mark") == evidence["text"] or evidence["text"] in opened.page.inner_text("#panel")
 
 
+def test_clicking_a_link_opens_the_panel_with_its_relationship_and_value(page, graph, open_page):
+    opened = open_page(page, width=1440, height=1000)
+    u, v = next((u, v) for u, v, d in graph.edges(data=True) if d["type"] == "IMPLEMENTS")
+    (ax, ay), (bx, by) = (opened.page.evaluate("id => policykgLineage.pixelOf(id)", n) for n in (u, v))
+    for bend in (0.05, -0.05):   # the link is drawn as a slight curve (curveness 0.05): click its middle
+        cx, cy = (ax + bx) / 2 - (ay - by) * bend, (ay + by) / 2 - (bx - ax) * bend
+        opened.page.mouse.click(0.25 * ax + 0.5 * cx + 0.25 * bx, 0.25 * ay + 0.5 * cy + 0.25 * by)
+        if "落实上级规划" in opened.page.inner_text("#panel h3"):
+            break
+    panel = opened.page.inner_text("#panel")
+    assert f"{graph.nodes[u]['title']} → {graph.nodes[v]['title']}" in panel and "IMPLEMENTS" in panel
+    assert f"{round(graph.edges[u, v]['value'] * 100, 1):g}%" in panel
+
+
 def test_filters_and_search_narrow_the_picture(page, open_page):
     opened = open_page(page)
     shown = "policykgLineage.chart.getOption().series[0].data.filter(d => !d.id.startsWith('label:')).length"
@@ -165,8 +179,11 @@ def test_filters_and_search_narrow_the_picture(page, open_page):
     assert "养老床位" in opened.page.inner_text("#panel")
 
 
-def test_a_screenshot_of_the_seeds_lineage(page, open_page):
+def test_a_screenshot_of_the_seeds_lineage_with_the_city_plan_selected(page, graph, open_page):
     opened = open_page(page, width=1440, height=1000)
+    city = next(n for n, d in graph.nodes(data=True) if d["label"] == "Document" and d["level"] == "city")
+    opened.page.mouse.click(*opened.page.evaluate("id => policykgLineage.pixelOf(id)", city))
+    assert graph.nodes[city]["doc_title"] in opened.page.inner_text("#panel h3")
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "lineage.png"
     opened.page.screenshot(path=str(shot), full_page=True)
@@ -245,3 +262,13 @@ def test_mermaid_is_valid_for_mermaids_own_parser(exported, open_page, tmp_path,
         try { await mermaid.parse(text); return 'parsed'; } catch (e) { return 'error'; }
     }""", text.replace("-->", "--> -->", 1))
     assert broken == "error"   # the parser does reject what is not Mermaid
+
+
+def test_the_lineage_formats_are_for_export_lineage_only_and_say_so(seeded):
+    result = run("export", "targets", "--format", "graphml", db=seeded)
+    assert result.exit_code != 0 and result.stderr.startswith("policykg: error:") and "export lineage" in result.stderr
+    result = run("export", "lineage", "--format", "csv", db=seeded)
+    assert result.exit_code != 0 and "graphml" in result.stderr
+    result = run("export", "lineage", "--name", "no-such-plan", db=seeded)
+    assert result.exit_code != 0 and result.stderr.startswith("policykg: error: nothing named 'no-such-plan'")
+    assert json.loads(run("export", "lineage", "--name", "jingan-2025", db=seeded).stdout)["focus"].startswith("jingan-2025@")

@@ -18,7 +18,7 @@
   });
 
   // geometry (view units; ECharts fits them to the chart)
-  var COL_W = 520, PLAN_H = 64, ITEM_H = 30, GRID_W = 170, GRID_H = 30, BAND_GAP = 46, LEFT = 110;
+  var COL_W = 560, PLAN_H = 64, ITEM_H = 30, GRID_W = 182, GRID_H = 30, BAND_GAP = 46, LEFT = 110;
 
   var state = { year: "", region: "", theme: "", search: "", types: new Set(Object.keys(VOCAB.edges)),
                 expanded: new Set(), selected: null };
@@ -103,7 +103,7 @@
   function planBlock(p, shown) {
     if (!state.expanded.has(p.id)) return PLAN_H;
     var lines = planRows(p, shown).reduce(function (sum, r) { return sum + Math.max(1, Math.ceil(r.targets.length / 2)); }, 0);
-    return PLAN_H + lines * ITEM_H + 12;
+    return PLAN_H + lines * ITEM_H + 24;
   }
   function layout(shown) {
     var nodes = DATA.nodes.filter(function (n) { return shown.has(n.id); });
@@ -163,7 +163,7 @@
   function placePlan(p, x, y, pos, shown) {
     pos.set(p.id, [x + 12, y + 12]);
     if (!state.expanded.has(p.id)) return;
-    var row = y + PLAN_H - 10;
+    var row = y + PLAN_H + 2;   // below the plan's two-line label
     planRows(p, shown).forEach(function (r) {
       pos.set(r.node.id, [x + 40, row]);
       r.targets.forEach(function (t, i) { pos.set(t.id, [x + 190 + (i % 2) * GRID_W, row + Math.floor(i / 2) * ITEM_H]); });
@@ -206,12 +206,17 @@
     var hits = DATA.nodes.filter(function (n) { return shown.has(n.id) && matches(n); });
     var hitSet = new Set(hits.map(function (n) { return n.id; }));
     document.getElementById("f-count").textContent = state.search ? hits.length + " 个匹配" : shown.size + " 个节点";
+    var points = Array.from(placed.pos.values()).concat(placed.labels.map(function (l) { return [l.x, l.y]; }));
+    var scale = fitHeight(points);
     var data = DATA.nodes.filter(function (n) { return placed.pos.has(n.id); }).map(function (n) {
       var p = placed.pos.get(n.id), focus = n.id === DATA.focus, selected = n.id === state.selected;
-      var dim = state.search && !hitSet.has(n.id);
+      var dim = state.search && !hitSet.has(n.id), label = nodeLabel(n);
+      // a label ends before the next column's node (pixels = view units × scale), so it never covers it
+      label.width = Math.max(36, Math.floor(labelRoom(n) * scale - symbolSize(n) / 2 - 14));
+      label.overflow = "truncate";
       return {
         id: n.id, name: n.title, x: p[0], y: p[1], category: categoryKeys.indexOf(n.category),
-        symbolSize: symbolSize(n), label: nodeLabel(n), display: nodeLabel(n).display,
+        symbolSize: symbolSize(n), label: label, display: label.display,
         itemStyle: { opacity: dim ? 0.18 : 1, borderColor: focus || selected || hitSet.has(n.id) ? "#b8312f" : "#ffffff",
                      borderWidth: focus || selected || hitSet.has(n.id) ? 3 : 1 },
       };
@@ -221,7 +226,6 @@
                   display: plain(l.text), label: { show: true, position: "right", fontSize: l.band ? 14 : 12, fontWeight: l.band || l.year ? 700 : 400,
                            color: l.band || l.year ? "#1f3a5f" : "#5f6b7a" } });
     });
-    fitHeight(data);
     var links = DATA.edges.filter(function (e) {
       return state.types.has(e.type) && placed.pos.has(e.source) && placed.pos.has(e.target);
     }).map(function (e) {
@@ -250,14 +254,20 @@
   // ECharts stretches the laid-out box to the chart's shape: give the chart the box's proportions, so a
   // unit is as long across as down (round nodes, even rows), and the page grows when plans are expanded
   var PAD = { left: 24, right: 250, top: 30, bottom: 24 };
-  function fitHeight(data) {
-    var xs = data.map(function (d) { return d.x; }), ys = data.map(function (d) { return d.y; });
+  function fitHeight(points) {
+    var xs = points.map(function (p) { return p[0]; }), ys = points.map(function (p) { return p[1]; });
     var w = Math.max(1, Math.max.apply(null, xs) - Math.min.apply(null, xs));
     var h = Math.max(1, Math.max.apply(null, ys) - Math.min.apply(null, ys));
-    var el = document.getElementById("chart");
-    var height = Math.round(PAD.top + PAD.bottom + (el.clientWidth - PAD.left - PAD.right) * h / w);
-    height = Math.max(360, Math.min(height, 6000));
+    var el = document.getElementById("chart"), across = el.clientWidth - PAD.left - PAD.right;
+    var height = Math.max(360, Math.min(Math.round(PAD.top + PAD.bottom + across * h / w), 6000));
     if (Math.abs(el.clientHeight - height) > 2) { el.style.height = height + "px"; chart.resize(); }
+    return Math.min(across / w, (height - PAD.top - PAD.bottom) / h);   // pixels per view unit
+  }
+  // how far (view units) a node's label may run: to the next node on its right
+  function labelRoom(n) {
+    if (isPlan(n)) return COL_W - 20;
+    if (n.label === "Section") return 150;
+    return GRID_W;
   }
 
   function tooltip(p) {
@@ -300,7 +310,7 @@
     return fmt(e.value) + (e.detail ? " " + fmt(e.detail) : "");
   }
   function evidenceHtml(ev) {
-    var where = esc(ev.source || "") + (ev.start_offset != null ? " · 第 " + ev.start_offset + "–" + ev.end_offset + " 字" : " · 无原文位置");
+    var where = esc(ev.source || "") + (ev.start_offset != null ? " · 第 " + ev.start_offset + "–" + ev.end_offset + " 字" : " · 规划之间推导的关系，无单独原句");
     var body;
     if (ev.sentence != null && ev.start_offset != null) {
       var a = Math.max(0, ev.start_offset - ev.sentence_start), b = Math.max(a, ev.end_offset - ev.sentence_start);
@@ -344,7 +354,10 @@
       var other = byId.get(e.source === n.id ? e.target : e.source);
       html += '<p class="pk-muted">' + esc(VOCAB.edges[e.type].name) + (e.source === n.id ? " → " : " ← ") + esc(other.title) +
         (valueText(e) ? " · " + esc(valueText(e)) : "") + "</p>";
-      (e.evidence || []).filter(function (ev) { return n.label !== "Target" || ev.start_offset !== (own[0] || {}).start_offset || ev.source !== (own[0] || {}).source; })
+      // in a node's panel, a link's sentences (not the plan titles of derived plan-to-plan links, nor the node's own)
+      (e.evidence || []).filter(function (ev) {
+        return ev.start_offset != null && (n.label !== "Target" || ev.start_offset !== (own[0] || {}).start_offset || ev.source !== (own[0] || {}).source);
+      })
         .slice(0, 3).forEach(function (ev) { html += evidenceHtml(ev); });
     });
     if (linked.length > 30) html += '<p class="pk-muted">另有 ' + (linked.length - 30) + " 条关系未列出。</p>";
