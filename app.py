@@ -207,8 +207,7 @@ def review(where: GraphLocation, document: str, out: str) -> None:
     """`policykg review`: write the HTML review page of `document` (source name or id) to `out`."""
     with where.open(read_only=True) as store:
         page = review_page(store, document)
-    with open(out, "w", encoding="utf-8") as fh:
-        fh.write(page)
+    _write_file(out, page)
 
 
 def conflicts(where: GraphLocation, source: str | None = None) -> QueryResult:
@@ -301,7 +300,7 @@ def export_report(where: GraphLocation, out: str, city: str | None = None, year:
     """`policykg export report --format xlsx --out PATH`: the report's workbook; returns the city plan's source."""
     with where.open(read_only=True) as store:
         report = report_data(store, city, year)
-    write_workbook(report, out)
+    _write_file(out, write=lambda path: write_workbook(report, path))
     return report.city["source"]
 
 
@@ -312,7 +311,18 @@ def report(where: GraphLocation, out: str, city: str | None = None, year: int | 
         data = report_data(store, city, year)
         # depth 2: the district plans implementing the city plan, and the plans they succeed
         picture = lineage_picture(lineage_graph(store, data.city["source"], depth=2), data)
-    page = report_page(data, lang, picture)
-    with open(out, "w", encoding="utf-8") as fh:
-        fh.write(page)
+    _write_file(out, report_page(data, lang, picture))
     return data.city["source"]
+
+
+def _write_file(out: str, text: str | None = None, write: Callable[[str], None] | None = None) -> None:
+    """Write `text` (or call `write(out)`) to the file `out`; a path that cannot be written is a user's
+    mistake (a one-line ValueError naming it), not a crash."""
+    try:
+        if write is not None:
+            write(out)
+            return
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text or "")
+    except OSError as exc:
+        raise ValueError(f"cannot write {out}: {exc.strerror or exc}; check the --out path") from None

@@ -275,3 +275,10 @@ def test_report_of_an_unknown_city_is_one_line(seeded, tmp_path):
     result = run("report", "--city", "北京市", "--out", str(tmp_path / "r.html"), db=seeded)
     assert result.exit_code != 0 and "no city plan of 北京市" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("args", [["report"], ["export", "report", "--format", "xlsx"], ["review", "jingan-2025"]])
+def test_an_unwritable_out_path_is_one_line(seeded, tmp_path, args):
+    out = tmp_path / "no-such-folder" / "file"
+    result = run(*args, "--out", str(out), db=seeded)
+    assert result.exit_code == 1 and f"cannot write {out}" in result.stderr and "Traceback" not in result.output
