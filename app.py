@@ -14,6 +14,7 @@ imported at the first load, so the other commands start without spaCy (see `_pip
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,9 +233,13 @@ def _param_line(p: QueryParam) -> str:
     """One parameter of `query --list`: name, type, default and its description in full.
 
     >>> _param_line(QueryParam("indicator", "STRING", None, False, "only this canonical indicator"))
-    'indicator STRING=None: only this canonical indicator'
+    'indicator STRING = null: only this canonical indicator'
+    >>> _param_line(QueryParam("include_inferred", "BOOLEAN", True)), _param_line(QueryParam("name", "STRING", required=True))
+    ('include_inferred BOOLEAN = true', 'name STRING (required)')
     """
-    return f"{p.name} {p.type}" + ("" if p.required else f"={p.default}") + (f": {p.doc}" if p.doc else "")
+    # defaults as the query files and --param write them (null, true), not as Python does
+    default = " (required)" if p.required else " = " + json.dumps(p.default, ensure_ascii=False).strip('"')
+    return f"{p.name} {p.type}{default}" + (f": {p.doc}" if p.doc else "")
 
 
 def named_query(where: GraphLocation, name: str, params: dict | None = None,
