@@ -65,8 +65,8 @@
         confine: true,
         formatter: function (p) {
           var cell = R.cells[p.data.cell], row = R.rows[rowIndex[cell.row]], d = district(cell.district);
-          return "<b>" + esc(row.indicator) + "</b><br>" + esc(d.region) + " " + esc(d.year) + "：" + esc(cell.text) +
-            "<br>" + T.city_target + "：" + num(row.city_value) + esc(row.city_unit || "");
+          return "<b>" + esc(row.indicator) + "</b><br>" + esc(d.region) + " " + esc(d.year) + T.colon + esc(cell.text) +
+            "<br>" + T.city_target + T.colon + num(row.city_value) + esc(row.city_unit || "");
         }
       },
       xAxis: {type: "category", data: columns, position: "top", axisLine: {show: false}, axisTick: {show: false},
@@ -98,7 +98,7 @@
         esc(d.source) + "</dd><dt>" + T.value + "</dt><dd>" + esc(cell.text) + "</dd><dt>" + T.city_target + "</dt><dd>" +
         num(row.city_value) + esc(row.city_unit || "") + "</dd></dl>";
       cell.alignments.forEach(function (a) {
-        html += evidence(a.evidence, T.district_evidence) + '<p class="pk-muted">' + T.basis + "：" + esc(a.basis) + "</p>";
+        html += evidence(a.evidence, T.district_evidence) + '<p class="pk-muted">' + T.basis + T.colon + esc(a.basis) + "</p>";
       });
       html += evidence(row.evidence, T.city_evidence);
       panel("heatmap-panel", html);
@@ -131,9 +131,9 @@
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"}, confine: true,
                 formatter: function (ps) {
                   var r = counts[ps[0].dataIndex];
-                  var lines = ["<b>" + esc(r.indicator) + "</b>", T.city_target + "：" + num(r.city_value) + esc(r.city_unit || ""),
-                               T.total + "：" + num(r.district_total) + "（" + pct(r.covered_share) + "）"];
-                  r.parts.forEach(function (p) { lines.push(esc(p.region) + "：" + num(p.value) + "（" + pct(p.share) + "）"); });
+                  var lines = ["<b>" + esc(r.indicator) + "</b>", T.city_target + T.colon + num(r.city_value) + esc(r.city_unit || ""),
+                               T.total + T.colon + num(r.district_total) + T.open + pct(r.covered_share) + T.close];
+                  r.parts.forEach(function (p) { lines.push(esc(p.region) + T.colon + num(p.value) + T.open + pct(p.share) + T.close); });
                   return lines.join("<br>");
                 }},
       xAxis: {type: "value", axisLabel: {formatter: "{value}%"}},
@@ -146,8 +146,8 @@
       var r = counts[p.data.row];
       var part = r.parts.filter(function (x) { return x.source === p.data.source; })[0];
       panel("rollup-panel", "<h3>" + esc(r.indicator) + "</h3><dl><dt>" + T.city_target + "</dt><dd>" + num(r.city_value) +
-        esc(r.city_unit || "") + "</dd><dt>" + T.district + "</dt><dd>" + esc(part.region) + "：" + num(part.value) + "（" +
-        pct(part.share) + "）</dd><dt>" + T.total + "</dt><dd>" + num(r.district_total) + "（" + pct(r.covered_share) + "）</dd></dl>" +
+        esc(r.city_unit || "") + "</dd><dt>" + T.district + "</dt><dd>" + esc(part.region) + T.colon + num(part.value) + T.open +
+        pct(part.share) + T.close + "</dd><dt>" + T.total + "</dt><dd>" + num(r.district_total) + T.open + pct(r.covered_share) + T.close + "</dd></dl>" +
         evidence(part.evidence, T.district_evidence) + evidence(r.evidence, T.city_evidence));
     });
   }
@@ -160,7 +160,7 @@
     top.sort(function (a, b) { return (b.explicit + b.inferred) - (a.explicit + a.inferred); });
     if (!top.length) return;
     var c = chart("workload-chart");
-    var names = top.map(function (w) { return w.department + "（" + w.region + "）"; });
+    var names = top.map(function (w) { return w.department + T.open + w.region + T.close; });
     c.setOption({
       textStyle: TEXT,
       legend: {top: 4, data: [T.explicit, T.inferred]},
@@ -211,7 +211,7 @@
     c.setOption({
       textStyle: TEXT,
       tooltip: {formatter: function (p) {
-        return p.dataType === "edge" ? esc(p.data.source) + " → " + esc(p.data.target) + "（" + esc(p.data.name) + "）" : esc(p.name);
+        return p.dataType === "edge" ? esc(p.data.source) + " → " + esc(p.data.target) + T.open + esc(p.data.name) + T.close : esc(p.name);
       }},
       series: [{type: "graph", layout: "none", roam: false, data: nodes, links: links, edgeSymbol: ["none", "arrow"],
                 edgeSymbolSize: 8, nodeScaleRatio: 0, left: padL, top: padT,
