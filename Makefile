@@ -98,7 +98,7 @@ neo4j-local: $(NEO4J_SERVER)/target/.built
 	@java -jar $(NEO4J_JAR) --home data/neo4j-local $(if $(NEO4J_PASSWORD),--password $(NEO4J_PASSWORD)) \
 	  | while read -r line; do for setting in $$line; do echo "export $$setting"; done; done
 
-## run: install, load seeds/ into the embedded graph, print the summary and the city–district alignment, write the pages to out/ (review pages, lineage.html)
+## run: install, load seeds/ into the embedded graph, print the summary and the city–district alignment, write the pages to out/ (review pages, lineage.html, report.html, report.xlsx)
 run: install
 	$(BIN)/policykg --db $(DB) load seeds/ --quiet
 	$(BIN)/policykg --db $(DB) align
@@ -106,7 +106,11 @@ run: install
 	@for f in seeds/*.txt; do s=$$(basename "$$f" .txt); \
 	  $(BIN)/policykg --db $(DB) review "$$s" --out "out/review-$$s.html" || exit 1; done
 	$(BIN)/policykg --db $(DB) lineage --out out/lineage.html
+	$(BIN)/policykg --db $(DB) report --out out/report.html
+	$(BIN)/policykg --db $(DB) export report --format xlsx --out out/report.xlsx
 	@echo "lineage picture: $(CURDIR)/out/lineage.html"
+	@echo "analyst's report: $(CURDIR)/out/report.html"
+	@echo "report workbook: $(CURDIR)/out/report.xlsx"
 
 ## lint: ruff, the layer contract (import-linter) and mypy on the package; part of `make test`
 lint: dev

@@ -9,12 +9,12 @@ Loading drives a store: every file is parsed by the loaders (`parse_document`), 
 into records and written as one atomic document; when anything was loaded, the links
 across documents are derived again (`graph.derive.derive_all`), here and not in the
 loaders, which never see a store. The loaders' pipeline (spaCy, the document readers) is
-imported at the first load, and the review page (displaCy) at the first review, so the
-other commands start without spaCy (see `_pipeline`).
+imported at the first load, so the other commands start without spaCy (see `_pipeline`).
 """
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,11 @@ from policykg.loaders.model import ParsedDocument
 from policykg.pages.lineage import lineage_page as render_lineage_page
 from policykg.pages.lineage_export import FORMATS as LINEAGE_FORMATS
 from policykg.pages.lineage_export import render_lineage
-from policykg.queries import get_query, list_queries, run_query
+from policykg.pages.report import lineage_picture, report_page
+from policykg.pages.review import review_page
+from policykg.pages.workbook import write_workbook
+from policykg.queries import QueryParam, get_query, list_queries, run_query
+from policykg.queries.report import report_data
 from policykg.queries.views import alignment_matrix, lineage_graph, owner_lookup
 
 __all__ = [
@@ -41,7 +45,7 @@ __all__ = [
     "STATS_COLUMNS", "OWNER_COLUMNS", "LINEAGE_COLUMNS",
     "load", "stats", "run_cypher", "export", "bulk_export", "sync", "review", "conflicts",
     "indicators", "named_queries", "named_query", "align", "owners", "lineage", "lineage_page", "export_lineage",
-    "LINEAGE_FORMATS",
+    "LINEAGE_FORMATS", "export_report", "report",
 ]
 
 
@@ -83,12 +87,11 @@ class LoadReport:
 
 
 # Imported at first use, not with this module: the loaders' pipeline (`_pipeline`: spaCy, the
-# extractors, the document readers python-docx, pypdf and BeautifulSoup) and the review page
-# (`review`: spaCy's displaCy). Each costs about a second, which every command that needs neither
-# (--help, stats, cypher, query, export, align, owner, lineage, check) would pay at start-up. These
-# are the package's only imports inside a function, for start-up time alone: app sits above both
-# either way, there is no cycle to dodge. tests/test_backends.py checks that --help and stats never
-# import spaCy or the readers.
+# extractors, the document readers python-docx, pypdf and BeautifulSoup). It costs about a second,
+# which every command that does not load (--help, stats, cypher, query, export, align, owner,
+# lineage, check, review, report) would pay at start-up. This is the package's only import inside
+# a function, for start-up time alone: app sits above the loaders either way, there is no cycle to
+# dodge. tests/test_backends.py checks that --help and stats never import spaCy or the readers.
 def _pipeline() -> ModuleType:
     """`policykg.loaders.pipeline`, imported at the first load (see above)."""
     from policykg.loaders import pipeline
@@ -231,11 +234,9 @@ def sync(where: GraphLocation, target: str, progress: Progress | None = None, *,
 
 def review(where: GraphLocation, document: str, out: str) -> None:
     """`policykg review`: write the HTML review page of `document` (source name or id) to `out`."""
-    from policykg.pages.review import review_page  # imported at first use: it imports spaCy (see `_pipeline`)
     with where.open(read_only=True) as store:
         page = review_page(store, document)
-    with open(out, "w", encoding="utf-8") as fh:
-        fh.write(page)
+    _write_file(out, page)
 
 
 def conflicts(where: GraphLocation, source: str | None = None) -> QueryResult:
@@ -252,9 +253,21 @@ def indicators(where: GraphLocation, unmapped: bool = False) -> QueryResult:
 
 def named_queries() -> QueryResult:
     """`policykg query --list`: every named query with its purpose and parameters."""
-    rows = [[q.name, q.purpose, ", ".join(f"{p.name} {p.type}" + ("" if p.required else f"={p.default}") for p in q.params)]
-            for q in list_queries()]
+    rows = [[q.name, q.purpose, "\n".join(_param_line(p) for p in q.params)] for q in list_queries()]
     return QueryResult(["name", "purpose", "parameters"], rows)
+
+
+def _param_line(p: QueryParam) -> str:
+    """One parameter of `query --list`: name, type, default and its description in full.
+
+    >>> _param_line(QueryParam("indicator", "STRING", None, False, "only this canonical indicator"))
+    'indicator STRING = null: only this canonical indicator'
+    >>> _param_line(QueryParam("include_inferred", "BOOLEAN", True)), _param_line(QueryParam("name", "STRING", required=True))
+    ('include_inferred BOOLEAN = true', 'name STRING (required)')
+    """
+    # defaults as the query files and --param write them (null, true), not as Python does
+    default = " (required)" if p.required else " = " + json.dumps(p.default, ensure_ascii=False).strip('"')
+    return f"{p.name} {p.type}{default}" + (f": {p.doc}" if p.doc else "")
 
 
 def named_query(where: GraphLocation, name: str, params: dict | None = None,
@@ -314,3 +327,35 @@ def export_lineage(where: GraphLocation, fmt: str, name: str | None = None, *, d
     if out:
         Path(out).write_bytes(data)
     return data
+
+
+def export_report(where: GraphLocation, out: str, city: str | None = None, year: int | None = None) -> str:
+    """`policykg export report --format xlsx --out PATH`: the report's workbook; returns the city plan's source."""
+    with where.open(read_only=True) as store:
+        report = report_data(store, city, year)
+    _write_file(out, write=lambda path: write_workbook(report, path))
+    return report.city["source"]
+
+
+def report(where: GraphLocation, out: str, city: str | None = None, year: int | None = None, lang: str = "zh") -> str:
+    """`policykg report --out PATH`: the analyst's report page on a city plan and its district plans;
+    returns the city plan's source."""
+    with where.open(read_only=True) as store:
+        data = report_data(store, city, year)
+        # depth 2: the district plans implementing the city plan, and the plans they succeed
+        picture = lineage_picture(lineage_graph(store, data.city["source"], depth=2), data)
+    _write_file(out, report_page(data, lang, picture))
+    return data.city["source"]
+
+
+def _write_file(out: str, text: str | None = None, write: Callable[[str], None] | None = None) -> None:
+    """Write `text` (or call `write(out)`) to the file `out`; a path that cannot be written is a user's
+    mistake (a one-line ValueError naming it), not a crash."""
+    try:
+        if write is not None:
+            write(out)
+            return
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text or "")
+    except OSError as exc:
+        raise ValueError(f"cannot write {out}: {exc.strerror or exc}; check the --out path") from None

@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -22,8 +23,9 @@ from policykg.graph.results import QueryResult
 from policykg.graph.store import backend_names
 from policykg.graph.tabular import render, render_records
 from policykg.loaders.errors import InputError
+from policykg.tables import choose_columns, draw_table
 
-__all__ = ["main", "UserError", "InternalError", "friendly", "output_options", "show", "page_note"]
+__all__ = ["main", "UserError", "InternalError", "friendly", "Output", "output_options", "show", "page_note"]
 
 VERSION = "0.1.0"
 DB_HELP = "Graph database path (embedded LadybugDB). Env: POLICYKG_DB. Default: data/policykg.lbdb."
@@ -76,15 +78,45 @@ def _parse_params(pairs: tuple[str, ...]) -> dict:
     return params
 
 
+@dataclass(frozen=True)
+class Output:
+    """How a tabular command prints: the format, and for tables the columns; for CSV a byte-order mark."""
+    fmt: str = "table"
+    evidence: bool = False
+    columns: tuple[str, ...] = ()
+    bom: bool = False
+
+
 def output_options(fn):
-    """The output options every tabular command shares: `--format table|json|csv` (passed on as `fmt`)."""
-    return click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-                        help="Output format.")(fn)
+    """The output options every tabular command shares, passed on as one `output` (an Output):
+    `--format table|json|csv`, `--evidence` and `--columns` (which columns a table shows; JSON and
+    CSV always have every column unless --columns names some), `--bom` (CSV for Excel)."""
+    @functools.wraps(fn)
+    def wrapper(*args, fmt, evidence, columns, bom, **kwargs):
+        wanted = tuple(c.strip() for c in (columns or "").split(",") if c.strip())
+        return fn(*args, output=Output(fmt, evidence, wanted, bom), **kwargs)
+    for option in reversed([
+        click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+                     help="Output format. Tables fit the terminal (COLUMNS); json and csv are complete."),
+        click.option("--evidence", is_flag=True, help="Tables also show the evidence columns (text, offsets, ids)."),
+        click.option("--columns", metavar="A,B,…", help="Only these columns, in this order (any format)."),
+        click.option("--bom", is_flag=True, help="CSV starts with a UTF-8 byte-order mark (for Excel on Chinese Windows)."),
+    ]):
+        wrapper = option(wrapper)
+    return wrapper
 
 
-def show(result: QueryResult, fmt: str) -> None:
-    """Print a table of results on stdout in the chosen format."""
-    click.echo(render(result.columns, result.rows, fmt))
+def show(result: QueryResult, output: Output = Output()) -> None:
+    """Print results on stdout: a table that fits the terminal, or complete JSON or CSV."""
+    columns, rows = list(result.columns), result.rows
+    if output.columns and output.fmt != "table":
+        keep = choose_columns(columns, wanted=output.columns)
+        columns, rows = [columns[i] for i in keep], [[r[i] for i in keep] for r in rows]
+    if output.fmt == "table":
+        text = draw_table(columns, rows, evidence=output.evidence, wanted=output.columns or None)
+    else:
+        text = render(columns, rows, output.fmt)
+    click.echo(("\ufeff" if output.bom and output.fmt == "csv" else "") + text)
 
 
 class _LoadProgress:
@@ -159,7 +191,7 @@ def load(ctx, paths, region, year, level, title, quiet):
     if not quiet:
         for outcome in progress.outcomes:
             click.echo(("  " if outcome.ok else "  FAILED ") + outcome.message, err=True)
-    click.echo(render_records(summary))
+    show(QueryResult(list(summary[0]) if summary else [], [list(r.values()) for r in summary]))
     ok, bad = len(report.loaded), len(report.failed)
     click.echo(f"loaded {ok} file(s), {bad} failed", err=True)
     if bad:
@@ -190,14 +222,14 @@ def derive(where, everything):
 @output_options
 @click.pass_obj
 @friendly
-def stats(where, fmt):
+def stats(where, output):
     """Per-document counts: sections, tasks, targets, departments, leaders, citations.
 
     \b
     Example:
       policykg stats --format json
     """
-    show(app.stats(where), fmt)
+    show(app.stats(where), output)
 
 
 @main.command()
@@ -207,7 +239,7 @@ def stats(where, fmt):
 @output_options
 @click.pass_obj
 @friendly
-def cypher(where, query, params, write, fmt):
+def cypher(where, query, params, write, output):
     """Run one Cypher statement. Read-only unless --write.
 
     \b
@@ -215,22 +247,33 @@ def cypher(where, query, params, write, fmt):
       policykg cypher "MATCH (t:Target) WHERE t.indicator = \\$i RETURN t.value, t.text" --param i=养老床位
       policykg cypher "MATCH (d:Document) RETURN d.source, d.year" --format csv
     """
-    show(app.run_cypher(where, query, _parse_params(params), write=write), fmt)
+    show(app.run_cypher(where, query, _parse_params(params), write=write), output)
 
 
 @main.command()
-@click.argument("kind", type=click.Choice([*EXPORTS, "neo4j-import", "lineage"]))
+@click.argument("kind", type=click.Choice([*EXPORTS, "neo4j-import", "lineage", "report"]))
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "json", *[f for f in app.LINEAGE_FORMATS if f != "json"]]),
-              default=None, help="jsonl (default), csv or json; lineage: json (default), graphml, gexf, mermaid, dot, svg, png.")
+@click.option("--format", "fmt",
+              type=click.Choice(["jsonl", "csv", "json", "xlsx", *[f for f in app.LINEAGE_FORMATS if f != "json"]]),
+              default=None, help="jsonl (default), csv or json; report: xlsx; "
+                                 "lineage: json (default), graphml, gexf, mermaid, dot, svg, png.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write to this file instead of stdout (report and png need it).")
+@click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 byte-order mark, for Excel on Chinese Windows.")
 @click.option("--name", help="lineage: the document, program, cited document or indicator at the centre (default: all).")
 @click.option("--depth", type=int, default=2, show_default=True, help="lineage with --name: hops up- and downstream.")
 @click.option("--details", is_flag=True, help="lineage: each plan's sections and targets too (ALIGNS_WITH, CONTINUES).")
-@click.option("--out", type=click.Path(dir_okay=False), help="lineage: write to this file instead of stdout (png needs it).")
+@click.option("--city", help="report: the city (region such as 上海市, or a plan's source). "
+                             "Default: the city with the most district plans.")
+@click.option("--year", type=int, help="report: the city plan's year. Default: its latest.")
 @click.pass_obj
 @friendly
-def export(where, kind, directory, fmt, name, depth, details, out):
+def export(where, kind, directory, fmt, out, bom, name, depth, details, city, year):
     """Export one kind of record with its evidence (source, offsets, text).
+
+    `report --format xlsx --out FILE` writes the analyst's workbook for a city plan
+    and the district plans that implement it: alignment matrix (coloured), roll-up,
+    gaps, owners, year-over-year changes, conflicts, unmapped metrics, evidence.
 
     `neo4j-import DIRECTORY` instead writes node and relationship CSVs with header
     files, and the exact `neo4j-admin database import full` command (import.sh),
@@ -243,7 +286,8 @@ def export(where, kind, directory, fmt, name, depth, details, out):
     \b
     Examples:
       policykg export targets --format jsonl > targets.jsonl
-      policykg export tasks --format csv > tasks.csv
+      policykg export tasks --format csv --bom --out tasks.csv
+      policykg export report --format xlsx --out report.xlsx
       policykg export neo4j-import out/neo4j-import
       policykg export lineage --format graphml --out lineage.graphml
       policykg export lineage --name changning-2025 --format mermaid
@@ -251,10 +295,16 @@ def export(where, kind, directory, fmt, name, depth, details, out):
     if kind == "lineage":
         _export_lineage(where, fmt or "json", name, depth, details, out, directory)
         return
+    if kind == "report":
+        if fmt not in (None, "xlsx") or not out or directory:
+            raise UserError("export report writes a workbook: give --format xlsx --out FILE.xlsx")
+        source = app.export_report(where, out, city, year)
+        click.echo(f"wrote {out} (report on {source})", err=True)
+        return
     fmt = fmt or "jsonl"
-    if fmt not in ("jsonl", "csv", "json") or name or details or out:
-        raise UserError(f"export {kind} takes --format jsonl|csv|json and writes to stdout; "
-                        "--name, --details, --out and the other formats are for export lineage")
+    if fmt not in ("jsonl", "csv", "json") or name or details:
+        raise UserError(f"export {kind} takes --format jsonl|csv|json; --name, --details and the other formats "
+                        "are for export lineage, xlsx for export report")
     if kind == "neo4j-import":
         if not directory:
             raise UserError("export neo4j-import needs a DIRECTORY to write the CSV files to")
@@ -263,12 +313,23 @@ def export(where, kind, directory, fmt, name, depth, details, out):
                    "with neo4j-admin (see the README)", err=True)
         return
     if directory:
-        raise UserError(f"export {kind} writes to stdout; DIRECTORY is only for neo4j-import")
+        raise UserError(f"export {kind} takes no DIRECTORY (only neo4j-import does); use --out FILE to write a file")
     records = app.export(where, kind)
     if not records:
         click.echo(f"no {kind} in the graph", err=True)
         return
-    click.echo(render_records(records, fmt))
+    _emit(render_records(records, fmt), out, bom=bom and fmt == "csv")
+
+
+def _emit(text: str, out: str | None, *, bom: bool = False) -> None:
+    """Data to stdout or to `out`; with `bom`, led by the UTF-8 byte-order mark Excel looks for."""
+    text = ("\ufeff" if bom else "") + text
+    if out is None:
+        click.echo(text)
+        return
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text + "\n")
+    click.echo(f"wrote {out}", err=True)
 
 
 def _export_lineage(where, fmt, name, depth, details, out, directory) -> None:
@@ -323,11 +384,36 @@ def review(where, document, out):
 
 
 @main.command()
+@click.option("--city", help="The city: a region such as 上海市, or a city plan's source. "
+                             "Default: the city with the most district plans.")
+@click.option("--year", type=int, help="The city plan's year. Default: its latest.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the page.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True, help="Where to write the HTML page.")
+@click.pass_obj
+@friendly
+def report(where, city, year, lang, out):
+    """Write the analyst's report on a city plan and the district plans that implement it (self-contained HTML).
+
+    An alignment heatmap (indicators × district plans), roll-up, gaps, year-over-year
+    changes, department workload, conflicts and unmapped metrics, and the plans'
+    lineage; every number leads to its sentence. Opens offline; prints on A4.
+    The same numbers as a workbook: `policykg export report --format xlsx`.
+
+    \b
+    Examples:
+      policykg report --out report.html
+      policykg report --city 上海市 --year 2024 --lang en --out report-en.html
+    """
+    source = app.report(where, out, city, year, lang)
+    click.echo(f"wrote {out} (report on {source})", err=True)
+
+
+@main.command()
 @click.option("--document", "source", help="Only this document (source name).")
 @output_options
 @click.pass_context
 @friendly
-def check(ctx, source, fmt):
+def check(ctx, source, output):
     """List conflicts: one document stating two different values for the same indicator.
 
     Exits 1 when there is a conflict, so it can gate a pipeline.
@@ -340,7 +426,7 @@ def check(ctx, source, fmt):
     if not result.rows:
         click.echo("no conflicts", err=True)
         return
-    show(result, fmt)
+    show(result, output)
     click.echo(f"{len(result.rows)} target(s) in conflict", err=True)
     ctx.exit(1)
 
@@ -350,7 +436,7 @@ def check(ctx, source, fmt):
 @output_options
 @click.pass_obj
 @friendly
-def indicators(where, unmapped, fmt):
+def indicators(where, unmapped, output):
     """List catalogue indicators with how many targets measure them (or the unmapped metrics).
 
     \b
@@ -358,7 +444,7 @@ def indicators(where, unmapped, fmt):
       policykg indicators
       policykg indicators --unmapped --format csv
     """
-    show(app.indicators(where, unmapped), fmt)
+    show(app.indicators(where, unmapped), output)
 
 
 def page_note(shown: int, offset: int, total: int | None) -> str | None:
@@ -391,7 +477,7 @@ def page_note(shown: int, offset: int, total: int | None) -> str | None:
 @output_options
 @click.pass_obj
 @friendly
-def query(where, name, list_, params, limit, offset, fmt):
+def query(where, name, list_, params, limit, offset, output):
     """Run a named query from queries/ (the questions analysts ask).
 
     Rows come sorted and paged: at most --limit rows (default 1,000; --limit 0
@@ -407,10 +493,10 @@ def query(where, name, list_, params, limit, offset, fmt):
       policykg query gaps --limit 0 --format json
     """
     if list_ or not name:
-        show(app.named_queries(), fmt)
+        show(app.named_queries(), output)
         return
     result = app.named_query(where, name, _parse_params(params), limit=limit, offset=offset)
-    show(result, fmt)
+    show(result, output)
     note = page_note(len(result.rows), offset, result.total)
     if note:
         click.echo(note, err=True)
@@ -421,7 +507,7 @@ def query(where, name, list_, params, limit, offset, fmt):
 @output_options
 @click.pass_obj
 @friendly
-def align(where, indicator, fmt):
+def align(where, indicator, output):
     """The city–district alignment matrix: one row per indicator, one column per district plan.
 
     Cells show the district's value and its share of the city target (counts) or
@@ -435,7 +521,7 @@ def align(where, indicator, fmt):
     if not result.rows:
         click.echo("no alignment yet: load a city plan and district plans", err=True)
         return
-    show(result, fmt)
+    show(result, output)
 
 
 @main.command()
@@ -443,7 +529,7 @@ def align(where, indicator, fmt):
 @output_options
 @click.pass_obj
 @friendly
-def owner(where, keyword, fmt):
+def owner(where, keyword, output):
     """Which departments and leaders own the tasks that mention KEYWORD (explicit or inferred).
 
     \b
@@ -451,7 +537,10 @@ def owner(where, keyword, fmt):
       policykg owner 养老床位
     """
     result = app.owners(where, keyword)
-    click.echo(render(result.columns, result.rows, fmt) if result.rows else f"no task mentions {keyword}")
+    if not result.rows:
+        click.echo(f"no task mentions {keyword}")
+        return
+    show(result, output)
 
 
 @main.command()
@@ -461,7 +550,7 @@ def owner(where, keyword, fmt):
 @output_options
 @click.pass_obj
 @friendly
-def lineage(where, name, depth, out, fmt):
+def lineage(where, name, depth, out, output):
     """Upstream and downstream of a document, program, cited document or indicator (source name, id or title);
     without NAME, the whole graph.
 
@@ -478,7 +567,7 @@ def lineage(where, name, depth, out, fmt):
         path = app.lineage_page(where, name, out, depth=depth)
         click.echo(f"wrote {path}", err=True)
         return
-    show(app.lineage(where, name, depth=depth), fmt)
+    show(app.lineage(where, name, depth=depth), output)
 
 
 if __name__ == "__main__":

@@ -1,31 +1,46 @@
 """Review page: one document's original text with every extracted entity highlighted.
 
-Entities are read back from the stored graph (not re-extracted), so the page
-shows exactly what analysts will query: targets, owners (explicit ones; inferred
-owners are listed in the table below the text, since they have no words of their
-own), leaders, bodies named in the text, programs, citations and section headings.
-Rendered with spaCy's displaCy (inline styles, no external resources).
+Entities are read back from the stored graph (not re-extracted), so the page shows exactly
+what analysts will query: targets, owners (explicit ones; inferred owners are listed in the
+owners table, since they have no words of their own), leaders, bodies named in the text,
+programs, citations and section headings. Each highlight carries its offsets into the
+original text (data-start, data-end) and what was read there (on hover).
+
+On the shared look (pages/render.py): a table of contents by section, filters by entity
+type, a conflicts panel (one document, two values for one indicator), the unmapped metrics
+(targets whose metric matched no catalogue indicator) and the task owners. The text reads as
+the document's own with its hard wraps joined: a line break inside a sentence (a PDF or Word
+export cutting lines) is dropped, one between paragraphs is one line break, never a run of
+blank lines; which breaks end a paragraph is what the loaders' normalised view says
+(`loaders.normalise`), so the page and the extractors read the same paragraphs.
 """
 from __future__ import annotations
 
 import html
+import re
+from dataclasses import dataclass
+from typing import Any
 
-from spacy import displacy
+from markupsafe import Markup
 
 from policykg.graph import statements
 from policykg.graph.store import GraphStore
+from policykg.loaders.normalise import is_cjk_context, normalise
+from policykg.pages.render import render_page
+from policykg.queries import run_query
 
-__all__ = ["ENTITY_STYLES", "DocumentNotFound", "find_document", "collect_entities", "owner_rows", "review_page"]
+__all__ = ["ENTITY_STYLES", "DocumentNotFound", "find_document", "collect_entities", "owner_rows",
+           "paragraph_ends", "render_text", "Heading", "table_of_contents", "review_page"]
 
 # label → (colour, description); order = priority when two entities overlap.
 ENTITY_STYLES = {
-    "TARGET": ("#ffd54f", "quantitative target"),
-    "LEADER": ("#f48fb1", "leader (牵头领导/负责人)"),
-    "DEPARTMENT": ("#81d4fa", "responsible department (explicit)"),
-    "BODY": ("#b3e5fc", "body named in the text"),
-    "PROGRAM": ("#a5d6a7", "program"),
-    "CITATION": ("#ce93d8", "cited document"),
-    "SECTION": ("#e0e0e0", "section heading"),
+    "TARGET": ("#ffd54f", "量化目标 quantitative target"),
+    "LEADER": ("#f48fb1", "牵头领导 leader"),
+    "DEPARTMENT": ("#81d4fa", "责任部门 responsible department (explicit)"),
+    "BODY": ("#b3e5fc", "文中提及的机构 body named in the text"),
+    "PROGRAM": ("#a5d6a7", "项目 program"),
+    "CITATION": ("#ce93d8", "引用文件 cited document"),
+    "SECTION": ("#e0e0e0", "章节标题 section heading"),
 }
 
 
@@ -69,7 +84,7 @@ def collect_entities(store: GraphStore, doc_id: str) -> list[dict]:
 
 
 def _without_overlaps(ents: list[tuple]) -> list[dict]:
-    """displaCy's entity view cannot nest spans: keep higher-priority, then longer, spans.
+    """Highlights cannot nest: keep higher-priority, then longer, spans.
 
     >>> _without_overlaps([("SECTION", 0, 10, "一"), ("TARGET", 2, 5, "600张"), ("LEADER", 4, 8, "王五")])
     [{'start': 2, 'end': 5, 'label': 'TARGET', 'note': '600张'}]
@@ -90,47 +105,116 @@ def owner_rows(store: GraphStore, doc_id: str) -> list[dict]:
     return store.query(statements.REVIEW_OWNERS, {"d": doc_id}).records()
 
 
+# -- the text, hard wraps joined -------------------------------------------------------------------
+
+_BREAK = re.compile(r"[^\S\n]*\n\s*")
+
+
+def paragraph_ends(original: str) -> set[int]:
+    """Offsets of the characters that end a paragraph, heading or table row of `original`, as the
+    loaders' normalised view reads it: a line break after one of them is a paragraph break, any other
+    line break a hard wrap.
+
+    >>> text = "一、养老服务\\n新增床位，\\n\\n300张。\\n"
+    >>> sorted(paragraph_ends(text)), text[5], text[18]
+    ([5, 18], '务', '。')
+    """
+    view = normalise(original)
+    return {view.origin[i - 1] for i, ch in enumerate(view.text) if ch == "\n" and i > 0}
+
+
+def _joined(original: str, start: int, end: int, ends: set[int]) -> str:
+    """original[start:end], escaped, with line breaks as the page shows them (see the module docstring)."""
+    out, pos = [], start
+    for m in _BREAK.finditer(original, start, end):
+        out.append(html.escape(original[pos:m.start()]))
+        before, after = m.start() - 1, m.end()
+        if before in ends or before < 0:
+            out.append("<br>" if before >= 0 and after < len(original) else "")
+        elif after < len(original) and not (is_cjk_context(original[before]) or is_cjk_context(original[after])):
+            out.append(" ")      # a wrap between Latin words or numbers keeps one space
+        pos = m.end()
+    out.append(html.escape(original[pos:end]))
+    return "".join(out)
+
+
+def render_text(original: str, ents: list[dict], anchors: dict[int, str] | None = None) -> str:
+    """The document's text as HTML: every entity a <mark> with its label, offsets and hover note,
+    an empty anchor at each offset of `anchors` (offset → id), hard wraps joined.
+
+    >>> render_text("新增床位，\\n300张。\\n", [{"start": 6, "end": 10, "label": "TARGET", "note": "300张"}], {0: "s1"})
+    '<a class="rv-anchor" id="s1"></a>新增床位，<mark class="entity" id="m-6" data-label="TARGET" data-start="6" \
+data-end="10" title="TARGET: 300张">300张<span class="rv-label">TARGET</span></mark>。'
+    """
+    ends = paragraph_ends(original)
+    placed: dict[int, list[str]] = {}
+    for offset, anchor in (anchors or {}).items():
+        # an anchor inside a highlight goes just before it
+        inside = next((e["start"] for e in ents if e["start"] < offset < e["end"]), offset)
+        placed.setdefault(inside, []).append(anchor)
+    events: list[tuple[int, int, Any]] = [(o, 0, a) for o, names in placed.items() for a in names]
+    events += [(e["start"], 1, e) for e in ents]
+    events.sort(key=lambda event: (event[0], event[1]))
+    out, pos = [], 0
+    for offset, kind, item in events:
+        out.append(_joined(original, pos, max(offset, pos), ends))
+        pos = max(offset, pos)
+        if kind == 0:
+            out.append(f'<a class="rv-anchor" id="{html.escape(item)}"></a>')
+            continue
+        s, e = item["start"], item["end"]
+        note = html.escape(f"{item['label']}: {item['note']}", quote=True)
+        out.append(f'<mark class="entity" id="m-{s}" data-label="{item["label"]}" data-start="{s}" data-end="{e}" '
+                   f'title="{note}">{_joined(original, s, e, ends)}<span class="rv-label">{item["label"]}</span></mark>')
+        pos = e
+    out.append(_joined(original, pos, len(original), ends))
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Heading:
+    anchor: str
+    path: str
+    depth: int
+    title: str
+    start: int
+
+
+def table_of_contents(original: str, sections: list[dict]) -> list[Heading]:
+    """The document's sections in order, each with its heading text and an anchor id.
+
+    >>> sections = [{"s": 2, "e": 4, "p": "一"}, {"s": 5, "e": 10, "p": "一/（一）"}]
+    >>> [(h.title, h.depth, h.anchor) for h in table_of_contents("一、养老\\n（一）床位\\n", sections)]
+    [('一 养老', 0, 'sec-2'), ('（一）床位', 1, 'sec-5')]
+    """
+    out = []
+    for r in sorted((r for r in sections if r["s"] is not None), key=lambda r: r["s"]):
+        title = "".join(original[r["s"]:r["e"]].split())
+        marker = (r["p"] or "").split("/")[-1]
+        if marker and not title.startswith(marker):     # the heading's span leaves its number (一、) out
+            title = f"{marker} {title}"
+        out.append(Heading(f"sec-{r['s']}", r["p"] or "", (r["p"] or "").count("/"), title, r["s"]))
+    return out
+
+
 def review_page(store: GraphStore, name: str) -> str:
+    """The review page of document `name` (source or id), self-contained HTML."""
     doc = find_document(store, name)
     ents = collect_entities(store, doc["id"])
-    colours = {label: colour for label, (colour, _) in ENTITY_STYLES.items()}
-    body = displacy.render({"text": doc["text"], "ents": ents, "title": None}, style="ent", manual=True,
-                           page=False, options={"colors": colours, "ents": list(ENTITY_STYLES)})
-    body = _with_evidence_attributes(body, ents)
+    sections = store.query(statements.REVIEW_ENTITIES["SECTION"], {"d": doc["id"]}).records()
+    toc = table_of_contents(doc["text"], sections)
+    text = render_text(doc["text"], ents, {h.start: h.anchor for h in toc})
+    conflicts = run_query(store, "conflicts", {"source": doc["source"]}).records()
+    unmapped = [u for u in run_query(store, "gaps", {"include_unmapped": True}).records()
+                if u["indicator"] == "unmapped" and u["source"] == doc["source"]]
+    owners = owner_rows(store, doc["id"])
     counts = {label: sum(1 for e in ents if e["label"] == label) for label in ENTITY_STYLES}
-    legend = "".join(
-        f'<li><mark style="background:{c}">{label}</mark> {html.escape(desc)} — {counts[label]}</li>'
-        for label, (c, desc) in ENTITY_STYLES.items())
-    owners = "".join(
-        f"<tr><td>{html.escape(r['path'] or '')}</td><td>{html.escape(r['title'] or '')}</td>"
-        f"<td>{html.escape(r['department'] or '')}</td><td>{_how_owned(r)}</td></tr>"
-        for r in owner_rows(store, doc["id"]))
-    meta = " · ".join(html.escape(str(v)) for v in (doc["region"], doc["year"], doc["issuer"], doc["doc_number"]) if v)
-    title = html.escape(doc["title"] or doc["source"])
-    return f"""<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8"><title>Review · {title}</title>
-<style>
-{_STYLE}
-</style></head>
-<body>
-<h1>{title}</h1>
-<p class="meta">{meta} · source <code>{html.escape(doc['source'])}</code> · id <code>{html.escape(doc['id'])}</code></p>
-<ul class="legend">{legend}</ul>
-<section id="text">{body}</section>
-<h2>Task owners</h2>
-<table id="owners">{_OWNERS_HEAD}<tbody>{owners}</tbody></table>
-</body></html>
-"""
-
-
-_STYLE = (
-    'body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; '
-    "margin: 2rem auto; max-width: 70rem; padding: 0 1rem; }\n"
-    "ul.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; }\n"
-    "table { border-collapse: collapse; width: 100%; font-size: .9em; } "
-    "td, th { border-bottom: 1px solid #ddd; padding: .3rem; text-align: left; }"
-)
-_OWNERS_HEAD = "<thead><tr><th>task</th><th>title</th><th>department</th><th>how</th></tr></thead>"
+    meta = " · ".join(str(v) for v in (doc["region"], doc["year"], doc["issuer"], doc["doc_number"]) if v)
+    return render_page(
+        "review.html", title=f"Review · {doc['title'] or doc['source']}", scripts=["review.js"],
+        doc=doc, meta=meta, styles=ENTITY_STYLES, counts=counts, toc=toc, text=Markup(text),
+        conflicts=conflicts, unmapped=unmapped, owners=owners, marked={e["start"] for e in ents},
+        how_owned=_how_owned, number=_num, generated_note="审阅页：实体取自已存储的图谱，偏移量指向原文")
 
 
 def _how_owned(r: dict) -> str:
@@ -139,24 +223,7 @@ def _how_owned(r: dict) -> str:
     >>> _how_owned({"inferred": True, "rule": "theme:养老服务"}), _how_owned({"inferred": False, "rule": None})
     ('inferred: theme:养老服务', 'explicit')
     """
-    return "inferred: " + html.escape(r["rule"] or "") if r["inferred"] else "explicit"
-
-
-_MARK = '<mark class="entity"'
-
-
-def _with_evidence_attributes(body: str, ents: list[dict]) -> str:
-    """Each highlight says where it is in the original text (data-start, data-end) and what was
-    read there (title, shown on hover). displaCy renders the entities in order, one <mark> each."""
-    parts = body.split(_MARK)
-    if len(parts) - 1 != len(ents):
-        raise ValueError(f"displaCy rendered {len(parts) - 1} highlights for {len(ents)} entities")
-    out = [parts[0]]
-    for ent, rest in zip(ents, parts[1:]):
-        note = html.escape(f"{ent['label']}: {ent['note']}", quote=True)
-        out.append(f'<mark class="entity" data-label="{ent["label"]}" data-start="{ent["start"]}" '
-                   f'data-end="{ent["end"]}" title="{note}"{rest}')
-    return "".join(out)
+    return "inferred: " + (r["rule"] or "") if r["inferred"] else "explicit"
 
 
 def _num(value) -> str:

@@ -151,6 +151,8 @@ def test_every_statement_a_session_of_work_sends_is_neo4j_5_cypher(tmp_path, bol
     for args in (["stats"], ["align"], ["owner", "养老"], ["lineage", changed.stem], ["indicators", "--unmapped"],
                  ["review", changed.stem, "--out", str(tmp_path / "review.html")],
                  ["lineage", "--out", str(tmp_path / "lineage.html")],
+                 ["report", "--out", str(tmp_path / "report.html")],
+                 ["export", "report", "--format", "xlsx", "--out", str(tmp_path / "report.xlsx")],
                  ["cypher", "MATCH (t:Target) WHERE t.value > $v RETURN count(t) AS n", "--param", "v=10"]):
         cli(*args)
     cli("check", exit_codes=(0, 1))      # 1: it found conflicting values, as it should on the seeds
