@@ -111,7 +111,9 @@ def load_vocab() -> _Vocab:
         letterhead_words=tuple(doc["letterhead_words"]),
         issuer_by_domain=dict(doc.get("issuer_by_domain") or {}),
         web_number_row=re.compile(
-            rf"^\s*(?:{vocabulary.alternation(doc['web_number_labels'])})\s*[:：]\s*([^|\n]+?)\s*(?:\||$)", re.M),
+            # [^\S\n]: blanks within the line; a \s* at a line start would run over every blank line after it.
+            rf"^[^\S\n]*(?:{vocabulary.alternation(doc['web_number_labels'])})[^\S\n]*[:：][^\S\n]*([^|\n]+?)[^\S\n]*(?:\||$)",
+            re.M),
         web_date_row=re.compile(
             rf"(?:{vocabulary.alternation(doc['web_date_labels'])})\s*[:：]\s*({_YEAR}[-/.年]\s*\d{{1,2}}[-/.月]\s*\d{{1,2}}日?)"),
         inline_signature=re.compile(
