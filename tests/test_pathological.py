@@ -8,12 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from bench.pathological import PATTERNS, pathological_text
 
 ROOT = Path(__file__).resolve().parent.parent
-# The sizes the issue measured (60 KB of numerals: 49 s; of blank lines: 13 s; 180 KB of （牵头领导： > 60 s), and 60 KB for the rest.
+# The sizes the issue measured (60 KB of numerals: 49 s; of blank lines: 13 s;
+# 180 KB of （牵头领导： > 60 s), and 60 KB for the rest.
 SIZES = {"leader-annotations": 180_000}
 DEFAULT_SIZE = 60_000
 TIMEOUT = 60
@@ -33,12 +32,3 @@ def test_every_pattern_finishes_and_keeps_offsets_in_the_text(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     results = dict(json.loads(line) for line in done.stdout.splitlines())
     assert set(results) == set(paths)
-
-
-@pytest.mark.parametrize("name", ["numerals", "blank-lines", "leader-annotations"])
-def test_the_three_measured_patterns_each_finish_within_a_minute(tmp_path, name):
-    path = tmp_path / f"{name}.txt"
-    path.write_text(pathological_text(name, SIZES.get(name, DEFAULT_SIZE)), encoding="utf-8")
-    code = "import sys; sys.path.insert(0, sys.argv[1]); from bench.pathological import parse_and_check; parse_and_check(sys.argv[2])"
-    done = subprocess.run([sys.executable, "-c", code, str(ROOT), str(path)], capture_output=True, text=True, timeout=TIMEOUT)
-    assert done.returncode == 0, done.stderr[-2000:]
