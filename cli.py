@@ -22,6 +22,7 @@ from policykg.graph.results import QueryResult
 from policykg.graph.store import backend_names
 from policykg.graph.tabular import render, render_records
 from policykg.loaders.errors import InputError
+from policykg.loaders.limits import FIRST_YEAR, LAST_YEAR
 
 __all__ = ["main", "UserError", "InternalError", "friendly", "output_options", "show", "page_note"]
 
@@ -132,7 +133,7 @@ def main(ctx, db, backend):
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--region", help="Override the region of every loaded file (e.g. 静安区).")
-@click.option("--year", type=int, help="Override the plan year of every loaded file.")
+@click.option("--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR), help="Override the plan year of every loaded file.")
 @click.option("--level", type=click.Choice(["province", "city", "district", "county", "town"]),
               help="Override the administrative level.")
 @click.option("--title", help="Override the document title.")
@@ -405,7 +406,7 @@ def owner(where, keyword, fmt):
 
 @main.command()
 @click.argument("name")
-@click.option("--depth", type=int, default=2, show_default=True, help="How many hops up- and downstream.")
+@click.option("--depth", type=click.IntRange(min=1), default=2, show_default=True, help="How many hops up- and downstream.")
 @output_options
 @click.pass_obj
 @friendly
