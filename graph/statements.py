@@ -39,7 +39,7 @@ __all__ = [
     # views, pages, commands
     "DISTRICT_PLANS", "CITY_TARGETS", "LINEAGE_FOCUS", "DOCUMENT_IDS",
     "REVIEW_DOCUMENT", "DOCUMENT_NAMES", "REVIEW_ENTITIES", "REVIEW_OWNERS",
-    "UNMAPPED_TARGETS", "INDICATOR_COUNTS",
+    "UNMAPPED_TARGETS", "INDICATOR_COUNTS", "INDICATOR_TARGETS", "INDICATOR_NAMES",
 ]
 
 
@@ -335,3 +335,6 @@ INDICATOR_COUNTS = """
     RETURN i.name AS indicator, i.theme AS theme, i.unit_family AS unit_family,
            count(g) AS targets, count(DISTINCT g.doc_id) AS documents
     ORDER BY targets DESC, indicator"""
+# Whether a name given on the command line (align --indicator) is an indicator any target measures.
+INDICATOR_TARGETS = "MATCH (g:Target) WHERE g.indicator = $i RETURN count(g) AS n"
+INDICATOR_NAMES = "MATCH (i:Indicator) RETURN i.name ORDER BY i.name"
