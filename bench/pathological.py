@@ -61,8 +61,10 @@ def parse_and_check(path: str) -> dict:
     parsed = parse_document(path)
     view = parsed.view
     assert view.original == parsed.source.text
-    for item in [*parsed.sections, *parsed.tasks, *parsed.owners, *parsed.mentions, *parsed.targets]:
-        start, end = item.span
+    spans = [s.span for s in parsed.sections] + [t.span for t in parsed.tasks] + [o.span for o in parsed.owners]
+    spans += [m.span for m in parsed.mentions] + [t.span for t in parsed.targets]
+    for item in spans:
+        start, end = item
         assert 0 <= start <= end <= len(view.text), item
         o_start, o_end = view.to_original(start, end)
         assert 0 <= o_start <= o_end <= len(view.original), item

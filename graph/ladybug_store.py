@@ -130,7 +130,7 @@ class LadybugStore(GraphStore):
         except RuntimeError as exc:
             raise _query_error(_first_line(exc)) from None
         assert not isinstance(result, list)
-        return "\n".join(str(row[0]) for row in result.get_all())
+        return "\n".join(str(row[0]) for row in result.get_all() if isinstance(row, (list, tuple)))
 
     def _transaction(self, work: Callable[[], Any]) -> Any:
         self._run(statements.BEGIN)

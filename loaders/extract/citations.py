@@ -106,12 +106,13 @@ def find_titles(text: str) -> Iterator[tuple[int, int]]:
     for i, before in opens:
         if i <= after:
             continue
-        j = _first_after(closes.get(before + 1, []), i)
-        if j is None or j >= i + 1 + _MAX_TITLE_CHARS:
+        close = _first_after(closes.get(before + 1, []), i)
+        if close is None or close >= i + 1 + _MAX_TITLE_CHARS:
             continue
         end = _first_after(ends, i)
-        if end is not None and end < j:
+        if end is not None and end < close:
             continue
+        j = close
         if j > i + 1:
             yield i, j + 1
         after = j
