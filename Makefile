@@ -11,7 +11,7 @@ LINT   := tests/cypher_lint
 NEO4J_SERVER := tests/neo4j_server
 NEO4J_JAR    := $(NEO4J_SERVER)/target/neo4j-server.jar
 
-.PHONY: run install dev neo4j-local lint typecheck test eval eval-set bench clean
+.PHONY: run install dev neo4j-local lint typecheck test eval eval-set bench bench-pathological clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -108,6 +108,11 @@ eval-set:
 ## build/bench/bench-N.json. N = 100; BENCH_N=1000 for 1,000, BENCH_FULL=1 for 10,000 (goals checked here, never in tests)
 bench: dev
 	$(BIN)/python bench/run.py
+
+## bench-pathological: 250 KB and 1 MB of each pathological pattern (numerals, blank lines, annotations, brackets …)
+## through the whole parse, each in its own process, timed (bench/pathological.py; never pass/fail in tests)
+bench-pathological: dev
+	$(BIN)/python bench/pathological.py
 
 clean:
 	rm -rf data build $(VENV) $(LINT)/node_modules $(NEO4J_SERVER)/target .mypy_cache .ruff_cache
