@@ -22,7 +22,7 @@ from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, Sto
 from policykg.graph.read_only import READ_ONLY_MESSAGE, ladybug_refusal
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema
-from policykg.graph.store import GraphStore, WriteResult, dedupe_by_key
+from policykg.graph.store import DerivedScope, GraphStore, WriteResult, dedupe_by_key
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = ["DEFAULT_DB", "LadybugStore"]
@@ -61,6 +61,11 @@ class LadybugStore(GraphStore):
         if not read_only:
             for stmt in statements.ladybug_schema_ddl(self.schema):
                 self._connection().execute(stmt)
+            for stmt in statements.ladybug_missing_columns_ddl(self.schema, self._columns_of):
+                self._connection().execute(stmt)
+
+    def _columns_of(self, table: str) -> set[str]:
+        return {row[0] for row in self.query(statements.ladybug_table_columns(table)).rows}
 
     def _take_lock(self, read_only: bool) -> None:
         if self._lock_fh is None:
@@ -181,6 +186,21 @@ class LadybugStore(GraphStore):
         def work():
             for stmt in resets:
                 self._run(stmt)
+            self._write_nodes(nodes or [])
+            for stmt, params in updates:
+                self._run(stmt, params)
+            self._write_edges(edges)
+
+        self._transaction(work)
+
+    def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],
+                            node_updates: list[NodeRecord] | None = None, nodes: list[NodeRecord] | None = None) -> None:
+        resets = self.derived_scope_statements(scope, nodes, edges)
+        updates = self.node_update_statements(node_updates or [])
+
+        def work():
+            for stmt, params in resets:
+                self._run(stmt, params)
             self._write_nodes(nodes or [])
             for stmt, params in updates:
                 self._run(stmt, params)
