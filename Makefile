@@ -15,7 +15,7 @@ VENDOR := pages/assets/vendor
 # Mermaid's own parser, which the tests run in headless Chromium to check the lineage export
 MERMAID := tests/mermaid_check
 
-.PHONY: run install dev vendor neo4j-local lint typecheck test eval eval-set bench clean
+.PHONY: run install dev vendor neo4j-local lint typecheck test eval eval-set bench bench-pathological clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -149,6 +149,11 @@ eval-set:
 ## build/bench/bench-N.json. N = 100; BENCH_N=1000 for 1,000, BENCH_FULL=1 for 10,000 (goals checked here, never in tests)
 bench: dev
 	$(BIN)/python bench/run.py
+
+## bench-pathological: 250 KB and 1 MB of each pathological pattern (numerals, blank lines, annotations, brackets …)
+## through the whole parse, each in its own process, timed (bench/pathological.py; never pass/fail in tests)
+bench-pathological: dev
+	$(BIN)/python bench/pathological.py
 
 clean:
 	rm -rf data build $(VENV) $(LINT)/node_modules $(VENDOR)/node_modules $(MERMAID)/node_modules $(NEO4J_SERVER)/target .mypy_cache .ruff_cache

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,16 +234,32 @@ def sync(where: GraphLocation, target: str, progress: Progress | None = None, *,
 
 
 def review(where: GraphLocation, document: str, out: str) -> None:
-    """`policykg review`: write the HTML review page of `document` (source name or id) to `out`."""
+    """`policykg review`: write the HTML review page of `document` (source name or id) to `out`
+    (its folder is created when missing)."""
     with where.open(read_only=True) as store:
         page = review_page(store, document)
     _write_file(out, page)
 
 
 def conflicts(where: GraphLocation, source: str | None = None) -> QueryResult:
-    """`policykg check`: targets of one document stating two values for the same indicator."""
+    """`policykg check`: targets of one document stating two values for the same indicator
+    (an unknown `source` is an error, not "no conflicts")."""
     with where.open(read_only=True) as store:
+        if source is not None:
+            _require_document(store, source)
         return run_query(store, "conflicts", {"source": source})
+
+
+def _require_document(store: GraphStore, source: str) -> None:
+    names = [row[0] for row in store.query(statements.DOCUMENT_NAMES).rows]
+    if source not in names:
+        raise ValueError(f"no document named {source!r} in the graph; loaded: {_some(names) or 'none'}")
+
+
+def _some(names: list[str], shown: int = 10) -> str:
+    """The first names, joined, saying how many more there are."""
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def indicators(where: GraphLocation, unmapped: bool = False) -> QueryResult:
@@ -282,6 +299,10 @@ def named_query(where: GraphLocation, name: str, params: dict | None = None,
 def align(where: GraphLocation, indicator: str | None = None) -> QueryResult:
     """`policykg align`: the city–district alignment matrix."""
     with where.open(read_only=True) as store:
+        if indicator is not None and not store.query(statements.INDICATOR_TARGETS, {"i": indicator}).rows[0][0]:
+            names = [row[0] for row in store.query(statements.INDICATOR_NAMES).rows]
+            raise ValueError(f"no target measures an indicator named {indicator!r}; indicators in the graph: "
+                             f"{_some(names) or 'none'} (see `policykg indicators`)")
         columns, rows = alignment_matrix(store, indicator)
     return QueryResult(columns, rows)
 
@@ -350,7 +371,12 @@ def report(where: GraphLocation, out: str, city: str | None = None, year: int | 
 
 def _write_file(out: str, text: str | None = None, write: Callable[[str], None] | None = None) -> None:
     """Write `text` (or call `write(out)`) to the file `out`; a path that cannot be written is a user's
-    mistake (a one-line ValueError naming it), not a crash."""
+    mistake (a one-line ValueError naming it), not a crash. A missing folder is created."""
+    folder = os.path.dirname(os.path.abspath(out))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"{out}: cannot create the folder {folder} ({exc.strerror}); choose another --out") from None
     try:
         if write is not None:
             write(out)

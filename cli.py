@@ -23,6 +23,7 @@ from policykg.graph.results import QueryResult
 from policykg.graph.store import backend_names
 from policykg.graph.tabular import render, render_records
 from policykg.loaders.errors import InputError
+from policykg.loaders.limits import FIRST_YEAR, LAST_YEAR
 from policykg.tables import choose_columns, draw_table
 
 __all__ = ["main", "UserError", "InternalError", "friendly", "Output", "output_options", "show", "page_note"]
@@ -164,7 +165,7 @@ def main(ctx, db, backend):
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--region", help="Override the region of every loaded file (e.g. 静安区).")
-@click.option("--year", type=int, help="Override the plan year of every loaded file.")
+@click.option("--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR), help="Override the plan year of every loaded file.")
 @click.option("--level", type=click.Choice(["province", "city", "district", "county", "town"]),
               help="Override the administrative level.")
 @click.option("--title", help="Override the document title.")
@@ -261,7 +262,8 @@ def cypher(where, query, params, write, output):
               help="Write to this file instead of stdout (report and png need it).")
 @click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 byte-order mark, for Excel on Chinese Windows.")
 @click.option("--name", help="lineage: the document, program, cited document or indicator at the centre (default: all).")
-@click.option("--depth", type=int, default=2, show_default=True, help="lineage with --name: hops up- and downstream.")
+@click.option("--depth", type=click.IntRange(min=1), default=2, show_default=True,
+              help="lineage with --name: hops up- and downstream.")
 @click.option("--details", is_flag=True, help="lineage: each plan's sections and targets too (ALIGNS_WITH, CONTINUES).")
 @click.option("--city", help="report: the city (region such as 上海市, or a plan's source). "
                              "Default: the city with the most district plans.")
@@ -545,7 +547,8 @@ def owner(where, keyword, output):
 
 @main.command()
 @click.argument("name", required=False)
-@click.option("--depth", type=int, default=2, show_default=True, help="How many hops up- and downstream of NAME.")
+@click.option("--depth", type=click.IntRange(min=1), default=2, show_default=True,
+              help="How many hops up- and downstream of NAME.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the interactive lineage page (HTML) here.")
 @output_options
 @click.pass_obj

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ import ladybug
 
 from policykg.graph import statements
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked, StoreMissing
+from policykg.graph.read_only import READ_ONLY_MESSAGE, ladybug_refusal
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema
 from policykg.graph.store import DerivedScope, GraphStore, WriteResult, dedupe_by_key
@@ -43,17 +45,12 @@ class LadybugStore(GraphStore):
         if read_only and not exists:
             raise StoreMissing(f"no graph at {path}: load plans first with `policykg load PATH`, "
                                "or point --db at an existing graph")
-        parent = os.path.dirname(os.path.abspath(path))
-        os.makedirs(parent, exist_ok=True)
-        self._lock_fh = open(path + ".lock", "a+")
+        # Cached verdicts of the read-only check (statement text -> refusal or None).
+        self._verdicts: dict[str, str | None] = {}
+        self._lock_fh = _lock_file(path, read_only)
+        self._take_lock(read_only)
         try:
-            fcntl.flock(self._lock_fh, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock_fh.close()
-            raise StoreLocked(f"the graph at {path} is in use by another policykg process; "
-                              "wait for it to finish or use another --db") from None
-        try:
-            self._db = ladybug.Database(path, read_only=read_only)
+            self._db = _open_database(path, read_only, self._lock_fh)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             self._release()
@@ -70,6 +67,16 @@ class LadybugStore(GraphStore):
     def _columns_of(self, table: str) -> set[str]:
         return {row[0] for row in self.query(statements.ladybug_table_columns(table)).rows}
 
+    def _take_lock(self, read_only: bool) -> None:
+        if self._lock_fh is None:
+            return
+        try:
+            fcntl.flock(self._lock_fh, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_fh.close()
+            raise StoreLocked(f"the graph at {self.path} is in use by another policykg process; "
+                              "wait for it to finish or use another --db") from None
+
     @classmethod
     def open(cls, *, db_path: str | None = None, read_only: bool = False, **options: Any) -> LadybugStore:
         """The graph at `db_path`, else $POLICYKG_DB, else data/policykg.lbdb (server `options` do not apply)."""
@@ -85,12 +92,11 @@ class LadybugStore(GraphStore):
         try:
             return self._connection().execute(cypher, params or {})
         except RuntimeError as exc:
-            msg = _first_line(exc)
-            if "read-only" in msg.lower() or "read only" in msg.lower():
-                raise ReadOnlyViolation("this statement writes to the graph; rerun with --write to allow it") from None
-            raise QueryError(msg) from None
+            raise _query_error(_first_line(exc)) from None
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> QueryResult:
+        if self.read_only:
+            self._check_reads_only(cypher, params or {})
         result = self._run(cypher, params)
         if isinstance(result, list):   # several statements: keep the last result
             result = result[-1]
@@ -99,6 +105,37 @@ class LadybugStore(GraphStore):
         while result.has_next():
             rows.append([plain(v) for v in result.get_next()])
         return QueryResult(columns, rows)
+
+    def _check_reads_only(self, cypher: str, params: dict[str, Any]) -> None:
+        """Refuse, before it runs, a statement whose plan does more than read the graph (graph/read_only.py)."""
+        if cypher not in self._verdicts:
+            refusal = ladybug_refusal(cypher, None)
+            if refusal is None:
+                refusal = ladybug_refusal(cypher, self._plan(cypher, params))
+            self._verdicts[cypher] = refusal
+        refusal = self._verdicts[cypher]
+        if refusal is not None:
+            raise ReadOnlyViolation(refusal)
+
+    def _plan(self, cypher: str, params: dict[str, Any]) -> str:
+        """LadybugDB's own physical plan of ONE statement (a prepared statement holds exactly one)."""
+        conn = self._connection()
+        with warnings.catch_warnings():
+            # Connection.prepare is marked deprecated in favour of execute(), but execute() runs every
+            # statement of a multi-statement text, and only prepare refuses more than one.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            prepared = conn.prepare("EXPLAIN " + cypher, params)
+        if not prepared.is_success():
+            message = _first_line(Exception(prepared.get_error_message()))
+            if "multiple statements" in message:
+                raise ReadOnlyViolation("several statements at once are not allowed read-only: send one at a time")
+            raise _query_error(message)
+        try:
+            result = conn.execute(prepared, params)
+        except RuntimeError as exc:
+            raise _query_error(_first_line(exc)) from None
+        assert not isinstance(result, list)
+        return "\n".join(str(row[0]) for row in result.get_all() if isinstance(row, (list, tuple)))
 
     def _transaction(self, work: Callable[[], Any]) -> Any:
         self._run(statements.BEGIN)
@@ -214,6 +251,47 @@ class LadybugStore(GraphStore):
             fh.close()
 
 
+def _lock_file(path: str, read_only: bool):
+    """The advisory lock file beside the database's real path (a symlink to it locks the same file).
+
+    A reader in a folder it cannot write to opens an existing lock file read-only, or goes
+    without one (no lock file means no policykg writer has used that folder); a writer needs it."""
+    real = os.path.realpath(path)
+    if not read_only:
+        os.makedirs(os.path.dirname(real) or ".", exist_ok=True)
+    try:
+        return open(real + ".lock", "a+")
+    except OSError as exc:
+        if not read_only:
+            raise StoreError(f"cannot write beside the graph at {path} ({exc.strerror}): "
+                             "loading needs a folder you can write to; use another --db") from None
+    try:
+        return open(real + ".lock")
+    except OSError:
+        return None
+
+
+def _open_database(path: str, read_only: bool, lock) -> ladybug.Database:
+    """Open the database; a read-only open finishes a checkpoint left pending (by a crash or an old
+    policykg that let CHECKPOINT through read-only) when it can, instead of failing every read."""
+    try:
+        return ladybug.Database(path, read_only=read_only)
+    except RuntimeError as exc:
+        if not (read_only and lock is not None and "recovery is pending" in str(exc)
+                and os.access(os.path.realpath(path), os.W_OK)):
+            raise
+    try:   # our shared lock becomes exclusive for the repair, then shared again
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise StoreLocked(f"the graph at {path} is in use by another policykg process; "
+                          "wait for it to finish or use another --db") from None
+    try:
+        ladybug.Database(path).close()   # a read-write open completes the pending recovery
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+    return ladybug.Database(path, read_only=True)
+
+
 def _drop_null_columns(rows: list[dict], keep: tuple[str, ...]) -> list[dict]:
     """Leave out properties that are null in every row of a batch.
 
@@ -221,6 +299,13 @@ def _drop_null_columns(rows: list[dict], keep: tuple[str, ...]) -> list[dict]:
     out as STRING and cannot be assigned to an INT64/DOUBLE/BOOLEAN property."""
     present = [k for k in rows[0] if k in keep or any(r.get(k) is not None for r in rows)]
     return [{k: r.get(k) for k in present} for r in rows]
+
+
+def _query_error(message: str) -> StoreError:
+    """The engine's refusal to write through a read-only open says so; any other failure is the statement's."""
+    if "read-only" in message.lower() or "read only" in message.lower():
+        return ReadOnlyViolation(READ_ONLY_MESSAGE)
+    return QueryError(message)
 
 
 def _first_line(exc: BaseException) -> str:

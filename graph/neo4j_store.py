@@ -21,7 +21,6 @@ the uniqueness constraints and indexes graph/schema.yaml asks for.
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -35,123 +34,19 @@ import neo4j.graph
 from policykg.graph import statements
 from policykg.graph.config import Neo4jSettings, neo4j_settings
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
+from policykg.graph.read_only import READ_ONLY_MESSAGE, neo4j_refusal
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema
 from policykg.graph.store import DerivedScope, GraphStore, WriteResult, dedupe_by_key
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = [
-    "BOLT_SCHEMES", "READ_ONLY_MESSAGE", "Neo4jStore", "Part", "blank_literals", "writes_to_graph",
+    "BOLT_SCHEMES", "READ_ONLY_MESSAGE", "Neo4jStore", "Part",
 ]
 
 log = logging.getLogger(__name__)
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
-READ_ONLY_MESSAGE = "this statement writes to the graph; rerun with --write to allow it"
-
-
-# -- the write check for read-only stores -------------------------------------------------------
-
-_WRITE_CLAUSES = {
-    "CREATE", "MERGE", "DELETE", "DETACH", "SET", "REMOVE", "DROP", "FOREACH", "LOAD", "INSERT",
-    "ALTER", "RENAME", "GRANT", "DENY", "REVOKE",
-}
-# Procedures that write (or run arbitrary Cypher): any APOC procedure, and any name with a writing segment.
-_WRITE_PROCEDURE_SEGMENT = re.compile(
-    r"^(create|merge|set|delete|drop|remove|write|mutate|refactor|periodic|load|import|cypher|trigger|do|lock|clear|"
-    r"kill|terminate|add|rename|upsert|insert|update|execute|run)",
-    re.IGNORECASE,
-)
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_CALL = re.compile(r"\bCALL\s+((?:[A-Za-z_][A-Za-z0-9_]*|`[^`]*`)(?:\s*\.\s*(?:[A-Za-z_][A-Za-z0-9_]*|`[^`]*`))*)", re.IGNORECASE)
-
-
-def blank_literals(cypher: str) -> str:
-    """The statement with string contents, quoted names and comments blanked out (same length).
-
-    >>> blank_literals("MATCH (n) WHERE n.t = 'SET' RETURN n // DELETE")
-    "MATCH (n) WHERE n.t = '   ' RETURN n          "
-    """
-    out: list[str] = []
-    i, n = 0, len(cypher)
-    while i < n:
-        c = cypher[i]
-        if c in "'\"":
-            out.append(c)
-            i += 1
-            while i < n and cypher[i] != c:
-                if cypher[i] == "\\" and i + 1 < n:
-                    out.append("  ")
-                    i += 2
-                    continue
-                out.append(" ")
-                i += 1
-            if i < n:
-                out.append(c)
-                i += 1
-        elif c == "`":
-            out.append("`")
-            i += 1
-            while i < n:
-                if cypher[i] == "`":
-                    if i + 1 < n and cypher[i + 1] == "`":   # `` escapes a backtick
-                        out.append("xx")
-                        i += 2
-                        continue
-                    break
-                out.append("x")
-                i += 1
-            if i < n:
-                out.append("`")
-                i += 1
-        elif cypher.startswith("//", i):
-            end = cypher.find("\n", i)
-            end = n if end < 0 else end
-            out.append(" " * (end - i))
-            i = end
-        elif cypher.startswith("/*", i):
-            end = cypher.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            out.append(" " * (end - i))
-            i = end
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
-def writes_to_graph(cypher: str) -> bool:
-    """Conservative lexical check: does the statement contain a clause or procedure call that writes?
-
-    Looks only outside string literals, quoted names and comments. Property names
-    (`n.set`), parameters (`$create`), labels and types (`:Delete`) and map keys
-    (`{merge: 1}`) are not clauses. False positives are possible (a procedure
-    with a writing-sounding name); false negatives should not be.
-
-    >>> writes_to_graph("MATCH (n) SET n.x = 1"), writes_to_graph("CALL apoc.create.node(['X'], {})")
-    (True, True)
-    >>> writes_to_graph("MATCH (n:`CREATE`) WHERE n.title = 'DELETE' RETURN n.set, $merge")
-    False
-    """
-    text = blank_literals(cypher)
-    for m in _WORD.finditer(text):
-        word = m.group(0).upper()
-        if word not in _WRITE_CLAUSES:
-            continue
-        before = text[: m.start()].rstrip()
-        after = text[m.end():].lstrip()
-        if before.endswith((".", "$", ":")) or after.startswith(":"):
-            continue
-        if word == "LOAD" and not after.upper().startswith("CSV"):
-            continue
-        return True
-    for m in _CALL.finditer(text):
-        segments = [s.strip().strip("`") for s in m.group(1).split(".")]
-        if segments[0].lower() == "apoc":
-            return True
-        if any(_WRITE_PROCEDURE_SEGMENT.match(s) for s in segments[1:]):
-            return True
-    return False
 
 
 # -- the store ----------------------------------------------------------------------------------
@@ -372,12 +267,23 @@ class Neo4jStore(GraphStore):
 
     # -- reads --------------------------------------------------------------------------------
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> QueryResult:
-        writes = writes_to_graph(cypher)
-        if self.read_only and writes:
-            raise ReadOnlyViolation(READ_ONLY_MESSAGE)
+        if self.read_only:
+            self._check_reads_only(cypher, params or {})
         # Read-only stores read in READ access mode (a cluster routes to followers and refuses writes there);
-        # a single Community server does not enforce it, hence the lexical check above.
+        # a single Community server does not enforce it, hence the server's own verdict above.
         return self._execute(lambda tx: self._tx_run(tx, cypher, params or {}), write=not self.read_only)
+
+    def _check_reads_only(self, cypher: str, params: dict[str, Any]) -> None:
+        """Ask the server what the statement does (`EXPLAIN`: query type and plan) and refuse all but reads
+        (graph/read_only.py). Administration commands cannot be explained, so they fail here, unrun."""
+        def explain(tx):
+            summary = tx.run("EXPLAIN " + cypher, params).consume()
+            return summary.query_type, list(_plan_operators(summary.plan or {}))
+
+        query_type, operators = self._execute(explain, write=False)
+        refusal = neo4j_refusal(query_type, operators)
+        if refusal is not None:
+            raise ReadOnlyViolation(refusal)
 
     # -- writes -------------------------------------------------------------------------------
     def _require_writable(self) -> None:
@@ -518,6 +424,13 @@ class Part:
 
     def __repr__(self) -> str:
         return f"Part({self.cypher!r}, {sorted(self.params)})"
+
+
+def _plan_operators(plan: dict):
+    """(operator type, details) of every operator in a plan from the driver's ResultSummary.plan."""
+    yield plan.get("operatorType", ""), str((plan.get("args") or {}).get("Details", ""))
+    for child in plan.get("children") or []:
+        yield from _plan_operators(child)
 
 
 def _first_line(text: str) -> str:

@@ -42,7 +42,7 @@ __all__ = [
     "LINEAGE_DOCUMENTS", "LINEAGE_TARGET_COUNTS", "LINEAGE_THEMES", "LINEAGE_POLICY_DOCUMENTS", "LINEAGE_PROGRAMS",
     "LINEAGE_TEXTS", "LINEAGE_SECTIONS", "LINEAGE_TARGETS", "LINEAGE_ALIGNMENTS", "LINEAGE_CONTINUATIONS",
     "REVIEW_DOCUMENT", "DOCUMENT_NAMES", "REVIEW_ENTITIES", "REVIEW_OWNERS",
-    "UNMAPPED_TARGETS", "INDICATOR_COUNTS",
+    "UNMAPPED_TARGETS", "INDICATOR_COUNTS", "INDICATOR_TARGETS", "INDICATOR_NAMES",
 ]
 
 
@@ -399,6 +399,9 @@ INDICATOR_COUNTS = """
     RETURN i.name AS indicator, i.theme AS theme, i.unit_family AS unit_family,
            count(g) AS targets, count(DISTINCT g.doc_id) AS documents
     ORDER BY targets DESC, indicator"""
+# Whether a name given on the command line (align --indicator) is an indicator any target measures.
+INDICATOR_TARGETS = "MATCH (g:Target) WHERE g.indicator = $i RETURN count(g) AS n"
+INDICATOR_NAMES = "MATCH (i:Indicator) RETURN i.name ORDER BY i.name"
 
 
 # -- incremental derivation: the snapshot of a partition, and the derived layer around it -----------

@@ -4,10 +4,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import unicodedata
 from typing import Any
 
-__all__ = ["FORMATS", "render", "render_records"]
+__all__ = ["FORMATS", "render", "render_records", "json_safe"]
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -38,9 +39,9 @@ def render(columns: list[str], rows: list[list[Any]], fmt: str = "table", max_ce
     '{"region": "静安区", "beds": 600.0}'
     """
     if fmt == "json":
-        return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2)
+        return json.dumps([dict(zip(columns, json_safe(r))) for r in rows], ensure_ascii=False, indent=2, allow_nan=False)
     if fmt == "jsonl":
-        return "\n".join(json.dumps(dict(zip(columns, r)), ensure_ascii=False) for r in rows)
+        return "\n".join(json.dumps(dict(zip(columns, json_safe(r))), ensure_ascii=False, allow_nan=False) for r in rows)
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -59,6 +60,22 @@ def render(columns: list[str], rows: list[list[Any]], fmt: str = "table", max_ce
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
     return "\n".join(lines)
+
+
+def json_safe(value: Any) -> Any:
+    """`value` with every NaN or infinite float (inside lists and maps too) as None: strict JSON has no
+    NaN or Infinity, and parsers that follow it reject the whole line.
+
+    >>> json_safe([1.5, float("inf"), {"v": float("nan"), "w": [float("-inf")]}])
+    [1.5, None, {'v': None, 'w': [None]}]
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
 
 
 def render_records(records: list[dict], fmt: str = "table", columns: list[str] | None = None) -> str:

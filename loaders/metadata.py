@@ -25,13 +25,15 @@ import yaml
 from policykg.loaders import vocabulary
 from policykg.loaders.divisions import Division, gazetteer
 from policykg.loaders.errors import InputError
+from policykg.loaders.limits import FIRST_YEAR, LAST_YEAR, check_size
 from policykg.loaders.model import DocumentMeta
 from policykg.loaders.normalise import load_layout
 from policykg.loaders.numbers import parse_chinese
 from policykg.loaders.textview import TextView
 
 __all__ = [
-    "OVERRIDE_FIELDS", "LEVELS", "SIDECAR_SUFFIXES", "load_vocab", "sidecar_paths", "read_sidecar", "validate_overrides",
+    "OVERRIDE_FIELDS", "LEVELS", "SIDECAR_SUFFIXES",
+    "load_vocab", "sidecar_paths", "read_sidecar", "validate_overrides",
     "plan_year", "document_kind", "parse_date", "parse_metadata",
 ]
 
@@ -114,7 +116,9 @@ def load_vocab() -> _Vocab:
         letterhead_words=tuple(doc["letterhead_words"]),
         issuer_by_domain=dict(doc.get("issuer_by_domain") or {}),
         web_number_row=re.compile(
-            rf"^\s*(?:{vocabulary.alternation(doc['web_number_labels'])})\s*[:：]\s*([^|\n]+?)\s*(?:\||$)", re.M),
+            # [^\S\n]: blanks within the line; a \s* at a line start would run over every blank line after it.
+            rf"^[^\S\n]*(?:{vocabulary.alternation(doc['web_number_labels'])})[^\S\n]*[:：][^\S\n]*([^|\n]+?)[^\S\n]*(?:\||$)",
+            re.M),
         web_date_row=re.compile(
             rf"(?:{vocabulary.alternation(doc['web_date_labels'])})\s*[:：]\s*({_YEAR}[-/.年]\s*\d{{1,2}}[-/.月]\s*\d{{1,2}}日?)"),
         inline_signature=re.compile(
@@ -162,9 +166,10 @@ def read_sidecar(path: str | Path) -> dict:
 
 def _load_sidecar(sidecar: Path) -> dict:
     try:
+        check_size(str(sidecar), sidecar.stat().st_size, "max_sidecar_bytes", "metadata sidecar")
         text = sidecar.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if sidecar.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        data = json.loads(text) if sidecar.suffix == ".json" else _safe_yaml(text, sidecar)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError, yaml.YAMLError) as exc:
         problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"{sidecar}: cannot read the metadata sidecar ({problem}); fix its YAML/JSON syntax") from exc
     if data is None:
@@ -172,6 +177,17 @@ def _load_sidecar(sidecar: Path) -> dict:
     if not isinstance(data, dict):
         raise InputError(f"{sidecar}: metadata sidecar must be a mapping of field: value; write e.g. 'region: 静安区'")
     return validate_overrides(data, str(sidecar))
+
+
+def _safe_yaml(text: str, sidecar: Path):
+    """The YAML document, refused when it uses an alias (`*name`): aliases are never needed for a few
+    metadata fields, and nested ones expand a 452-byte file to gigabytes. The events are read
+    first, without building anything, so nothing is expanded before the refusal."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise InputError(f"{sidecar}: metadata sidecar uses a YAML alias (*{event.anchor}); "
+                             "write each value out instead")
+    return yaml.safe_load(text)
 
 
 def validate_overrides(overrides: dict, origin: str) -> dict:
@@ -192,10 +208,7 @@ def validate_overrides(overrides: dict, origin: str) -> dict:
         if value is None:
             continue
         if key == "year":
-            try:
-                value = int(value)
-            except (TypeError, ValueError) as exc:
-                raise InputError(f"{origin}: year '{value}' is not a number; write e.g. 'year: 2025'") from exc
+            value = _valid_year(value, origin)
         elif key == "issue_date":
             iso = _iso_date(value)
             if iso is None:
@@ -215,6 +228,25 @@ def validate_overrides(overrides: dict, origin: str) -> dict:
             value = str(value).strip()
         clean[key] = value
     return clean
+
+
+def _valid_year(value, origin: str) -> int:
+    """A plan year: a whole number from FIRST_YEAR to LAST_YEAR (`.inf`, 99999999999999999999 and 25 are not).
+
+    >>> _valid_year("2025", "cli")
+    2025
+    >>> _valid_year(float("inf"), "plan.meta.yaml")
+    Traceback (most recent call last):
+    ...
+    policykg.loaders.errors.InputError: plan.meta.yaml: year 'inf' is not a number from 1949 to 2100; write e.g. 'year: 2025'
+    """
+    try:
+        year = int(value)
+    except (TypeError, ValueError, OverflowError):
+        year = None
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR or (isinstance(value, float) and value != year):
+        raise InputError(f"{origin}: year '{value}' is not a number from {FIRST_YEAR} to {LAST_YEAR}; write e.g. 'year: 2025'")
+    return year
 
 
 def _iso_date(value) -> str | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["ARABIC", "CHINESE", "NUMBER", "finite", "parse_chinese", "parse_number", "is_chinese_numeral", "parse_range"]
+__all__ = ["ARABIC", "CHINESE", "NUMBER", "MAX_QUANTITY",
+           "finite", "parse_chinese", "parse_number", "is_chinese_numeral", "parse_range"]
 
 # Traditional forms too (兩, 萬, 億: pages of Hong Kong and Macao, 100萬平方米).
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4,
@@ -24,8 +25,13 @@ _UNIT_CHARS = "".join(_MULTIPLIERS)
 ARABIC = rf"\d+(?:\.\d+)?(?:[{_UNIT_CHARS}]{{1,2}})?"
 # Chinese numerals start with a digit or 十 (百户调查, 千家万户 are words, not numbers).
 CHINESE = rf"[{_DIGIT_CHARS}十][{_DIGIT_CHARS}{_UNIT_CHARS}]*"
-# One numeral; Arabic digits must not continue a longer token (2.0, A3, 12345).
-NUMBER = rf"(?:(?<![\d.．A-Za-z]){ARABIC}(?![\d.．])|{CHINESE})"
+# One numeral; Arabic digits must not continue a longer token (2.0, A3, 12345), and a Chinese numeral
+# starts where its run of numeral characters starts: a match inside the run would only repeat the one
+# tried at its start, and trying every position of a long run made a search quadratic (60 KB: 49 s).
+NUMBER = rf"(?:(?<![\d.．A-Za-z]){ARABIC}(?![\d.．])|(?<![{_DIGIT_CHARS}{_UNIT_CHARS}]){CHINESE})"
+
+# The largest quantity a plan states (万亿 is 10^12; a thousand times that is no plan's number).
+MAX_QUANTITY = 1e15
 
 _NUMBER_RE = re.compile(rf"^(?:{ARABIC}|{CHINESE})$")
 _PERCENT_RE = re.compile(r"^百分之(.+)$")
@@ -72,18 +78,19 @@ def parse_chinese(text: str) -> float | None:
 
 
 def finite(value: float) -> float | None:
-    """`value` as a float when a float can hold it, else None: a numeral of 400 digits or 一 followed by
-    forty 亿 is no quantity of a plan, and must never reach the graph or an export as `inf`.
+    """`value` as a float when it is a plausible quantity of a plan, else None: beyond `MAX_QUANTITY`
+    (a thousand trillion) or beyond what a float holds, a numeral of 400 digits or 一 followed by
+    forty 亿 is no quantity of a plan, is no target, and must never reach the graph or an export as `inf`.
 
     Examples:
-        >>> finite(12000), finite(10 ** 400), finite(float("inf"))
-        (12000.0, None, None)
+        >>> finite(12000), finite(10 ** 400), finite(float("inf")), finite(float("nan")), finite(10 ** 16)
+        (12000.0, None, None, None, None)
     """
     try:
         number = float(value)
     except OverflowError:
         return None
-    return number if math.isfinite(number) else None
+    return number if math.isfinite(number) and abs(number) <= MAX_QUANTITY else None
 
 
 def parse_number(text: str) -> float | None:

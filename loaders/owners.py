@@ -25,11 +25,19 @@ the names (`，12月底前完成`), a bracketed duty or post after a name (`（�
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from functools import cache
 
-from policykg.loaders.annotations import bracket_depths, heading_owner_spans, label_pattern, punctuation, squash
+from policykg.loaders.annotations import (
+    bracket_depths,
+    first_unnested,
+    heading_owner_spans,
+    label_pattern,
+    punctuation,
+    squash,
+)
 from policykg.loaders.model import OwnerMention, Section, Task
 from policykg.loaders.structure import parse_structure
 from policykg.loaders.tables import row_cell_spans
@@ -415,9 +423,15 @@ def _label_hits(text: str, start: int, end: int) -> list[tuple[int, int, str | N
         return pos == start or text[pos - 1] in allowed
 
     known = [(m.start(), m.end(), m.group("label")) for m in field_label_pattern().finditer(text, start, end)]
+    known_starts = [ks for ks, _, _ in known]
+
+    def overlaps_known(s: int, e: int) -> bool:
+        # known labels come from one finditer: sorted and disjoint, so only the last one starting before e can overlap
+        k = bisect.bisect_left(known_starts, e) - 1
+        return k >= 0 and known[k][1] > s
+
     unknown = [(m.start(), m.end(), "") for m in unknown_label_pattern().finditer(text, start, end)
-               if m.start() > start and text[m.start() - 1] in allowed
-               and not any(ks < m.end() and m.start() < ke for ks, ke, _ in known)]
+               if m.start() > start and text[m.start() - 1] in allowed and not overlaps_known(m.start(), m.end())]
     hits: list[tuple[int, int, str | None]] = []
     open_until = start  # the end of the annotation the fields so far belong to
     for label_start, value_start, label in sorted(known + unknown):
@@ -435,17 +449,7 @@ def _label_hits(text: str, start: int, end: int) -> list[tuple[int, int, str | N
 def _value_end(text: str, start: int, limit: int) -> int:
     """Where an annotation value stops: the closing bracket around the annotation,
     a `。`, the end of the line, or the next label (`limit`); `；` only separates fields."""
-    punct = punctuation()
-    depth = 0
-    for i in range(start, limit):
-        ch = text[i]
-        if ch == "\n" or (depth == 0 and (ch in punct.closers or ch in punct.full_stop)):
-            return i
-        if ch in punct.closer_of:
-            depth += 1
-        elif ch in punct.closers:
-            depth -= 1
-    return limit
+    return first_unnested(text, start, limit, punctuation().full_stop)
 
 
 def extract_explicit_owners(view: TextView, tasks: list[Task],

@@ -9,11 +9,15 @@ block elements become lines and each table row becomes one line ``cell | cell |`
 from __future__ import annotations
 
 import codecs
+import contextlib
 import glob
+import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+import warnings as warnings_module
+import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import docx
@@ -27,6 +31,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from policykg.loaders.errors import InputError
+from policykg.loaders.limits import check_size
 from policykg.loaders.model import SourceText
 
 __all__ = [
@@ -80,6 +85,8 @@ def read_source(path: str | os.PathLike) -> SourceText:
             f"convert it to one of {supported_extensions_text()}"
         )
     try:
+        if fmt in ("txt", "md", "html"):   # a .docx or .pdf is checked by what it unpacks to
+            check_size(name, p.stat().st_size, "max_text_bytes", "file")
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror or exc}); check its permissions") from exc
@@ -101,7 +108,24 @@ def read_source(path: str | os.PathLike) -> SourceText:
         if fmt in ("txt", "md"):
             raise InputError(f"{name}: file is empty (only whitespace); export the plan's text into it and retry")
         raise InputError(f"{name}: contains no text; check that the right file was exported")
+    check_size(name, len(text.encode("utf-8", "surrogatepass")), "max_text_bytes", "text")
+    text, replaced = _replace_lone_surrogates(text)
+    if replaced:
+        warnings.append(f"{p.stem}: {replaced} invalid character(s) (lone UTF-16 surrogates) replaced by U+FFFD")
     return SourceText(path=name, source=p.stem, text=text, format=fmt, encoding=encoding, warnings=warnings)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_lone_surrogates(text: str) -> tuple[str, int]:
+    """Lone surrogates (a PDF whose ToUnicode map points at U+D800, bytes decoded with surrogateescape)
+    are no characters: no encoder takes them, so they become U+FFFD, one for one (offsets stay).
+
+    >>> _replace_lone_surrogates("养老" + chr(0xD800) + "床位")
+    ('养老\ufffd床位', 1)
+    """
+    return _LONE_SURROGATE.subn("\ufffd", text)
 
 
 # -- plain text -----------------------------------------------------------------
@@ -213,6 +237,9 @@ def _decode_detected(data: bytes, name: str) -> tuple[str, str]:
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
 # Elements that are never shown.
+# Tables inside tables deeper than this are read as lines: each level reads its cells with a walker of
+# its own, so the nesting of tables is the one depth that still costs Python stack.
+_MAX_TABLE_NESTING = 8
 _HTML_INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "link",
                    "iframe", "object", "embed", "svg", "canvas", "select", "option", "button", "input", "textarea"}
 # Elements that start and end a line.
@@ -307,8 +334,18 @@ class _HtmlLines:
         self.newline()
         return self.lines
 
-    def walk(self, node) -> None:
-        for child in node.children:
+    def walk(self, node, tables: int = 0) -> None:
+        """The lines of `node`'s visible text. A loop over a stack, not recursion: a page nested a
+        thousand elements deep (broken or hostile markup) must not exhaust Python's stack.
+        `tables` counts the tables around `node`: deeper than `_MAX_TABLE_NESTING` a table's
+        cells are read as plain lines, since each level of table reads its cells afresh."""
+        stack: list[tuple[Iterator, bool]] = [(iter(node.children), False)]
+        while stack:
+            child = next(stack[-1][0], None)
+            if child is None:
+                if stack.pop()[1]:
+                    self.newline()
+                continue
             if isinstance(child, (Comment, Doctype, Declaration, ProcessingInstruction)):
                 continue
             if isinstance(child, NavigableString):
@@ -321,17 +358,16 @@ class _HtmlLines:
                 continue
             if tag == "br":
                 self.newline()
-            elif tag == "table":
+            elif tag == "table" and tables < _MAX_TABLE_NESTING:
                 self.newline()
-                for cells in table_grid(_table_rows(child)):
+                for cells in table_grid(_table_rows(child), tables + 1):
                     if any(cells):
                         self.lines.append(render_table_row(cells))
-            elif tag in _HTML_BLOCKS:
+            elif tag in _HTML_BLOCKS or tag == "table":
                 self.newline()
-                self.walk(child)
-                self.newline()
+                stack.append((iter(child.children), True))
             else:
-                self.walk(child)
+                stack.append((iter(child.children), False))
 
 
 def _table_rows(table):
@@ -351,7 +387,7 @@ def _span(cell, attribute: str) -> int:
         return 1
 
 
-def table_grid(rows: Iterable) -> list[list[str]]:
+def table_grid(rows: Iterable, tables: int = 1) -> list[list[str]]:
     """The cell texts of an HTML table's rows, with every cell in its column.
 
     A cell with `rowspan` stands in the rows below it too: its text is repeated there
@@ -376,7 +412,8 @@ def table_grid(rows: Iterable) -> list[list[str]]:
     grid = []
     for row in rows:
         cells, column = [], 0
-        queue = [(_cell_text(c), _span(c, "colspan"), _span(c, "rowspan")) for c in row.find_all(["td", "th"], recursive=False)]
+        queue = [(_cell_text(c, tables), _span(c, "colspan"), _span(c, "rowspan"))
+                 for c in row.find_all(["td", "th"], recursive=False)]
         while queue or any(col >= column for col in carried):
             if column in carried:
                 text, width, left = carried.pop(column)
@@ -397,11 +434,11 @@ def table_grid(rows: Iterable) -> list[list[str]]:
     return grid
 
 
-def _cell_text(cell) -> str:
+def _cell_text(cell, tables: int = 1) -> str:
     """A table cell's text on one line: its lines joined with a space, or with nothing
     between two Chinese characters."""
     inner = _HtmlLines()
-    inner.walk(cell)
+    inner.walk(cell, tables)
     text = ""
     for line in inner.finish():
         if text and not (_is_wide(text[-1]) and _is_wide(line[0])):
@@ -414,6 +451,7 @@ def _cell_text(cell) -> str:
 
 def docx_to_text(path: Path, name: str = "<docx>") -> str:
     """Paragraphs and tables of the document body, in document order."""
+    _check_unpacked_size(path, name)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
@@ -425,8 +463,20 @@ def docx_to_text(path: Path, name: str = "<docx>") -> str:
     return "\n".join(lines)
 
 
+def _check_unpacked_size(path: Path, name: str) -> None:
+    """Refuse a .docx whose parts unpack to more than the limit, before any is unpacked (a zip bomb:
+    1.5 MB that inflates to gigabytes). The sizes are the archive's own declarations, and zipfile
+    stops reading a member at its declared size, so a lying archive cannot get past this either."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"{name}: is not a valid .docx file ({type(exc).__name__}); save it as .docx again") from exc
+    check_size(name, unpacked, "max_docx_unpacked_bytes", "unpacked .docx")
+
+
 def _docx_blocks(container, parent, lines: list[str]) -> None:
-    for child in container.iterchildren():
+    for child in _docx_body_elements(container):
         if child.tag == qn("w:p"):
             text = Paragraph(child, parent).text
             lines.extend(text.split("\n") if text else [""])
@@ -442,16 +492,73 @@ def _docx_blocks(container, parent, lines: list[str]) -> None:
                     cells.append(" ".join(t.strip() for t in cell.text.split("\n") if t.strip()))
                 if any(cells):
                     lines.append(render_table_row(cells))
+
+
+
+def _docx_body_elements(container) -> Iterator:
+    """The paragraphs and tables of `container` in order, content controls (w:sdt) opened in place,
+    without recursion (controls nest as deep as a file says)."""
+    stack = [container.iterchildren()]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
         elif child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
             if content is not None:
-                _docx_blocks(content, parent, lines)
+                stack.append(content.iterchildren())
+        else:
+            yield child
 
 
 # -- PDF -----------------------------------------------------------------------
 
 def pdf_to_text(path: Path, name: str = "<pdf>") -> tuple[str, list[str]]:
     """The PDF's text layer, pages joined with newlines; no text at all means OCR is needed."""
+    with _pypdf_messages() as problems:
+        pages = _pdf_pages(path, name)
+    if not any(p.strip() for p in pages):
+        raise InputError(f"{name}: PDF has no text layer (a scan?); OCR is needed — run it through OCR (e.g. ocrmypdf) and retry")
+    warnings = []
+    if problems:
+        warnings.append(f"{Path(name).stem}: the PDF reader reported {len(problems)} problem(s) in the file, "
+                        f"e.g. {problems[0]!r}; check the extracted text")
+    empty = [str(i + 1) for i, p in enumerate(pages) if not p.strip()]
+    if empty:
+        warnings.append(f"{Path(name).stem}: PDF pages without a text layer were skipped: {', '.join(empty)}")
+    text = "\n".join(unify_line_endings(p).rstrip("\n") for p in pages)
+    return text + "\n", warnings
+
+
+class _Collect(logging.Handler):
+    def __init__(self, into: list[str]):
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record.getMessage().splitlines()[0] if record.getMessage() else record.levelname)
+
+
+@contextlib.contextmanager
+def _pypdf_messages() -> Iterator[list[str]]:
+    """pypdf logs what it finds wrong in a file on its own loggers, which would print lines of their own
+    on stderr (breaking the one line per error); collect them here instead, and its warnings too."""
+    problems: list[str] = []
+    logger = logging.getLogger("pypdf")
+    handler, propagate = _Collect(problems), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings_module.catch_warnings(record=True) as caught:
+            warnings_module.simplefilter("always")
+            yield problems
+        problems.extend(str(w.message).splitlines()[0] for w in caught if str(w.message))
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _pdf_pages(path: Path, name: str) -> list[str]:
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
@@ -466,14 +573,7 @@ def pdf_to_text(path: Path, name: str = "<pdf>") -> tuple[str, list[str]]:
         raise InputError(f"{name}: is not a readable PDF ({exc}); re-export it as PDF") from exc
     except Exception as exc:
         raise InputError(f"{name}: is not a readable PDF ({type(exc).__name__}); re-export it as PDF") from exc
-    if not any(p.strip() for p in pages):
-        raise InputError(f"{name}: PDF has no text layer (a scan?); OCR is needed — run it through OCR (e.g. ocrmypdf) and retry")
-    warnings = []
-    empty = [str(i + 1) for i, p in enumerate(pages) if not p.strip()]
-    if empty:
-        warnings.append(f"{Path(name).stem}: PDF pages without a text layer were skipped: {', '.join(empty)}")
-    text = "\n".join(unify_line_endings(p).rstrip("\n") for p in pages)
-    return text + "\n", warnings
+    return pages
 
 
 # -- inputs ----------------------------------------------------------------------

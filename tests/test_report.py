@@ -279,6 +279,15 @@ def test_report_of_an_unknown_city_is_one_line(seeded, tmp_path):
 
 @pytest.mark.parametrize("args", [["report"], ["export", "report", "--format", "xlsx"], ["review", "jingan-2025"]])
 def test_an_unwritable_out_path_is_one_line(seeded, tmp_path, args):
-    out = tmp_path / "no-such-folder" / "file"
+    (tmp_path / "a-file").write_text("x")
+    out = tmp_path / "a-file" / "file"          # a folder that cannot be made: a file has its name
     result = run(*args, "--out", str(out), db=seeded)
-    assert result.exit_code == 1 and f"cannot write {out}" in result.stderr and "Traceback" not in result.output
+    assert result.exit_code == 1 and f"{out}: cannot create the folder" in result.stderr
+    assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [["report"], ["export", "report", "--format", "xlsx"], ["review", "jingan-2025"]])
+def test_out_into_a_missing_folder_creates_it(seeded, tmp_path, args):
+    out = tmp_path / "new" / "folder" / "file"
+    result = run(*args, "--out", str(out), db=seeded)
+    assert result.exit_code == 0 and out.stat().st_size > 0

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from policykg.loaders.annotations import owner_label_pattern, punctuation
+from policykg.loaders.annotations import first_unnested, owner_label_pattern, punctuation
 from policykg.loaders.divisions import gazetteer
 from policykg.loaders.extract.citations import TaskLocator, find_titles
 from policykg.loaders.model import Mention, OwnerMention, ParsedDocument
@@ -567,20 +567,11 @@ def _annotation_zones(text: str) -> list[tuple[int, int]]:
     for m in owner_label_pattern().finditer(text):
         if m.start() > 0 and text[m.start() - 1] not in allowed:
             continue
-        depth, i = 0, m.end()
-        while i < len(text):
-            ch = text[i]
-            if ch in punct.closer_of:
-                depth += 1
-            elif ch in punct.closers:
-                if depth == 0:
-                    break
-                depth -= 1
-            elif ch == "\n" or (ch == "。" and depth == 0):
-                break
-            i += 1
-        zones.append((m.start(), i))
+        zones.append((m.start(), first_unnested(text, m.end(), len(text), _ANNOTATION_STOPS)))
     return zones
+
+
+_ANNOTATION_STOPS = frozenset("。")   # an unbracketed annotation ends with its sentence
 
 
 # --------------------------------------------------------------------------- spaCy

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from policykg.loaders.extract import bodies, citations, programs, targets
 from policykg.loaders.extract.components import CharTokenizer
 from policykg.loaders.extract.nlp import TEXT_KEY
+from policykg.loaders.limits import limits
 from policykg.loaders.model import ParsedDocument
 
 __all__ = ["PIPELINE", "get_nlp", "run_pipeline", "extract"]
@@ -32,6 +33,9 @@ def get_nlp() -> Language:
     """The shared pipeline: the char tokenizer and every component of `PIPELINE`."""
     nlp = spacy.blank("zh")
     nlp.tokenizer = CharTokenizer(nlp.vocab)
+    # Our own limit on a plan's text (loaders/limits.py) decides what is too long, not spaCy's default of
+    # 1,000,000 characters: the char tokenizer keeps no model state, so memory grows with the text alone.
+    nlp.max_length = max(nlp.max_length, limits().max_text_bytes)
     for name in PIPELINE:
         nlp.add_pipe(name)
     return nlp
