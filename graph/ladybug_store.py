@@ -8,24 +8,32 @@ process gets a one-line `StoreLocked` error instead of a corrupted read.
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from typing import Any
 
 # Imported at the top: this module is loaded only when the embedded backend is opened
 # (graph.store.open_store finds it through its entry point).
 import ladybug
+import pyarrow
 
 from policykg.graph import statements
+from policykg.graph.batch import plan_batch, runs_of_first_loads
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked, StoreMissing
 from policykg.graph.results import QueryResult, plain
-from policykg.graph.schema import Schema
+from policykg.graph.schema import Schema, coerce
 from policykg.graph.store import GraphStore, WriteResult, dedupe_by_key
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = ["DEFAULT_DB", "LadybugStore"]
 
 DEFAULT_DB = os.path.join("data", "policykg.lbdb")
+# Schema types as Arrow types: a COPY takes its column types from the table, and an all-null column
+# must still carry the property's type.
+ARROW_TYPES = {"STRING": pyarrow.string(), "INT64": pyarrow.int64(), "DOUBLE": pyarrow.float64(),
+               "BOOLEAN": pyarrow.bool_(), "STRING[]": pyarrow.list_(pyarrow.string())}
 
 
 class LadybugStore(GraphStore):
@@ -114,24 +122,44 @@ class LadybugStore(GraphStore):
         previous = self.query(statements.DOCUMENT_VERSIONS, {"s": graph.source}).rows
         if previous and previous[0][1] == graph.fingerprint and previous[0][0] == graph.doc_id:
             return WriteResult(graph.source, graph.doc_id, "unchanged")
+        old_ids = [old_id for old_id, _ in previous]
 
         def work():
-            self._delete_documents([old_id for old_id, _ in previous])
+            candidates = self.orphan_candidates(self._rows, old_ids, graph.nodes)
+            self._delete_documents(old_ids)
             self._write_nodes(graph.nodes)
             self._write_edges(graph.edges)
-            self._delete_orphans()
+            self._sweep(candidates)
 
         self._transaction(work)
         return WriteResult(graph.source, graph.doc_id, "replaced" if previous else "added", len(graph.nodes), len(graph.edges))
+
+    def write_documents(self, graphs: Iterable[DocumentGraph]) -> list[WriteResult]:
+        """Runs of documents whose sources are not stored yet (a first load) go through LadybugDB's bulk
+        path, one transaction a run; the others are replaced one by one, each in its own transaction."""
+        graphs = list(graphs)
+        sources = sorted({g.source for g in graphs})
+        stored = {row[0] for row in self._rows(statements.DOCUMENT_VERSIONS_OF, {"sources": sources})}
+        results: list[WriteResult] = []
+        for first_loads, run in runs_of_first_loads(graphs, stored):
+            if first_loads:
+                self._run(statements.CHECKPOINT)
+                self._transaction(functools.partial(self._copy_first_loads, run))
+                results += [WriteResult(g.source, g.doc_id, "added", len(g.nodes), len(g.edges)) for g in run]
+            else:
+                results += [self.write_document(g) for g in run]
+        return results
 
     def delete_document(self, source: str) -> bool:
         previous = self.query(statements.DOCUMENT_VERSIONS, {"s": source}).rows
         if not previous:
             return False
+        old_ids = [old_id for old_id, _ in previous]
 
         def work():
-            self._delete_documents([old_id for old_id, _ in previous])
-            self._delete_orphans()
+            candidates = self.orphan_candidates(self._rows, old_ids)
+            self._delete_documents(old_ids)
+            self._sweep(candidates)
 
         self._transaction(work)
         return True
@@ -156,9 +184,60 @@ class LadybugStore(GraphStore):
             for stmt in statements.delete_document(self.schema):
                 self._run(stmt, {"old": doc_ids})
 
-    def _delete_orphans(self) -> None:
-        for stmt in statements.orphan_deletes(self.schema):
-            self._run(stmt)
+    def _rows(self, cypher: str, params: dict[str, Any]) -> list[list]:
+        return self.query(cypher, params).rows
+
+    def _sweep(self, candidates: dict[str, list[str]]) -> None:
+        for stmt, params in self.orphan_sweep(candidates):
+            self._run(stmt, params)
+
+    # -- the bulk path: COPY from Arrow tables ----------------------------------
+    def _copy_first_loads(self, graphs: list[DocumentGraph]) -> None:
+        """Write documents none of which is stored, leaving what writing them one by one would leave."""
+        plan = plan_batch(self.schema, graphs, self._stored_keys, self._stored_edges)
+        nodes: dict[str, list[NodeRecord]] = defaultdict(list)
+        for node in plan.nodes:
+            nodes[node.label].append(node)
+        edges: dict[tuple[str, str, str], list[EdgeRecord]] = defaultdict(list)
+        for edge in plan.edges:
+            edges[(edge.type, edge.from_label, edge.to_label)].append(edge)
+        for label in self.schema.nodes:       # every node before any edge: COPY needs both ends
+            if nodes.get(label):
+                self._copy(statements.ladybug_copy_nodes(label), self._node_table(label, nodes[label]))
+        for (rel, a, b), group in edges.items():
+            self._copy(statements.ladybug_copy_edges(rel, a, b), self._edge_table(rel, a, b, group))
+
+    def _copy(self, cypher: str, table: pyarrow.Table) -> None:
+        # A fresh table for every COPY: LadybugDB 0.22 crashed when one table object was copied again
+        # after a rolled-back COPY of it (and see statements.CHECKPOINT).
+        self._run(cypher, {"rows": table})
+
+    def _node_table(self, label: str, nodes: list[NodeRecord]) -> pyarrow.Table:
+        """The Arrow table of `nodes`, one column per schema property (checked and typed as by `node_rows`)."""
+        props = self.schema.node(label).properties
+        unknown = set().union(*(n.props for n in nodes)) - set(props)
+        if unknown:
+            raise ValueError(f"{label} has properties not in the schema: {sorted(unknown)}")
+        return pyarrow.table({p: _column([n.props.get(p) for n in nodes], t) for p, t in props.items()})
+
+    def _edge_table(self, rel: str, a: str, b: str, edges: list[EdgeRecord]) -> pyarrow.Table:
+        """The Arrow table of `edges`: from key, to key, then one column per schema property (as by `edge_rows`)."""
+        spec = self.schema.rel(rel)
+        if (a, b) not in spec.endpoints:
+            raise ValueError(f"{rel} does not connect {a} to {b}")
+        unknown = set().union(*(e.props for e in edges)) - set(spec.properties)
+        if unknown:
+            raise ValueError(f"{rel} has properties not in the schema: {sorted(unknown)}")
+        columns = {"from": _column([e.from_id for e in edges], "STRING"), "to": _column([e.to_id for e in edges], "STRING")}
+        columns.update({p: _column([e.props.get(p) for e in edges], t) for p, t in spec.properties.items()})
+        return pyarrow.table(columns)
+
+    def _stored_keys(self, label: str, keys: set[str]) -> set[str]:
+        return {row[0] for row in self._rows(statements.stored_keys(self.schema, label), {"keys": sorted(keys)})}
+
+    def _stored_edges(self, kind: tuple[str, str, str], keys: set[str]) -> set[tuple]:
+        rows = self._rows(statements.stored_edges(self.schema, *kind), {"keys": sorted(keys)})
+        return {tuple(tuple(v) if isinstance(v, list) else v for v in row) for row in rows}
 
     def _write_nodes(self, nodes: list[NodeRecord]) -> None:
         for label, rows in self.node_rows(nodes).items():
@@ -201,6 +280,14 @@ def _drop_null_columns(rows: list[dict], keep: tuple[str, ...]) -> list[dict]:
     out as STRING and cannot be assigned to an INT64/DOUBLE/BOOLEAN property."""
     present = [k for k in rows[0] if k in keep or any(r.get(k) is not None for r in rows)]
     return [{k: r.get(k) for k in present} for r in rows]
+
+
+def _column(values: list, typ: str) -> pyarrow.Array:
+    """An Arrow column of the schema type `typ`; values Arrow does not take as they are go through `coerce`."""
+    try:
+        return pyarrow.array(values, ARROW_TYPES[typ])
+    except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError):
+        return pyarrow.array([coerce(v, typ) for v in values], ARROW_TYPES[typ])
 
 
 def _first_line(exc: BaseException) -> str:
