@@ -4,6 +4,12 @@ LadybugDB allows one read-write `Database` per process and documents concurrent
 read-only opens as unsafe, so access is serialised with an advisory lock file
 beside the database: writers take it exclusively, readers shared. A second
 process gets a one-line `StoreLocked` error instead of a corrupted read.
+
+A document is written with `UNWIND $rows … CREATE|MERGE` statements in one
+transaction. A batch of documents new to the graph (`write_documents`) goes
+through LadybugDB's bulk path instead: one `COPY` per label and relationship
+type from an Arrow table, in one transaction, with the shared nodes and edges
+`graph.batch.plan_batch` says the batch creates (COPY cannot MERGE).
 """
 from __future__ import annotations
 

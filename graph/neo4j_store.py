@@ -10,7 +10,9 @@ All writes of a document run in ONE transaction function passed to
 version, then per label / relationship type a batched `UNWIND $rows …
 CREATE|MERGE` statement, then the orphan clean-up. On Neo4j that transaction is
 atomic, and the driver retries the whole function on transient errors and lost
-connections (it is idempotent: it re-reads the stored version first).
+connections (it is idempotent: it re-reads the stored version first). A batch of
+documents new to the graph (`write_documents`) is written the same way in one
+transaction, as `UNWIND` statements of up to BATCH_ROWS rows.
 
 Values always travel as parameters, one statement per part, through the
 driver's public API. The statements come from graph/statements.py, in the

@@ -15,6 +15,7 @@ from policykg.graph.schema import load_schema
 from policykg.loaders.build import build_records
 from policykg.loaders.pipeline import fingerprint, parse_document
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+from tests.cypher_lint import problems
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
 
@@ -278,3 +279,18 @@ def test_neo4j_batch_failure_rolls_the_whole_run_back(bolt_store, seed_graphs, m
         bolt_store.write_documents(seed_graphs[1:])
     assert len(set(sent)) > 5
     assert dump(bolt_store) == before
+
+
+@pytest.mark.npm
+def test_the_batch_and_sweep_statements_are_neo4j_5_cypher():
+    """Neo4j's own front end (tests/cypher_lint) accepts every statement the batch path and the bounded sweep send."""
+    schema = load_schema()
+    sent = [("versions", statements.DOCUMENT_VERSIONS_OF, ["sources"])]
+    sent += [(f"keys-{label}", statements.stored_keys(schema, label), ["keys"]) for label in schema.nodes]
+    sent += [(f"edges-{rel}-{a}-{b}", statements.stored_edges(schema, rel, a, b), ["keys"])
+             for rel, spec in schema.relationships.items() for a, b in spec.endpoints]
+    sent += [(f"touched-{i}", stmt, ["old"]) for i, (_, stmt) in enumerate(statements.shared_touched(schema))]
+    sent += [(f"neighbours-{i}", stmt, ["keys"]) for i, (_, _, stmt) in enumerate(statements.shared_neighbours(schema))]
+    sent += [(f"sweep-{label}", stmt, ["keys"]) for label, stmt in dict(statements.orphan_deletes(schema)).items()]
+    assert len(sent) > 30
+    assert problems(sent) == []
