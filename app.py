@@ -22,7 +22,7 @@ from types import ModuleType
 
 from policykg.graph import statements
 from policykg.graph.bulk_export import export_neo4j_import
-from policykg.graph.derive import DeriveReport, derive_all
+from policykg.graph.derive import DeriveReport, Footprint, derive_all, derive_for, footprint
 from policykg.graph.exports import EXPORTS, document_summary
 from policykg.graph.results import QueryResult
 from policykg.graph.store import GraphStore, WriteResult, open_store
@@ -34,7 +34,7 @@ from policykg.queries import get_query, list_queries, run_query
 from policykg.queries.views import alignment_matrix, lineage_graph, owner_lookup
 
 __all__ = [
-    "GraphLocation", "FileOutcome", "LoadReport", "load_one", "load_paths", "derive_links",
+    "GraphLocation", "FileOutcome", "LoadReport", "load_one", "load_paths", "derive_links", "derive_changes", "derive",
     "STATS_COLUMNS", "OWNER_COLUMNS", "LINEAGE_COLUMNS",
     "load", "stats", "run_cypher", "export", "bulk_export", "sync", "review", "conflicts",
     "indicators", "named_queries", "named_query", "align", "owners", "lineage",
@@ -67,7 +67,7 @@ class FileOutcome:
 @dataclass
 class LoadReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
-    derived: DeriveReport | None = None     # the links derived after the load (None when nothing was loaded)
+    derived: DeriveReport | None = None     # the links derived after the load (None when no document changed)
 
     @property
     def failed(self) -> list[FileOutcome]:
@@ -91,12 +91,18 @@ def _pipeline() -> ModuleType:
     return pipeline
 
 
-def load_one(path: str, store: GraphStore, overrides: dict | None = None, loaded_at: str | None = None) -> FileOutcome:
-    """Parse one file and write it to `store` as one document (skipped when its fingerprint is unchanged)."""
+def load_one(path: str, store: GraphStore, overrides: dict | None = None, loaded_at: str | None = None,
+             footprints: dict[str, Footprint] | None = None) -> FileOutcome:
+    """Parse one file and write it to `store` as one document (skipped when its fingerprint is unchanged).
+
+    `footprints`: source → what the stored document was, read before the write (once per source),
+    for the incremental derivation after the load."""
     pipeline = _pipeline()
     try:
         parsed = pipeline.parse_document(path, overrides)
         graph = build_records(parsed, pipeline.fingerprint(parsed.source.text, overrides), loaded_at)
+        if footprints is not None and graph.source not in footprints:
+            footprints[graph.source] = footprint(store, [graph.source])
         result = store.write_document(graph)
     except InputError as exc:
         return FileOutcome(path, False, str(exc))
@@ -120,7 +126,7 @@ def load_paths(
 
     `on_start(files)` is told the plan files found before any is read, `on_file(outcome)` each outcome
     (a path that named no plan file is an outcome too). With `derive` (the default), the links across
-    documents are derived again once anything loaded."""
+    documents are derived again for the documents that changed (`derive_changes`)."""
     files, errors = _pipeline().iter_input_files(paths)
     if on_start:
         on_start([str(f) for f in files])
@@ -131,14 +137,26 @@ def load_paths(
         if on_file:
             on_file(outcome)
     loaded_at = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
+    footprints: dict[str, Footprint] = {}
     for path in files:
-        outcome = load_one(str(path), store, overrides, loaded_at)
+        outcome = load_one(str(path), store, overrides, loaded_at, footprints if derive else None)
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
-    if derive and report.loaded:
-        report.derived = derive_links(store)
+    changed = sorted({o.result.source for o in report.loaded if o.result and o.result.status != "unchanged"})
+    if derive and changed:
+        report.derived = derive_changes(store, [footprints[s] for s in changed if s in footprints], changed)
     return report
+
+
+def derive_changes(store: GraphStore, before: list[Footprint], sources: list[str]) -> DeriveReport:
+    """Recompute the cross-document links around the documents of `sources`, loaded, replaced or removed
+    since their footprints `before` were read (all links, when most documents changed)."""
+    merged = Footprint()
+    for f in before:
+        merged.docs.update(f.docs)
+        merged.title_keys |= f.title_keys
+    return derive_for(store, merged, sources)
 
 
 def derive_links(store: GraphStore) -> DeriveReport:
@@ -165,6 +183,16 @@ def load(where: GraphLocation, paths: list[str], overrides: dict | None = None,
     with where.open(read_only=False) as store:
         report = load_paths(paths, store, overrides, on_file=on_file, on_start=on_start)
         return report, document_summary(store)
+
+
+def derive(where: GraphLocation, all: bool = True) -> DeriveReport:     # `all`: the command's --all
+    """`policykg derive --all`: recompute every cross-document link and Target.status (loads derive
+    only around what they changed; this is the full recompute)."""
+    if not all:
+        raise ValueError("loads already derive the links of what they change; "
+                         "use `policykg derive --all` to recompute every link")
+    with where.open(read_only=False) as store:
+        return derive_all(store)
 
 
 def stats(where: GraphLocation) -> QueryResult:

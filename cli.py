@@ -169,6 +169,24 @@ def load(ctx, paths, region, year, level, title, quiet):
 
 
 @main.command()
+@click.option("--all", "everything", is_flag=True,
+              help="Recompute every derived link (alignment, lineage, reuse, citations) and Target.status.")
+@click.pass_obj
+@friendly
+def derive(where, everything):
+    """Recompute the links across documents. Loads already do this for what they change.
+
+    \b
+    Example:
+      policykg derive --all
+    """
+    report = app.derive(where, all=everything)
+    for note in report.notes:
+        click.echo(f"  note: {note}", err=True)
+    click.echo(report.summary())
+
+
+@main.command()
 @output_options
 @click.pass_obj
 @friendly

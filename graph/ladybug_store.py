@@ -30,7 +30,7 @@ from policykg.graph.batch import plan_batch, runs_of_first_loads
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked, StoreMissing
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema, coerce
-from policykg.graph.store import GraphStore, WriteResult, dedupe_by_key
+from policykg.graph.store import DerivedScope, GraphStore, WriteResult, dedupe_by_key
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = ["DEFAULT_DB", "LadybugStore"]
@@ -53,6 +53,7 @@ class LadybugStore(GraphStore):
         self._db: ladybug.Database | None = None
         self.path = path
         self.read_only = read_only
+        self._column_order: dict[str, list[tuple[str, str]]] = {}
         exists = os.path.exists(path)
         if read_only and not exists:
             raise StoreMissing(f"no graph at {path}: load plans first with `policykg load PATH`, "
@@ -78,6 +79,11 @@ class LadybugStore(GraphStore):
         if not read_only:
             for stmt in statements.ladybug_schema_ddl(self.schema):
                 self._connection().execute(stmt)
+            for stmt in statements.ladybug_missing_columns_ddl(self.schema, self._columns_of):
+                self._connection().execute(stmt)
+
+    def _columns_of(self, table: str) -> set[str]:
+        return {row[0] for row in self.query(statements.ladybug_table_columns(table)).rows}
 
     @classmethod
     def open(cls, *, db_path: str | None = None, read_only: bool = False, **options: Any) -> LadybugStore:
@@ -185,6 +191,21 @@ class LadybugStore(GraphStore):
 
         self._transaction(work)
 
+    def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],
+                            node_updates: list[NodeRecord] | None = None, nodes: list[NodeRecord] | None = None) -> None:
+        resets = self.derived_scope_statements(scope, nodes, edges)
+        updates = self.node_update_statements(node_updates or [])
+
+        def work():
+            for stmt, params in resets:
+                self._run(stmt, params)
+            self._write_nodes(nodes or [])
+            for stmt, params in updates:
+                self._run(stmt, params)
+            self._write_edges(edges)
+
+        self._transaction(work)
+
     def _delete_documents(self, doc_ids: list[str]) -> None:
         if doc_ids:
             for stmt in statements.delete_document(self.schema):
@@ -219,15 +240,15 @@ class LadybugStore(GraphStore):
         self._run(cypher, {"rows": table})
 
     def _node_table(self, label: str, nodes: list[NodeRecord]) -> pyarrow.Table:
-        """The Arrow table of `nodes`, one column per schema property (checked and typed as by `node_rows`)."""
+        """The Arrow table of `nodes`, checked and typed as by `node_rows`, its columns in the table's order."""
         props = self.schema.node(label).properties
         unknown = set().union(*(n.props for n in nodes)) - set(props)
         if unknown:
             raise ValueError(f"{label} has properties not in the schema: {sorted(unknown)}")
-        return pyarrow.table({p: _column([n.props.get(p) for n in nodes], t) for p, t in props.items()})
+        return pyarrow.table({p: _column([n.props.get(p) for n in nodes], t) for p, t in self._columns(label)})
 
     def _edge_table(self, rel: str, a: str, b: str, edges: list[EdgeRecord]) -> pyarrow.Table:
-        """The Arrow table of `edges`: from key, to key, then one column per schema property (as by `edge_rows`)."""
+        """The Arrow table of `edges`: from key, to key, then the properties as by `edge_rows`, in the table's order."""
         spec = self.schema.rel(rel)
         if (a, b) not in spec.endpoints:
             raise ValueError(f"{rel} does not connect {a} to {b}")
@@ -235,8 +256,21 @@ class LadybugStore(GraphStore):
         if unknown:
             raise ValueError(f"{rel} has properties not in the schema: {sorted(unknown)}")
         columns = {"from": _column([e.from_id for e in edges], "STRING"), "to": _column([e.to_id for e in edges], "STRING")}
-        columns.update({p: _column([e.props.get(p) for e in edges], t) for p, t in spec.properties.items()})
+        columns.update({p: _column([e.props.get(p) for e in edges], t) for p, t in self._columns(rel)})
         return pyarrow.table(columns)
+
+    def _columns(self, table: str) -> list[tuple[str, str]]:
+        """(property, schema type) of a table in its stored order, read once: a COPY fills columns by position,
+        and a graph that gained properties later (ALTER TABLE ADD on open) has them last, not in schema order."""
+        if table not in self._column_order:
+            types = (self.schema.nodes[table] if table in self.schema.nodes else self.schema.rel(table)).properties
+            names = [row[0] for row in self.query(statements.ladybug_table_columns(table)).rows]
+            stray = [name for name in names if name not in types]
+            if stray:
+                raise StoreError(f"the graph at {self.path} has properties policykg does not know ({table}: "
+                                 f"{', '.join(stray)}): load into a new --db")
+            self._column_order[table] = [(name, types[name]) for name in names]
+        return self._column_order[table]
 
     def _stored_keys(self, label: str, keys: set[str]) -> set[str]:
         return {row[0] for row in self._rows(statements.stored_keys(self.schema, label), {"keys": sorted(keys)})}

@@ -40,7 +40,7 @@ from policykg.graph.config import Neo4jSettings, neo4j_settings
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema
-from policykg.graph.store import GraphStore, WriteResult, dedupe_by_key
+from policykg.graph.store import DerivedScope, GraphStore, WriteResult, dedupe_by_key
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = [
@@ -492,6 +492,20 @@ class Neo4jStore(GraphStore):
                         nodes: list[NodeRecord] | None = None) -> None:
         self._require_writable()
         parts = [Part(stmt) for stmt in self.derived_reset_statements(nodes)]
+        parts += self._node_parts(self.node_rows(nodes or []))
+        parts += [Part(stmt, params) for stmt, params in self.node_update_statements(node_updates or [])]
+        parts += self._edge_parts(self.edge_rows(edges))
+
+        def work(tx):
+            self._hook()
+            self._run_parts(tx, parts)
+
+        self._execute(work, write=True)
+
+    def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],
+                            node_updates: list[NodeRecord] | None = None, nodes: list[NodeRecord] | None = None) -> None:
+        self._require_writable()
+        parts = [Part(stmt, params) for stmt, params in self.derived_scope_statements(scope, nodes, edges)]
         parts += self._node_parts(self.node_rows(nodes or []))
         parts += [Part(stmt, params) for stmt, params in self.node_update_statements(node_updates or [])]
         parts += self._edge_parts(self.edge_rows(edges))

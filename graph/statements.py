@@ -22,7 +22,8 @@ from policykg.graph.schema import ExportSpec, Schema
 
 __all__ = [
     # schema DDL and connection probes
-    "LADYBUG_TYPES", "ladybug_schema_ddl", "neo4j_schema_ddl", "NEO4J_PROBE", "NEO4J_COMPONENTS",
+    "LADYBUG_TYPES", "ladybug_schema_ddl", "ladybug_table_columns", "ladybug_missing_columns_ddl", "neo4j_schema_ddl",
+    "NEO4J_PROBE", "NEO4J_COMPONENTS",
     # transactions (LadybugDB)
     "BEGIN", "COMMIT", "ROLLBACK",
     # writes
@@ -61,6 +62,34 @@ def ladybug_schema_ddl(schema: Schema) -> list[str]:
         pairs = ", ".join(f"FROM {a} TO {b}" for a, b in rel.endpoints)
         cols = "".join(f", {p} {LADYBUG_TYPES[t]}" for p, t in rel.properties.items())
         stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rel.name}({pairs}{cols})")
+    return stmts
+
+
+def ladybug_table_columns(table: str) -> str:
+    """The columns a LadybugDB table has (`name` per row); `table` comes from the schema, never from a user."""
+    return f"CALL table_info('{table}') RETURN name"
+
+
+def ladybug_missing_columns_ddl(schema: Schema, columns_of) -> list[str]:
+    """ALTER TABLE … ADD for every schema property an existing table lacks (a graph made by an earlier
+    version of policykg gains the new properties, empty, instead of failing at the first write).
+    `columns_of(table)` gives the table's current column names.
+
+    Examples:
+        >>> from policykg.graph.schema import load_schema
+        >>> have = {"Document": {"id", "source"}}
+        >>> ddl = ladybug_missing_columns_ddl(load_schema(), lambda t: have.get(t))
+        >>> "ALTER TABLE Document ADD title STRING" in ddl, any("Section" in s for s in ddl)
+        (True, False)
+    """
+    stmts = []
+    tables = [(n.label, n.properties) for n in schema.nodes.values()]
+    tables += [(r.name, r.properties) for r in schema.relationships.values()]
+    for table, properties in tables:
+        have = columns_of(table)
+        if have is None:          # no such table yet: the CREATE statements make it whole
+            continue
+        stmts += [f"ALTER TABLE {table} ADD {p} {LADYBUG_TYPES[t]}" for p, t in properties.items() if p not in have]
     return stmts
 
 
@@ -346,6 +375,71 @@ INDICATOR_COUNTS = """
     RETURN i.name AS indicator, i.theme AS theme, i.unit_family AS unit_family,
            count(g) AS targets, count(DISTINCT g.doc_id) AS documents
     ORDER BY targets DESC, indicator"""
+
+
+# -- incremental derivation: the snapshot of a partition, and the derived layer around it -----------
+# (graph/derive/incremental.py). `$docs` is the partition's document ids.
+
+SNAPSHOT_TARGETS_OF = """
+    MATCH (g:Target) WHERE g.doc_id IN $docs
+    RETURN g.id AS id, g.doc_id AS doc_id, g.task_id AS task_id, g.value AS value, g.unit AS unit,
+           g.metric AS metric, g.indicator AS indicator, g.kind AS kind, g.modifier AS modifier,
+           g.conflict AS conflict, g.status AS status, g.text AS text
+    ORDER BY g.doc_id, g.start_offset, g.id"""
+SNAPSHOT_SECTIONS_OF = """
+    MATCH (s:Section) WHERE s.doc_id IN $docs
+    RETURN s.id AS id, s.doc_id AS doc_id, s.level AS level, s.title AS title, s.theme AS theme,
+           s.text AS text, s.start_offset AS start_offset
+    ORDER BY s.doc_id, s.start_offset, s.id"""
+SNAPSHOT_TASKS_OF = """
+    MATCH (t:Task) WHERE t.doc_id IN $docs
+    RETURN t.id AS id, t.doc_id AS doc_id, t.text AS text, t.start_offset AS start_offset
+    ORDER BY t.doc_id, t.start_offset, t.id"""
+SECTION_CHILDREN_OF = ("MATCH (a:Section)-[:HAS_SECTION]->(b:Section) WHERE a.doc_id IN $docs "
+                       "RETURN a.id AS parent, b.id AS child")
+SECTION_TASKS_OF = "MATCH (s:Section)-[:HAS_TASK]->(t:Task) WHERE s.doc_id IN $docs RETURN s.id AS section, t.id AS task"
+# The documents stored under some sources (what a reload or removal is about to replace).
+DOCUMENTS_OF_SOURCES = """
+    MATCH (d:Document) WHERE d.source IN $sources
+    RETURN d.id AS id, d.source AS source, d.title AS title, d.issuer AS issuer, d.year AS year,
+           d.region AS region, d.level AS level, d.is_notice AS is_notice, d.region_chain AS region_chain"""
+# The citations of some documents, and those resolved to the policy documents of some title keys.
+CITATIONS_OF = """
+    MATCH (d:Document)-[:HAS_CITATION]->(c:Citation) WHERE d.id IN $docs
+    RETURN d.id AS doc_id, d.source AS source, c.id AS id, c.title AS title, c.scope_hint AS scope_hint,
+           c.citing_region AS citing_region, c.wraps AS wraps, c.task_id AS task_id,
+           c.start_offset AS start_offset, c.end_offset AS end_offset, c.text AS text"""
+CITATIONS_OF_KEYS = """
+    MATCH (d:Document)-[:HAS_CITATION]->(c:Citation)-[:REFERS_TO]->(p:PolicyDocument) WHERE p.title_key IN $keys
+    RETURN d.id AS doc_id, d.source AS source, c.id AS id, c.title AS title, c.scope_hint AS scope_hint,
+           c.citing_region AS citing_region, c.wraps AS wraps, c.task_id AS task_id,
+           c.start_offset AS start_offset, c.end_offset AS end_offset, c.text AS text"""
+# Title keys one WRAPS step from those in `$keys`, either way (a notice and the document it issues).
+WRAPPED_KEYS = ("MATCH (p:PolicyDocument)-[:WRAPS]->(q:PolicyDocument) WHERE p.title_key IN $keys "
+                "RETURN DISTINCT q.title_key AS k")
+WRAPPING_KEYS = ("MATCH (p:PolicyDocument)-[:WRAPS]->(q:PolicyDocument) WHERE q.title_key IN $keys "
+                 "RETURN DISTINCT p.title_key AS k")
+
+
+def derived_resets_for(schema: Schema, rel: str) -> str:
+    """Drop the derived relationships `rel` whose start node belongs to a document in `$docs`.
+
+    >>> from policykg.graph.schema import load_schema
+    >>> derived_resets_for(load_schema(), "ALIGNS_WITH")
+    'MATCH (a:Target)-[r:ALIGNS_WITH]->() WHERE a.doc_id IN $docs DELETE r'
+    """
+    start = schema.rel(rel).endpoints[0][0]
+    owner = "id" if start == "Document" else "doc_id"
+    return f"MATCH (a:{start})-[r:{rel}]->() WHERE a.{owner} IN $docs DELETE r"
+
+
+def derived_node_resets_for(label: str, prop: str) -> str:
+    """Drop the derived nodes of `label` whose `prop` is in `$values`, with their relationships.
+
+    >>> derived_node_resets_for("PolicyDocument", "title_key")
+    'MATCH (n:PolicyDocument) WHERE n.title_key IN $values DETACH DELETE n'
+    """
+    return f"MATCH (n:{label}) WHERE n.{prop} IN $values DETACH DELETE n"
 
 
 # -- batch writes and the shared nodes a write touches (GraphStore.write_documents, orphan sweeps) ----------

@@ -14,7 +14,7 @@ import os
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -24,10 +24,22 @@ from policykg.graph.results import QueryResult
 from policykg.graph.schema import Schema, coerce, load_schema
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
-__all__ = ["BACKENDS", "DEFAULT_BACKEND", "WriteResult", "GraphStore", "dedupe_by_key", "backend_names", "open_store"]
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "DerivedScope", "WriteResult", "GraphStore", "dedupe_by_key", "backend_names",
+           "open_store"]
 
 BACKENDS = "policykg.backends"     # the entry-point group backends register under
 DEFAULT_BACKEND = "ladybug"
+
+
+@dataclass
+class DerivedScope:
+    """The part of the derived layer an incremental derivation rewrites.
+
+    `from_docs`: derived relationship type → the documents whose nodes start the relationships
+    dropped (a Document itself, or the Target/Task/Section it owns); `nodes`: derived label →
+    (property, values) of the derived nodes dropped, with every relationship they have."""
+    from_docs: dict[str, list[str]] = field(default_factory=dict)
+    nodes: dict[str, tuple[str, list]] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +89,15 @@ class GraphStore(ABC):
         labels only), sets `node_updates` properties on existing nodes (e.g.
         Target.status) and writes `edges`."""
 
+    def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],
+                            node_updates: list[NodeRecord] | None = None, nodes: list[NodeRecord] | None = None) -> None:
+        """Replace the part of the derived layer `scope` names, in one transaction (incremental derivation).
+
+        Drops the derived relationships and nodes `scope` names, then writes `nodes` (of derived
+        labels only), sets `node_updates` on existing nodes and writes `edges`; the rest of the
+        derived layer stays as it is."""
+        raise NotImplementedError(f"the {self.name} backend has no incremental derivation")
+
     @abstractmethod
     def delete_document(self, source: str) -> bool:
         """Remove a document's subgraph; False when no such document is loaded."""
@@ -115,6 +136,22 @@ class GraphStore(ABC):
         if stray:
             raise ValueError(f"replace_derived writes only derived labels, not {sorted(stray)}")
         return statements.derived_resets(self.schema)
+
+    def derived_scope_statements(self, scope: DerivedScope, nodes: list[NodeRecord] | None,
+                                 edges: list[EdgeRecord]) -> list[tuple[str, dict]]:
+        """(statement, parameters) dropping the part of the derived layer `scope` names, before
+        `replace_derived_for` rewrites it."""
+        stray = {n.label for n in nodes or []} - set(self.schema.derived_labels)
+        stray |= {e.type for e in edges} - set(self.schema.derived_relationships)
+        stray |= set(scope.from_docs) - set(self.schema.derived_relationships)
+        stray |= set(scope.nodes) - set(self.schema.derived_labels)
+        if stray:
+            raise ValueError(f"replace_derived_for writes only the derived layer, not {sorted(stray)}")
+        out = [(statements.derived_resets_for(self.schema, rel), {"docs": sorted(set(docs))})
+               for rel, docs in sorted(scope.from_docs.items()) if docs]
+        out += [(statements.derived_node_resets_for(label, prop), {"values": sorted(set(values))})
+                for label, (prop, values) in sorted(scope.nodes.items()) if values]
+        return out
 
     def node_update_statements(self, nodes: list[NodeRecord]) -> list[tuple[str, dict]]:
         """(statement, parameters) setting properties of existing nodes, one statement per label and property,

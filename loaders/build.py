@@ -14,6 +14,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from policykg.loaders.divisions import gazetteer
 from policykg.loaders.extract.bodies import BodyInfo, classify_body, leader_key
 from policykg.loaders.extract.indicators import UNMAPPED, load_catalogue
 from policykg.loaders.model import Mention, OwnerMention, ParsedDocument
@@ -69,6 +70,16 @@ class _Records:
     def region(self) -> str | None:
         return self.parsed.meta.region
 
+    @property
+    def region_key(self) -> str | None:
+        """The region's graph key: its name, qualified by its city when other places share it (南京市鼓楼区)."""
+        return gazetteer().qualified_name(self.region, self.chain) if self.region else None
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """The region's parents, nearest first (which city 市 means in this plan)."""
+        return tuple(self.parsed.meta.region_chain)
+
     def task_id(self, path: str | None) -> str | None:
         """The node id of the task at `path` (None when there is no such task)."""
         return self.task_ids.get(path) if path else None
@@ -98,12 +109,13 @@ def _add_document(out: _Records, fingerprint: str, loaded_at: str | None) -> Non
         "title": meta.title, "issuer": meta.issuer, "doc_number": meta.doc_number, "issue_date": meta.issue_date,
         "year": meta.year, "region": region, "level": meta.level, "region_code": meta.region_code,
         "region_chain": list(meta.region_chain), "kind": meta.kind, "is_notice": meta.is_notice,
-        "wrapped_title": meta.wrapped_title, "warnings": warnings,
+        "wrapped_title": meta.wrapped_title, "url": meta.url, "warnings": warnings,
         "loaded_at": loaded_at, "text": src.text,
     }))
-    if region:
-        out.nodes.append(NodeRecord("Region", {"id": region, "name": region, "level": meta.level}))
-        out.edges.append(EdgeRecord("IN_REGION", "Document", out.doc_id, "Region", region))
+    key = out.region_key
+    if key:
+        out.nodes.append(NodeRecord("Region", {"id": key, "name": key, "level": meta.level}))
+        out.edges.append(EdgeRecord("IN_REGION", "Document", out.doc_id, "Region", key))
 
 
 def _add_sections(out: _Records) -> None:
@@ -153,7 +165,7 @@ def _add_owners(out: _Records) -> None:
 
 
 def _add_leader(out: _Records, tid: str, owner: OwnerMention) -> None:
-    region = out.region
+    region = out.region_key
     lid = leader_key(owner.name, region)
     out.nodes.append(NodeRecord("Leader", {"id": lid, "name": owner.name, "region": region}))
     if region:
@@ -163,7 +175,7 @@ def _add_leader(out: _Records, tid: str, owner: OwnerMention) -> None:
 
 
 def _add_owning_department(out: _Records, tid: str, owner: OwnerMention) -> None:
-    body = classify_body(owner.name, out.region)
+    body = classify_body(owner.name, out.region, out.chain)
     _add_body(out, body)
     out.edges.append(EdgeRecord("OWNED_BY", "Task", tid, "Department", body.key, {
         "role": "responsible", "source_column": owner.column, "written": owner.written,
@@ -186,7 +198,7 @@ def _add_department_mention(out: _Records, mention: Mention) -> None:
     tid = out.task_id(mention.task)
     if tid is None:
         return
-    body = classify_body(mention.name, out.region)
+    body = classify_body(mention.name, out.region, out.chain)
     _add_body(out, body)
     props = {"written": mention.written, **out.evidence(mention.span)}
     out.edges.append(EdgeRecord("MENTIONS", "Task", tid, "Department", body.key, props))

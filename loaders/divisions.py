@@ -29,6 +29,7 @@ class Division:
     level: str                # province | city | district | county
     parent: str | None        # the parent's code
     short: str | None         # 静安
+    spellings: tuple[str, ...] = ()   # the short name's toneless pinyin: jingan (several for several readings)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class Gazetteer:
                 self.short_forms.setdefault(short, set()).add(d.name)
         for alias, full in aliases.items():
             self.short_forms.setdefault(alias, set()).add(full)
+        self.by_spelling: dict[str, list[Division]] = {}
+        for d in rows:
+            for spelling in d.spellings:
+                self.by_spelling.setdefault(spelling, []).append(d)
         self._full = re.compile(vocabulary.alternation(self.full_forms))
 
     # ---- names
@@ -166,6 +171,79 @@ class Gazetteer:
     def _names_in(division: Division, context: str) -> bool:
         return division.name in context or bool(division.short and division.short in context)
 
+    def of_host(self, host: str) -> Division | None:
+        """The division a government site's host names by its pinyin: mzj.jinhua.gov.cn → 金华市;
+        xihu.hangzhou.gov.cn → 西湖区 (杭州's, named by the label after it). Only `.gov.cn` hosts (a news
+        site's host names no issuer), only full spellings (hz.gov.cn is no one's), and only a label that
+        names one division, or one child of the division the next label names.
+
+        Examples:
+            >>> g = gazetteer()
+            >>> g.of_host("mzj.jinhua.gov.cn").name, g.of_host("xihu.hangzhou.gov.cn").code
+            ('金华市', '330106')
+            >>> g.of_host("www.jinhua.com.cn"), g.of_host("mzj.hz.gov.cn"), g.of_host("chaoyang.gov.cn")
+            (None, None, None)
+        """
+        labels = host.lower().rstrip(".").split(".")
+        if labels[-2:] != ["gov", "cn"]:
+            return None
+        found: Division | None = None
+        for label in reversed(labels[:-2]):        # the parent's label comes after the child's
+            named = self.by_spelling.get(label, [])
+            if found is not None:
+                named = [d for d in named if found in self.chain(d)]
+            if len(named) == 1:
+                found = named[0]
+        return found
+
+    def qualified_name(self, region: str, chain: tuple[str, ...] | list[str] = ()) -> str:
+        """A name for `region` no other division has: the name itself when it is one place's, else its
+        nearest parent's name before it (鼓楼区 of 南京市 → 南京市鼓楼区: 福州, 徐州 and 开封 have one too).
+        Graph keys of regions, and of the bodies and leaders scoped to them, use it, so the same-named
+        districts of two cities are never one node.
+
+        Examples:
+            >>> g = gazetteer()
+            >>> g.qualified_name("鼓楼区", ["南京市", "江苏省"]), g.qualified_name("金山区", ["上海市"])
+            ('南京市鼓楼区', '金山区')
+            >>> g.qualified_name("上海市"), g.qualified_name("鼓楼区"), g.qualified_name("某区", ["某市"])
+            ('上海市', '鼓楼区', '某区')
+            >>> g.qualified_name("金山区", ["新北市"])     # the 金山区 regions.yaml lists is 上海's
+            '新北市金山区'
+
+        """
+        if not chain or chain[0] == region:
+            return region
+        # The place the name means on its own (the only one, a municipality's city entry, or the one
+        # regions.yaml lists) keeps its name; another place of that name is qualified by its parent.
+        default = self.resolve(region)
+        if default is not None and chain[0] in {d.name for d in self.chain(default)}:
+            return region
+        return chain[0] + region if len(self.by_name.get(region) or []) > 1 else region
+
+    def city_of(self, region: str | None, chain: tuple[str, ...] | list[str] = ()) -> str | None:
+        """The prefecture-level city `region` is in (a city is its own): the first city of `chain`
+        (the plan's parents, nearest first), else the city of the one division of that name, else None.
+
+        Examples:
+            >>> g = gazetteer()
+            >>> g.city_of("西湖区"), g.city_of("鼓楼区", ["福州市", "福建省"]), g.city_of("上海市"), g.city_of("长宁区")
+            (None, '福州市', '上海市', '上海市')
+            >>> g.city_of("涪陵区"), g.city_of("太仓市", ["苏州市", "江苏省"]), g.city_of("浙江省"), g.city_of(None)
+            ('重庆市', '苏州市', None, None)
+        """
+        if not region:
+            return None
+        if self.level(region) == "city":
+            return region
+        for name in chain:
+            if self.level(name) == "city":
+                return name
+        division = self.resolve(region)
+        if division is None or division.level == "province":
+            return None
+        return next((d.name for d in self.chain(division) if d.level == "city"), None)
+
     def children_starting(self, parent: Division, head: str) -> list[Division]:
         """The parent's child divisions whose name starts with `head` (a 文号's 金民 → 金山区 of 上海市).
 
@@ -180,9 +258,9 @@ class Gazetteer:
 def _read_rows(table: str) -> tuple[list[Division], dict[str, str]]:
     rows, traditional = [], {}
     for line in table.splitlines():
-        code, name, level, parent, short, trad = (None if f == "-" else f for f in line.split("\t"))
+        code, name, level, parent, short, trad, spelled = (None if f == "-" else f for f in line.split("\t"))
         assert code and name and level
-        rows.append(Division(code, name, level, parent, short))
+        rows.append(Division(code, name, level, parent, short, tuple((spelled or "").split(",")) if spelled else ()))
         if trad:
             traditional[trad] = name
     return rows, traditional

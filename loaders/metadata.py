@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -35,7 +36,8 @@ __all__ = [
 ]
 
 # Fields a user may set; title_span and warnings are the parser's.
-OVERRIDE_FIELDS = ("title", "issuer", "doc_number", "issue_date", "year", "region", "level", "is_notice", "wrapped_title")
+OVERRIDE_FIELDS = ("title", "issuer", "doc_number", "issue_date", "year", "region", "level", "is_notice", "wrapped_title",
+                   "url")
 LEVELS = ("province", "city", "district", "county", "town", "unknown")
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
 # Fields a plan needs, and how a warning names each when neither text nor user gives it.
@@ -74,6 +76,7 @@ class _Vocab:
     inline_signature: re.Pattern          # 武汉市民政局 2024 年 3 月 7 日 inside a line
     web_title_row: re.Pattern             # 名 称： 2020年全市民政工作要点, a web page's title row
     web_issuer_row: re.Pattern            # 发文单位: 咸宁市民政局, a web page's issuer row
+    address_row: re.Pattern               # 原文链接: http://…, the address a saved page was read from
     index_code: re.Pattern                # 索引号 11330283002979996P/…: the body's division code (330283)
     suffixes: tuple[tuple[str, str], ...]
     not_regions: frozenset
@@ -121,6 +124,7 @@ def load_vocab() -> _Vocab:
         web_issuer_row=re.compile(
             rf"(?:{vocabulary.alternation(doc['web_issuer_labels'])})\s*[:：|\]]?[\s|•\]]*([{_HAN}（）()]{{2,30}})"),
         index_code=re.compile(rf"(?:{vocabulary.alternation(doc['web_index_labels'])})[^0-9A-Z]{{0,12}}1[1-9](\d{{6}})[0-9A-Z]{{10}}"),
+        address_row=re.compile(rf"(?:{vocabulary.alternation(doc['web_address_labels'])})(?:\(\d+\))?[ \t]*[:：]?[ \t]*(https?://[^\s|<>\"'，。]+)"),
         suffixes=suffixes,
         not_regions=frozenset(reg.get("not_regions") or []),
         generic_region=generic,
@@ -203,6 +207,10 @@ def validate_overrides(overrides: dict, origin: str) -> dict:
         elif key == "level":
             if value not in LEVELS:
                 raise InputError(f"{origin}: level '{value}' is not one of {', '.join(LEVELS)}")
+        elif key == "url":
+            value = str(value).strip()
+            if not urlsplit(value).hostname or urlsplit(value).scheme not in ("http", "https"):
+                raise InputError(f"{origin}: url '{value}' is not a web address; write e.g. 'url: http://mzj.example.gov.cn/…'")
         else:
             value = str(value).strip()
         clean[key] = value
@@ -791,11 +799,12 @@ class _MetadataParser:
             best, pos = name, m.end()
         return best
 
-    def region(self, issuer: str | None, title: str | None, doc_number: str | None = None) -> tuple[str | None, bool]:
+    def region(self, issuer: str | None, title: str | None, doc_number: str | None = None,
+               url: str | None = None) -> tuple[str | None, bool]:
         """(region, guessed): the most specific region the issuer, else the title, names (a city
         narrowed to the district its 文号 opens with: 上海市 + 金民〔2025〕 → 金山区); else the 文号's
-        short name (涪陵民政发〔2025〕), the division code of the 索引号; else one the running text
-        names far more often than any other."""
+        short name (涪陵民政发〔2025〕), the government site the page was read from (mzj.jinhua.gov.cn),
+        the division code of the 索引号; else one the running text names far more often than any other."""
         for source in (issuer, title):
             if not source:
                 continue
@@ -809,10 +818,28 @@ class _MetadataParser:
         by_number = self._region_of_number(doc_number)
         if by_number:
             return by_number, False
+        by_host = gazetteer().of_host(urlsplit(url).hostname or "") if url else None
+        if by_host:
+            return by_host.name, False
         by_index = self._region_of_index()
         if by_index:
             return by_index, True
         return self._region_of_text(), True
+
+    def source_url(self) -> str | None:
+        """The address a saved web page names as its own (原文链接: http://…, a browser's `saved from url=`).
+
+        Examples:
+            >>> _MetadataParser(TextView.identity("标题\\n原文链接：http://mzj.jinhua.gov.cn/art/1.html\\n"), "t").source_url()
+            'http://mzj.jinhua.gov.cn/art/1.html'
+            >>> _MetadataParser(TextView.identity("详见http://www.gov.cn/zhengce/"), "t").source_url() is None
+            True
+        """
+        for part in (self.view.original[:2000], self.view.original[-1000:]):
+            m = self.vocab.address_row.search(part)
+            if m:
+                return m.group(1)
+        return None
 
     def _region_of_issuer_row(self) -> str | None:
         """The region a web page's issuer row names (发文单位: 咸宁市民政局, 信息来源:曾都区民政局).
@@ -941,7 +968,10 @@ class _MetadataParser:
 def _add_chain_and_kind(p: _MetadataParser, meta: DocumentMeta, view: TextView) -> None:
     """The region's code and parents (read where its name is written) and the document's kind
     (the plan a notice issues names it first)."""
-    context = " ".join(filter(None, [meta.issuer, meta.title, view.text[:2000]]))
+    # The site a page was read from names its parents too (xihu.hangzhou.gov.cn: 西湖区 of 杭州市).
+    site = gazetteer().of_host(urlsplit(meta.url).hostname or "") if meta.url else None
+    named_by_site = " ".join([site.name, *gazetteer().chain_names(site)]) if site else None
+    context = " ".join(filter(None, [meta.issuer, meta.title, named_by_site, view.text[:2000]]))
     meta.region_code, meta.region_chain = p.chain(meta.region, context)
     meta.kind = document_kind(meta.wrapped_title) or document_kind(meta.title, meta.is_notice) or p.kind_of_opening()
 
@@ -968,7 +998,9 @@ def parse_metadata(view: TextView, source_name: str, overrides: dict | None = No
         meta.year = int(meta.issue_date[:4])
         p.warnings.append(f"{source_name}: plan year {meta.year} taken from the issue date; set 'year' to confirm")
 
-    region, guessed = p.region(given.get("issuer") or meta.issuer, given.get("title") or meta.title, meta.doc_number)
+    meta.url = p.source_url()
+    region, guessed = p.region(given.get("issuer") or meta.issuer, given.get("title") or meta.title, meta.doc_number,
+                               given.get("url") or meta.url)
     meta.region = region
     if guessed and region and "region" not in given:
         p.warnings.append(f"{source_name}: region '{region}' guessed from the text; set 'region' to confirm")

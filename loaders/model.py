@@ -37,6 +37,7 @@ class DocumentMeta:
     kind: str | None = None            # work plan | project list | progress report | task decomposition | …
     is_notice: bool = False            # 关于印发《…》的通知
     wrapped_title: str | None = None   # the plan a notice issues
+    url: str | None = None             # the web address the plan was read from (a sidecar's url, 原文链接: …)
     title_span: tuple[int, int] | None = None
     warnings: list[str] = field(default_factory=list)
 

@@ -422,3 +422,35 @@ def test_the_pipeline_builds_outside_the_checkout(tmp_path):
 ])
 def test_level_of_reads_the_region_suffixes(region, level):
     assert level_of(region) == level
+
+
+def test_the_city_a_district_plan_means_by_shi_is_its_own_city():
+    # 市民政局 in a plan of 杭州's 西湖区 is 杭州's bureau — never another city's by default.
+    assert classify_body("市民政局", "西湖区", ("杭州市", "浙江省")).key == "杭州市:杭州市民政局"
+    assert classify_body("市民政局", "鼓楼区", ("福州市", "福建省")).key == "福州市:福州市民政局"
+    assert classify_body("市民政局", "金山区").key == "上海市:上海市民政局"        # one 金山区: its city is known
+
+
+def test_shi_in_a_plan_whose_city_is_unknown_names_no_city():
+    body = classify_body("市民政局", "西湖区")           # two 西湖区 (杭州, 南昌) and no parents given
+    assert body.region is None and not body.key.startswith("上海市")
+
+
+def test_two_cities_districts_of_one_name_are_two_regions_with_their_own_bodies(tmp_path):
+    from policykg.loaders.build import build_records
+    from policykg.loaders.pipeline import fingerprint, parse_document
+
+    def records(city: str):
+        plan = tmp_path / f"{city}.txt"
+        plan.write_text(f"{city}鼓楼区民政局2025年工作要点\n一、养老服务\n1.新建助餐点5个。（责任单位：区民政局；牵头领导：王明）\n",
+                        encoding="utf-8")
+        parsed = parse_document(str(plan))
+        graph = build_records(parsed, fingerprint(parsed.source.text, None))
+        return {(n.label, n.props["id"]) for n in graph.nodes if n.label in ("Region", "Department", "Leader")}
+
+    nanjing, fuzhou = records("南京市"), records("福州市")
+    assert ("Region", "南京市鼓楼区") in nanjing and ("Department", "南京市鼓楼区:南京市鼓楼区民政局") in nanjing
+    assert ("Region", "福州市鼓楼区") in fuzhou and ("Leader", "福州市鼓楼区:王明") in fuzhou
+    assert not nanjing & fuzhou         # no shared node: the two 鼓楼区 are two places
+    # one place of its name keeps its plain name (the seeds' 金山区, 静安区 …)
+    assert classify_body("区民政局", "金山区", ("上海市",)).key == "金山区:金山区民政局"

@@ -51,11 +51,19 @@ def snapshot(tmp_path_factory):
 
 
 def _key(edges: list[EdgeRecord]) -> list[tuple]:
-    return [(e.type, e.from_id, e.to_id, sorted(e.props.items())) for e in edges]
+    return sorted((e.type, e.from_id, e.to_id, sorted(e.props.items())) for e in edges)
 
 
 def reference_section_alignment(snapshot, rules, partners) -> list[EdgeRecord]:
-    """Every themed section against every other, kept when the pair passes the rules (no blocking, no index)."""
+    """Every themed section against every other, kept when the pair passes the rules (no blocking, no index);
+    IDF over the district plans compared with the same city plans, and those city plans."""
+    by_partners = defaultdict(dict)
+    for district_id, plist in partners.items():
+        by_partners[frozenset(p.city.id for p in plist)][district_id] = plist
+    return [e for block in by_partners.values() for e in _reference_block(snapshot, rules, block)]
+
+
+def _reference_block(snapshot, rules, partners) -> list[EdgeRecord]:
     conf = rules.sections
     involved = set(partners) | {p.city.id for plist in partners.values() for p in plist}
     themed = [s for s in snapshot.sections.values() if s.theme and s.doc_id in involved]

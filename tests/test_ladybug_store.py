@@ -169,3 +169,21 @@ def test_node_updates_are_checked_against_the_schema(store):
         store.replace_derived([], [NodeRecord("Target", {"id": "plan-a@h1/t:0#1", "colour": "red"})])
     with pytest.raises(ValueError, match="only derived labels"):
         store.replace_derived([], nodes=[NodeRecord("Task", {"id": "x"})])
+
+
+def test_a_graph_made_before_a_property_existed_gains_it_on_open(tmp_path):
+    import ladybug
+
+    path = str(tmp_path / "old.lbdb")
+    db = ladybug.Database(path)
+    conn = ladybug.Connection(db)
+    # The Document table as an earlier version made it: no `url`, no `kind`.
+    conn.execute("CREATE NODE TABLE Document(id STRING, source STRING, title STRING, PRIMARY KEY(id))")
+    conn.execute("CREATE (:Document {id: 'old@1', source: 'old', title: '旧计划'})")
+    conn.close()
+    db.close()
+    with LadybugStore(path) as s:
+        s.write_document(make_doc())
+        rows = s.query("MATCH (d:Document) RETURN d.source, d.title, d.url, d.kind ORDER BY d.source").rows
+    assert rows[0] == ["old", "旧计划", None, None]
+    assert rows[1][0] == "plan-a"

@@ -319,3 +319,39 @@ def test_a_retired_index_code_names_the_one_division_of_its_city_the_text_names(
     assert (meta.region, meta.level, meta.region_chain) == ("奉化区", "district", ["宁波市", "浙江省"])
     _, other = parse_text("索引号 11330283002979996P/2024-152907\n2024年十大民生实事项目出炉\n建设中学教学楼。\n")
     assert other.region is None
+
+
+# -- the region a government site's address names ------------------------------------------------
+
+PAGE_WITHOUT_PLACE = "2025年全市民政工作要点\n一、工作思路\n紧紧锚定“一个目标”，跑出赶超发展加速度。\n"
+
+
+def test_region_from_the_sidecar_url_of_a_government_site():
+    _, meta = parse_text(PAGE_WITHOUT_PLACE, {"url": "http://mzj.jinhua.gov.cn/art/2025/4/30/art_1.html"})
+    assert (meta.region, meta.level, meta.region_chain, meta.url) == (
+        "金华市", "city", ["浙江省"], "http://mzj.jinhua.gov.cn/art/2025/4/30/art_1.html")
+    assert not any("region" in w for w in meta.warnings)
+
+
+def test_region_from_a_saved_pages_own_address_line():
+    _, meta = parse_text(PAGE_WITHOUT_PLACE + "原文链接：http://www.xihu.hangzhou.gov.cn/art/1.html\n")
+    assert (meta.region, meta.region_code, meta.url) == ("西湖区", "330106", "http://www.xihu.hangzhou.gov.cn/art/1.html")
+
+
+def test_an_address_that_is_no_government_site_or_names_several_places_gives_no_region():
+    for url in ("http://www.jinhua-news.com/art/1.html", "http://www.chaoyang.gov.cn/1.html", "http://mzj.hz.gov.cn/1.html"):
+        _, meta = parse_text(PAGE_WITHOUT_PLACE, {"url": url})
+        assert meta.region is None, url
+
+
+def test_the_issuer_named_in_the_text_wins_over_the_address():
+    _, meta = parse_text("2025年全市民政工作要点\n发布机构：咸宁市民政局\n一、工作思路\n", {"url": "http://mzj.jinhua.gov.cn/1.html"})
+    assert meta.region == "咸宁市"
+
+
+def test_a_sidecar_url_must_be_a_web_address(tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text(PAGE_WITHOUT_PLACE, encoding="utf-8")
+    (tmp_path / "plan.meta.yaml").write_text("url: mzj.jinhua.gov.cn\n", encoding="utf-8")
+    with pytest.raises(InputError, match="url 'mzj.jinhua.gov.cn' is not a web address"):
+        read_sidecar(plan)

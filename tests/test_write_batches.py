@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ladybug
 import pytest
 
 from policykg.graph import neo4j_store, statements
@@ -155,6 +156,25 @@ def test_a_batch_on_top_of_a_graph_merges_the_stored_shared_nodes(open_store, se
     assert dump(batch) == dump(single)
     shared = batch.query("MATCH (d:Department) RETURN d.id, count(*) AS n ORDER BY n DESC LIMIT 1").rows
     assert shared[0][1] == 1
+
+
+def test_a_graph_that_gained_properties_later_is_copied_into_the_right_columns(tmp_path, open_store, seed_graphs):
+    """COPY fills columns by position: a table made by an earlier version, whose later properties were added
+    at its end (ALTER TABLE ADD on open), takes the batch's values in its own column order."""
+    old = ladybug.Database(str(tmp_path / "old.lbdb"))
+    conn = ladybug.Connection(old)
+    conn.execute("CREATE NODE TABLE Document(id STRING, title STRING, year INT64, source STRING, PRIMARY KEY(id))")
+    conn.execute("CREATE NODE TABLE Region(id STRING, level STRING, PRIMARY KEY(id))")
+    conn.close()
+    old.close()
+    upgraded = LadybugStore(str(tmp_path / "old.lbdb"))
+    try:
+        upgraded.write_documents(seed_graphs)
+        reference = open_store("reference")
+        one_by_one(reference, seed_graphs)
+        assert dump(upgraded) == dump(reference)
+    finally:
+        upgraded.close()
 
 
 def test_a_failed_copy_leaves_the_batch_unwritten_and_the_store_usable(open_store, seed_graphs, monkeypatch):

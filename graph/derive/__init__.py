@@ -1,16 +1,20 @@
-"""Cross-document links, recomputed over every loaded document after each load.
+"""Cross-document links, recomputed after each load for what it changed.
 
 `derive_all(store)` reads a snapshot of the graph, computes every derived node
 and relationship declared in graph/schema.yaml (`derived: true`) plus
 Target.status, and writes them with one `replace_derived` call, so the derived layer is always
 consistent with the documents currently loaded (a reload or delete never leaves
-stale links behind).
+stale links behind). `derive_for(store, footprint, sources)` gives the same layer by
+recomputing only the partition the changed plans take part in (incremental.py), replaced
+with one `replace_derived_for` call; a load uses it, `policykg derive --all` the former.
 
     citations.py  PolicyDocument nodes, CITES, REFERS_TO, WRAPS (citations resolved across plans)
     alignment.py  ALIGNS_WITH (target ↔ target), IMPLEMENTS (district plan → city plan)
     lineage.py    SUCCEEDS (plan → previous plan), CONTINUES (target → previous year's), Target.status
     sections.py   SECTION_ALIGNS (district section → city section of the same theme)
     reuse.py      REUSES (district task → city task it copies a sentence of)
+    incremental.py  the partition a change touches, and its recomputation
+    report.py     DeriveReport: what a derivation wrote, and notes for the user
 
 Rules and thresholds live in loaders/vocab/alignment.yaml. The read side (the alignment
 matrix, the roll-up, owners, the lineage picture) is in `policykg.queries.views`.
@@ -18,28 +22,24 @@ matrix, the roll-up, owners, the lineage picture) is in `policykg.queries.views`
 from __future__ import annotations
 
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 
-from policykg.graph.derive.alignment import BELOW_CITY, city_partners, derive_alignment
+from policykg.graph import statements
+from policykg.graph.derive.alignment import city_partners, derive_alignment
 from policykg.graph.derive.citations import derive_policy_documents
+from policykg.graph.derive.incremental import Footprint, derive_incremental, footprint
 from policykg.graph.derive.lineage import derive_continuation, derive_succession
+from policykg.graph.derive.report import DeriveReport, partner_notes, report_of
 from policykg.graph.derive.reuse import derive_reuse
 from policykg.graph.derive.rules import load_rules
 from policykg.graph.derive.sections import derive_section_alignment
 from policykg.graph.derive.snapshot import read_snapshot
 from policykg.graph.store import GraphStore
 
-__all__ = ["derive_all", "DeriveReport"]
+__all__ = ["derive_all", "derive_for", "footprint", "Footprint", "DeriveReport", "FULL_ABOVE"]
 
-
-@dataclass
-class DeriveReport:
-    nodes: dict[str, int] = field(default_factory=dict)    # derived node label → count written
-    edges: dict[str, int] = field(default_factory=dict)    # derived relationship type → count written
-    statuses: dict[str, int] = field(default_factory=dict)  # Target.status value → count
-    notes: list[str] = field(default_factory=list)          # e.g. plans compared with an earlier city year
-    seconds: float = 0.0
+# Above this share of the loaded documents changed, one full recompute is cheaper than a partition
+# that covers most of the graph anyway (a first load of a folder).
+FULL_ABOVE = 0.5
 
 
 def derive_all(store: GraphStore) -> DeriveReport:
@@ -59,19 +59,22 @@ def derive_all(store: GraphStore) -> DeriveReport:
     edges = citation_edges + aligns + implements + succeeds + continues + section_edges + reuse_edges
     store.replace_derived(edges, status_updates, nodes=policy_nodes)
 
-    report = DeriveReport(
-        nodes=dict(Counter(n.label for n in policy_nodes)),
-        edges=dict(Counter(e.type for e in edges)),
-        statuses=dict(Counter(u.props["status"] for u in status_updates if u.props["status"])),
-        seconds=time.perf_counter() - started,
-    )
-    for district_id, plist in sorted(partners.items()):
-        district = snapshot.docs[district_id]
-        for p in plist:
-            if p.flagged:
-                report.notes.append(f"{district.name} ({district.year}) is compared with {p.city.name} "
-                                    f"({p.city.year}): no {district.year} city plan is loaded")
-    for d in sorted(snapshot.docs.values(), key=lambda d: d.name):
-        if d.level in BELOW_CITY and d.id not in partners:
-            report.notes.append(f"{d.name}: no city plan of its year or earlier is loaded; its targets are not aligned")
+    report = report_of(policy_nodes, edges, status_updates)
+    report.notes = partner_notes(snapshot.docs, partners, snapshot.docs)
+    report.documents = len(snapshot.docs)
+    report.seconds = time.perf_counter() - started
     return report
+
+
+def derive_for(store: GraphStore, before: Footprint, sources: list[str], *,
+               full_above: float | None = FULL_ABOVE) -> DeriveReport:
+    """Recompute the derived layer around the documents of `sources`, which were loaded, replaced or
+    removed since `before = footprint(store, sources)` was read (see `incremental`).
+
+    When more than `full_above` of the loaded documents changed, everything is recomputed
+    (`derive_all`) instead; None: always incrementally."""
+    if full_above is not None:
+        total = store.query(statements.count_nodes("Document")).rows[0][0]
+        if len(set(sources)) > full_above * max(total, 1):
+            return derive_all(store)
+    return derive_incremental(store, before, sources)

@@ -10,7 +10,8 @@ Rules (data in loaders/vocab/alignment.yaml):
   families the catalogue counts this indicator in (一键通 users in 户 or 人; the
   share is then marked approximate). A 30% ratio never aligns with a count of 3000.
 * Its own city. A district (or county) plan aligns only with documents of the city its
-  `region_chain` names (静安区 → 上海市; 鲤城区 → 泉州市, never 厦门市's plans). A document
+  `region_chain` names (静安区 → 上海市; 鲤城区 → 泉州市, never 厦门市's plans), and a city plan
+  only with its own province's (泉州市 → 福建省; a municipality such as 上海市 has none). A document
   loaded without a chain takes the division table's chain for its region's name; a district
   whose city is unknown (a name several places share, a region not in the table) aligns with
   nothing.
@@ -35,21 +36,34 @@ from policykg.loaders.divisions import gazetteer
 from policykg.loaders.records import EdgeRecord
 from policykg.loaders.vocabulary import load_vocab
 
-__all__ = ["CITY", "DISTRICT", "BELOW_CITY", "Partner", "parent_regions", "city_partners", "compare_targets",
-           "derive_alignment", "format_number"]
+__all__ = ["CITY", "PROVINCE", "DISTRICT", "BELOW_CITY", "Partner", "upper_level", "parent_regions", "city_partners",
+           "compare_targets", "derive_alignment", "format_number"]
 
 DISTRICT = "district"
-# The city level and the levels whose plans implement a city's (district, county): data in alignment.yaml.
+# The province and city levels and the levels whose plans implement a city's (district, county): data in
+# alignment.yaml.
+PROVINCE: str = load_vocab("alignment")["levels"]["province"]
 CITY: str = load_vocab("alignment")["levels"]["city"]
 BELOW_CITY: tuple[str, ...] = tuple(load_vocab("alignment")["levels"]["below_city"])
 
 
 @dataclass(frozen=True)
 class Partner:
-    """A city document a district document is compared with."""
+    """A city document a district document is compared with (or a province document a city document is)."""
     city: Doc
     year_gap: int
     flagged: bool      # aligned with an earlier city year: no same-year city plan is loaded
+
+
+def upper_level(level: str | None) -> str | None:
+    """The level whose plans a plan of `level` implements: a district's or county's city, a city's province.
+
+    >>> upper_level("district"), upper_level("county"), upper_level("city"), upper_level("province")
+    ('city', 'city', 'province', None)
+    """
+    if level in BELOW_CITY:
+        return CITY
+    return PROVINCE if level == CITY else None
 
 
 def parent_regions(doc: Doc) -> list[str]:
@@ -71,19 +85,21 @@ def parent_regions(doc: Doc) -> list[str]:
 
 
 def city_partners(docs: Iterable[Doc]) -> dict[str, list[Partner]]:
-    """For each district (or county) document (by id), its own city's documents of the year it aligns with."""
+    """For each district (or county) document (by id), its own city's documents of the year it aligns with;
+    for each city document, its own province's."""
     docs = list(docs)
-    city_plans: dict[str | None, dict[int, list[Doc]]] = defaultdict(lambda: defaultdict(list))
+    upper_plans: dict[tuple[str, str | None], dict[int, list[Doc]]] = defaultdict(lambda: defaultdict(list))
     for d in docs:
-        if d.level == CITY and d.year is not None:
-            city_plans[d.region][d.year].append(d)
+        if d.level in (CITY, PROVINCE) and d.year is not None:
+            upper_plans[(d.level, d.region)][d.year].append(d)
     out: dict[str, list[Partner]] = {}
     for d in docs:
-        if d.level not in BELOW_CITY or d.year is None:
+        upper = upper_level(d.level)
+        if upper is None or d.year is None:
             continue
         by_year: dict[int, list[Doc]] = defaultdict(list)
         for region in dict.fromkeys(parent_regions(d)):
-            for year, plans in city_plans.get(region, {}).items():
+            for year, plans in upper_plans.get((upper, region), {}).items():
                 by_year[year].extend(plans)
         if d.year in by_year:
             year, flagged = d.year, False

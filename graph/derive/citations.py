@@ -15,24 +15,42 @@ from policykg.graph.store import GraphStore
 from policykg.loaders.extract.policy_identity import resolve_documents
 from policykg.loaders.records import EdgeRecord, NodeRecord
 
-__all__ = ["derive_policy_documents"]
+__all__ = ["derive_policy_documents", "policy_documents", "title_keys"]
 
 
 def derive_policy_documents(store: GraphStore) -> tuple[list[NodeRecord], list[EdgeRecord]]:
     """PolicyDocument nodes for the cited documents, and their CITES, REFERS_TO and WRAPS edges."""
-    rows = store.query(statements.CITATIONS).records()
+    return policy_documents(store.query(statements.CITATIONS).records())
+
+
+def _citations(rows: list[dict]) -> list[tuple[str, SimpleNamespace]]:
+    # One order for a whole graph's citations and a partition's: document, then place in it (nulls last).
+    ordered = sorted({r["id"]: r for r in rows}.values(),
+                     key=lambda r: (r["doc_id"], r["start_offset"] is None, r["start_offset"] or 0, r["id"]))
     citations = []
-    for r in rows:
+    for r in ordered:
         mention = SimpleNamespace(written=r["title"], row=r, props={
             "title": r["title"], "scope_hint": r["scope_hint"], "citing_region": r["citing_region"], "wraps": r["wraps"]})
         citations.append((r["source"], mention))
-    groups = resolve_documents(citations)
+    return citations
 
+
+def title_keys(rows: list[dict]) -> set[str]:
+    """The title keys (`PolicyDocumentGroup.key`) the citation `rows` of some whole documents name,
+    a cited notice's inner documents included. A key depends only on the citing plan's own citations."""
+    return {group.key for group in resolve_documents(_citations(rows))}
+
+
+def policy_documents(rows: list[dict], keys: set[str] | None = None) -> tuple[list[NodeRecord], list[EdgeRecord]]:
+    """PolicyDocument nodes and their edges for the citation `rows` (every citation of each title key
+    they name; `keys`: write only the documents of those keys)."""
     nodes, edges = [], []
-    for group in groups:
+    for group in resolve_documents(_citations(rows)):
+        if keys is not None and group.key not in keys:
+            continue
         nodes.append(NodeRecord("PolicyDocument", {
             "id": group.id, "title": group.canonical, "variants": group.variants, "scope": group.scope,
-            "cited_directly": group.cited_directly,
+            "cited_directly": group.cited_directly, "title_key": group.key,
         }))
         if group.wraps:
             edges.append(EdgeRecord("WRAPS", "PolicyDocument", group.id, "PolicyDocument", group.wraps))

@@ -31,17 +31,17 @@ from policykg.graph.derive.snapshot import Doc, Snapshot, Tgt
 from policykg.graph.derive.text import jaccard, shingles
 from policykg.loaders.records import EdgeRecord, NodeRecord
 
-__all__ = ["derive_succession", "change_label", "derive_continuation"]
+__all__ = ["lineage_key", "derive_succession", "change_label", "derive_continuation"]
 
 _YEARS = re.compile(r"[0-9０-９〇零一二三四五六七八九十]+\s*年?")
 
 
-def _lineage_key(doc: Doc) -> tuple[str, str] | None:
+def lineage_key(doc: Doc) -> tuple[str, str] | None:
     """Documents with the same key are one issuer's plans over the years (None: no region or issuer, or no year).
 
-    >>> _lineage_key(Doc("d1", "cn-2025", None, None, 2025, "长宁区", "district", False))
+    >>> lineage_key(Doc("d1", "cn-2025", None, None, 2025, "长宁区", "district", False))
     ('district', '长宁区')
-    >>> _lineage_key(Doc("d2", "x", None, None, None, "长宁区", "district", False)) is None
+    >>> lineage_key(Doc("d2", "x", None, None, None, "长宁区", "district", False)) is None
     True
     """
     who = (doc.region or doc.issuer or "").strip()
@@ -57,7 +57,7 @@ def _title_core(doc: Doc) -> set[str]:
 def derive_succession(docs: Iterable[Doc]) -> list[EdgeRecord]:
     groups: dict[tuple[str, str], dict[int, list[Doc]]] = defaultdict(lambda: defaultdict(list))
     for d in docs:
-        key = _lineage_key(d)
+        key = lineage_key(d)
         if key and d.year is not None:     # a key has a year
             groups[key][d.year].append(d)
     edges = []
@@ -97,12 +97,12 @@ def derive_continuation(snapshot: Snapshot, rules: Rules) -> tuple[list[EdgeReco
     """CONTINUES edges and every target's status (None where it cannot be told)."""
     pools: dict[tuple[str, str], dict[int, list[Tgt]]] = defaultdict(lambda: defaultdict(list))
     for d in snapshot.docs.values():
-        key = _lineage_key(d)
+        key = lineage_key(d)
         if key and d.year is not None:     # a key has a year
             pools[key].setdefault(d.year, [])   # a loaded plan with no targets still counts as loaded
     for t in snapshot.targets:
         doc = snapshot.docs.get(t.doc_id)
-        key = _lineage_key(doc) if doc else None
+        key = lineage_key(doc) if doc else None
         if key and doc is not None and doc.year is not None:
             pools[key][doc.year].append(t)
 

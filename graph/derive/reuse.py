@@ -4,7 +4,7 @@ near-duplicate of one of the city task's sentences.
 Similarity is the Jaccard index of the two sentences' sets of character
 shingles (punctuation dropped, so ，/, and spacing do not matter). A district plan
 is compared with its own city's plans (the cities its `region_chain` names, as in target
-alignment) not later than itself (copying from a later plan is impossible; a plan of unknown
+alignment; a city plan with its province's) not later than itself (copying from a later plan is impossible; a plan of unknown
 year is compared with all of them), never with another city's.
 
 Finding the pairs is a similarity join per city (blocking by region, then year), done with
@@ -19,7 +19,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from policykg.graph.derive.alignment import BELOW_CITY, CITY, parent_regions
+from policykg.graph.derive.alignment import CITY, PROVINCE, parent_regions, upper_level
 from policykg.graph.derive.rules import ReuseRules, Rules
 from policykg.graph.derive.snapshot import Snapshot, Tsk
 from policykg.graph.derive.text import content_only, sentences, shingles
@@ -93,31 +93,35 @@ class _CityIndex:
         return out
 
 
-def derive_reuse(snapshot: Snapshot, rules: Rules) -> list[EdgeRecord]:
+def derive_reuse(snapshot: Snapshot, rules: Rules, lower: set[str] | None = None) -> list[EdgeRecord]:
+    """REUSES edges from the tasks of the district documents (all, or those in `lower`) to their own
+    city's tasks (a city plan's to its province's)."""
     conf = rules.reuse
     docs = snapshot.docs
     years = {d.id: d.year for d in docs.values()}
-    city_docs_of: dict[str | None, set[str]] = defaultdict(set)
+    upper_docs_of: dict[tuple[str, str | None], set[str]] = defaultdict(set)
     for d in docs.values():
-        if d.level == CITY:
-            city_docs_of[d.region].add(d.id)
-    district_docs_of: dict[str, set[str]] = defaultdict(set)     # city region → its district plans
+        if d.level in (CITY, PROVINCE):
+            upper_docs_of[(d.level, d.region)].add(d.id)
+    lower_docs_of: dict[tuple[str, str], set[str]] = defaultdict(set)     # city (level, region) → its district plans
     for d in docs.values():
-        if d.level in BELOW_CITY:                             # a county plan is one too
-            for region in dict.fromkeys(parent_regions(d)):
-                if region in city_docs_of:
-                    district_docs_of[region].add(d.id)
+        upper = upper_level(d.level)                         # a county plan is a district plan too
+        if upper is None or (lower is not None and d.id not in lower):
+            continue
+        for region in dict.fromkeys(parent_regions(d)):
+            if (upper, region) in upper_docs_of:
+                lower_docs_of[(upper, region)].add(d.id)
 
     tasks_of: dict[str, list[Tsk]] = defaultdict(list)
     for task in snapshot.tasks.values():
         tasks_of[task.doc_id].append(task)
     best: dict[tuple[str, str], float] = {}
-    for region in sorted(district_docs_of):
-        city = _split(tasks_of, city_docs_of[region], conf)
+    for block in sorted(lower_docs_of):
+        city = _split(tasks_of, upper_docs_of[block], conf)
         if not city:
             continue
         index = _CityIndex(city, conf.threshold)
-        for s in _split(tasks_of, district_docs_of[region], conf):
+        for s in _split(tasks_of, lower_docs_of[block], conf):
             for c, similarity in index.matches(s, years[s.doc_id], years):
                 key = (s.task_id, c.task_id)
                 best[key] = max(best.get(key, 0.0), similarity)

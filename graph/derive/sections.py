@@ -4,7 +4,8 @@ Candidates are the city documents the district plan is compared with (its own ci
 plans of the year target alignment chooses, `alignment.city_partners`) and, within them,
 the sections whose `theme` equals the district section's. Each pair is scored by the TF-IDF
 cosine of the character bigrams of the two sections' text (heading + every task under
-it), and carries a few of the longest phrases the two texts share. Only the
+it), with IDF over the sections of one block: the district plans compared with the same city
+plans, and those city plans (`blocks_of`). It carries a few of the longest phrases the two texts share. Only the
 `top_k` best city sections per district section are kept, and pairs scoring
 below `min_score` are dropped (two sections can share a theme and nothing else);
 a city section is skipped when its parent or child is already kept, so the
@@ -26,7 +27,7 @@ from policykg.graph.derive.snapshot import Sec, Snapshot
 from policykg.graph.derive.text import cosine, shared_phrases, tfidf_vectors
 from policykg.loaders.records import EdgeRecord
 
-__all__ = ["derive_section_alignment", "BlockIndex"]
+__all__ = ["derive_section_alignment", "blocks_of", "BlockIndex"]
 
 Block = tuple[str, str | None]     # (city document id, theme)
 
@@ -62,6 +63,24 @@ class BlockIndex:
         return [sid for sid in members if sid in hits]
 
 
+def blocks_of(partners: dict[str, list[Partner]]) -> dict[tuple[str, ...], list[str]]:
+    """The district documents grouped by the city documents they are compared with (sorted ids).
+
+    A block is what one TF-IDF weighting covers: the district plans compared with the same city
+    plans, and those city plans. Its scores depend on nothing outside it, so incremental
+    derivation recomputes the blocks a change touches and no others.
+
+    >>> from policykg.graph.derive.snapshot import Doc
+    >>> c = Doc("c", "c", None, None, 2024, "上海市", "city", False)
+    >>> blocks_of({"d1": [Partner(c, 0, False)], "d2": [Partner(c, 0, False)], "d3": []})
+    {('c',): ['d1', 'd2'], (): ['d3']}
+    """
+    out: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for district_id in sorted(partners):
+        out[tuple(sorted(p.city.id for p in partners[district_id]))].append(district_id)
+    return dict(out)
+
+
 def _themed_sections(snapshot: Snapshot, partners: dict[str, list[Partner]]) -> list[Sec]:
     involved = set(partners) | {p.city.id for plist in partners.values() for p in plist}
     return [s for s in snapshot.sections.values() if s.theme and s.doc_id in involved]
@@ -82,12 +101,20 @@ def _keep_best(scored: list[tuple[float, str]], top_k: int, snapshot: Snapshot) 
 
 
 def derive_section_alignment(snapshot: Snapshot, rules: Rules, partners: dict[str, list[Partner]]) -> list[EdgeRecord]:
+    """SECTION_ALIGNS edges of the district documents of `partners`, block by block (`blocks_of`)."""
+    edges: list[EdgeRecord] = []
+    for district_ids in blocks_of(partners).values():
+        edges += _align_block(snapshot, rules, {d: partners[d] for d in district_ids})
+    return edges
+
+
+def _align_block(snapshot: Snapshot, rules: Rules, partners: dict[str, list[Partner]]) -> list[EdgeRecord]:
     conf = rules.sections
     themed = _themed_sections(snapshot, partners)
     if not themed:
         return []
     texts = {s.id: snapshot.section_text(s.id) for s in themed}
-    # IDF over every section of the involved documents, so that words common to all plans weigh little.
+    # IDF over every section of the block's documents, so that words common to the plans compared weigh little.
     vectors = dict(zip(texts, tfidf_vectors(list(texts.values()), conf.ngram)))
     city_by_doc_theme: dict[Block, list[str]] = defaultdict(list)
     for s in themed:

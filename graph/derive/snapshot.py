@@ -7,12 +7,13 @@ back in one `replace_derived` call.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from policykg.graph import statements
 from policykg.graph.store import GraphStore
 
-__all__ = ["Doc", "Tgt", "Sec", "Tsk", "Snapshot", "read_snapshot"]
+__all__ = ["Doc", "Tgt", "Sec", "Tsk", "Snapshot", "read_documents", "read_snapshot"]
 
 
 @dataclass
@@ -121,25 +122,46 @@ class Snapshot:
         return out
 
 
-def _records(store: GraphStore, cypher: str) -> list[dict]:
-    return store.query(cypher, {}).records()
+def _records(store: GraphStore, cypher: str, params: dict | None = None) -> list[dict]:
+    return store.query(cypher, params or {}).records()
 
 
-def read_snapshot(store: GraphStore, *, with_text: bool = True) -> Snapshot:
-    """The documents and targets (and, `with_text`, the sections and tasks) the derivations work on."""
-    docs = {r["id"]: Doc(**r) for r in _records(store, statements.SNAPSHOT_DOCUMENTS)}
-    targets = [Tgt(**r) for r in _records(store, statements.SNAPSHOT_TARGETS)]
+def read_documents(store: GraphStore) -> dict[str, Doc]:
+    """Every loaded document's metadata (no text): what partners and partitions are computed from."""
+    return {r["id"]: Doc(**r) for r in _records(store, statements.SNAPSHOT_DOCUMENTS)}
+
+
+def read_snapshot(store: GraphStore, *, with_text: bool = True, doc_ids: Iterable[str] | None = None,
+                  docs: dict[str, Doc] | None = None) -> Snapshot:
+    """The documents and targets (and, `with_text`, the sections and tasks) the derivations work on.
+
+    `doc_ids`: only those documents (a partition, for incremental derivation), their metadata taken
+    from `docs` when given; None: every loaded document."""
+    if doc_ids is None:
+        docs = read_documents(store) if docs is None else docs
+        queries = (statements.SNAPSHOT_TARGETS, statements.SNAPSHOT_SECTIONS, statements.SNAPSHOT_TASKS,
+                   statements.SECTION_CHILDREN, statements.SECTION_TASKS)
+        params: dict = {}
+    else:
+        wanted = sorted(set(doc_ids))
+        everything = read_documents(store) if docs is None else docs
+        docs = {d: everything[d] for d in wanted if d in everything}
+        queries = (statements.SNAPSHOT_TARGETS_OF, statements.SNAPSHOT_SECTIONS_OF, statements.SNAPSHOT_TASKS_OF,
+                   statements.SECTION_CHILDREN_OF, statements.SECTION_TASKS_OF)
+        params = {"docs": list(docs)}
+    targets_q, sections_q, tasks_q, children_q, section_tasks_q = queries
+    targets = [Tgt(**r) for r in _records(store, targets_q, params)]
     sections: dict[str, Sec] = {}
     tasks: dict[str, Tsk] = {}
     if with_text:
-        for r in _records(store, statements.SNAPSHOT_SECTIONS):
+        for r in _records(store, sections_q, params):
             sections[r["id"]] = Sec(**r)
-        for r in _records(store, statements.SNAPSHOT_TASKS):
+        for r in _records(store, tasks_q, params):
             tasks[r["id"]] = Tsk(**r)
-        for r in _records(store, statements.SECTION_CHILDREN):
+        for r in _records(store, children_q, params):
             if r["parent"] in sections:
                 sections[r["parent"]].children.append(r["child"])
-        for r in _records(store, statements.SECTION_TASKS):
+        for r in _records(store, section_tasks_q, params):
             if r["section"] in sections:
                 sections[r["section"]].tasks.append(r["task"])
     return Snapshot(docs, targets, sections, tasks)

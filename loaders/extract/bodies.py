@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from policykg.loaders.annotations import owner_label_pattern, punctuation
+from policykg.loaders.divisions import gazetteer
 from policykg.loaders.extract.citations import TaskLocator, find_titles
 from policykg.loaders.model import Mention, OwnerMention, ParsedDocument
 from policykg.loaders.themes import owning_section, section_themes, task_theme
@@ -124,17 +125,16 @@ def level_of(region: str | None) -> str | None:
     return None
 
 
-def city_of(region: str | None) -> str:
-    """The city of a plan's region: the region itself for a city, the gazetteer's city for a
-    district, else `default_city` (a district plan rarely says which city it is in).
+def city_of(region: str | None, chain: tuple[str, ...] = ()) -> str | None:
+    """The city of a plan's region (the region itself for a city), read from the plan's parents
+    (`chain`, nearest first) or the divisions; None when unknown — 市 in a plan whose city is unknown
+    names no city, rather than a default one.
 
     Examples:
-        >>> city_of("金山区"), city_of("杭州市"), city_of(None)
-        ('上海市', '杭州市', '上海市')
+        >>> city_of("金山区"), city_of("杭州市"), city_of("鼓楼区", ("南京市", "江苏省")), city_of(None)
+        ('上海市', '杭州市', '南京市', None)
     """
-    if region and level_of(region) == "city":
-        return region
-    return _regions().city_of.get(region or "", load_vocab("bodies")["default_city"])
+    return gazetteer().city_of(region, chain)
 
 
 def bureau_name(region: str) -> str:
@@ -218,8 +218,9 @@ def _kind_of(stem: str, in_bureau: bool) -> str:
     return best_kind
 
 
-def _split_scope(name: str, region: str | None) -> tuple[str | None, str, str | None, bool]:
-    """(scope region, stem, written region prefix, bureau-relative?) of a normalised name.
+def _split_scope(name: str, region: str | None, chain: tuple[str, ...] = ()) -> tuple[str | None, str, str | None, bool]:
+    """(scope region, stem, written region prefix, bureau-relative?) of a normalised name in a plan
+    of `region` (whose parents are `chain`).
 
     Examples:
         >>> _split_scope("上海市金山区民政局", None), _split_scope("局办公室", "金山区")
@@ -248,7 +249,7 @@ def _split_scope(name: str, region: str | None) -> tuple[str | None, str, str | 
         level = level_of(region)
         stem = name[1:]
         if scope == "city":
-            return city_of(region), stem, None, False
+            return city_of(region, chain), stem, None, False
         if scope == "bureau":
             return region, stem, None, True
         if scope == "district":
@@ -259,10 +260,11 @@ def _split_scope(name: str, region: str | None) -> tuple[str | None, str, str | 
 
 
 @lru_cache(maxsize=4096)
-def classify_body(name: str, region: str | None = None) -> BodyInfo:
+def classify_body(name: str, region: str | None = None, chain: tuple[str, ...] = ()) -> BodyInfo:
     """What a body named `name` in a plan of `region` is, and its region-scoped key.
 
-    `region` is the citing plan's region (金山区, 上海市, or None when unknown).
+    `region` is the citing plan's region (金山区, 上海市, or None when unknown), `chain` its parents
+    (nearest first: 南京市, 江苏省), which say which city 市 means.
 
     Examples:
         >>> classify_body("局养老服务科", "金山区").key
@@ -275,16 +277,19 @@ def classify_body(name: str, region: str | None = None) -> BodyInfo:
     written = normalise_name(name)
     full = normalise_name(v["aliases"].get(written, written))
     if is_generic(full):
-        return _generic_body(written, full, region)
+        return _generic_body(written, full, gazetteer().qualified_name(region, chain) if region else None)
 
-    scope, stem, written_region, in_bureau = _split_scope(full, region)
+    scope, stem, written_region, in_bureau = _split_scope(full, region, chain)
+    own = gazetteer().qualified_name(region, chain) if region else None
+    if region and scope == region:
+        scope = own               # 南京市鼓楼区, not 鼓楼区: the keys of two cities' 鼓楼区 differ
     bureau_stem = v["bureau_stem"]
     if stem == bureau_stem:
         return _the_bureau(written, full, scope)
     if stem.startswith(bureau_stem) and len(stem) > len(bureau_stem):
         stem, in_bureau = stem[len(bureau_stem):], True          # 金山区民政局养老服务科
 
-    bare = written_region is None and scope == region and full == stem   # no prefix at all
+    bare = written_region is None and scope == own and full == stem   # no prefix at all
     kind = _kind_of(stem, in_bureau or (bare and _ends_with(stem, v["suffixes"]["section"]) is not None))
     if full in v["exact_names"]["agency"]:
         kind = "agency"
@@ -604,7 +609,7 @@ def extract_bodies(doc, parsed: ParsedDocument) -> list[Mention]:
         if any(os < e and s < oe for os, oe in owner_spans):
             continue
         written = text[s:e]
-        body = classify_body(written, region)
+        body = classify_body(written, region, tuple(parsed.meta.region_chain))
         if body.generic:
             continue
         mentions.append(Mention(

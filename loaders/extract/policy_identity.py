@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from policykg.loaders.divisions import gazetteer
 from policykg.loaders.vocabulary import alternation, load_vocab, pattern, vocab_path
 
 __all__ = [
@@ -399,13 +400,14 @@ def _about_region_re() -> re.Pattern:
 
 
 def city_of(region: str | None) -> str | None:
-    """The city a region belongs to (a city is its own), None when unknown.
+    """The city a region belongs to (a city is its own), from the divisions; None when unknown
+    (a district name that several cities have, without parents to say which).
 
     Examples:
-        >>> city_of("金山区"), city_of("上海市"), city_of("西湖区")
-        ('上海市', '上海市', None)
+        >>> city_of("金山区"), city_of("上海市"), city_of("涪陵区"), city_of("西湖区")
+        ('上海市', '上海市', '重庆市', None)
     """
-    return vocab().city_of.get(region) if region else None
+    return gazetteer().city_of(region)
 
 
 def own_level_word(region: str | None, level: str | None = None) -> str | None:
