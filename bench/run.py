@@ -9,13 +9,19 @@ BENCH_FULL=1 for 10,000) and measures, each figure twice to show the noise:
 - reload of one changed plan into the N-plan graph, derivation included: as `load` does it (incremental
   derivation of what changed) and, as the baseline, followed by the full recompute (`derive_all`);
   and `derive_all` alone;
-- p50/p95 of every named query, with its defaults and with a selective parameter.
+- p50/p95 of every named query, with its defaults and with a selective parameter;
+- the write baselines, on the same parsed plans: LadybugDB's bulk path (`write_documents`: COPY from
+  Arrow tables) against one MERGE statement per row (and against `write_document`, one transaction of
+  UNWIND statements per plan), and on the Bolt server the tests use (tests/neo4j_server) batched
+  UNWIND (`write_documents`) against one transaction per row. Per-row writes are timed on the first
+  PER_ROW_PLANS plans (their rows/s on a small graph favours them, if anything).
 
 Prints a table and writes build/bench/bench-N.json.
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import resource
@@ -31,15 +37,21 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import write_corpus  # noqa: E402
 from policykg.app import load_paths  # noqa: E402
+from policykg.graph import statements  # noqa: E402
 from policykg.graph.derive import derive_all  # noqa: E402
 from policykg.graph.store import GraphStore, open_store  # noqa: E402
-from policykg.loaders.pipeline import parse_document  # noqa: E402
+from policykg.loaders.build import build_records  # noqa: E402
+from policykg.loaders.pipeline import fingerprint, parse_document  # noqa: E402
+from policykg.loaders.records import DocumentGraph  # noqa: E402
 from policykg.queries import list_queries, run_query  # noqa: E402
+from tests.conftest_bolt import Neo4jServer, open_bolt_store, server_jar  # noqa: E402
 
 __all__ = ["main"]
 
 BUILD = ROOT / "build" / "bench"
 EXTRACTION_FILES = 40
+PER_ROW_PLANS = 10      # plans written one row at a time (per-row MERGE, one Bolt transaction per row)
+WRITE_BATCH = 100       # plans per write_documents call
 CHANGES = ["做好困难群众帮扶，新增养老床位12张。", "推进社区嵌入式服务设施建设，新增社区长者食堂3家。"]
 
 
@@ -164,6 +176,149 @@ def bench_query(store: GraphStore, name: str, params: dict, repeat: int) -> dict
     return {"rows": rows, "p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * _percentile(times, 0.95)}
 
 
+# -- write baselines: bulk against per row, on both stores ----------------------------------------
+
+def parse_graphs(files: list[Path]) -> list[DocumentGraph]:
+    graphs = []
+    for f in files:
+        parsed = parse_document(str(f))
+        graphs.append(build_records(parsed, fingerprint(parsed.source.text, None)))
+    return graphs
+
+
+def _rows_of(graphs: list[DocumentGraph]) -> int:
+    return sum(len(g.nodes) + len(g.edges) for g in graphs)
+
+
+def _timed(write, graphs: list[DocumentGraph]) -> dict:
+    start = time.perf_counter()
+    write(graphs)
+    wall = time.perf_counter() - start
+    return {"plans": len(graphs), "rows": _rows_of(graphs), "wall_s": wall, "rows_per_s": _rows_of(graphs) / wall}
+
+
+def _batched(store: GraphStore):
+    def write(graphs):
+        for i in range(0, len(graphs), WRITE_BATCH):
+            store.write_documents(graphs[i:i + WRITE_BATCH])
+    return write
+
+
+def _row_statements(store: GraphStore, graph: DocumentGraph):
+    """(statement, parameters) writing `graph` one row at a time: a MERGE per node, a MERGE per relationship."""
+    for label, rows in store.node_rows(graph.nodes).items():
+        key = store.schema.node(label).key
+        for row in rows:
+            row = {k: v for k, v in row.items() if v is not None or k == key}   # an all-null column has no type
+            yield statements.merge_nodes(label, key, list(row)), {"rows": [row]}
+    for (rel, a, b), rows in store.edge_rows(graph.edges).items():
+        for row in rows:
+            row = {k: v for k, v in row.items() if v is not None or k in ("f", "t")}
+            fields = [k for k in row if k not in ("f", "t")]
+            yield statements.write_edges(store.schema, rel, a, b, fields).replace("CREATE (a)", "MERGE (a)"), {"rows": [row]}
+
+
+def _per_row(store: GraphStore, run_one):
+    def write(graphs):
+        for graph in graphs:
+            for cypher, params in _row_statements(store, graph):
+                run_one(cypher, params)
+    return write
+
+
+def _fresh_ladybug(path: Path) -> GraphStore:
+    shutil.rmtree(path, ignore_errors=True)
+    for leftover in path.parent.glob(path.name + "*"):
+        leftover.unlink()
+    return open_store("ladybug", db_path=str(path))
+
+
+def bench_ladybug_writes(graphs: list[DocumentGraph]) -> dict:
+    """Bulk (COPY) against per-row MERGE and per-plan UNWIND, each into a fresh embedded store, twice."""
+    out: dict = {"bulk": [], "per_document": [], "per_row_merge": []}
+    path = BUILD / "writes.lbdb"
+    for _ in range(2):
+        for way in out:
+            store = _fresh_ladybug(path)
+            try:
+                if way == "bulk":
+                    out[way].append(_timed(_batched(store), graphs))
+                elif way == "per_document":
+                    out[way].append(_timed(lambda gs, s=store: [s.write_document(g) for g in gs], graphs))
+                else:
+                    out[way].append(_timed(_per_row(store, store.query), graphs[:PER_ROW_PLANS]))
+                out[way][-1]["graph"] = sum(store.counts().values())
+            finally:
+                store.close()
+    for leftover in path.parent.glob(path.name + "*"):
+        leftover.unlink()
+    return out
+
+
+def bench_bolt_writes(graphs: list[DocumentGraph]) -> dict:
+    """Batched UNWIND (write_documents) against one transaction per row, on the Neo4j the tests start."""
+    if not shutil.which("java"):
+        return {"skipped": "no java on PATH: install Java 17+ (and Maven, then `make dev`) for the Bolt baseline"}
+    if not server_jar().exists():
+        return {"skipped": f"{server_jar().relative_to(ROOT)} is not built: run `make dev`"}
+    home = BUILD / "neo4j"
+    shutil.rmtree(home, ignore_errors=True)
+    server = Neo4jServer(home).start()
+    out: dict = {"batched_unwind": [], "tx_per_row": [], "server": server.settings["version"]}
+    try:
+        store = open_bolt_store(server.settings)
+        try:
+            store.write_documents(graphs[:PER_ROW_PLANS])     # warm up: the server compiles its plans once
+            for _ in range(2):
+                for way in ("batched_unwind", "tx_per_row"):
+                    store.query("MATCH (n) DETACH DELETE n")
+                    if way == "batched_unwind":
+                        out[way].append(_timed(_batched(store), graphs))
+                    else:
+                        out[way].append(_timed(_per_row(store, store.query), graphs[:PER_ROW_PLANS]))
+                    out[way][-1]["graph"] = sum(store.counts().values())
+        finally:
+            store.close()
+    finally:
+        server.stop()
+        shutil.rmtree(home, ignore_errors=True)
+    return out
+
+
+def bench_writes(files: list[Path]) -> dict:
+    graphs = parse_graphs(files)
+    return {"ladybug": bench_ladybug_writes(graphs), "bolt": bench_bolt_writes(graphs)}
+
+
+def _ratio(fast: list[dict], slow: list[dict]) -> str:
+    return " / ".join(f"{f['rows_per_s'] / s['rows_per_s']:.1f}×" for f, s in zip(fast, slow))
+
+
+def write_lines(writes: dict) -> list[str]:
+    lady, bolt = writes["ladybug"], writes["bolt"]
+    lines = [
+        "",
+        "| write baseline (rows = nodes + relationships) | plans | rows/s, two runs |",
+        "| --- | --- | --- |",
+        f"| LadybugDB bulk (write_documents: COPY) | {lady['bulk'][0]['plans']} | {_pair(lady['bulk'], 'rows_per_s', ',.0f')} |",
+        f"| LadybugDB per plan (write_document: UNWIND, one transaction a plan) | {lady['per_document'][0]['plans']} "
+        f"| {_pair(lady['per_document'], 'rows_per_s', ',.0f')} |",
+        f"| LadybugDB per-row MERGE | {lady['per_row_merge'][0]['plans']} "
+        f"| {_pair(lady['per_row_merge'], 'rows_per_s', ',.0f')} |",
+        f"| ratio bulk : per-row MERGE (goal ≥ 20×) | | {_ratio(lady['bulk'], lady['per_row_merge'])} |",
+        f"| ratio bulk : per plan | | {_ratio(lady['bulk'], lady['per_document'])} |",
+    ]
+    if "skipped" in bolt:
+        return lines + [f"| Bolt baseline skipped: {bolt['skipped']} | | |"]
+    return lines + [
+        f"| Neo4j {bolt['server']} batched UNWIND (write_documents) | {bolt['batched_unwind'][0]['plans']} "
+        f"| {_pair(bolt['batched_unwind'], 'rows_per_s', ',.0f')} |",
+        f"| Neo4j one transaction per row | {bolt['tx_per_row'][0]['plans']} "
+        f"| {_pair(bolt['tx_per_row'], 'rows_per_s', ',.0f')} |",
+        f"| ratio batched : per row (goal ≥ 10×) | | {_ratio(bolt['batched_unwind'], bolt['tx_per_row'])} |",
+    ]
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 def _pair(runs: list[dict], key: str, fmt: str) -> str:
@@ -203,10 +358,13 @@ def print_table(result: dict) -> None:
                 continue
             cells += [str(runs[0]["rows"]), " · ".join(f"{r['p50_ms']:.0f} / {r['p95_ms']:.0f}" for r in runs)]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if "writes" in result:
+        lines += write_lines(result["writes"])
     print("\n".join(lines))
 
 
 def main() -> int:
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)   # counts of derived types not written here
     n = corpus_size()
     folder = BUILD / f"corpus-{n}"
     started = time.perf_counter()
@@ -220,6 +378,8 @@ def main() -> int:
     db = BUILD / f"graph-{n}.lbdb"
     result["first_load"] = [bench_first_load(folder, db) for _ in range(2)]
     print("first loads done", file=sys.stderr)
+    result["writes"] = bench_writes(files)
+    print("write baselines done", file=sys.stderr)
 
     store = open_store("ladybug", db_path=str(db))
     try:

@@ -4,30 +4,44 @@ LadybugDB allows one read-write `Database` per process and documents concurrent
 read-only opens as unsafe, so access is serialised with an advisory lock file
 beside the database: writers take it exclusively, readers shared. A second
 process gets a one-line `StoreLocked` error instead of a corrupted read.
+
+A document is written with `UNWIND $rows … CREATE|MERGE` statements in one
+transaction. A batch of documents new to the graph (`write_documents`) goes
+through LadybugDB's bulk path instead: one `COPY` per label and relationship
+type from an Arrow table, in one transaction, with the shared nodes and edges
+`graph.batch.plan_batch` says the batch creates (COPY cannot MERGE).
 """
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import warnings
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from typing import Any
 
 # Imported at the top: this module is loaded only when the embedded backend is opened
 # (graph.store.open_store finds it through its entry point).
 import ladybug
+import pyarrow
 
 from policykg.graph import statements
+from policykg.graph.batch import plan_batch, runs_of_first_loads
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked, StoreMissing
 from policykg.graph.read_only import READ_ONLY_MESSAGE, ladybug_refusal
 from policykg.graph.results import QueryResult, plain
-from policykg.graph.schema import Schema
+from policykg.graph.schema import Schema, coerce
 from policykg.graph.store import DerivedScope, GraphStore, WriteResult, dedupe_by_key
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = ["DEFAULT_DB", "LadybugStore"]
 
 DEFAULT_DB = os.path.join("data", "policykg.lbdb")
+# Schema types as Arrow types: a COPY takes its column types from the table, and an all-null column
+# must still carry the property's type.
+ARROW_TYPES = {"STRING": pyarrow.string(), "INT64": pyarrow.int64(), "DOUBLE": pyarrow.float64(),
+               "BOOLEAN": pyarrow.bool_(), "STRING[]": pyarrow.list_(pyarrow.string())}
 
 
 class LadybugStore(GraphStore):
@@ -41,6 +55,7 @@ class LadybugStore(GraphStore):
         self._db: ladybug.Database | None = None
         self.path = path
         self.read_only = read_only
+        self._column_order: dict[str, list[tuple[str, str]]] = {}
         exists = os.path.exists(path)
         if read_only and not exists:
             raise StoreMissing(f"no graph at {path}: load plans first with `policykg load PATH`, "
@@ -156,24 +171,44 @@ class LadybugStore(GraphStore):
         previous = self.query(statements.DOCUMENT_VERSIONS, {"s": graph.source}).rows
         if previous and previous[0][1] == graph.fingerprint and previous[0][0] == graph.doc_id:
             return WriteResult(graph.source, graph.doc_id, "unchanged")
+        old_ids = [old_id for old_id, _ in previous]
 
         def work():
-            self._delete_documents([old_id for old_id, _ in previous])
+            candidates = self.orphan_candidates(self._rows, old_ids, graph.nodes)
+            self._delete_documents(old_ids)
             self._write_nodes(graph.nodes)
             self._write_edges(graph.edges)
-            self._delete_orphans()
+            self._sweep(candidates)
 
         self._transaction(work)
         return WriteResult(graph.source, graph.doc_id, "replaced" if previous else "added", len(graph.nodes), len(graph.edges))
+
+    def write_documents(self, graphs: Iterable[DocumentGraph]) -> list[WriteResult]:
+        """Runs of documents whose sources are not stored yet (a first load) go through LadybugDB's bulk
+        path, one transaction a run; the others are replaced one by one, each in its own transaction."""
+        graphs = list(graphs)
+        sources = sorted({g.source for g in graphs})
+        stored = {row[0] for row in self._rows(statements.DOCUMENT_VERSIONS_OF, {"sources": sources})}
+        results: list[WriteResult] = []
+        for first_loads, run in runs_of_first_loads(graphs, stored):
+            if first_loads:
+                self._run(statements.CHECKPOINT)
+                self._transaction(functools.partial(self._copy_first_loads, run))
+                results += [WriteResult(g.source, g.doc_id, "added", len(g.nodes), len(g.edges)) for g in run]
+            else:
+                results += [self.write_document(g) for g in run]
+        return results
 
     def delete_document(self, source: str) -> bool:
         previous = self.query(statements.DOCUMENT_VERSIONS, {"s": source}).rows
         if not previous:
             return False
+        old_ids = [old_id for old_id, _ in previous]
 
         def work():
-            self._delete_documents([old_id for old_id, _ in previous])
-            self._delete_orphans()
+            candidates = self.orphan_candidates(self._rows, old_ids)
+            self._delete_documents(old_ids)
+            self._sweep(candidates)
 
         self._transaction(work)
         return True
@@ -213,9 +248,73 @@ class LadybugStore(GraphStore):
             for stmt in statements.delete_document(self.schema):
                 self._run(stmt, {"old": doc_ids})
 
-    def _delete_orphans(self) -> None:
-        for stmt in statements.orphan_deletes(self.schema):
-            self._run(stmt)
+    def _rows(self, cypher: str, params: dict[str, Any]) -> list[list]:
+        return self.query(cypher, params).rows
+
+    def _sweep(self, candidates: dict[str, list[str]]) -> None:
+        for stmt, params in self.orphan_sweep(candidates):
+            self._run(stmt, params)
+
+    # -- the bulk path: COPY from Arrow tables ----------------------------------
+    def _copy_first_loads(self, graphs: list[DocumentGraph]) -> None:
+        """Write documents none of which is stored, leaving what writing them one by one would leave."""
+        plan = plan_batch(self.schema, graphs, self._stored_keys, self._stored_edges)
+        nodes: dict[str, list[NodeRecord]] = defaultdict(list)
+        for node in plan.nodes:
+            nodes[node.label].append(node)
+        edges: dict[tuple[str, str, str], list[EdgeRecord]] = defaultdict(list)
+        for edge in plan.edges:
+            edges[(edge.type, edge.from_label, edge.to_label)].append(edge)
+        for label in self.schema.nodes:       # every node before any edge: COPY needs both ends
+            if nodes.get(label):
+                self._copy(statements.ladybug_copy_nodes(label), self._node_table(label, nodes[label]))
+        for (rel, a, b), group in edges.items():
+            self._copy(statements.ladybug_copy_edges(rel, a, b), self._edge_table(rel, a, b, group))
+
+    def _copy(self, cypher: str, table: pyarrow.Table) -> None:
+        # A fresh table for every COPY: LadybugDB 0.22 crashed when one table object was copied again
+        # after a rolled-back COPY of it (and see statements.CHECKPOINT).
+        self._run(cypher, {"rows": table})
+
+    def _node_table(self, label: str, nodes: list[NodeRecord]) -> pyarrow.Table:
+        """The Arrow table of `nodes`, checked and typed as by `node_rows`, its columns in the table's order."""
+        props = self.schema.node(label).properties
+        unknown = set().union(*(n.props for n in nodes)) - set(props)
+        if unknown:
+            raise ValueError(f"{label} has properties not in the schema: {sorted(unknown)}")
+        return pyarrow.table({p: _column([n.props.get(p) for n in nodes], t) for p, t in self._columns(label)})
+
+    def _edge_table(self, rel: str, a: str, b: str, edges: list[EdgeRecord]) -> pyarrow.Table:
+        """The Arrow table of `edges`: from key, to key, then the properties as by `edge_rows`, in the table's order."""
+        spec = self.schema.rel(rel)
+        if (a, b) not in spec.endpoints:
+            raise ValueError(f"{rel} does not connect {a} to {b}")
+        unknown = set().union(*(e.props for e in edges)) - set(spec.properties)
+        if unknown:
+            raise ValueError(f"{rel} has properties not in the schema: {sorted(unknown)}")
+        columns = {"from": _column([e.from_id for e in edges], "STRING"), "to": _column([e.to_id for e in edges], "STRING")}
+        columns.update({p: _column([e.props.get(p) for e in edges], t) for p, t in self._columns(rel)})
+        return pyarrow.table(columns)
+
+    def _columns(self, table: str) -> list[tuple[str, str]]:
+        """(property, schema type) of a table in its stored order, read once: a COPY fills columns by position,
+        and a graph that gained properties later (ALTER TABLE ADD on open) has them last, not in schema order."""
+        if table not in self._column_order:
+            types = (self.schema.nodes[table] if table in self.schema.nodes else self.schema.rel(table)).properties
+            names = [row[0] for row in self.query(statements.ladybug_table_columns(table)).rows]
+            stray = [name for name in names if name not in types]
+            if stray:
+                raise StoreError(f"the graph at {self.path} has properties policykg does not know ({table}: "
+                                 f"{', '.join(stray)}): load into a new --db")
+            self._column_order[table] = [(name, types[name]) for name in names]
+        return self._column_order[table]
+
+    def _stored_keys(self, label: str, keys: set[str]) -> set[str]:
+        return {row[0] for row in self._rows(statements.stored_keys(self.schema, label), {"keys": sorted(keys)})}
+
+    def _stored_edges(self, kind: tuple[str, str, str], keys: set[str]) -> set[tuple]:
+        rows = self._rows(statements.stored_edges(self.schema, *kind), {"keys": sorted(keys)})
+        return {tuple(tuple(v) if isinstance(v, list) else v for v in row) for row in rows}
 
     def _write_nodes(self, nodes: list[NodeRecord]) -> None:
         for label, rows in self.node_rows(nodes).items():
@@ -306,6 +405,14 @@ def _query_error(message: str) -> StoreError:
     if "read-only" in message.lower() or "read only" in message.lower():
         return ReadOnlyViolation(READ_ONLY_MESSAGE)
     return QueryError(message)
+
+
+def _column(values: list, typ: str) -> pyarrow.Array:
+    """An Arrow column of the schema type `typ`; values Arrow does not take as they are go through `coerce`."""
+    try:
+        return pyarrow.array(values, ARROW_TYPES[typ])
+    except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError):
+        return pyarrow.array([coerce(v, typ) for v in values], ARROW_TYPES[typ])
 
 
 def _first_line(exc: BaseException) -> str:

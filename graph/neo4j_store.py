@@ -10,7 +10,9 @@ All writes of a document run in ONE transaction function passed to
 version, then per label / relationship type a batched `UNWIND $rows …
 CREATE|MERGE` statement, then the orphan clean-up. On Neo4j that transaction is
 atomic, and the driver retries the whole function on transient errors and lost
-connections (it is idempotent: it re-reads the stored version first).
+connections (it is idempotent: it re-reads the stored version first). A batch of
+documents new to the graph (`write_documents`) is written the same way in one
+transaction, as `UNWIND` statements of up to BATCH_ROWS rows.
 
 Values always travel as parameters, one statement per part, through the
 driver's public API. The statements come from graph/statements.py, in the
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 # Imported at the top: this module is loaded only when the Neo4j backend is opened (graph.store.open_store
@@ -32,6 +34,7 @@ import neo4j.exceptions
 import neo4j.graph
 
 from policykg.graph import statements
+from policykg.graph.batch import plan_batch, runs_of_first_loads
 from policykg.graph.config import Neo4jSettings, neo4j_settings
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from policykg.graph.read_only import READ_ONLY_MESSAGE, neo4j_refusal
@@ -41,12 +44,15 @@ from policykg.graph.store import DerivedScope, GraphStore, WriteResult, dedupe_b
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = [
-    "BOLT_SCHEMES", "READ_ONLY_MESSAGE", "Neo4jStore", "Part",
+    "BATCH_ROWS", "BOLT_SCHEMES", "READ_ONLY_MESSAGE", "Neo4jStore", "Part",
 ]
 
 log = logging.getLogger(__name__)
 
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+# Rows per UNWIND statement of a batch write: thousands per round trip, few enough to keep each
+# statement's parameters a few MB.
+BATCH_ROWS = 5000
 
 
 # -- the store ----------------------------------------------------------------------------------
@@ -318,7 +324,9 @@ class Neo4jStore(GraphStore):
             previous = self._previous(tx, graph.source)
             if previous and previous[0][1] == graph.fingerprint and previous[0][0] == graph.doc_id:
                 return "unchanged"
-            parts = self._delete_parts([p[0] for p in previous]) + write_parts + self._orphan_parts()
+            old_ids = [p[0] for p in previous]
+            candidates = self.orphan_candidates(self._reader(tx), old_ids, graph.nodes)
+            parts = self._delete_parts(old_ids) + write_parts + self._sweep_parts(candidates)
             self._hook()
             self._run_parts(tx, parts)
             return "replaced" if previous else "added"
@@ -328,6 +336,46 @@ class Neo4jStore(GraphStore):
             return WriteResult(graph.source, graph.doc_id, "unchanged")
         return WriteResult(graph.source, graph.doc_id, status, len(graph.nodes), len(graph.edges))
 
+    def write_documents(self, graphs: Iterable[DocumentGraph]) -> list[WriteResult]:
+        """Runs of documents whose sources are not stored yet (a first load) are written in one transaction
+        a run, as batched `UNWIND $rows` statements of up to BATCH_ROWS rows; the others are replaced one
+        by one, each in its own transaction."""
+        self._require_writable()
+        graphs = list(graphs)
+        for graph in graphs:      # refuse a malformed document before anything is sent
+            self._check_duplicates(graph, self.node_rows(graph.nodes))
+            self.edge_rows(graph.edges)
+        sources = sorted({g.source for g in graphs})
+        stored = {row[0] for row in self.query(statements.DOCUMENT_VERSIONS_OF, {"sources": sources}).rows}
+        results: list[WriteResult] = []
+        for first_loads, run in runs_of_first_loads(graphs, stored):
+            if first_loads and self._execute(lambda tx, run=run: self._write_first_loads(tx, run), write=True):
+                results += [WriteResult(g.source, g.doc_id, "added", len(g.nodes), len(g.edges)) for g in run]
+            else:
+                results += [self.write_document(g) for g in run]
+        return results
+
+    def _write_first_loads(self, tx, graphs: list[DocumentGraph]) -> bool:
+        """In `tx`: write documents none of which is stored; False (nothing written) when another writer
+        stored one of them meanwhile, and they are written one by one instead."""
+        sources = sorted({g.source for g in graphs})
+        if self._tx_run(tx, statements.DOCUMENT_VERSIONS_OF, {"sources": sources}).rows:
+            return False
+        read = self._reader(tx)
+
+        def stored_keys(label: str, keys: set[str]) -> set[str]:
+            return {row[0] for row in read(statements.stored_keys(self.schema, label), {"keys": sorted(keys)})}
+
+        def stored_edges(kind: tuple[str, str, str], keys: set[str]) -> set[tuple]:
+            rows = read(statements.stored_edges(self.schema, *kind), {"keys": sorted(keys)})
+            return {tuple(tuple(v) if isinstance(v, list) else v for v in row) for row in rows}
+
+        plan = plan_batch(self.schema, graphs, stored_keys, stored_edges)
+        parts = self._node_parts(self.node_rows(plan.nodes)) + self._edge_parts(self.edge_rows(plan.edges))
+        self._hook()
+        self._run_parts(tx, [chunk for part in parts for chunk in part.chunks(BATCH_ROWS)])
+        return True
+
     def delete_document(self, source: str) -> bool:
         self._require_writable()
 
@@ -335,11 +383,16 @@ class Neo4jStore(GraphStore):
             old_ids = [p[0] for p in self._previous(tx, source)]
             if not old_ids:
                 return False
+            candidates = self.orphan_candidates(self._reader(tx), old_ids)
             self._hook()
-            self._run_parts(tx, self._delete_parts(old_ids) + self._orphan_parts())
+            self._run_parts(tx, self._delete_parts(old_ids) + self._sweep_parts(candidates))
             return True
 
         return self._execute(work, write=True)
+
+    def _reader(self, tx) -> Callable[[str, dict], list[list]]:
+        """`read(statement, parameters)` -> rows, inside `tx`."""
+        return lambda cypher, params: self._tx_run(tx, cypher, params).rows
 
     def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None,
                         nodes: list[NodeRecord] | None = None) -> None:
@@ -375,8 +428,8 @@ class Neo4jStore(GraphStore):
             return []
         return [Part(stmt, {"old": old_ids}) for stmt in statements.delete_document(self.schema)]
 
-    def _orphan_parts(self) -> list[Part]:
-        return [Part(stmt) for stmt in statements.orphan_deletes(self.schema)]
+    def _sweep_parts(self, candidates: dict[str, list[str]]) -> list[Part]:
+        return [Part(stmt, params) for stmt, params in self.orphan_sweep(candidates)]
 
     def _node_parts(self, node_rows: dict[str, list[dict]]) -> list[Part]:
         parts = []
@@ -424,6 +477,17 @@ class Part:
 
     def __repr__(self) -> str:
         return f"Part({self.cypher!r}, {sorted(self.params)})"
+
+    def chunks(self, size: int) -> list[Part]:
+        """The same statement over `$rows` cut into pieces of at most `size` rows (other parts unchanged).
+
+        >>> [len(p.params["rows"]) for p in Part("UNWIND $rows AS r CREATE (:X {id: r.id})", {"rows": [{}] * 5}).chunks(2)]
+        [2, 2, 1]
+        """
+        rows = self.params.get("rows")
+        if not isinstance(rows, list) or len(rows) <= size:
+            return [self]
+        return [Part(self.cypher, {**self.params, "rows": rows[i:i + size]}) for i in range(0, len(rows), size)]
 
 
 def _plan_operators(plan: dict):

@@ -29,6 +29,9 @@ __all__ = [
     # writes
     "DOCUMENT_VERSIONS", "delete_document", "orphan_deletes", "derived_resets", "create_nodes", "merge_nodes",
     "set_property", "write_edges",
+    # batch writes and the shared nodes a write touches
+    "DOCUMENT_VERSIONS_OF", "stored_keys", "stored_edges", "shared_touched", "shared_neighbours",
+    "ladybug_copy_nodes", "ladybug_copy_edges", "CHECKPOINT",
     # store reads
     "DOCUMENT_HASH", "count_nodes", "count_relationships", "read_nodes", "read_edges", "DOCUMENT_LIST",
     # exports
@@ -127,16 +130,24 @@ def delete_document(schema: Schema) -> list[str]:
     return stmts + ["MATCH (n:Document) WHERE n.id IN $old DETACH DELETE n"]
 
 
-def orphan_deletes(schema: Schema) -> list[str]:
-    """Delete shared nodes that nothing keeps alive any more (see `kept_by` in the schema).
+def orphan_deletes(schema: Schema) -> list[tuple[str, str]]:
+    """(label, statement) deleting the shared nodes of `label` whose key is in `$keys` and that nothing
+    keeps alive any more (see `kept_by` in the schema).
 
-    Run twice: a bureau is kept by its sections' PART_OF edges until they go.
-    `NOT ()-[:T]->(n)` runs on LadybugDB and Neo4j 5 alike."""
+    Only the candidates a write or delete touched are looked at (`write_candidates`), so a document's
+    write costs the same in a graph of ten plans as in one of ten thousand. Run twice: a bureau is kept
+    by its sections' PART_OF edges until they go. `NOT ()-[:T]->(n)` runs on LadybugDB and Neo4j 5 alike.
+
+    >>> from policykg.graph.schema import load_schema
+    >>> orphan_deletes(load_schema())[0]
+    ('Indicator', 'UNWIND $keys AS k MATCH (n:Indicator) WHERE n.id = k AND NOT ()-[:MEASURES]->(n) DETACH DELETE n')
+    """
     stmts = []
     for spec in schema.nodes.values():
         if spec.shared:
             keep = " AND ".join(f"NOT ()-[:{rel}]->(n)" for rel in spec.kept_by) or "NOT ()-->(n)"
-            stmts.append(f"MATCH (n:{spec.label}) WHERE {keep} DETACH DELETE n")
+            stmts.append((spec.label, f"UNWIND $keys AS k MATCH (n:{spec.label}) WHERE n.{spec.key} = k AND {keep} "
+                                      "DETACH DELETE n"))
     return stmts + stmts
 
 
@@ -467,3 +478,90 @@ def derived_node_resets_for(label: str, prop: str) -> str:
     'MATCH (n:PolicyDocument) WHERE n.title_key IN $values DETACH DELETE n'
     """
     return f"MATCH (n:{label}) WHERE n.{prop} IN $values DETACH DELETE n"
+
+
+# -- batch writes and the shared nodes a write touches (GraphStore.write_documents, orphan sweeps) ----------
+
+# The stored versions of a batch's sources, in one read: which documents of the batch are first loads.
+DOCUMENT_VERSIONS_OF = "MATCH (d:Document) WHERE d.source IN $sources RETURN d.source AS source, d.id AS id"
+
+
+def stored_keys(schema: Schema, label: str) -> str:
+    """Which of the keys `$keys` have a node of `label` (one key lookup each, not a scan with a list test).
+
+    >>> from policykg.graph.schema import load_schema
+    >>> stored_keys(load_schema(), "Region")
+    'UNWIND $keys AS k MATCH (n:Region) WHERE n.id = k RETURN n.id AS key'
+    """
+    key = schema.node(label).key
+    return f"UNWIND $keys AS k MATCH (n:{label}) WHERE n.{key} = k RETURN n.{key} AS key"
+
+
+def stored_edges(schema: Schema, rel: str, a: str, b: str) -> str:
+    """The `rel` relationships from the `a` nodes whose keys are in `$keys`: (from key, to key, properties)."""
+    ka, kb = schema.node(a).key, schema.node(b).key
+    cols = ", ".join([f"a.{ka}", f"b.{kb}"] + [f"r.{p}" for p in schema.rel(rel).properties])
+    return f"UNWIND $keys AS k MATCH (a:{a})-[r:{rel}]->(b:{b}) WHERE a.{ka} = k WITH a, b, r RETURN {cols}"
+
+
+def shared_touched(schema: Schema) -> list[tuple[str, str]]:
+    """(shared label, statement): the keys of the shared nodes the documents `$old` point at (from their
+    Document node or the nodes they own): the candidates of the orphan sweep when they are replaced or deleted.
+
+    >>> from policykg.graph.schema import load_schema
+    >>> shared_touched(load_schema())[0]
+    ('Indicator', 'MATCH (a:Target)-[:MEASURES]->(n:Indicator) WHERE a.doc_id IN $old RETURN DISTINCT n.id AS key')
+    """
+    stmts = []
+    for rel in schema.relationships.values():
+        for a, b in rel.endpoints:
+            spec_a, spec_b = schema.node(a), schema.node(b)
+            if rel.derived or not spec_b.shared or spec_a.shared or spec_a.derived:
+                continue
+            owner = spec_a.key if a == "Document" else "doc_id"
+            stmts.append((b, f"MATCH (a:{a})-[:{rel.name}]->(n:{b}) WHERE a.{owner} IN $old "
+                             f"RETURN DISTINCT n.{spec_b.key} AS key"))
+    return stmts
+
+
+def shared_neighbours(schema: Schema) -> list[tuple[str, str, str]]:
+    """(from label, to label, statement): the keys of the shared nodes that the shared nodes with keys `$keys`
+    point at (a department's bureau and region): deleting those may leave these with nothing keeping them.
+
+    >>> from policykg.graph.schema import load_schema
+    >>> shared_neighbours(load_schema())[0][2]
+    'UNWIND $keys AS k MATCH (a:Department)-[:PART_OF]->(n:Department) WHERE a.id = k RETURN DISTINCT n.id AS key'
+    """
+    stmts = []
+    for rel in schema.relationships.values():
+        for a, b in rel.endpoints:
+            spec_a, spec_b = schema.node(a), schema.node(b)
+            if not rel.derived and spec_a.shared and spec_b.shared:
+                stmts.append((a, b, f"UNWIND $keys AS k MATCH (a:{a})-[:{rel.name}]->(n:{b}) WHERE a.{spec_a.key} = k "
+                                    f"RETURN DISTINCT n.{spec_b.key} AS key"))
+    return stmts
+
+
+# LadybugDB: write the write-ahead log into the database files. Before every bulk transaction: in
+# LadybugDB 0.22 a COPY rolled back into a table whose rows were still only in the log corrupted memory,
+# and the next COPY crashed the process (tests/test_write_batches.py injects such a failure).
+CHECKPOINT = "CHECKPOINT"
+
+
+def ladybug_copy_nodes(label: str) -> str:
+    """LadybugDB's bulk path: new nodes of `label` from the Arrow table `$rows` (columns in schema order).
+
+    >>> ladybug_copy_nodes("Task")
+    'COPY Task FROM $rows'
+    """
+    return f"COPY {label} FROM $rows"
+
+
+def ladybug_copy_edges(rel: str, a: str, b: str) -> str:
+    """LadybugDB's bulk path: `rel` relationships from `a` to `b`, from the Arrow table `$rows`
+    (from key, to key, then the properties in schema order).
+
+    >>> ladybug_copy_edges("HAS_TASK", "Section", "Task")
+    "COPY HAS_TASK FROM $rows (from='Section', to='Task')"
+    """
+    return f"COPY {rel} FROM $rows (from='{a}', to='{b}')"

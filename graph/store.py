@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
@@ -70,11 +70,13 @@ class GraphStore(ABC):
         """Replace the document with the same `source` by `graph`, in one transaction."""
 
     def write_documents(self, graphs: Iterable[DocumentGraph]) -> list[WriteResult]:
-        """Write many documents, each as by `write_document` (the unit of atomicity stays the document).
+        """Write many documents, each as by `write_document`; the results in the order of `graphs`.
 
-        The interface the loader calls with a batch of parsed plans; a backend may write a batch
-        through a faster path (bulk copy, batched UNWIND) as long as a failure leaves every document
-        either wholly old or wholly new. This default writes them one by one."""
+        The interface the loader calls with a batch of parsed plans. A backend may write a batch
+        through a faster path (bulk copy, batched UNWIND) as long as the graph ends exactly as one by
+        one and a failure leaves every document either wholly old or wholly new. After an exception,
+        writing the documents again one by one says which one failed (a document written already is
+        `unchanged`). This default writes them one by one."""
         return [self.write_document(g) for g in graphs]
 
     @abstractmethod
@@ -167,6 +169,39 @@ class GraphStore(ABC):
                 for (label, prop), rows in grouped.items()]
 
     # -- helpers shared by backends ------------------------------------------
+    def orphan_candidates(self, read: Callable[[str, dict], list[list]], old_ids: list[str],
+                          nodes: Iterable[NodeRecord] = ()) -> dict[str, list[str]]:
+        """label -> keys of the shared nodes a write or delete may leave with nothing keeping them alive.
+
+        Those the new version names (`nodes`), those the old versions `old_ids` point at, and, to a fixed
+        point, the shared nodes those point at (a department's bureau and region). `read(statement,
+        parameters)` returns rows; call this before the old versions are deleted. The orphan sweep then
+        looks at these alone, not at every shared node of the graph."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for node in nodes:
+            spec = self.schema.node(node.label)
+            if spec.shared:
+                found[node.label].add(node.props[spec.key])
+        if old_ids:
+            for label, stmt in statements.shared_touched(self.schema):
+                found[label] |= {row[0] for row in read(stmt, {"old": old_ids})}
+        frontier = {label: set(keys) for label, keys in found.items()}
+        neighbours = statements.shared_neighbours(self.schema)
+        while frontier:
+            reached: dict[str, set[str]] = defaultdict(set)
+            for a, b, stmt in neighbours:
+                if frontier.get(a):
+                    reached[b] |= {row[0] for row in read(stmt, {"keys": sorted(frontier[a])})} - found[b]
+            for label, keys in reached.items():
+                found[label] |= keys
+            frontier = {label: keys for label, keys in reached.items() if keys}
+        return {label: sorted(keys) for label, keys in found.items() if keys}
+
+    def orphan_sweep(self, candidates: dict[str, list[str]]) -> list[tuple[str, dict]]:
+        """(statement, parameters) deleting those of `candidates` nothing keeps alive (two passes, see statements)."""
+        return [(stmt, {"keys": candidates[label]}) for label, stmt in statements.orphan_deletes(self.schema)
+                if candidates.get(label)]
+
     def node_rows(self, nodes: Iterable[NodeRecord]) -> dict[str, list[dict]]:
         """Group nodes by label, with every schema property present and typed."""
         grouped: dict[str, list[dict]] = defaultdict(list)
