@@ -5,8 +5,9 @@ another program can call the same functions. Each command function takes a
 `GraphLocation` (which backend, which embedded database) and opens, uses and closes
 the store itself.
 
-Loading drives a store: every file is parsed by the loaders (`parse_document`), built
-into records and written as one atomic document; when anything was loaded, the links
+Loading drives a store: every file is parsed by the loaders and built into records
+(`pipeline.extract_file`, in worker processes with `jobs`) and written as one atomic
+document, in batches, by this process; when anything was loaded, the links
 across documents are derived again (`graph.derive.derive_all`), here and not in the
 loaders, which never see a store. The loaders' pipeline (spaCy, the document readers) is
 imported at the first load, and the review page (displaCy) at the first review, so the
@@ -82,6 +83,7 @@ class FileOutcome:
 class LoadReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     derived: DeriveReport | None = None     # the links derived after the load (None when nothing was loaded)
+    notes: list[str] = field(default_factory=list)    # one-line warnings about the load as a whole
 
     @property
     def failed(self) -> list[FileOutcome]:
@@ -147,7 +149,7 @@ def load_paths(
         tell(FileOutcome(message.path, False, str(message)))
     loaded_at = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     writer = _BatchWriter(store, pipeline, tell, batch)
-    for got in extract_files(plans, overrides, loaded_at, jobs):
+    for got in extract_files(plans, overrides, loaded_at, jobs, note=report.notes.append):
         writer.add(got)
     writer.flush()
     if derive and report.loaded:
@@ -155,27 +157,32 @@ def load_paths(
     return report
 
 
-def extract_files(plans: list, overrides: dict | None, loaded_at: str, jobs: int) -> Iterator:
+def extract_files(plans: list, overrides: dict | None, loaded_at: str, jobs: int,
+                  note: Callable[[str], None] | None = None) -> Iterator:
     """`pipeline.extract_file` of each plan, in order: in this process (`jobs` 0, or a single file,
-    which is not worth starting a process for) or in `jobs` worker processes."""
+    which is not worth starting a process for) or in `jobs` worker processes. `note` is told, in one
+    line, when worker processes could not start and the files were extracted in this process instead."""
     pipeline = _pipeline()
     if jobs <= 0 or len(plans) <= 1:
         for plan in plans:
             yield pipeline.extract_file(plan, overrides, loaded_at)
         return
-    yield from _WorkerPool(pipeline, min(jobs, len(plans)), overrides, loaded_at).run(plans)
+    yield from _WorkerPool(pipeline, min(jobs, len(plans)), overrides, loaded_at, note).run(plans)
 
 
 class _WorkerPool:
     """Worker processes extracting plans while the caller writes: a window of files in flight, results
     handed back in the order of the files. A worker that dies (a crash, the out-of-memory killer) breaks
     the pool and every file in flight with it; those files are then run again one at a time, each in a
-    process of its own, so that only the file that kills its process fails."""
+    process of its own, so that only the file that kills its process fails. When no worker process can
+    start at all, the files are extracted in this process rather than each failing."""
 
-    def __init__(self, pipeline: ModuleType, jobs: int, overrides: dict | None, loaded_at: str):
-        self.pipeline, self.jobs = pipeline, jobs
+    def __init__(self, pipeline: ModuleType, jobs: int, overrides: dict | None, loaded_at: str,
+                 note: Callable[[str], None] | None = None):
+        self.pipeline, self.jobs, self.note = pipeline, jobs, note
         self.overrides, self.loaded_at = overrides, loaded_at
         self.window = 4 * jobs      # files in flight: workers stay busy while the caller writes a batch
+        self.here = False           # set once worker processes turned out not to start
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         # spawn, not fork: the writer holds an open database (and its threads), which a fork would copy
@@ -185,9 +192,12 @@ class _WorkerPool:
     def _submit(self, pool: ProcessPoolExecutor, plan) -> Future:
         return pool.submit(self.pipeline.extract_file, plan, self.overrides, self.loaded_at)
 
+    def _in_this_process(self, plan):
+        return self.pipeline.extract_file(plan, self.overrides, self.loaded_at)
+
     def run(self, plans: list) -> Iterator:
         todo = deque(plans)
-        while todo:
+        while todo and not self.here:
             pool = self._pool(self.jobs)
             try:
                 in_flight: deque = deque()
@@ -210,21 +220,27 @@ class _WorkerPool:
                 pool.shutdown(wait=True, cancel_futures=True)
             if broken:
                 yield from self._one_by_one(in_flight)
+        for plan in todo:
+            yield self._in_this_process(plan)
 
     def _one_by_one(self, in_flight: deque) -> Iterator:
         """The files a broken pool had in flight: those it finished as they are, the others each alone in
         a worker (a new one after a worker dies), so that the file that kills its process is known."""
-        pool = self._pool(1)
+        pool = None
         try:
             for plan, future in in_flight:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    yield future.result()
+                    continue
+                pool = pool or self._started_pool()
+                if pool is None:
+                    yield self._in_this_process(plan)
+                    continue
                 try:
-                    if future.done() and not future.cancelled() and future.exception() is None:
-                        got = future.result()
-                    else:
-                        got = self._submit(pool, plan).result()
+                    got = self._submit(pool, plan).result()
                 except BrokenProcessPool:
                     pool.shutdown(wait=True)
-                    pool = self._pool(1)
+                    pool = None
                     got = self.pipeline.Failure(plan.path, (
                         f"{plan.path}: the process reading it died (a crash, or out of memory); "
                         "please report it with this file (the other files go on loading)"), bug=True)
@@ -232,7 +248,25 @@ class _WorkerPool:
                     got = self.pipeline.failure(plan.path, exc)
                 yield got
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _started_pool(self) -> ProcessPoolExecutor | None:
+        """A pool of one worker that has shown it starts, or None (and `here` set) when none does: then no
+        file is to blame, e.g. a script that spawns workers without an `if __name__ == "__main__":` guard."""
+        if self.here:
+            return None
+        pool = self._pool(1)
+        try:
+            pool.submit(os.getpid).result()
+            return pool
+        except BrokenProcessPool:
+            pool.shutdown(wait=True)
+        self.here = True
+        if self.note:
+            self.note("worker processes could not start (each stopped as it started); "
+                      "the files were extracted in the policykg process instead")
+        return None
 
 
 class _BatchWriter:

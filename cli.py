@@ -169,6 +169,8 @@ def load(ctx, paths, region, year, level, title, jobs, quiet):
         for outcome in progress.outcomes:
             click.echo(("  " if outcome.ok else "  FAILED ") + outcome.message, err=True)
     click.echo(render_records(summary))
+    for note in report.notes:
+        click.echo(f"policykg: warning: {note}", err=True)
     ok, bad = len(report.loaded), len(report.failed)
     click.echo(f"loaded {ok} file(s), {bad} failed", err=True)
     for outcome in report.failed:

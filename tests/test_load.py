@@ -171,6 +171,19 @@ def test_pathological_files_fail_one_line_each_and_the_others_load(hostile_folde
         assert store.query("MATCH (:Document)-[r:IMPLEMENTS]->(:Document) RETURN count(r)").rows[0][0] >= 1
 
 
+def test_workers_that_cannot_start_leave_the_extraction_to_the_main_process(tmp_path, monkeypatch):
+    """Every worker process stops as it starts (here: a sitecustomize that exits; in life, e.g. a script
+    that spawns without a __main__ guard): no file is to blame, so none fails; one note says so."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text("import os\nos._exit(70)\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")])))
+    with LadybugStore(str(tmp_path / "g.lbdb")) as store:
+        report = app.load_paths([str(SEEDS)], store, jobs=2)
+    assert len(report.loaded) == 5 and not report.failed
+    assert len(report.notes) == 1 and "could not start" in report.notes[0]
+
+
 def test_an_unexpected_exception_names_the_file_and_its_traceback_only_in_debug(tmp_path, monkeypatch):
     folder = tmp_path / "plans"
     folder.mkdir()
