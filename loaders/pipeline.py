@@ -133,7 +133,7 @@ def list_plan_files(paths: Iterable[str | os.PathLike]) -> tuple[list[PlanFile],
     Returns (plans, errors): plans in a stable order, each file once (its first mention names it);
     errors as one-line messages for paths that name no plan file and for every file whose source
     name another input also gets (`plan.txt` beside `plan.html`): both are refused, so that neither
-    silently replaces the other."""
+    silently replaces the other; and for a file name that is not UTF-8, which no store can hold."""
     plans: list[PlanFile] = []
     errors: list[PathError] = []
     seen: set[Path] = set()
@@ -142,9 +142,14 @@ def list_plan_files(paths: Iterable[str | os.PathLike]) -> tuple[list[PlanFile],
         errors.extend(problems)
         root = input_root(arg)
         for f in files:
-            if f.resolve() not in seen:
-                seen.add(f.resolve())
-                plans.append(PlanFile(str(f), source_name(f, root)))
+            if f.resolve() in seen:
+                continue
+            seen.add(f.resolve())
+            if not _is_utf8(str(f)):
+                errors.append(PathError(one_line(str(f), limit=1000),
+                                        "the file name is not valid UTF-8 text, which the graph cannot store; rename the file"))
+                continue
+            plans.append(PlanFile(str(f), source_name(f, root)))
     by_source: dict[str, list[PlanFile]] = defaultdict(list)
     for plan in plans:
         by_source[plan.source].append(plan)
@@ -154,6 +159,19 @@ def list_plan_files(paths: Iterable[str | os.PathLike]) -> tuple[list[PlanFile],
             errors.append(PathError(plan.path, f"has the same document name '{plan.source}' as {', '.join(others)}, "
                                                "so one would replace the other; rename one of them"))
     return [p for p in plans if len(by_source[p.source]) == 1], errors
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a file name holding bytes that are not UTF-8 (Python keeps them as lone surrogates).
+
+    >>> _is_utf8("plans/静安-2025.txt"), _is_utf8("plans/bad\\udcff.txt")
+    (True, False)
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # -- one file, in isolation ----------------------------------------------------------------------------

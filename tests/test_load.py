@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,6 @@ from policykg.cli import main
 from policykg.graph.errors import StoreUnavailable
 from policykg.graph.ladybug_store import LadybugStore
 from policykg.loaders import pipeline
-from policykg.loaders.model import ParsedDocument
-from policykg.loaders.records import DocumentGraph
 from tests.test_behaviour_record import RECORD, answers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,17 +238,27 @@ def test_a_store_that_goes_away_stops_the_load(tmp_path, monkeypatch):
 
 # -- bounded memory --------------------------------------------------------------------------------
 
-def test_the_load_keeps_no_parsed_document_and_at_most_a_batch_of_records(tmp_path):
+def test_the_load_keeps_no_parsed_document_and_at_most_a_batch_of_records(tmp_path, monkeypatch):
+    made: dict[str, list[weakref.ref]] = {"parsed": [], "records": []}
+
+    def tracked(name, real):
+        def wrapper(*args, **kwargs):
+            out = real(*args, **kwargs)
+            made[name].append(weakref.ref(out))
+            return out
+        return wrapper
+    monkeypatch.setattr(pipeline, "parse_document", tracked("parsed", pipeline.parse_document))
+    monkeypatch.setattr(pipeline, "build_records", tracked("records", pipeline.build_records))
     alive = []
 
     def count(outcome):
         gc.collect()
-        objects = gc.get_objects()
-        alive.append((sum(isinstance(o, ParsedDocument) for o in objects), sum(isinstance(o, DocumentGraph) for o in objects)))
+        alive.append(tuple(sum(ref() is not None for ref in made[name]) for name in ("parsed", "records")))
     with LadybugStore(str(tmp_path / "g.lbdb")) as store:
         report = app.load_paths([str(SEEDS)], store, on_file=count, batch=2)
     assert len(report.loaded) == 5 and not any(hasattr(o, "parsed") for o in report.outcomes)
-    assert len(alive) == 5 and all(parsed == 0 and graphs <= 2 for parsed, graphs in alive), alive
+    assert len(made["parsed"]) == len(made["records"]) == 5
+    assert len(alive) == 5 and all(parsed == 0 and records <= 2 for parsed, records in alive), alive
 
 
 # -- source names ----------------------------------------------------------------------------------
@@ -310,3 +319,15 @@ def test_list_plan_files_names_each_file_once_below_its_root(tmp_path):
     assert [(Path(p.path).relative_to(tmp_path).as_posix(), p.source) for p in plans] == [
         ("plans/2025/a/plan.docx", "2025/a/plan"), ("plans/2025/b.txt", "2025/b"), ("plans/b.txt", "b"), ("other.md", "other")]
     assert [p.path for p in problems] == [str(tmp_path / "missing.txt")]
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_on_one_line(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(SEEDS / "jingan-2025.txt", folder)
+    shutil.copy(SEEDS / "jinshan-2025.txt", os.fsdecode(os.fsencode(folder) + b"/bad\xff-2025.txt"))
+    db = tmp_path / "g.lbdb"
+    result = run("load", str(folder), "--jobs", "1", db=db)
+    assert result.exit_code == 1 and sources(db) == ["jingan-2025"]
+    [error] = errors(result)
+    assert "bad\\udcff-2025.txt: the file name is not valid UTF-8" in error and "rename the file" in error
