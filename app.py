@@ -5,8 +5,9 @@ another program can call the same functions. Each command function takes a
 `GraphLocation` (which backend, which embedded database) and opens, uses and closes
 the store itself.
 
-Loading drives a store: every file is parsed by the loaders (`parse_document`), built
-into records and written as one atomic document; when anything was loaded, the links
+Loading drives a store: every file is parsed by the loaders and built into records
+(`pipeline.extract_file`, in worker processes with `jobs`) and written as one atomic
+document, in batches, by this process; when anything was loaded, the links
 across documents are derived again (`graph.derive.derive_all`), here and not in the
 loaders, which never see a store. The loaders' pipeline (spaCy, the document readers) is
 imported at the first load, so the other commands start without spaCy (see `_pipeline`).
@@ -15,8 +16,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import multiprocessing
 import os
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -24,13 +29,11 @@ from types import ModuleType
 from policykg.graph import statements
 from policykg.graph.bulk_export import export_neo4j_import
 from policykg.graph.derive import DeriveReport, Footprint, derive_all, derive_for, footprint
+from policykg.graph.errors import StoreLocked, StoreMissing, StoreUnavailable
 from policykg.graph.exports import EXPORTS, document_summary
 from policykg.graph.results import QueryResult
 from policykg.graph.store import GraphStore, WriteResult, open_store
 from policykg.graph.sync import Progress, sync_to
-from policykg.loaders.build import build_records
-from policykg.loaders.errors import InputError
-from policykg.loaders.model import ParsedDocument
 from policykg.pages.lineage import lineage_page as render_lineage_page
 from policykg.pages.lineage_export import FORMATS as LINEAGE_FORMATS
 from policykg.pages.lineage_export import render_lineage
@@ -42,7 +45,8 @@ from policykg.queries.report import report_data
 from policykg.queries.views import alignment_matrix, lineage_graph, owner_lookup
 
 __all__ = [
-    "GraphLocation", "FileOutcome", "LoadReport", "load_one", "load_paths", "derive_links", "derive_changes", "derive",
+    "GraphLocation", "FileOutcome", "LoadReport", "WRITE_BATCH", "default_jobs", "load_paths", "extract_files",
+    "derive_links", "derive_changes", "derive",
     "STATS_COLUMNS", "OWNER_COLUMNS", "LINEAGE_COLUMNS",
     "load", "stats", "run_cypher", "export", "bulk_export", "sync", "review", "conflicts",
     "indicators", "named_queries", "named_query", "align", "owners", "lineage", "lineage_page", "export_lineage",
@@ -64,19 +68,30 @@ class GraphLocation:
 
 # -- loading ---------------------------------------------------------------------------------------
 
+# Documents handed to `GraphStore.write_documents` at a time: enough for a backend's bulk path to pay
+# off, few enough that the progress bar moves and memory stays bounded.
+WRITE_BATCH = 32
+# Errors of the store itself, not of one document: the load stops on them (the next file would fail too).
+_STORE_FAILURES = (StoreLocked, StoreMissing, StoreUnavailable)
+
+
 @dataclass
 class FileOutcome:
+    """What became of one input: a one-line message and, for a loaded file, the store's result
+    (the parsed document is not kept, so a load's memory does not grow with the files it reads)."""
     path: str
     ok: bool
     message: str
     result: WriteResult | None = None
-    parsed: ParsedDocument | None = None
+    bug: bool = False               # failed on an unexpected exception: a bug in policykg, not bad input
+    traceback: str | None = None    # of that exception; the command line prints it with POLICYKG_DEBUG=1
 
 
 @dataclass
 class LoadReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     derived: DeriveReport | None = None     # the links derived after the load (None when no document changed)
+    notes: list[str] = field(default_factory=list)    # one-line warnings about the load as a whole
 
     @property
     def failed(self) -> list[FileOutcome]:
@@ -99,27 +114,9 @@ def _pipeline() -> ModuleType:
     return pipeline
 
 
-def load_one(path: str, store: GraphStore, overrides: dict | None = None, loaded_at: str | None = None,
-             footprints: dict[str, Footprint] | None = None) -> FileOutcome:
-    """Parse one file and write it to `store` as one document (skipped when its fingerprint is unchanged).
-
-    `footprints`: source → what the stored document was, read before the write (once per source),
-    for the incremental derivation after the load."""
-    pipeline = _pipeline()
-    try:
-        parsed = pipeline.parse_document(path, overrides)
-        graph = build_records(parsed, pipeline.fingerprint(parsed.source.text, overrides), loaded_at)
-        if footprints is not None and graph.source not in footprints:
-            footprints[graph.source] = footprint(store, [graph.source])
-        result = store.write_document(graph)
-    except InputError as exc:
-        return FileOutcome(path, False, str(exc))
-    warnings = parsed.meta.warnings + parsed.source.warnings
-    message = (f"{path}: {result.status} ({parsed.source.source}: {len(parsed.sections)} sections, "
-               f"{len(parsed.tasks)} tasks, {len(parsed.targets)} targets)")
-    if warnings:
-        message += " — warning: " + "; ".join(warnings)
-    return FileOutcome(path, True, message, result, parsed)
+def default_jobs() -> int:
+    """How many worker processes `policykg load` extracts in by default: the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def load_paths(
@@ -129,31 +126,43 @@ def load_paths(
     on_file: Callable[[FileOutcome], None] | None = None,
     derive: bool = True,
     on_start: Callable[[list[str]], None] | None = None,
+    jobs: int = 0,
+    batch: int = WRITE_BATCH,
 ) -> LoadReport:
     """Load files, folders and globs into `store`; one bad file does not stop the others.
 
+    Each file is read, extracted and written on its own: whatever goes wrong with one (bad input, or
+    an unexpected exception, which is reported as a bug with the file's name) becomes its outcome, and
+    the others load. `jobs` worker processes extract (0: in this process) while this process writes,
+    `batch` documents at a time through `store.write_documents`; outcomes come in the order of the
+    files whatever `jobs` is. Only an error of the store itself (locked, unreachable) stops the load.
+
     `on_start(files)` is told the plan files found before any is read, `on_file(outcome)` each outcome
     (a path that named no plan file is an outcome too). With `derive` (the default), the links across
-    documents are derived again for the documents that changed (`derive_changes`)."""
-    files, errors = _pipeline().iter_input_files(paths)
+    documents are derived again around the documents that changed (`derive_changes`). Workers are
+    spawned, not forked: a script calling this with `jobs` guards its entry point with
+    `if __name__ == "__main__":`, as for any multiprocessing."""
+    pipeline = _pipeline()
+    plans, errors = pipeline.list_plan_files(paths)
     if on_start:
-        on_start([str(f) for f in files])
+        on_start([p.path for p in plans])
     report = LoadReport()
+
+    def tell(outcome: FileOutcome) -> None:
+        report.outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+
     for message in errors:
-        outcome = FileOutcome(message.path, False, str(message))
-        report.outcomes.append(outcome)
-        if on_file:
-            on_file(outcome)
+        tell(FileOutcome(message.path, False, str(message)))
     loaded_at = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
-    footprints: dict[str, Footprint] = {}
-    for path in files:
-        outcome = load_one(str(path), store, overrides, loaded_at, footprints if derive else None)
-        report.outcomes.append(outcome)
-        if on_file:
-            on_file(outcome)
+    writer = _BatchWriter(store, pipeline, tell, batch, remember_footprints=derive)
+    for got in extract_files(plans, overrides, loaded_at, jobs, note=report.notes.append):
+        writer.add(got)
+    writer.flush()
     changed = sorted({o.result.source for o in report.loaded if o.result and o.result.status != "unchanged"})
     if derive and changed:
-        report.derived = derive_changes(store, [footprints[s] for s in changed if s in footprints], changed)
+        report.derived = derive_changes(store, writer.footprints or [], changed)
     return report
 
 
@@ -165,6 +174,186 @@ def derive_changes(store: GraphStore, before: list[Footprint], sources: list[str
         merged.docs.update(f.docs)
         merged.title_keys |= f.title_keys
     return derive_for(store, merged, sources)
+
+
+def extract_files(plans: list, overrides: dict | None, loaded_at: str, jobs: int,
+                  note: Callable[[str], None] | None = None) -> Iterator:
+    """`pipeline.extract_file` of each plan, in order: in this process (`jobs` 0, or a single file,
+    which is not worth starting a process for) or in `jobs` worker processes. `note` is told, in one
+    line, when worker processes could not start and the files were extracted in this process instead."""
+    pipeline = _pipeline()
+    if jobs <= 0 or len(plans) <= 1:
+        for plan in plans:
+            yield pipeline.extract_file(plan, overrides, loaded_at)
+        return
+    yield from _WorkerPool(pipeline, min(jobs, len(plans)), overrides, loaded_at, note).run(plans)
+
+
+class _WorkerPool:
+    """Worker processes extracting plans while the caller writes: a window of files in flight, results
+    handed back in the order of the files. A worker that dies (a crash, the out-of-memory killer) breaks
+    the pool and every file in flight with it; those files are then run again one at a time, each in a
+    process of its own, so that only the file that kills its process fails. When no worker process can
+    start at all, the files are extracted in this process rather than each failing."""
+
+    def __init__(self, pipeline: ModuleType, jobs: int, overrides: dict | None, loaded_at: str,
+                 note: Callable[[str], None] | None = None):
+        self.pipeline, self.jobs, self.note = pipeline, jobs, note
+        self.overrides, self.loaded_at = overrides, loaded_at
+        self.window = 4 * jobs      # files in flight: workers stay busy while the caller writes a batch
+        self.here = False           # set once worker processes turned out not to start
+
+    def _pool(self, workers: int) -> ProcessPoolExecutor:
+        # spawn, not fork: the writer holds an open database (and its threads), which a fork would copy
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=self.pipeline.start_worker)
+
+    def _submit(self, pool: ProcessPoolExecutor, plan) -> Future:
+        return pool.submit(self.pipeline.extract_file, plan, self.overrides, self.loaded_at)
+
+    def _in_this_process(self, plan):
+        return self.pipeline.extract_file(plan, self.overrides, self.loaded_at)
+
+    def run(self, plans: list) -> Iterator:
+        todo = deque(plans)
+        while todo and not self.here:
+            pool = self._pool(self.jobs)
+            try:
+                in_flight: deque = deque()
+                broken = False
+                while (todo or in_flight) and not broken:
+                    while todo and len(in_flight) < self.window:
+                        plan = todo.popleft()
+                        in_flight.append((plan, self._submit(pool, plan)))
+                    plan, future = in_flight[0]
+                    try:
+                        got = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - e.g. a result that could not be sent back
+                        got = self.pipeline.failure(plan.path, exc)
+                    in_flight.popleft()
+                    yield got
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if broken:
+                yield from self._one_by_one(in_flight)
+        for plan in todo:
+            yield self._in_this_process(plan)
+
+    def _one_by_one(self, in_flight: deque) -> Iterator:
+        """The files a broken pool had in flight: those it finished as they are, the others each alone in
+        a worker (a new one after a worker dies), so that the file that kills its process is known."""
+        pool = None
+        try:
+            for plan, future in in_flight:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    yield future.result()
+                    continue
+                pool = pool or self._started_pool()
+                if pool is None:
+                    yield self._in_this_process(plan)
+                    continue
+                try:
+                    got = self._submit(pool, plan).result()
+                except BrokenProcessPool:
+                    pool.shutdown(wait=True)
+                    pool = None
+                    got = self.pipeline.Failure(plan.path, (
+                        f"{plan.path}: the process reading it died (a crash, or out of memory); "
+                        "please report it with this file (the other files go on loading)"), bug=True)
+                except Exception as exc:  # noqa: BLE001
+                    got = self.pipeline.failure(plan.path, exc)
+                yield got
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _started_pool(self) -> ProcessPoolExecutor | None:
+        """A pool of one worker that has shown it starts, or None (and `here` set) when none does: then no
+        file is to blame, e.g. a script that spawns workers without an `if __name__ == "__main__":` guard."""
+        if self.here:
+            return None
+        pool = self._pool(1)
+        try:
+            pool.submit(os.getpid).result()
+            return pool
+        except BrokenProcessPool:
+            pool.shutdown(wait=True)
+        self.here = True
+        if self.note:
+            self.note("worker processes could not start (each stopped as it started); "
+                      "the files were extracted in the policykg process instead")
+        return None
+
+
+class _BatchWriter:
+    """Writes what the extraction hands it, `size` documents at a time, and tells each file's outcome in
+    the order the files came. A batch the store refuses is written again one document at a time, each
+    atomic, so that only the document at fault fails (those the batch had written come back unchanged)."""
+
+    def __init__(self, store: GraphStore, pipeline: ModuleType, tell: Callable[[FileOutcome], None], size: int,
+                 remember_footprints: bool = False):
+        self.store, self.pipeline, self.tell, self.size = store, pipeline, tell, max(1, size)
+        self.queue: list = []       # Extracted and Failure, in the order of the files
+        self.documents = 0          # how many of the queue are Extracted
+        # What the stored versions of the batch's sources were, read before each batch is written,
+        # for the incremental derivation after the load (None: not wanted).
+        self.footprints: list[Footprint] | None = [] if remember_footprints else None
+        self._seen: set[str] = set()
+
+    def add(self, got) -> None:
+        self.queue.append(got)
+        if isinstance(got, self.pipeline.Extracted):
+            self.documents += 1
+            if self.documents >= self.size:
+                self.flush()
+
+    def flush(self) -> None:
+        queue, self.queue, self.documents = self.queue, [], 0
+        documents = [got for got in queue if isinstance(got, self.pipeline.Extracted)]
+        results = iter(self._write(documents))
+        for got in queue:
+            if isinstance(got, self.pipeline.Extracted):
+                result = next(results)
+                self.tell(_loaded(got, result) if isinstance(result, WriteResult) else _failed(result))
+            else:
+                self.tell(_failed(got))
+
+    def _write(self, documents: list) -> list:
+        if not documents:
+            return []
+        if self.footprints is not None:
+            sources = sorted({d.graph.source for d in documents} - self._seen)
+            self._seen.update(sources)
+            self.footprints.append(footprint(self.store, sources))
+        try:
+            return list(self.store.write_documents([d.graph for d in documents]))
+        except _STORE_FAILURES:
+            raise
+        except Exception:  # noqa: BLE001 - which document is at fault is unknown: each on its own
+            return [self._write_one(d) for d in documents]
+
+    def _write_one(self, document):
+        try:
+            return self.store.write_document(document.graph)
+        except _STORE_FAILURES:
+            raise
+        except Exception as exc:  # noqa: BLE001 - this document's failure, reported with its file
+            return self.pipeline.failure(document.path, exc, "writing")
+
+
+def _loaded(got, result: WriteResult) -> FileOutcome:
+    message = (f"{got.path}: {result.status} ({got.graph.source}: {got.sections} sections, "
+               f"{got.tasks} tasks, {got.targets} targets)")
+    if got.warnings:
+        message += " — warning: " + "; ".join(got.warnings)
+    return FileOutcome(got.path, True, message, result)
+
+
+def _failed(failure) -> FileOutcome:
+    return FileOutcome(failure.path, False, failure.message, bug=failure.bug, traceback=failure.traceback)
 
 
 def derive_links(store: GraphStore) -> DeriveReport:
@@ -186,10 +375,13 @@ def _table(records: list[dict], columns: list[str]) -> QueryResult:
 
 def load(where: GraphLocation, paths: list[str], overrides: dict | None = None,
          on_file: Callable[[FileOutcome], None] | None = None,
-         on_start: Callable[[list[str]], None] | None = None) -> tuple[LoadReport, list[dict]]:
-    """`policykg load`: load the files, derive the links; return the report and the per-document summary."""
+         on_start: Callable[[list[str]], None] | None = None,
+         jobs: int | None = None) -> tuple[LoadReport, list[dict]]:
+    """`policykg load`: load the files, extracting in `jobs` worker processes (None: one per core), derive
+    the links; return the report and the per-document summary."""
     with where.open(read_only=False) as store:
-        report = load_paths(paths, store, overrides, on_file=on_file, on_start=on_start)
+        report = load_paths(paths, store, overrides, on_file=on_file, on_start=on_start,
+                            jobs=default_jobs() if jobs is None else jobs)
         return report, document_summary(store)
 
 

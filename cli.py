@@ -169,36 +169,49 @@ def main(ctx, db, backend):
 @click.option("--level", type=click.Choice(["province", "city", "district", "county", "town"]),
               help="Override the administrative level.")
 @click.option("--title", help="Override the document title.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, show_default="the number of cores",
+              help="Worker processes extracting plans while one writes them.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
 @friendly
-def load(ctx, paths, region, year, level, title, quiet):
+def load(ctx, paths, region, year, level, title, jobs, quiet):
     """Load plan files, folders or globs (.txt .md .html .htm .docx .pdf) into the graph.
 
     Reloading an unchanged file changes nothing; a changed file replaces that
     document's subgraph in one transaction. A sidecar `<file>.meta.yaml` (or
-    .json) beside a file overrides its parsed metadata.
+    .json) beside a file overrides its parsed metadata. A document is named by
+    its file name without suffix, or for a file in a subfolder of a loaded
+    folder by its path below that folder (a/plan.txt → a/plan).
+
+    A file that cannot be loaded is reported on one line and the others load;
+    the command then exits 1 (3 when a file hit a bug in policykg).
 
     \b
     Examples:
       policykg load seeds/
       policykg load "plans/*.docx" --year 2025
       policykg load jinshan.pdf --region 金山区
+      policykg load province/ --jobs 4
     """
     overrides = {k: v for k, v in {"region": region, "year": year, "level": level, "title": title}.items() if v is not None}
     with contextlib.ExitStack() as stack:
         progress = _LoadProgress(stack, quiet)
-        report, summary = app.load(ctx.obj, list(paths), overrides or None, on_file=progress.file, on_start=progress.start)
+        report, summary = app.load(ctx.obj, list(paths), overrides or None, on_file=progress.file,
+                                   on_start=progress.start, jobs=jobs)
     if not quiet:
         for outcome in progress.outcomes:
             click.echo(("  " if outcome.ok else "  FAILED ") + outcome.message, err=True)
     show(QueryResult(list(summary[0]) if summary else [], [list(r.values()) for r in summary]))
+    for note in report.notes:
+        click.echo(f"policykg: warning: {note}", err=True)
     ok, bad = len(report.loaded), len(report.failed)
     click.echo(f"loaded {ok} file(s), {bad} failed", err=True)
+    for outcome in report.failed:
+        click.echo(f"policykg: error: {outcome.message}", err=True)
+        if outcome.traceback and os.environ.get("POLICYKG_DEBUG"):
+            click.echo(outcome.traceback.rstrip(), err=True)
     if bad:
-        for outcome in report.failed:
-            click.echo(f"policykg: error: {outcome.message}", err=True)
-        ctx.exit(1)
+        ctx.exit(InternalError.exit_code if any(o.bug for o in report.failed) else 1)
 
 
 @main.command()

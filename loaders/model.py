@@ -16,7 +16,7 @@ __all__ = ["SourceText", "DocumentMeta", "Section", "Task", "OwnerMention", "Men
 class SourceText:
     """What a reader returns: the document's text as the analyst would read it."""
     path: str
-    source: str          # file stem; the name the document is known by
+    source: str          # the name the document is known by: the file stem (see pipeline.source_name)
     text: str            # original text; every graph offset points into this
     format: str          # txt | md | html | docx | pdf
     encoding: str | None = None

@@ -50,19 +50,24 @@ def behaviour(workdir: Path) -> dict[str, str]:
     finally:
         os.chdir(cwd)
     assert not report.failed, [o.message for o in report.failed]
-    out: dict[str, str] = {}
     try:
-        for name in EXPORTED:
-            out[f"export-{name}.jsonl"] = "".join(_line(r) + "\n" for r in EXPORTS[name](store))
-        cases = [(q.name, {}) for q in list_queries() if not any(p.required for p in q.params)] + QUERY_CASES
-        lines = []
-        for name, params in cases:
-            result = run_query(store, name, params)
-            lines.append(_line({"query": name, "params": params, "columns": list(result.columns)}))
-            lines.extend(_line(dict(zip(result.columns, row))) for row in result.rows)
-        out["queries.jsonl"] = "".join(line + "\n" for line in lines)
+        return answers(store)
     finally:
         store.close()
+
+
+def answers(store) -> dict[str, str]:
+    """File name → JSON Lines text of the exports and named-query rows of the graph in `store`."""
+    out: dict[str, str] = {}
+    for name in EXPORTED:
+        out[f"export-{name}.jsonl"] = "".join(_line(r) + "\n" for r in EXPORTS[name](store))
+    cases = [(q.name, {}) for q in list_queries() if not any(p.required for p in q.params)] + QUERY_CASES
+    lines = []
+    for name, params in cases:
+        result = run_query(store, name, params)
+        lines.append(_line({"query": name, "params": params, "columns": list(result.columns)}))
+        lines.extend(_line(dict(zip(result.columns, row))) for row in result.rows)
+    out["queries.jsonl"] = "".join(line + "\n" for line in lines)
     return out
 
 
