@@ -162,7 +162,8 @@ def load_paths(
     writer.flush()
     changed = sorted({o.result.source for o in report.loaded if o.result and o.result.status != "unchanged"})
     if derive and changed:
-        report.derived = derive_changes(store, writer.footprints or [], changed)
+        before = writer.footprints or {}
+        report.derived = derive_changes(store, [before[s] for s in changed if s in before], changed)
     return report
 
 
@@ -300,8 +301,7 @@ class _BatchWriter:
         self.documents = 0          # how many of the queue are Extracted
         # What the stored versions of the batch's sources were, read before each batch is written,
         # for the incremental derivation after the load (None: not wanted).
-        self.footprints: list[Footprint] | None = [] if remember_footprints else None
-        self._seen: set[str] = set()
+        self.footprints: dict[str, Footprint] | None = {} if remember_footprints else None
 
     def add(self, got) -> None:
         self.queue.append(got)
@@ -325,9 +325,8 @@ class _BatchWriter:
         if not documents:
             return []
         if self.footprints is not None:
-            sources = sorted({d.graph.source for d in documents} - self._seen)
-            self._seen.update(sources)
-            self.footprints.append(footprint(self.store, sources))
+            for source in sorted({d.graph.source for d in documents} - set(self.footprints)):
+                self.footprints[source] = footprint(self.store, [source])
         try:
             return list(self.store.write_documents([d.graph for d in documents]))
         except _STORE_FAILURES:
