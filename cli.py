@@ -26,7 +26,8 @@ from policykg.loaders.errors import InputError
 from policykg.loaders.limits import FIRST_YEAR, LAST_YEAR
 from policykg.tables import choose_columns, draw_table
 
-__all__ = ["main", "UserError", "InternalError", "friendly", "Output", "output_options", "show", "page_note"]
+__all__ = ["main", "UserError", "InternalError", "UsageLine", "OneLineGroup", "friendly", "Output", "output_options", "show",
+           "page_note"]
 
 VERSION = "0.1.0"
 DB_HELP = "Graph database path (embedded LadybugDB). Env: POLICYKG_DB. Default: data/policykg.lbdb."
@@ -44,6 +45,34 @@ class InternalError(click.ClickException):
     def show(self, file=None):
         click.echo(f"policykg: internal error: {self.format_message()} "
                    "(rerun with POLICYKG_DEBUG=1 for the traceback and please report it)", err=True)
+
+
+class UsageLine(click.ClickException):
+    """A bad option, value or command (click's usage error), told in one line like every other error."""
+    exit_code = 2
+
+    def __init__(self, error: click.UsageError):
+        super().__init__(error.format_message())
+        self.command_path = error.ctx.command_path if error.ctx else "policykg"
+
+    def show(self, file=None):
+        click.echo(f"policykg: error: {self.format_message().rstrip('.')}; see `{self.command_path} --help`", err=True)
+
+
+class OneLineGroup(click.Group):
+    """The `policykg` group: its own and its commands' usage errors become one line (`UsageLine`)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise UsageLine(exc) from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise UsageLine(exc) from None
 
 
 def friendly(fn):
@@ -142,7 +171,7 @@ class _LoadProgress:
             self.bar.update(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="policykg")
 @click.option("--db", envvar="POLICYKG_DB", default=None, help=DB_HELP)
 @click.option("--backend", envvar="POLICYKG_BACKEND", type=click.Choice(backend_names()), default=None,

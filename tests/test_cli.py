@@ -327,3 +327,17 @@ def test_query_list_and_named_query_with_params(seeded):
     assert [(r["district_source"], r["district_value"], r["city_value"]) for r in rows] == [("jingan-2025", 600, 4000)]
     bad = run("query", "alignment", "--param", "nope=1", db=seeded)
     assert bad.exit_code != 0 and "indicator" in bad.stderr
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["load", "x.txt", "--year", "99999"], "Invalid value for '--year'"),
+    (["lineage", "x", "--depth", "0"], "Invalid value for '--depth'"),
+    (["no-such-command"], "No such command 'no-such-command'"),
+    (["--no-such-option"], "No such option '--no-such-option'"),
+    (["owner"], "Missing argument 'KEYWORD'"),
+])
+def test_a_usage_error_is_one_line_with_where_to_look(argv, says, tmp_path):
+    result = run(*argv, db=tmp_path / "g.lbdb")
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1 and says in lines[0] and "--help`" in lines[0], result.stderr
+    assert not (tmp_path / "g.lbdb").exists()          # nothing was opened, let alone written
