@@ -396,23 +396,18 @@ class Neo4jStore(GraphStore):
 
     def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None,
                         nodes: list[NodeRecord] | None = None) -> None:
-        self._require_writable()
-        parts = [Part(stmt) for stmt in self.derived_reset_statements(nodes)]
-        parts += self._node_parts(self.node_rows(nodes or []))
-        parts += [Part(stmt, params) for stmt, params in self.node_update_statements(node_updates or [])]
-        parts += self._edge_parts(self.edge_rows(edges))
-
-        def work(tx):
-            self._hook()
-            self._run_parts(tx, parts)
-
-        self._execute(work, write=True)
+        self._write_derived([Part(stmt) for stmt in self.derived_reset_statements(nodes)], edges, node_updates, nodes)
 
     def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],
                             node_updates: list[NodeRecord] | None = None, nodes: list[NodeRecord] | None = None) -> None:
+        resets = [Part(stmt, params) for stmt, params in self.derived_scope_statements(scope, nodes, edges)]
+        self._write_derived(resets, edges, node_updates, nodes)
+
+    def _write_derived(self, resets: list[Part], edges: list[EdgeRecord], node_updates: list[NodeRecord] | None,
+                       nodes: list[NodeRecord] | None) -> None:
+        """In one transaction: `resets` (what is dropped), then the derived nodes, updates and edges."""
         self._require_writable()
-        parts = [Part(stmt, params) for stmt, params in self.derived_scope_statements(scope, nodes, edges)]
-        parts += self._node_parts(self.node_rows(nodes or []))
+        parts = resets + self._node_parts(self.node_rows(nodes or []))
         parts += [Part(stmt, params) for stmt, params in self.node_update_statements(node_updates or [])]
         parts += self._edge_parts(self.edge_rows(edges))
 
