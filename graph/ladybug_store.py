@@ -28,6 +28,7 @@ import pyarrow
 
 from policykg.graph import statements
 from policykg.graph.batch import plan_batch, runs_of_first_loads
+from policykg.graph.config import buffer_pool_bytes
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked, StoreMissing
 from policykg.graph.read_only import READ_ONLY_MESSAGE, ladybug_refusal
 from policykg.graph.results import QueryResult, plain
@@ -373,8 +374,9 @@ def _lock_file(path: str, read_only: bool):
 def _open_database(path: str, read_only: bool, lock) -> ladybug.Database:
     """Open the database; a read-only open finishes a checkpoint left pending (by a crash or an old
     policykg that let CHECKPOINT through read-only) when it can, instead of failing every read."""
+    pool = buffer_pool_bytes()
     try:
-        return ladybug.Database(path, read_only=read_only)
+        return ladybug.Database(path, read_only=read_only, buffer_pool_size=pool)
     except RuntimeError as exc:
         if not (read_only and lock is not None and "recovery is pending" in str(exc)
                 and os.access(os.path.realpath(path), os.W_OK)):
@@ -385,10 +387,10 @@ def _open_database(path: str, read_only: bool, lock) -> ladybug.Database:
         raise StoreLocked(f"the graph at {path} is in use by another policykg process; "
                           "wait for it to finish or use another --db") from None
     try:
-        ladybug.Database(path).close()   # a read-write open completes the pending recovery
+        ladybug.Database(path, buffer_pool_size=pool).close()   # a read-write open completes the pending recovery
     finally:
         fcntl.flock(lock, fcntl.LOCK_SH)
-    return ladybug.Database(path, read_only=True)
+    return ladybug.Database(path, read_only=True, buffer_pool_size=pool)
 
 
 def _drop_null_columns(rows: list[dict], keep: tuple[str, ...]) -> list[dict]:

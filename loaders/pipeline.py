@@ -15,8 +15,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import multiprocessing
+import multiprocessing.connection
 import os
 import signal
+import threading
 import traceback
 from collections import defaultdict
 from collections.abc import Iterable
@@ -246,10 +249,21 @@ def extract_file(plan: PlanFile, overrides: dict | None = None, loaded_at: str |
 
 
 def start_worker() -> None:
-    """Set up a worker process: Ctrl-C is the writer's to handle (it stops the pool), and the spaCy
-    pipeline is made once, here, not with the first file."""
+    """Set up a worker process: Ctrl-C is the writer's to handle (it stops the pool), the worker ends
+    when the writer is gone, and the spaCy pipeline is made once, here, not with the first file."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()       # the writer that spawned this worker
+    if parent is not None:
+        threading.Thread(target=_end_with_parent, args=(parent.sentinel,), daemon=True).start()
     get_nlp()
+
+
+def _end_with_parent(sentinel: int) -> None:
+    """Exit this worker once its writer process is gone (killed, crashed), even if it went before this
+    worker was ready: a worker waiting for files that will never come would otherwise live on, holding
+    the writer's output pipes open."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 @lru_cache(maxsize=1)

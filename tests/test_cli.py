@@ -341,3 +341,13 @@ def test_a_usage_error_is_one_line_with_where_to_look(argv, says, tmp_path):
     lines = result.stderr.strip().splitlines()
     assert result.exit_code == 2 and len(lines) == 1 and says in lines[0] and "--help`" in lines[0], result.stderr
     assert not (tmp_path / "g.lbdb").exists()          # nothing was opened, let alone written
+
+
+def test_a_bad_buffer_pool_setting_is_one_line(seeded):
+    result = run("stats", db=seeded, env={"POLICYKG_BUFFER_POOL_MB": "lots"})
+    assert result.exit_code == 1 and "POLICYKG_BUFFER_POOL_MB='lots'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_embedded_store_runs_in_a_bounded_buffer_pool(seeded):
+    assert run("stats", db=seeded, env={"POLICYKG_BUFFER_POOL_MB": "64"}).exit_code == 0

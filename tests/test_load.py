@@ -339,3 +339,53 @@ def test_a_file_name_that_is_not_utf8_is_refused_on_one_line(tmp_path):
     assert result.exit_code == 1 and sources(db) == ["jingan-2025"]
     [error] = errors(result)
     assert "bad\\udcff-2025.txt: the file name is not valid UTF-8" in error and "rename the file" in error
+
+
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is `pid` (from /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_end_when_the_writer_is_killed(tmp_path):
+    """A writer killed mid-load (kill -9, a crash) leaves no worker behind holding its pipes."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for k in range(40):
+        shutil.copy(SEEDS / "jinshan-2025.txt", folder / f"plan-{k}.txt")
+    writer = subprocess.Popen([sys.executable, "-m", "policykg", "--db", str(tmp_path / "g.lbdb"), "load", str(folder),
+                               "--jobs", "2", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    for _ in range(600):                       # until both workers run (spaCy loaded), at most a minute
+        workers = [p for p in _children(writer.pid) if "spawn_main" in (Path("/proc") / str(p) / "cmdline").read_text()]
+        if len(workers) == 2 or writer.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert len(workers) == 2, "the load ended before its workers could be seen"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    deadline = time.monotonic() + 30
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in workers)
