@@ -1,7 +1,7 @@
 """`make bench`: how policykg scales with the number of plans (figures, never pass/fail in tests).
 
 Builds the deterministic corpus of bench/corpus.py (N = 100 plans; BENCH_N=1000 for 1,000,
-BENCH_FULL=1 for 10,000) and measures, each figure twice to show the noise:
+BENCH_FULL=1 for 10,000) and measures, each figure twice to show the noise (BENCH_RUNS=1: once):
 
 - extraction: characters per CPU second (per core) through read → normalise → extract, no store;
 - first load of the N plans into a fresh embedded store (LadybugDB), derivation included, in a
@@ -52,6 +52,8 @@ BUILD = ROOT / "build" / "bench"
 EXTRACTION_FILES = 40
 PER_ROW_PLANS = 10      # plans written one row at a time (per-row MERGE, one Bolt transaction per row)
 WRITE_BATCH = 100       # plans per write_documents call
+# How many times each figure is measured (two show the noise; BENCH_RUNS=1 halves a long BENCH_FULL run)
+RUNS = int(os.environ.get("BENCH_RUNS", "2"))
 CHANGES = ["做好困难群众帮扶，新增养老床位12张。", "推进社区嵌入式服务设施建设，新增社区长者食堂3家。"]
 
 
@@ -367,6 +369,11 @@ def print_table(result: dict) -> None:
     print("\n".join(lines))
 
 
+def _progress(what: str, figures) -> None:
+    """Say a phase is done, with its figures (a long run's partial results survive an interruption)."""
+    print(f"{what} done: {json.dumps(figures, ensure_ascii=False, default=str)}", file=sys.stderr, flush=True)
+
+
 def main() -> int:
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)   # counts of derived types not written here
     n = corpus_size()
@@ -380,10 +387,10 @@ def main() -> int:
     result["extraction"] = [bench_extraction(files[k::2][:EXTRACTION_FILES]) for k in (0, 1)]
     print("extraction done", file=sys.stderr)
     db = BUILD / f"graph-{n}.lbdb"
-    result["first_load"] = [bench_first_load(folder, db) for _ in range(2)]
-    print("first loads done", file=sys.stderr)
+    result["first_load"] = [bench_first_load(folder, db) for _ in range(RUNS)]
+    _progress("first loads", result["first_load"])
     result["writes"] = bench_writes(files)
-    print("write baselines done", file=sys.stderr)
+    _progress("write baselines", result["writes"])
 
     store = open_store("ladybug", db_path=str(db))
     try:
@@ -391,12 +398,13 @@ def main() -> int:
         plan = district_plans[len(district_plans) // 2]
         result["reload"] = [bench_reload(store, plan, c) for c in CHANGES]
         result["reload_full"] = [bench_reload(store, plan, c, full=True) for c in CHANGES]
-        result["derive"] = [bench_derive(store) for _ in range(2)]
-        print("reload and derivation done", file=sys.stderr)
+        _progress("reloads", {"reload": result["reload"], "reload_full": result["reload_full"]})
+        result["derive"] = [bench_derive(store) for _ in range(RUNS)]
+        _progress("derivation", result["derive"])
         repeat = 10 if n <= 100 else 5
         result["sample_params"] = sample = _sample_values(store)
         result["queries"] = {
-            name: {form: [bench_query(store, name, params, repeat) for _ in range(2)]
+            name: {form: [bench_query(store, name, params, repeat) for _ in range(RUNS)]
                    for form, params in zip(("default", "selective"), pair)}
             for name, pair in query_forms(sample).items()
         }
