@@ -125,19 +125,20 @@ def safe_uri(uri: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
-# LadybugDB keeps pages in a buffer pool whose default is most of the machine's memory: a first load of
-# 10,000 plans grew the writer past 12 GB. A bounded pool evicts pages to disk instead; 512 MB kept the
-# writer under 1.8 GB through that load. Larger pools speed up queries on large graphs.
+# LadybugDB keeps pages in a buffer pool whose default is most of the machine's memory. It can be bounded
+# (POLICYKG_BUFFER_POOL_MB) to share a machine, but a pool too small for the whole-graph reads of a full
+# derivation fails the load ("the buffer pool is full"): 512 MB was too small for 1,000 plans, 2,048 MB
+# enough. So the default stays the engine's own.
 BUFFER_POOL_ENV = "POLICYKG_BUFFER_POOL_MB"
-DEFAULT_BUFFER_POOL_MB = 512
+DEFAULT_BUFFER_POOL_MB = 0          # 0: LadybugDB's default
 
 
 def buffer_pool_bytes(env: Mapping[str, str] | None = None) -> int:
-    """The embedded store's buffer pool size in bytes, from $POLICYKG_BUFFER_POOL_MB (default 512).
+    """The embedded store's buffer pool size in bytes, from $POLICYKG_BUFFER_POOL_MB (0, the default: LadybugDB's own).
 
     Examples:
-        >>> buffer_pool_bytes({}) == 512 * 1024 * 1024, buffer_pool_bytes({"POLICYKG_BUFFER_POOL_MB": "2048"}) // 2**20
-        (True, 2048)
+        >>> buffer_pool_bytes({}), buffer_pool_bytes({"POLICYKG_BUFFER_POOL_MB": "2048"}) // 2**20
+        (0, 2048)
         >>> buffer_pool_bytes({"POLICYKG_BUFFER_POOL_MB": "lots"})  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
@@ -152,5 +153,5 @@ def buffer_pool_bytes(env: Mapping[str, str] | None = None) -> int:
         mb = 0
     if mb < 64:
         raise StoreError(f"{BUFFER_POOL_ENV}={raw!r} is not a whole number of MB (64 or more); "
-                         f"set e.g. {BUFFER_POOL_ENV}={DEFAULT_BUFFER_POOL_MB}")
+                         f"set e.g. {BUFFER_POOL_ENV}=2048")
     return mb * 1024 * 1024
