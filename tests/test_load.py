@@ -155,7 +155,8 @@ def test_pathological_files_fail_one_line_each_and_the_others_load(hostile_folde
 
     assert result.exit_code == 3, result.output     # a file failed on what is a bug in policykg, not the user's input
     assert "Traceback" not in result.output
-    assert {"changning-2024", "shanghai-2024", "jinshan-2025"} <= set(sources(db))
+    # (the load's own lines in the message: this once failed in CI with none of the good plans loaded)
+    assert {"changning-2024", "shanghai-2024", "jinshan-2025"} <= set(sources(db)), result.output
     failed = errors(result)
     # Once the readers handle deep HTML, surrogates and infinite years (other work), those files load;
     # until then each fails on one line of its own. Either way none stops the others.
