@@ -2,7 +2,8 @@
 
 Each pattern is text a hostile or broken input can hold and that once made a regular expression
 or a scan super-linear (a run of Chinese numerals: 60 KB took 49 s; blank lines: 13 s; repeated
-`（牵头领导：`: over 60 s for 180 KB), or is like them (、、、, nested brackets, 《《《). Every
+`（牵头领导：`: over 60 s for 180 KB; a target on every line: 5 minutes for 2 million characters), or
+is like them (、、、, nested brackets, 《《《, quoted programs). Every
 pattern runs in its own child process (read → normalise → metadata → structure → owners →
 extraction, `parse_document`) and the table shows the CPU seconds of the parse at 250 KB and
 at 1 MB: linear work takes about four times as long for four times the text.
@@ -40,6 +41,10 @@ PATTERNS = {
     "numbered-items": "（一）1.",
     "digits-and-units": "1万2千",
     "spaces": " \u3000\t",
+    # a numbered task per line, each with a target and a body: finding each mention's task scanned
+    # every task before it (2 million characters took 5 minutes)
+    "target-lines": "1.新增养老床位100张，由区民政局负责。\n",
+    "quoted-programs": "推进“老伙伴计划”和老伙伴计划。",
 }
 
 

@@ -980,16 +980,21 @@ class _Builder:
         self.paragraphs: dict[str, list[Span]] = {}
         self.child_count: dict[str | None, int] = {}
         self.used_paths: set[str] = set()
+        self.next_suffix: dict[str, int] = {}     # path -> the suffix `unique` last gave it
         self.consumed: set[int] = set()   # lines already read as part of a heading
         self.tables = 0
 
     # -- paths and bookkeeping
 
     def unique(self, path: str) -> str:
-        candidate, k = path, 1
+        """`path`, or the first of `path~2`, `path~3` … not used yet. The search starts where the last
+        one for `path` ended: a plan that numbers every line "1." would otherwise make it quadratic."""
+        k = self.next_suffix.get(path, 1)
+        candidate = path if k == 1 else f"{path}~{k}"
         while candidate in self.used_paths:
             k += 1
             candidate = f"{path}~{k}"
+        self.next_suffix[path] = k
         self.used_paths.add(candidate)
         return candidate
 

@@ -106,6 +106,24 @@ def test_cypher_json_output_has_no_infinity(seeded):
     assert json.loads(out.stdout, parse_constant=lambda c: pytest.fail(c)) == [{"x": None, "l": [None]}]
 
 
+REALDOCS = sorted((ROOT / "tests" / "realdocs" / "docs").glob("*.*"))
+PLANS = sorted(SEEDS.glob("*.txt")) + [p for p in REALDOCS if not p.name.endswith((".meta.yaml", ".md"))]
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.name)
+def test_a_text_read_in_chunks_gives_what_one_doc_gives(path, monkeypatch):
+    """Long texts go through spaCy a piece at a time; in pieces of 400 characters (or three), every seed and
+    real plan gives the targets, mentions and owners that one Doc of the whole text gives."""
+    from policykg.loaders.extract import run as extract_run
+
+    whole = parse_document(str(path))
+    monkeypatch.setattr(extract_run, "CHUNK_CHARS", min(400, len(whole.view.text) // 3))
+    chunked = parse_document(str(path))
+    assert chunked.targets == whole.targets
+    assert chunked.mentions == whole.mentions
+    assert chunked.owners == whole.owners
+
+
 def test_a_text_over_a_million_characters_goes_through_the_pipeline():
     """spaCy refused texts over its default max_length (1,000,000) after minutes of work; the limit is now
     policykg's own (POLICYKG_MAX_TEXT_MB), and the char tokenizer takes a long text in linear time."""

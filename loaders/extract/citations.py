@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from policykg.loaders.extract.nlp import doc_text
+from policykg.loaders.extract.nlp import ChunkedFindings, doc_text
 from policykg.loaders.extract.policy_identity import (
     CITY_HINT,
     DISTRICT_HINT,
@@ -54,6 +54,7 @@ from policykg.loaders.extract.policy_identity import (
     unwrap_notice,
     vocab,
 )
+from policykg.loaders.intervals import Enclosing
 from policykg.loaders.model import Mention, ParsedDocument
 from policykg.loaders.vocabulary import alternation, load_vocab, pattern
 
@@ -156,14 +157,14 @@ class TaskLocator:
 
     def __init__(self, tasks: Iterable[Any]):
         self._tasks = sorted(tasks or [], key=lambda t: (t.span[0], -t.span[1]))
-        self._starts = [t.span[0] for t in self._tasks]
+        self._enclosing = Enclosing([t.span for t in self._tasks])
 
     def __call__(self, start: int, end: int) -> str | None:
         best = None
-        for t in self._tasks[: bisect_right(self._starts, start)]:
-            if t.span[0] <= start and end <= t.span[1]:
-                if best is None or t.span[1] - t.span[0] <= best.span[1] - best.span[0]:
-                    best = t
+        for i in self._enclosing.containing(start, end):
+            t = self._tasks[i]
+            if best is None or t.span[1] - t.span[0] <= best.span[1] - best.span[0]:
+                best = t
         return best.path if best else None
 
 
@@ -607,7 +608,7 @@ def _context_hint(text: str, start: int, region: str | None, level: str | None) 
     return None
 
 
-def _title_spans(doc: Doc) -> list[tuple[int, int]]:
+def _title_spans(doc: Doc | ChunkedFindings) -> list[tuple[int, int]]:
     spans = doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else None
     if spans is None:       # Doc made by a pipeline without the component
         return list(find_titles(doc_text(doc)))
@@ -661,7 +662,7 @@ def _citation(cited: _Cited, context: str | None, region: str | None, locate: Ta
     )
 
 
-def extract_citations(doc: Doc, parsed: ParsedDocument | None) -> list[Mention]:
+def extract_citations(doc: Doc | ChunkedFindings, parsed: ParsedDocument | None) -> list[Mention]:
     """The documents the plan cites (not its own title: see the module doc), in order."""
     text = doc_text(doc, parsed)
     meta = _meta(parsed)

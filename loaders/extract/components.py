@@ -90,8 +90,12 @@ class ProgramFinder:
         if patterns:
             self.matcher.add("listed_program", patterns)
 
+    def unquoted_spans(self, doc: Doc) -> list[tuple[int, int]]:
+        """Character offsets of the listed names in `doc`, quoted or not (find_programs decides)."""
+        return [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for _, s, e in self.matcher(doc)]
+
     def __call__(self, doc: Doc) -> Doc:
-        unquoted = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for _, s, e in self.matcher(doc)]
+        unquoted = self.unquoted_spans(doc)
         spans = []
         for f in programs.find_programs(doc_text(doc), unquoted):
             span = doc.char_span(f.start, f.end, label=f.kind, alignment_mode="expand")

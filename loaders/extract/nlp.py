@@ -10,17 +10,19 @@ the citation title rules, the indicator catalogue) load without spaCy.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:   # the types only: the Doc is always given by the caller
     from spacy.tokens import Doc, Span
 
-__all__ = ["TEXT_KEY", "doc_text", "char_spans"]
+__all__ = ["TEXT_KEY", "doc_text", "char_spans", "FoundSpan", "ChunkedFindings", "chunk_bounds"]
 
 TEXT_KEY = "policykg_text"
 
 
-def doc_text(doc: Doc, parsed: Any = None) -> str:
+def doc_text(doc: Doc | ChunkedFindings, parsed: Any = None) -> str:
     """The Doc's text without rebuilding it from tokens (`Doc.text` walks every token,
     which costs more than all our components together).
 
@@ -56,3 +58,56 @@ def char_spans(doc: Doc, offsets: Iterable[tuple[int, int]], label: str) -> list
         if span is not None:
             spans.append(span)
     return spans
+
+
+@dataclass(frozen=True)
+class FoundSpan:
+    """What an extractor reads of a spaCy Span: its offsets, label and program attributes."""
+    start_char: int
+    end_char: int
+    label_: str
+    _: SimpleNamespace = field(default_factory=SimpleNamespace)
+
+
+@dataclass
+class ChunkedFindings:
+    """What the pipeline found in a text too long for one Doc, in place of that Doc.
+
+    The `extract_*` functions read only `doc.spans` and `doc.user_data`: this carries the
+    spans found chunk by chunk (offsets in the whole text) and the whole text. A span key
+    that is absent makes an extractor run its own rule over the whole text, as for a Doc
+    made without its component; `run.find_in_chunks` leaves out all but the programs,
+    whose listed names need the spaCy matcher.
+
+    Examples:
+        >>> found = ChunkedFindings("推进老伙伴计划", {"programs": [FoundSpan(2, 7, "program")]})
+        >>> doc_text(found), "programs" in found.spans, "bodies" in found.spans
+        ('推进老伙伴计划', True, False)
+    """
+    text: str
+    spans: dict[str, list[FoundSpan]] = field(default_factory=dict)
+    user_data: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.user_data.setdefault(TEXT_KEY, self.text)
+
+
+def chunk_bounds(text: str, size: int) -> list[tuple[int, int]]:
+    """Cut `text` into pieces of at most `size` characters, each ending at a line break when one is
+    in reach (a line is never cut unless it alone is longer than `size`).
+
+    Examples:
+        >>> chunk_bounds("ab\\ncd\\nef", 6)
+        [(0, 6), (6, 8)]
+        >>> chunk_bounds("abcdefg", 3), chunk_bounds("", 3)
+        ([(0, 3), (3, 6), (6, 7)], [])
+    """
+    bounds, start = [], 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            end = cut + 1 if cut >= start else end
+        bounds.append((start, end))
+        start = end
+    return bounds

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, Literal
 
 from policykg.loaders.extract.citations import TaskLocator
@@ -384,14 +386,19 @@ def find_programs(text: str, unquoted_spans: Sequence[tuple[int, int]] = ()) -> 
         if f:
             found.append(f)
     taken = sorted(quoted + [(f.start, f.end) for f in found])
+    # Whether [s, e) overlaps a taken span, in O(log n) rather than a scan of every quotation (which
+    # made a text of many quotations quadratic): of the spans starting before e, the furthest end.
+    starts = [a for a, _ in taken]
+    reach = list(accumulate((b for _, b in taken), max, initial=-1))
+    reached = -1        # the furthest end of the names taken below, which come in order of their start
     # Listed names without quotes: longest first, never inside a quotation.
     for s, e in sorted(unquoted_spans, key=lambda se: (se[0], -(se[1] - se[0]))):
-        if any(a < e and s < b for a, b in taken):
+        if reach[bisect_left(starts, e)] > s or reached > s:
             continue
         listed = v.listed.get(program_name(text[s:e]))
         if listed:
             found.append(_Found(s, e, *listed, "listed_unquoted"))
-            taken.append((s, e))
+            reached = max(reached, e)
     return sorted(found, key=lambda f: f.start)
 
 

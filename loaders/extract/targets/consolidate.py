@@ -10,13 +10,12 @@ Examples:
 """
 from __future__ import annotations
 
-import bisect
-
 from policykg.loaders.extract.indicators import UNMAPPED, normalise_metric
 from policykg.loaders.extract.targets.exclusions import is_a_report_of_progress, is_dated_elsewhere, review_spans
 from policykg.loaders.extract.targets.grammar import Grammar, grammar
 from policykg.loaders.extract.targets.model import Statement
 from policykg.loaders.extract.targets.statements import find_statements
+from policykg.loaders.intervals import Enclosing
 from policykg.loaders.model import ParsedDocument, TargetMention
 
 __all__ = ["find_targets", "consolidate", "to_record", "document_targets"]
@@ -121,10 +120,10 @@ def _assign_tasks(targets: list[TargetMention], parsed: ParsedDocument | None) -
     tasks = sorted(getattr(parsed, "tasks", None) or [], key=lambda t: t.span[0])
     if not tasks:
         return
-    starts = [t.span[0] for t in tasks]
+    enclosing = Enclosing([t.span for t in tasks])
 
     def task_at(pos: int) -> str | None:
-        holding = [t for t in tasks[:bisect.bisect_right(starts, pos)] if t.span[0] <= pos < t.span[1]]
+        holding = [tasks[i] for i in enclosing.containing(pos, pos + 1)]
         return min(holding, key=lambda t: t.span[1] - t.span[0]).path if holding else None
 
     for target in targets:
