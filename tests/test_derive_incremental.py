@@ -161,6 +161,23 @@ def test_incremental_derivation_equals_the_full_recompute_on_the_bolt_server(gra
     assert "ALIGNS_WITH" in seen["kinds"]
 
 
+@pytest.mark.parametrize("group_docs", [1, 4])
+def test_the_full_recompute_in_groups_equals_one_read_of_the_whole_graph(graphs, tmp_path, group_docs):
+    """derive_all reads the graph a group of documents at a time (whole blocks, whole lineages): with
+    groups of one document, or of four, it writes exactly what one read of the whole graph writes."""
+    with LadybugStore(str(tmp_path / "g.lbdb")) as store:
+        for (source, k), graph in sorted(graphs.items()):
+            if k == (1 if source.endswith("-b") else 0):     # two years of some districts: lineage links too
+                store.write_document(graph)
+        derive_all(store, group_docs=None)
+        whole = derived_layer(store)
+        derive_all(store, group_docs=group_docs)
+        grouped = derived_layer(store)
+    assert not _differences(grouped, whole), _differences(grouped, whole)
+    assert all(whole[kind] for kind in ("ALIGNS_WITH", "IMPLEMENTS", "SECTION_ALIGNS", "REUSES", "SUCCEEDS",
+                                          "CONTINUES", "CITES", "Target.status")), {k: len(v) for k, v in whole.items()}
+
+
 def test_a_reload_rewrites_only_its_partition(graphs, tmp_path):
     """A changed district plan's reload keeps the links of another city's plans as they were (not rewritten)."""
     with LadybugStore(str(tmp_path / "g.lbdb")) as store:

@@ -1,7 +1,7 @@
 """Cross-document links, recomputed after each load for what it changed.
 
-`derive_all(store)` reads a snapshot of the graph, computes every derived node
-and relationship declared in graph/schema.yaml (`derived: true`) plus
+`derive_all(store)` reads the graph a group of documents at a time (groups.py), computes every
+derived node and relationship declared in graph/schema.yaml (`derived: true`) plus
 Target.status, and writes them with one `replace_derived` call, so the derived layer is always
 consistent with the documents currently loaded (a reload or delete never leaves
 stale links behind). `derive_for(store, footprint, sources)` gives the same layer by
@@ -14,6 +14,7 @@ with one `replace_derived_for` call; a load uses it, `policykg derive --all` the
     sections.py   SECTION_ALIGNS (district section → city section of the same theme)
     reuse.py      REUSES (district task → city task it copies a sentence of)
     incremental.py  the partition a change touches, and its recomputation
+    groups.py     the full derivation, read and computed in groups of whole blocks and lineages
     report.py     DeriveReport: what a derivation wrote, and notes for the user
 
 Rules and thresholds live in loaders/vocab/alignment.yaml. The read side (the alignment
@@ -24,15 +25,13 @@ from __future__ import annotations
 import time
 
 from policykg.graph import statements
-from policykg.graph.derive.alignment import city_partners, derive_alignment
+from policykg.graph.derive.alignment import city_partners
 from policykg.graph.derive.citations import derive_policy_documents
+from policykg.graph.derive.groups import GROUP_DOCS, derive_in_groups
 from policykg.graph.derive.incremental import Footprint, derive_incremental, footprint
-from policykg.graph.derive.lineage import derive_continuation, derive_succession
 from policykg.graph.derive.report import DeriveReport, partner_notes, report_of
-from policykg.graph.derive.reuse import derive_reuse
 from policykg.graph.derive.rules import load_rules
-from policykg.graph.derive.sections import derive_section_alignment
-from policykg.graph.derive.snapshot import read_snapshot
+from policykg.graph.derive.snapshot import read_documents
 from policykg.graph.store import GraphStore
 
 __all__ = ["derive_all", "derive_for", "footprint", "Footprint", "DeriveReport", "FULL_ABOVE"]
@@ -42,26 +41,22 @@ __all__ = ["derive_all", "derive_for", "footprint", "Footprint", "DeriveReport",
 FULL_ABOVE = 0.5
 
 
-def derive_all(store: GraphStore) -> DeriveReport:
-    """Recompute every derived relationship and Target.status across all loaded documents."""
+def derive_all(store: GraphStore, *, group_docs: int | None = GROUP_DOCS) -> DeriveReport:
+    """Recompute every derived relationship and Target.status across all loaded documents, reading
+    `group_docs` documents at a time (groups.py; None: the whole graph at once), and replace the
+    derived layer in one transaction."""
     started = time.perf_counter()
     rules = load_rules()
     policy_nodes, citation_edges = derive_policy_documents(store)
-    snapshot = read_snapshot(store)
-    partners = city_partners(snapshot.docs.values())
-
-    aligns, implements = derive_alignment(snapshot, rules, partners)
-    succeeds = derive_succession(snapshot.docs.values())
-    continues, status_updates = derive_continuation(snapshot, rules)
-    section_edges = derive_section_alignment(snapshot, rules, partners)
-    reuse_edges = derive_reuse(snapshot, rules)
-
-    edges = citation_edges + aligns + implements + succeeds + continues + section_edges + reuse_edges
+    docs = read_documents(store)
+    partners = city_partners(docs.values())
+    edges, status_updates = derive_in_groups(store, docs, partners, rules, group_docs)
+    edges = citation_edges + edges
     store.replace_derived(edges, status_updates, nodes=policy_nodes)
 
     report = report_of(policy_nodes, edges, status_updates)
-    report.notes = partner_notes(snapshot.docs, partners, snapshot.docs)
-    report.documents = len(snapshot.docs)
+    report.notes = partner_notes(docs, partners, docs)
+    report.documents = len(docs)
     report.seconds = time.perf_counter() - started
     return report
 

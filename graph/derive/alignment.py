@@ -37,7 +37,7 @@ from policykg.loaders.records import EdgeRecord
 from policykg.loaders.vocabulary import load_vocab
 
 __all__ = ["CITY", "PROVINCE", "DISTRICT", "BELOW_CITY", "Partner", "upper_level", "parent_regions", "city_partners",
-           "compare_targets", "derive_alignment", "format_number"]
+           "uppers_by_region", "uppers_of", "compare_targets", "derive_alignment", "format_number"]
 
 DISTRICT = "district"
 # The province and city levels and the levels whose plans implement a city's (district, county): data in
@@ -110,6 +110,28 @@ def city_partners(docs: Iterable[Doc]) -> dict[str, list[Partner]]:
             year, flagged = max(earlier), True
         out[d.id] = [Partner(c, d.year - year, flagged) for c in sorted(by_year[year], key=lambda c: c.name)]
     return out
+
+
+def uppers_by_region(docs: Iterable[Doc]) -> dict[tuple[str | None, str | None], list[Doc]]:
+    """The documents by (level, region): what `uppers_of` looks in."""
+    out: dict[tuple[str | None, str | None], list[Doc]] = defaultdict(list)
+    for d in docs:
+        out[(d.level, d.region)].append(d)
+    return out
+
+
+def uppers_of(d: Doc, uppers: dict[tuple[str | None, str | None], list[Doc]]) -> list[Doc]:
+    """The plans `d` may be compared with or copy from: its own city's (province's), of any year.
+
+    >>> city = Doc("c", "sh", None, None, 2024, "上海市", "city", False)
+    >>> district = Doc("d", "ja", None, None, 2025, "静安区", "district", False, ["上海市"])
+    >>> [u.id for u in uppers_of(district, uppers_by_region([city, district]))], uppers_of(city, {})
+    (['c'], [])
+    """
+    level = upper_level(d.level)
+    if level is None:
+        return []
+    return [u for region in dict.fromkeys(parent_regions(d)) for u in uppers.get((level, region), ())]
 
 
 def compare_targets(district: Tgt, city: Tgt, rules: Rules) -> dict | None:

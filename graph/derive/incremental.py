@@ -26,12 +26,11 @@ metadata (no text) is read whole to find the partition.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from policykg.graph import statements
-from policykg.graph.derive.alignment import Partner, city_partners, derive_alignment, parent_regions, upper_level
+from policykg.graph.derive.alignment import Partner, city_partners, derive_alignment, upper_level, uppers_by_region, uppers_of
 from policykg.graph.derive.citations import policy_documents, title_keys
 from policykg.graph.derive.lineage import derive_continuation, derive_succession, lineage_key
 from policykg.graph.derive.report import DeriveReport, partner_notes, report_of
@@ -73,21 +72,6 @@ class Partition:
     partners: dict[str, list[Partner]]
 
 
-def _uppers_by_region(docs: Iterable[Doc]) -> dict[tuple[str | None, str | None], list[Doc]]:
-    out: dict[tuple[str | None, str | None], list[Doc]] = defaultdict(list)
-    for d in docs:
-        out[(d.level, d.region)].append(d)
-    return out
-
-
-def _uppers_of(d: Doc, uppers: dict[tuple[str | None, str | None], list[Doc]]) -> list[Doc]:
-    """The plans `d` may be compared with: its own city's (province's) of any year."""
-    level = upper_level(d.level)
-    if level is None:
-        return []
-    return [u for region in dict.fromkeys(parent_regions(d)) for u in uppers.get((level, region), ())]
-
-
 def partition(docs: dict[str, Doc], before: dict[str, Doc], changed: set[str]) -> Partition:
     """The partition of an incremental derivation.
 
@@ -97,11 +81,11 @@ def partition(docs: dict[str, Doc], before: dict[str, Doc], changed: set[str]) -
     was = {i: d for i, d in docs.items() if i not in changed} | before
     partners_now, partners_was = city_partners(docs.values()), city_partners(was.values())
 
-    uppers = _uppers_by_region(docs.values())
-    changed_uppers = _uppers_by_region(versions)
+    uppers = uppers_by_region(docs.values())
+    changed_uppers = uppers_by_region(versions)
     aligned = {i for i in changed if upper_level(docs[i].level) is not None}
     for d in docs.values():
-        if any(may_copy(d.year, u.year) for u in _uppers_of(d, changed_uppers)):
+        if any(may_copy(d.year, u.year) for u in uppers_of(d, changed_uppers)):
             aligned.add(d.id)
 
     blocks = set(blocks_of({i: partners_now[i] for i in aligned if i in partners_now}))
@@ -112,7 +96,7 @@ def partition(docs: dict[str, Doc], before: dict[str, Doc], changed: set[str]) -
     lineage = {d.id for d in docs.values() if lineage_key(d) in keys} | changed
 
     read = aligned | sections | lineage
-    read |= {u.id for i in aligned | sections for u in _uppers_of(docs[i], uppers)}
+    read |= {u.id for i in aligned | sections for u in uppers_of(docs[i], uppers)}
     return Partition(aligned, sections, lineage, read, partners_now)
 
 
