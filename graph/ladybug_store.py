@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import itertools
 import os
+import tempfile
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -25,6 +27,7 @@ from typing import Any
 # (graph.store.open_store finds it through its entry point).
 import ladybug
 import pyarrow
+import pyarrow.parquet
 
 from policykg.graph import statements
 from policykg.graph.batch import plan_batch, runs_of_first_loads
@@ -266,16 +269,24 @@ class LadybugStore(GraphStore):
         edges: dict[tuple[str, str, str], list[EdgeRecord]] = defaultdict(list)
         for edge in plan.edges:
             edges[(edge.type, edge.from_label, edge.to_label)].append(edge)
-        for label in self.schema.nodes:       # every node before any edge: COPY needs both ends
-            if nodes.get(label):
-                self._copy(statements.ladybug_copy_nodes(label), self._node_table(label, nodes[label]))
-        for (rel, a, b), group in edges.items():
-            self._copy(statements.ladybug_copy_edges(rel, a, b), self._edge_table(rel, a, b, group))
+        with tempfile.TemporaryDirectory(prefix="policykg-copy-") as folder:
+            files = (os.path.join(folder, f"{k}.parquet") for k in itertools.count())
+            for label in self.schema.nodes:       # every node before any edge: COPY needs both ends
+                if nodes.get(label):
+                    self._copy(functools.partial(statements.ladybug_copy_nodes, label),
+                               self._node_table(label, nodes[label]), next(files))
+            for (rel, a, b), group in edges.items():
+                self._copy(functools.partial(statements.ladybug_copy_edges, rel, a, b),
+                           self._edge_table(rel, a, b, group), next(files))
 
-    def _copy(self, cypher: str, table: pyarrow.Table) -> None:
-        # A fresh table for every COPY: LadybugDB 0.22 crashed when one table object was copied again
-        # after a rolled-back COPY of it (and see statements.CHECKPOINT).
-        self._run(cypher, {"rows": table})
+    def _copy(self, statement: Callable[[str], str], table: pyarrow.Table, path: str) -> None:
+        # From a Parquet file, not from the Arrow table as a parameter: LadybugDB 0.22 keeps memory of
+        # every Arrow table a COPY scanned (17 MB for 5,000 rows), so a writer grew by 170 MB every batch
+        # of 32 plans and a 512 MB buffer pool was full after 256 plans; a file's COPY keeps nothing.
+        # (A fresh file for every COPY: it also crashed when one Arrow table was copied again after a
+        # rolled-back COPY of it; and see statements.CHECKPOINT.)
+        pyarrow.parquet.write_table(table, path, compression="none")
+        self._run(statement(path))
 
     def _node_table(self, label: str, nodes: list[NodeRecord]) -> pyarrow.Table:
         """The Arrow table of `nodes`, checked and typed as by `node_rows`, its columns in the table's order."""

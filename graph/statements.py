@@ -31,7 +31,7 @@ __all__ = [
     "set_property", "write_edges",
     # batch writes and the shared nodes a write touches
     "DOCUMENT_VERSIONS_OF", "stored_keys", "stored_edges", "shared_touched", "shared_neighbours",
-    "ladybug_copy_nodes", "ladybug_copy_edges", "CHECKPOINT",
+    "cypher_string", "ladybug_copy_nodes", "ladybug_copy_edges", "CHECKPOINT",
     # store reads
     "DOCUMENT_HASH", "count_nodes", "count_relationships", "read_nodes", "read_edges", "DOCUMENT_LIST",
     # exports
@@ -548,20 +548,29 @@ def shared_neighbours(schema: Schema) -> list[tuple[str, str, str]]:
 CHECKPOINT = "CHECKPOINT"
 
 
-def ladybug_copy_nodes(label: str) -> str:
-    """LadybugDB's bulk path: new nodes of `label` from the Arrow table `$rows` (columns in schema order).
+def cypher_string(text: str) -> str:
+    r"""`text` as a Cypher string literal, for the one place a parameter cannot go: the file of a COPY.
 
-    >>> ladybug_copy_nodes("Task")
-    'COPY Task FROM $rows'
+    >>> print(cypher_string("/tmp/it's\\a.parquet"))
+    '/tmp/it\'s\\a.parquet'
     """
-    return f"COPY {label} FROM $rows"
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def ladybug_copy_edges(rel: str, a: str, b: str) -> str:
-    """LadybugDB's bulk path: `rel` relationships from `a` to `b`, from the Arrow table `$rows`
+def ladybug_copy_nodes(label: str, path: str) -> str:
+    """LadybugDB's bulk path: new nodes of `label` from the Parquet file at `path` (columns in schema order).
+
+    >>> ladybug_copy_nodes("Task", "/tmp/x/1.parquet")
+    "COPY Task FROM '/tmp/x/1.parquet'"
+    """
+    return f"COPY {label} FROM {cypher_string(path)}"
+
+
+def ladybug_copy_edges(rel: str, a: str, b: str, path: str) -> str:
+    """LadybugDB's bulk path: `rel` relationships from `a` to `b`, from the Parquet file at `path`
     (from key, to key, then the properties in schema order).
 
-    >>> ladybug_copy_edges("HAS_TASK", "Section", "Task")
-    "COPY HAS_TASK FROM $rows (from='Section', to='Task')"
+    >>> ladybug_copy_edges("HAS_TASK", "Section", "Task", "/tmp/x/2.parquet")
+    "COPY HAS_TASK FROM '/tmp/x/2.parquet' (from='Section', to='Task')"
     """
-    return f"COPY {rel} FROM $rows (from='{a}', to='{b}')"
+    return f"COPY {rel} FROM {cypher_string(path)} (from='{a}', to='{b}')"

@@ -185,11 +185,11 @@ def test_a_failed_copy_leaves_the_batch_unwritten_and_the_store_usable(open_stor
     copies = []
     real_copy = LadybugStore._copy
 
-    def failing_copy(self, cypher, table):
-        copies.append(cypher)
+    def failing_copy(self, statement, table, path):
+        copies.append(statement(path))
         if len(copies) == 12:     # past every node table, into the relationships
             raise QueryError("injected failure")
-        real_copy(self, cypher, table)
+        real_copy(self, statement, table, path)
 
     monkeypatch.setattr(LadybugStore, "_copy", failing_copy)
     with pytest.raises(QueryError, match="injected"):
