@@ -42,6 +42,8 @@ from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 __all__ = ["DEFAULT_DB", "LadybugStore"]
 
 DEFAULT_DB = os.path.join("data", "policykg.lbdb")
+# Rows of one UNWIND statement (derived edges): see _write_edges.
+STATEMENT_ROWS = 5000
 # Schema types as Arrow types: a COPY takes its column types from the table, and an all-null column
 # must still carry the property's type.
 ARROW_TYPES = {"STRING": pyarrow.string(), "INT64": pyarrow.int64(), "DOUBLE": pyarrow.float64(),
@@ -343,7 +345,11 @@ class LadybugStore(GraphStore):
         for (rel, a, b), rows in self.edge_rows(edges).items():
             rows = _drop_null_columns(rows, keep=("f", "t"))
             fields = [p for p in rows[0] if p not in ("f", "t")]
-            self._run(statements.write_edges(self.schema, rel, a, b, fields), {"rows": rows})
+            stmt = statements.write_edges(self.schema, rel, a, b, fields)
+            # A few thousand rows a statement: one parameter of a whole derivation's rows (hundreds of
+            # thousands at 10,000 plans) is converted whole into the engine's values before it runs.
+            for start in range(0, len(rows), STATEMENT_ROWS):
+                self._run(stmt, {"rows": rows[start:start + STATEMENT_ROWS]})
 
     # -- lifecycle ------------------------------------------------------------
     def close(self) -> None:

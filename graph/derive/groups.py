@@ -27,6 +27,7 @@ from policykg.graph.derive.reuse import derive_reuse
 from policykg.graph.derive.rules import Rules
 from policykg.graph.derive.sections import blocks_of, derive_section_alignment
 from policykg.graph.derive.snapshot import Doc, read_snapshot
+from policykg.graph.derive.text import forget_texts
 from policykg.graph.store import GraphStore
 from policykg.loaders.records import EdgeRecord, NodeRecord
 
@@ -90,6 +91,7 @@ def derive_in_groups(store: GraphStore, docs: dict[str, Doc], partners: dict[str
         aligns, implements = derive_alignment(snapshot, rules, own)
         edges += aligns + implements + derive_section_alignment(snapshot, rules, own)
         edges += derive_reuse(snapshot, rules, lower=set(group))
+        forget_texts()
     status_updates: list[NodeRecord] = []
     for group in lineage_groups(docs, size):
         snapshot = read_snapshot(store, with_text=False, doc_ids=group, docs=docs)

@@ -13,7 +13,8 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-__all__ = ["normalise", "content_only", "sentences", "ngrams", "shingles", "jaccard", "tfidf_vectors", "cosine", "shared_phrases"]
+__all__ = ["normalise", "content_only", "sentences", "ngrams", "shingles", "jaccard", "tfidf_vectors", "cosine", "shared_phrases",
+           "forget_texts"]
 
 # Sentence ends; commas stay inside a sentence (a copied sentence keeps its clauses).
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
@@ -109,6 +110,13 @@ def tfidf_vectors(texts: list[str], n: int = 2) -> list[dict[str, float]]:
 def _gram_counts(text: str, n: int) -> dict[str, int]:
     """How often each character n-gram occurs in a text (callers never mutate the result)."""
     return dict(Counter(ngrams(text, n)))
+
+
+def forget_texts() -> None:
+    """Empty the per-text caches (n-gram counts, prepared phrases): a derivation group's texts are not
+    the next group's, and full caches hold hundreds of megabytes."""
+    _gram_counts.cache_clear()
+    _prepared.cache_clear()
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
