@@ -394,7 +394,7 @@ class Neo4jStore(GraphStore):
         """`read(statement, parameters)` -> rows, inside `tx`."""
         return lambda cypher, params: self._tx_run(tx, cypher, params).rows
 
-    def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None,
+    def replace_derived(self, edges: Iterable[EdgeRecord], node_updates: list[NodeRecord] | None = None,
                         nodes: list[NodeRecord] | None = None) -> None:
         self._write_derived([Part(stmt) for stmt in self.derived_reset_statements(nodes)], edges, node_updates, nodes)
 
@@ -403,7 +403,7 @@ class Neo4jStore(GraphStore):
         resets = [Part(stmt, params) for stmt, params in self.derived_scope_statements(scope, nodes, edges)]
         self._write_derived(resets, edges, node_updates, nodes)
 
-    def _write_derived(self, resets: list[Part], edges: list[EdgeRecord], node_updates: list[NodeRecord] | None,
+    def _write_derived(self, resets: list[Part], edges: Iterable[EdgeRecord], node_updates: list[NodeRecord] | None,
                        nodes: list[NodeRecord] | None) -> None:
         """In one transaction: `resets` (what is dropped), then the derived nodes, updates and edges."""
         self._require_writable()

@@ -10,10 +10,11 @@ imports its subclasses and the embedded path never imports the Neo4j driver.
 """
 from __future__ import annotations
 
+import itertools
 import os
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
@@ -24,8 +25,8 @@ from policykg.graph.results import QueryResult
 from policykg.graph.schema import Schema, coerce, load_schema
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
-__all__ = ["BACKENDS", "DEFAULT_BACKEND", "DerivedScope", "WriteResult", "GraphStore", "dedupe_by_key", "backend_names",
-           "open_store"]
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "DerivedScope", "WriteResult", "GraphStore", "dedupe_by_key", "chunked",
+           "backend_names", "open_store"]
 
 BACKENDS = "policykg.backends"     # the entry-point group backends register under
 DEFAULT_BACKEND = "ladybug"
@@ -80,14 +81,14 @@ class GraphStore(ABC):
         return [self.write_document(g) for g in graphs]
 
     @abstractmethod
-    def replace_derived(self, edges: list[EdgeRecord], node_updates: list[NodeRecord] | None = None,
+    def replace_derived(self, edges: Iterable[EdgeRecord], node_updates: list[NodeRecord] | None = None,
                         nodes: list[NodeRecord] | None = None) -> None:
         """Replace everything derived across documents, in one transaction.
 
         Drops every derived relationship (alignment, lineage, citation resolution) and
         every node of a derived label (PolicyDocument), then writes `nodes` (of derived
         labels only), sets `node_updates` properties on existing nodes (e.g.
-        Target.status) and writes `edges`."""
+        Target.status) and writes `edges`, which may be a generator consumed once."""
 
     def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],
                             node_updates: list[NodeRecord] | None = None, nodes: list[NodeRecord] | None = None) -> None:
@@ -227,6 +228,17 @@ class GraphStore(ABC):
             row.update({p: coerce(edge.props.get(p), t) for p, t in spec.properties.items()})
             grouped[(edge.type, edge.from_label, edge.to_label)].append(row)
         return grouped
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of `size` items (the last shorter) from any iterable, a generator consumed once.
+
+    >>> list(chunked(iter(range(5)), 2)), list(chunked([], 3))
+    ([[0, 1], [2, 3], [4]], [])
+    """
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
 
 
 def dedupe_by_key(rows: list[dict], key: str) -> list[dict]:

@@ -22,17 +22,21 @@ matrix, the roll-up, owners, the lineage picture) is in `policykg.queries.views`
 """
 from __future__ import annotations
 
+import itertools
 import time
+from collections import Counter
+from collections.abc import Iterator
 
 from policykg.graph import statements
 from policykg.graph.derive.alignment import city_partners
 from policykg.graph.derive.citations import derive_policy_documents
-from policykg.graph.derive.groups import GROUP_DOCS, derive_in_groups
+from policykg.graph.derive.groups import GROUP_DOCS, alignment_edges, lineage_edges
 from policykg.graph.derive.incremental import Footprint, derive_incremental, footprint
 from policykg.graph.derive.report import DeriveReport, partner_notes, report_of
 from policykg.graph.derive.rules import load_rules
 from policykg.graph.derive.snapshot import read_documents
 from policykg.graph.store import GraphStore
+from policykg.loaders.records import EdgeRecord
 
 __all__ = ["derive_all", "derive_for", "footprint", "Footprint", "DeriveReport", "FULL_ABOVE"]
 
@@ -44,17 +48,23 @@ FULL_ABOVE = 0.5
 def derive_all(store: GraphStore, *, group_docs: int | None = GROUP_DOCS) -> DeriveReport:
     """Recompute every derived relationship and Target.status across all loaded documents, reading
     `group_docs` documents at a time (groups.py; None: the whole graph at once), and replace the
-    derived layer in one transaction."""
+    derived layer in one transaction, the alignment groups' edges written as they are computed."""
     started = time.perf_counter()
     rules = load_rules()
     policy_nodes, citation_edges = derive_policy_documents(store)
     docs = read_documents(store)
     partners = city_partners(docs.values())
-    edges, status_updates = derive_in_groups(store, docs, partners, rules, group_docs)
-    edges = citation_edges + edges
-    store.replace_derived(edges, status_updates, nodes=policy_nodes)
+    lineage, status_updates = lineage_edges(store, docs, rules, group_docs)
+    counts: Counter[str] = Counter()
 
-    report = report_of(policy_nodes, edges, status_updates)
+    def every_edge() -> Iterator[EdgeRecord]:
+        for edge in itertools.chain(citation_edges, lineage, alignment_edges(store, docs, partners, rules, group_docs)):
+            counts[edge.type] += 1
+            yield edge
+    store.replace_derived(every_edge(), status_updates, nodes=policy_nodes)
+
+    report = report_of(policy_nodes, [], status_updates)
+    report.edges = dict(counts)
     report.notes = partner_notes(docs, partners, docs)
     report.documents = len(docs)
     report.seconds = time.perf_counter() - started

@@ -13,7 +13,9 @@ documents, and is computed in the group that holds the document it starts from:
   lineage (`lineage.lineage_key`), targets only.
 
 Whole blocks, then whole lineages, are packed into groups of about `size` documents; each group's
-snapshot is read, its relationships computed and kept, and the snapshot dropped before the next.
+snapshot is read, its relationships computed, and the snapshot dropped before the next. The
+alignment groups' relationships (most of them) are yielded as each group ends, and written while
+the next group is read, so that a whole graph's derived edges are never in Python at once.
 Citation identity (PolicyDocument, CITES, REFERS_TO, WRAPS) reads the citations alone, whole.
 """
 from __future__ import annotations
@@ -31,7 +33,7 @@ from policykg.graph.derive.text import forget_texts
 from policykg.graph.store import GraphStore
 from policykg.loaders.records import EdgeRecord, NodeRecord
 
-__all__ = ["GROUP_DOCS", "pack", "alignment_groups", "lineage_groups", "derive_in_groups"]
+__all__ = ["GROUP_DOCS", "pack", "alignment_groups", "lineage_groups", "alignment_edges", "lineage_edges"]
 
 # Documents read at once: enough that a group's reads are few queries, few enough that a group's
 # text is a few megabytes.
@@ -78,20 +80,25 @@ def lineage_groups(docs: dict[str, Doc], size: int | None) -> list[list[str]]:
     return list(pack([lineages[k] for k in sorted(lineages)] + alone, size))
 
 
-def derive_in_groups(store: GraphStore, docs: dict[str, Doc], partners: dict[str, list[Partner]], rules: Rules,
-                     size: int | None = GROUP_DOCS) -> tuple[list[EdgeRecord], list[NodeRecord]]:
-    """Every alignment, section alignment, reuse and lineage relationship, and every target's status,
-    computed group by group (`size` documents read at once; None: all in one group)."""
-    edges: list[EdgeRecord] = []
+def alignment_edges(store: GraphStore, docs: dict[str, Doc], partners: dict[str, list[Partner]], rules: Rules,
+                    size: int | None = GROUP_DOCS) -> Iterator[EdgeRecord]:
+    """Every alignment, section alignment and reuse relationship, group by group (`size` documents read
+    at once; None: all in one group), yielded as each group is done so that none is kept longer."""
     uppers = uppers_by_region(docs.values())
     for group in alignment_groups(docs, partners, size):
         read = set(group) | {u.id for i in group for u in uppers_of(docs[i], uppers)}
         snapshot = read_snapshot(store, doc_ids=read, docs=docs)
         own = {i: partners[i] for i in group if i in partners}
         aligns, implements = derive_alignment(snapshot, rules, own)
-        edges += aligns + implements + derive_section_alignment(snapshot, rules, own)
-        edges += derive_reuse(snapshot, rules, lower=set(group))
+        yield from aligns + implements + derive_section_alignment(snapshot, rules, own)
+        yield from derive_reuse(snapshot, rules, lower=set(group))
         forget_texts()
+
+
+def lineage_edges(store: GraphStore, docs: dict[str, Doc], rules: Rules,
+                  size: int | None = GROUP_DOCS) -> tuple[list[EdgeRecord], list[NodeRecord]]:
+    """Every succession and continuation relationship and every target's status, lineage group by group."""
+    edges: list[EdgeRecord] = []
     status_updates: list[NodeRecord] = []
     for group in lineage_groups(docs, size):
         snapshot = read_snapshot(store, with_text=False, doc_ids=group, docs=docs)
