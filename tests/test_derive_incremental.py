@@ -22,7 +22,7 @@ from bench.corpus import Plan, cities, render, write_plan
 from policykg.app import GraphLocation, derive, load_paths
 from policykg.cli import main
 from policykg.graph import statements
-from policykg.graph.derive import derive_all, derive_for, footprint
+from policykg.graph.derive import derive_all, derive_for, footprint, groups
 from policykg.graph.derive.alignment import city_partners, parent_regions, upper_level
 from policykg.graph.derive.snapshot import Doc
 from policykg.graph.ladybug_store import LadybugStore
@@ -161,17 +161,22 @@ def test_incremental_derivation_equals_the_full_recompute_on_the_bolt_server(gra
     assert "ALIGNS_WITH" in seen["kinds"]
 
 
-@pytest.mark.parametrize("group_docs", [1, 4])
-def test_the_full_recompute_in_groups_equals_one_read_of_the_whole_graph(graphs, tmp_path, group_docs):
+@pytest.mark.parametrize("group_docs, workers", [(1, 0), (4, 0), (1, 2)])
+def test_the_full_recompute_in_groups_equals_one_read_of_the_whole_graph(graphs, tmp_path, monkeypatch,
+                                                                          group_docs, workers):
     """derive_all reads the graph a group of documents at a time (whole blocks, whole lineages): with
-    groups of one document, or of four, it writes exactly what one read of the whole graph writes."""
+    groups of one document, or of four, and with the groups computed by two worker processes (as on a
+    graph of over PARALLEL_ABOVE plans), it writes exactly what one read of the whole graph writes."""
     with LadybugStore(str(tmp_path / "g.lbdb")) as store:
         for (source, k), graph in sorted(graphs.items()):
             if k == (1 if source.endswith("-b") else 0):     # two years of some districts: lineage links too
                 store.write_document(graph)
         derive_all(store, group_docs=None)
         whole = derived_layer(store)
-        derive_all(store, group_docs=group_docs)
+        if workers:
+            monkeypatch.setattr(groups, "PARALLEL_ABOVE", 0)
+            assert groups.workers_for(len(graphs), workers) == workers
+        derive_all(store, group_docs=group_docs, jobs=workers or 1)
         grouped = derived_layer(store)
     assert not _differences(grouped, whole), _differences(grouped, whole)
     assert all(whole[kind] for kind in ("ALIGNS_WITH", "IMPLEMENTS", "SECTION_ALIGNS", "REUSES", "SUCCEEDS",

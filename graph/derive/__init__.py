@@ -45,10 +45,11 @@ __all__ = ["derive_all", "derive_for", "footprint", "Footprint", "DeriveReport",
 FULL_ABOVE = 0.5
 
 
-def derive_all(store: GraphStore, *, group_docs: int | None = GROUP_DOCS) -> DeriveReport:
+def derive_all(store: GraphStore, *, group_docs: int | None = GROUP_DOCS, jobs: int | None = None) -> DeriveReport:
     """Recompute every derived relationship and Target.status across all loaded documents, reading
     `group_docs` documents at a time (groups.py; None: the whole graph at once), and replace the
-    derived layer in one transaction, the alignment groups' edges written as they are computed."""
+    derived layer in one transaction, the alignment groups' edges written as they are computed (on a
+    graph of over PARALLEL_ABOVE documents, by `jobs` worker processes; None: one per core)."""
     started = time.perf_counter()
     rules = load_rules()
     policy_nodes, citation_edges = derive_policy_documents(store)
@@ -58,7 +59,7 @@ def derive_all(store: GraphStore, *, group_docs: int | None = GROUP_DOCS) -> Der
     counts: Counter[str] = Counter()
 
     def every_edge() -> Iterator[EdgeRecord]:
-        for edge in itertools.chain(citation_edges, lineage, alignment_edges(store, docs, partners, rules, group_docs)):
+        for edge in itertools.chain(citation_edges, lineage, alignment_edges(store, docs, partners, group_docs, jobs)):
             counts[edge.type] += 1
             yield edge
     store.replace_derived(every_edge(), status_updates, nodes=policy_nodes)
