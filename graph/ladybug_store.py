@@ -353,8 +353,8 @@ class LadybugStore(GraphStore):
             stmt = statements.write_edges(self.schema, rel, a, b, fields)
             # A few thousand rows a statement: one parameter of a whole derivation's rows (hundreds of
             # thousands at 10,000 plans) is converted whole into the engine's values before it runs.
-            for start in range(0, len(rows), STATEMENT_ROWS):
-                self._run(stmt, {"rows": rows[start:start + STATEMENT_ROWS]})
+            for part in chunked(rows, STATEMENT_ROWS):
+                self._run(stmt, {"rows": part})
 
     # -- lifecycle ------------------------------------------------------------
     def close(self) -> None:
