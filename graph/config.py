@@ -126,9 +126,9 @@ def safe_uri(uri: str) -> str:
 
 
 # LadybugDB keeps pages in a buffer pool whose default is most of the machine's memory. It can be bounded
-# (POLICYKG_BUFFER_POOL_MB) to share a machine, but a pool too small for the whole-graph reads of a full
-# derivation fails the load ("the buffer pool is full"): 512 MB was too small for 1,000 plans, 2,048 MB
-# enough. So the default stays the engine's own.
+# (POLICYKG_BUFFER_POOL_MB) to share a machine, but the full derivation replaces the derived layer in one
+# transaction, which must fit ("the buffer pool is full" otherwise): at 10,000 plans 1,024 MB was enough
+# and 512 MB was not. So the default stays the engine's own.
 BUFFER_POOL_ENV = "POLICYKG_BUFFER_POOL_MB"
 DEFAULT_BUFFER_POOL_MB = 0          # 0: LadybugDB's default
 
