@@ -163,7 +163,8 @@ def load_paths(
         writer.add(got)
     writer.flush()
     changed = sorted({o.result.source for o in report.loaded if o.result and o.result.status != "unchanged"})
-    if derive and changed:
+    # Nothing changed, but a derivation was cut short: this load finishes it (derive_for recomputes all).
+    if derive and (changed or not store.derived_layer_complete()):
         before = writer.footprints or {}
         report.derived = derive_changes(store, [before[s] for s in changed if s in before], changed)
     return report

@@ -36,7 +36,7 @@ from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, Sto
 from policykg.graph.read_only import READ_ONLY_MESSAGE, ladybug_refusal
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema, coerce
-from policykg.graph.store import DerivedScope, GraphStore, WriteResult, chunked, dedupe_by_key
+from policykg.graph.store import DERIVED_PER_TRANSACTION, DerivedScope, GraphStore, WriteResult, chunked, dedupe_by_key
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = ["DEFAULT_DB", "LadybugStore"]
@@ -44,8 +44,6 @@ __all__ = ["DEFAULT_DB", "LadybugStore"]
 DEFAULT_DB = os.path.join("data", "policykg.lbdb")
 # Rows of one UNWIND statement (derived edges): see _write_edges.
 STATEMENT_ROWS = 5000
-# Derived edges taken from a (possibly lazy) iterable at a time by replace_derived.
-EDGE_CHUNK = 50_000
 # Schema types as Arrow types: a COPY takes its column types from the table, and an all-null column
 # must still carry the property's type.
 ARROW_TYPES = {"STRING": pyarrow.string(), "INT64": pyarrow.int64(), "DOUBLE": pyarrow.float64(),
@@ -224,20 +222,21 @@ class LadybugStore(GraphStore):
     def replace_derived(self, edges: Iterable[EdgeRecord], node_updates: list[NodeRecord] | None = None,
                         nodes: list[NodeRecord] | None = None) -> None:
         resets = self.derived_reset_statements(nodes)
-        updates = self.node_update_statements(node_updates or [])
 
-        def work():
+        def drop():
+            self._run(*self.mark_derived_layer(False))
             for stmt in resets:
                 self._run(stmt)
             self._write_nodes(nodes or [])
-            for stmt, params in updates:
-                self._run(stmt, params)
-            # `edges` may be a generator (derive_all yields them group by group): written a chunk at a
-            # time, they are never all in Python at once.
-            for chunk in chunked(edges, EDGE_CHUNK):
-                self._write_edges(chunk)
 
-        self._transaction(work)
+        self._transaction(drop)
+        for stmt, params in self.node_update_batches(node_updates or [], DERIVED_PER_TRANSACTION):
+            self._transaction(functools.partial(self._run, stmt, params))
+        # `edges` may be a generator (derive_all yields them group by group): written a chunk at a
+        # time, they are never all in Python, nor in one transaction, at once.
+        for chunk in chunked(edges, DERIVED_PER_TRANSACTION):
+            self._transaction(functools.partial(self._write_edges, chunk))
+        self._transaction(functools.partial(self._run, *self.mark_derived_layer(True)))
 
     def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],
                             node_updates: list[NodeRecord] | None = None, nodes: list[NodeRecord] | None = None) -> None:

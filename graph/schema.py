@@ -65,6 +65,7 @@ class Schema:
     nodes: dict[str, NodeType] = field(default_factory=dict)
     relationships: dict[str, RelType] = field(default_factory=dict)
     exports: dict[str, ExportSpec] = field(default_factory=dict)
+    state: dict[str, NodeType] = field(default_factory=dict)   # the store's bookkeeping (`state:`), not the graph
 
     def node(self, label: str) -> NodeType:
         try:
@@ -116,7 +117,14 @@ def _parse(raw: dict) -> Schema:
             if rel not in rels or not any(b == node.label for _, b in rels[rel].endpoints):
                 raise ValueError(f"schema: {node.label} is kept_by {rel}, which does not point at it")
     exports = {name: _parse_export(name, spec, nodes, rels) for name, spec in (raw.get("exports") or {}).items()}
-    return Schema(nodes, rels, exports)
+    state = {}
+    for label, spec in (raw.get("state") or {}).items():
+        if label in nodes or label in rels:
+            raise ValueError(f"schema: {label} is both a state table and a label or relationship type")
+        props = dict(spec["properties"])
+        _check_types(label, props)
+        state[label] = NodeType(label, spec["key"], props, doc=spec.get("doc", ""))
+    return Schema(nodes, rels, exports, state)
 
 
 def _parse_export(name: str, spec: dict, nodes: dict[str, NodeType], rels: dict[str, RelType]) -> ExportSpec:

@@ -28,6 +28,7 @@ __all__ = [
     "BEGIN", "COMMIT", "ROLLBACK",
     # writes
     "DOCUMENT_VERSIONS", "delete_document", "orphan_deletes", "derived_resets", "create_nodes", "merge_nodes",
+    "DERIVED_LAYER_KEY", "DERIVED_LAYER_STATE", "MARK_DERIVED_LAYER",
     "set_property", "write_edges",
     # batch writes and the shared nodes a write touches
     "DOCUMENT_VERSIONS_OF", "stored_keys", "stored_edges", "shared_touched", "shared_neighbours",
@@ -57,7 +58,7 @@ LADYBUG_TYPES = {"STRING": "STRING", "INT64": "INT64", "DOUBLE": "DOUBLE", "BOOL
 def ladybug_schema_ddl(schema: Schema) -> list[str]:
     """CREATE TABLE statements for every label and relationship type in the schema (LadybugDB)."""
     stmts = []
-    for node in schema.nodes.values():
+    for node in [*schema.nodes.values(), *schema.state.values()]:
         cols = ", ".join(f"{p} {LADYBUG_TYPES[t]}" for p, t in node.properties.items())
         stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {node.label}({cols}, PRIMARY KEY({node.key}))")
     for rel in schema.relationships.values():
@@ -98,7 +99,7 @@ def ladybug_missing_columns_ddl(schema: Schema, columns_of) -> list[str]:
 def neo4j_schema_ddl(schema: Schema) -> list[str]:
     """Uniqueness constraints on every label's key, indexes on owned labels' doc_id and Document.source (Neo4j 5)."""
     stmts = []
-    for node in schema.nodes.values():
+    for node in [*schema.nodes.values(), *schema.state.values()]:
         stmts.append(
             f"CREATE CONSTRAINT policykg_{node.label}_{node.key}_unique IF NOT EXISTS "
             f"FOR (n:{node.label}) REQUIRE n.{node.key} IS UNIQUE"
@@ -149,6 +150,13 @@ def orphan_deletes(schema: Schema) -> list[tuple[str, str]]:
             stmts.append((spec.label, f"UNWIND $keys AS k MATCH (n:{spec.label}) WHERE n.{spec.key} = k AND {keep} "
                                       "DETACH DELETE n"))
     return stmts + stmts
+
+
+# Whether the derived layer is whole (the `DerivedLayer` state table in graph/schema.yaml): none stored
+# means whole (a new graph, or one written when the layer was replaced in one transaction).
+DERIVED_LAYER_KEY = "links"
+DERIVED_LAYER_STATE = "MATCH (s:DerivedLayer) WHERE s.id = $id RETURN s.complete AS complete"
+MARK_DERIVED_LAYER = "MERGE (s:DerivedLayer {id: $id}) SET s.complete = $complete, s.updated_at = $at"
 
 
 def derived_resets(schema: Schema) -> list[str]:

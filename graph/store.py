@@ -16,20 +16,24 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from typing import Any
 
 from policykg.graph import statements
-from policykg.graph.errors import StoreError
+from policykg.graph.errors import QueryError, StoreError
 from policykg.graph.results import QueryResult
 from policykg.graph.schema import Schema, coerce, load_schema
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
-__all__ = ["BACKENDS", "DEFAULT_BACKEND", "DerivedScope", "WriteResult", "GraphStore", "dedupe_by_key", "chunked",
-           "backend_names", "open_store"]
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "DERIVED_PER_TRANSACTION", "DerivedScope", "WriteResult", "GraphStore",
+           "dedupe_by_key", "chunked", "backend_names", "open_store"]
 
 BACKENDS = "policykg.backends"     # the entry-point group backends register under
 DEFAULT_BACKEND = "ladybug"
+# Derived edges (and node updates) written per transaction by `replace_derived`: one transaction for a
+# whole derived layer (700,000 edges at 10,000 plans) held it all in the engine's memory until COMMIT.
+DERIVED_PER_TRANSACTION = 50_000
 
 
 @dataclass
@@ -83,12 +87,15 @@ class GraphStore(ABC):
     @abstractmethod
     def replace_derived(self, edges: Iterable[EdgeRecord], node_updates: list[NodeRecord] | None = None,
                         nodes: list[NodeRecord] | None = None) -> None:
-        """Replace everything derived across documents, in one transaction.
+        """Replace everything derived across documents, in several transactions.
 
-        Drops every derived relationship (alignment, lineage, citation resolution) and
-        every node of a derived label (PolicyDocument), then writes `nodes` (of derived
-        labels only), sets `node_updates` properties on existing nodes (e.g.
-        Target.status) and writes `edges`, which may be a generator consumed once."""
+        The first marks the derived layer incomplete (`derived_layer_complete`), drops every
+        derived relationship (alignment, lineage, citation resolution) and every node of a
+        derived label (PolicyDocument), and writes `nodes` (of derived labels only). Then
+        `node_updates` properties are set on existing nodes (e.g. Target.status) and `edges`,
+        which may be a generator consumed once, written, DERIVED_PER_TRANSACTION at a time, a
+        transaction each; the last marks the layer complete. Cut short, the layer stays marked
+        incomplete, and the next load or derivation recomputes all of it."""
 
     def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],
                             node_updates: list[NodeRecord] | None = None, nodes: list[NodeRecord] | None = None) -> None:
@@ -107,6 +114,15 @@ class GraphStore(ABC):
     @abstractmethod
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> QueryResult:
         """Run one Cypher statement with parameters and return plain values."""
+
+    def derived_layer_complete(self) -> bool:
+        """False when a full derivation was cut short (a crash, a kill): the links across documents are
+        partly written. True on a new graph, and on one written before the layer had a state."""
+        try:
+            rows = self.query(statements.DERIVED_LAYER_STATE, {"id": statements.DERIVED_LAYER_KEY}).rows
+        except QueryError:       # no state table: a graph of an earlier version, opened read-only
+            return True
+        return not rows or rows[0][0] is not False
 
     def document_hash(self, source: str) -> str | None:
         rows = self.query(statements.DOCUMENT_HASH, {"source": source}).rows
@@ -154,6 +170,11 @@ class GraphStore(ABC):
                 for label, (prop, values) in sorted(scope.nodes.items()) if values]
         return out
 
+    def mark_derived_layer(self, complete: bool) -> tuple[str, dict]:
+        """(statement, parameters) recording whether the derived layer is whole, for `replace_derived`."""
+        return statements.MARK_DERIVED_LAYER, {"id": statements.DERIVED_LAYER_KEY, "complete": complete,
+                                               "at": datetime.now(UTC).replace(microsecond=0).isoformat()}
+
     def node_update_statements(self, nodes: list[NodeRecord]) -> list[tuple[str, dict]]:
         """(statement, parameters) setting properties of existing nodes, one statement per label and property,
         with values typed by the schema."""
@@ -168,6 +189,12 @@ class GraphStore(ABC):
                     grouped[(node.label, prop)].append({"id": node.props[spec.key], "v": coerce(value, spec.properties[prop])})
         return [(statements.set_property(label, self.schema.node(label).key, prop), {"rows": rows})
                 for (label, prop), rows in grouped.items()]
+
+    def node_update_batches(self, nodes: list[NodeRecord], size: int) -> Iterator[tuple[str, dict]]:
+        """`node_update_statements`, each cut into statements of at most `size` rows."""
+        for stmt, params in self.node_update_statements(nodes):
+            for rows in chunked(params["rows"], size):
+                yield stmt, {"rows": rows}
 
     # -- helpers shared by backends ------------------------------------------
     def orphan_candidates(self, read: Callable[[str, dict], list[list]], old_ids: list[str],

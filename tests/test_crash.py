@@ -29,7 +29,7 @@ from policykg.loaders.records import EdgeRecord, NodeRecord
 from tests.test_ladybug_store import make_doc
 from tests.test_crash import derived_edges
 
-crash_at, seen = {crash_at}, [0]
+crash_at, seen, commits = {crash_at}, [0], [0]
 store = LadybugStore({db!r})
 run = store._run
 
@@ -38,8 +38,10 @@ def counting_run(cypher, params=None):
         seen[0] += 1
         if seen[0] == crash_at:
             os.kill(os.getpid(), signal.SIGKILL)
-    if cypher == statements.COMMIT and crash_at == -1:
-        os.kill(os.getpid(), signal.SIGKILL)     # everything written, COMMIT not sent
+    if cypher == statements.COMMIT:
+        commits[0] += 1
+        if crash_at == -commits[0]:
+            os.kill(os.getpid(), signal.SIGKILL)     # the transaction written, its COMMIT not sent
     return run(cypher, params)
 
 store._run = counting_run
@@ -49,9 +51,13 @@ print("finished")
 WRITE = 'store.write_document(make_doc("plan-a", digest="h2", tasks=5))'
 DERIVE = 'store.replace_derived(*derived_edges("second"))'
 
-# statements inside the transaction: a changed document's write has about 15, a derivation about 12
+# A crash point: the n-th statement inside a transaction (n > 0), or the n-th COMMIT, not sent (-n).
+# A changed document's write is one transaction of about 15 statements.
 WRITE_CRASH_POINTS = [1, 2, 3, 5, 8, 11, 14, -1]
+# A derivation's first transaction marks the layer incomplete and drops it (11 statements); the status
+# update, the edges and the final mark follow, a transaction each (statements 12 and 13, COMMITs 2–4).
 DERIVE_CRASH_POINTS = [1, 2, 4, 7, 10, -1]
+DERIVE_LATER_CRASH_POINTS = [-2, 12, 13, -3, -4]
 
 
 def derived_edges(which: str):
@@ -129,5 +135,24 @@ def test_kill_during_derivation_leaves_the_previous_links(states, tmp_path, cras
     _crash(db, crash_at, DERIVE)
     assert snapshot(db) == expected["before"]
     with LadybugStore(db) as store:
+        assert store.derived_layer_complete()
         store.replace_derived(*derived_edges("second"))
+    assert snapshot(db) == expected["derive"]
+
+
+@pytest.mark.parametrize("crash_at", DERIVE_LATER_CRASH_POINTS)
+def test_kill_after_a_derivations_first_commit_leaves_the_layer_marked_incomplete(states, tmp_path, crash_at):
+    """Past its first transaction a derivation has dropped the old links: the documents are as they were,
+    the layer says it is not whole, and deriving again gives the graph of a run that never crashed."""
+    before, expected = states
+    db = str(tmp_path / "g.lbdb")
+    _copy(before, db)
+    _crash(db, crash_at, DERIVE)
+    after = snapshot(db)
+    assert after["documents"] == expected["before"]["documents"]
+    assert after["counts"]["Target"] == expected["before"]["counts"]["Target"]
+    with LadybugStore(db) as store:
+        assert not store.derived_layer_complete()
+        store.replace_derived(*derived_edges("second"))
+        assert store.derived_layer_complete()
     assert snapshot(db) == expected["derive"]

@@ -22,7 +22,7 @@ from bench.corpus import Plan, cities, render, write_plan
 from policykg.app import GraphLocation, derive, load_paths
 from policykg.cli import main
 from policykg.graph import statements
-from policykg.graph.derive import derive_all, derive_for, footprint, groups
+from policykg.graph.derive import INCOMPLETE_NOTE, derive_all, derive_for, footprint, groups
 from policykg.graph.derive.alignment import city_partners, parent_regions, upper_level
 from policykg.graph.derive.snapshot import Doc
 from policykg.graph.ladybug_store import LadybugStore
@@ -222,6 +222,33 @@ def test_load_derives_what_changed_and_derive_all_is_the_command(graphs, tmp_pat
         assert derived_layer(store) == layer
     with pytest.raises(ValueError, match="--all"):
         derive(GraphLocation("ladybug", db), all=False)
+
+
+def test_a_load_after_a_derivation_cut_short_recomputes_every_link(graphs, tmp_path):
+    """A full derivation killed past its first transaction leaves the layer marked incomplete: the next
+    load, even with nothing changed, and the next reload recompute every link, not a part."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    plans = _slots()
+    for source in ("sh-a", "shd0-a", "shd1-a"):
+        write_plan(folder / source, render(plans[source][0]), "txt")
+    with LadybugStore(str(tmp_path / "g.lbdb")) as store:
+        load_paths([str(folder)], store)
+        whole = derived_layer(store)
+        for cut_short in (lambda: None, lambda: write_plan(folder / "shd0-a", render(plans["shd0-a"][1]), "txt")):
+            # What a derivation killed after dropping the links and writing a few leaves behind
+            store._transaction(lambda: [store._run(*store.mark_derived_layer(False)),
+                                        store._run("MATCH ()-[r:ALIGNS_WITH]->() DELETE r")])
+            assert not store.derived_layer_complete()
+            cut_short()
+            report = load_paths([str(folder)], store)
+            assert report.derived is not None and report.derived.scope == "all"
+            assert report.derived.notes[0] == INCOMPLETE_NOTE
+            assert store.derived_layer_complete()
+            layer = derived_layer(store)
+            assert layer["ALIGNS_WITH"]
+        assert load_paths([str(folder)], store).derived is None      # whole again: nothing to do
+    assert whole["ALIGNS_WITH"] and layer != whole                   # the reload's links, not the first ones
 
 
 def test_the_derive_command_recomputes_everything_and_without_all_says_what_to_do(graphs, tmp_path):

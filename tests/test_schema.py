@@ -26,7 +26,8 @@ def test_nodes_with_evidence_carry_offsets_and_text():
 def test_ddl_has_one_table_per_label_and_rel():
     schema = load_schema()
     ddl = ladybug_schema_ddl(schema)
-    assert len(ddl) == len(schema.nodes) + len(schema.relationships)
+    assert len(ddl) == len(schema.nodes) + len(schema.relationships) + len(schema.state)
+    assert any(s.startswith("CREATE NODE TABLE IF NOT EXISTS DerivedLayer(") for s in ddl)
     assert any(s.startswith("CREATE REL TABLE IF NOT EXISTS HAS_SECTION(FROM Document TO Section, FROM Section TO Section") for s in ddl)
 
 

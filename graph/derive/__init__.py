@@ -4,7 +4,8 @@
 derived node and relationship declared in graph/schema.yaml (`derived: true`) plus
 Target.status, and writes them with one `replace_derived` call, so the derived layer is always
 consistent with the documents currently loaded (a reload or delete never leaves
-stale links behind). `derive_for(store, footprint, sources)` gives the same layer by
+stale links behind; a derivation cut short leaves the layer marked incomplete, and the next
+`derive_for` recomputes all of it). `derive_for(store, footprint, sources)` gives the same layer by
 recomputing only the partition the changed plans take part in (incremental.py), replaced
 with one `replace_derived_for` call; a load uses it, `policykg derive --all` the former.
 
@@ -38,8 +39,10 @@ from policykg.graph.derive.snapshot import read_documents
 from policykg.graph.store import GraphStore
 from policykg.loaders.records import EdgeRecord
 
-__all__ = ["derive_all", "derive_for", "footprint", "Footprint", "DeriveReport", "FULL_ABOVE"]
+__all__ = ["derive_all", "derive_for", "footprint", "Footprint", "DeriveReport", "FULL_ABOVE", "INCOMPLETE_NOTE"]
 
+INCOMPLETE_NOTE = ("the links across plans were left incomplete by a derivation cut short (a crash or a kill): "
+                   "every link recomputed")
 # Above this share of the loaded documents changed, one full recompute is cheaper than a partition
 # that covers most of the graph anyway (a first load of a folder).
 FULL_ABOVE = 0.5
@@ -78,7 +81,13 @@ def derive_for(store: GraphStore, before: Footprint, sources: list[str], *,
     removed since `before = footprint(store, sources)` was read (see `incremental`).
 
     When more than `full_above` of the loaded documents changed, everything is recomputed
-    (`derive_all`) instead; None: always incrementally."""
+    (`derive_all`) instead; None: always incrementally. So it is when a full derivation was cut
+    short (`GraphStore.derived_layer_complete`): a part of the layer cannot be patched onto a
+    layer that is not whole."""
+    if not store.derived_layer_complete():
+        report = derive_all(store)
+        report.notes.insert(0, INCOMPLETE_NOTE)
+        return report
     if full_above is not None:
         total = store.query(statements.count_nodes("Document")).rows[0][0]
         if len(set(sources)) > full_above * max(total, 1):

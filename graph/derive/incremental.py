@@ -32,7 +32,15 @@ from dataclasses import dataclass, field
 
 from policykg.graph import statements
 from policykg.graph.derive.alignment import (
-    CITY, PROVINCE, Partner, city_partners, derive_alignment, parent_regions, upper_level, uppers_by_region, uppers_of,
+    CITY,
+    PROVINCE,
+    Partner,
+    city_partners,
+    derive_alignment,
+    parent_regions,
+    upper_level,
+    uppers_by_region,
+    uppers_of,
 )
 from policykg.graph.derive.citations import policy_documents, title_keys
 from policykg.graph.derive.lineage import derive_continuation, derive_succession, lineage_key

@@ -45,11 +45,12 @@ class Diagnostic:
 def schema_vocabulary(schema: Schema | None = None) -> dict[str, list[str]]:
     schema = schema or load_schema()
     keys = set(ROW_KEYS)
-    for node in schema.nodes.values():
+    for node in [*schema.nodes.values(), *schema.state.values()]:
         keys.update(node.properties)
     for rel in schema.relationships.values():
         keys.update(rel.properties)
-    return {"labels": sorted(schema.nodes), "relationshipTypes": sorted(schema.relationships), "propertyKeys": sorted(keys)}
+    return {"labels": sorted([*schema.nodes, *schema.state]), "relationshipTypes": sorted(schema.relationships),
+            "propertyKeys": sorted(keys)}
 
 
 def neo4j_diagnostics(statements: list[tuple[str, str, list[str]]], schema: Schema | None = None,
