@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import repeat
 
 from policykg.loaders.model import Section
 from policykg.loaders.vocabulary import alternation, load_vocab
@@ -73,6 +74,26 @@ def punctuation() -> Punctuation:
                        sentence_end - frozenset(p["semicolons"]), frozenset(p["commas"]))
 
 
+@lru_cache(maxsize=64)
+def char_class(chars: frozenset) -> re.Pattern:
+    """A pattern matching any one of `chars`: the scans below jump from one such character to the
+    next with `finditer` (in C) instead of testing every character of a range in Python."""
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]" if chars else "(?!)")
+
+
+@cache
+def _brackets() -> re.Pattern:
+    """Any opening or closing bracket or quote: the only characters that change a nesting depth."""
+    punct = punctuation()
+    return char_class(frozenset(punct.closer_of) | punct.closers)
+
+
+@cache
+def _openers() -> re.Pattern:
+    """Any opening bracket or quote."""
+    return char_class(frozenset(punctuation().closer_of))
+
+
 # --------------------------------------------------------------------------- text of a range
 
 
@@ -95,9 +116,13 @@ def bracket_depths(text: str, start: int, end: int) -> tuple[int, ...]:
     depths: list[int] = []
     stack: list[str] = []
     open_count: Counter[str] = Counter()   # closers awaited on the stack: `ch in stack` in constant time
-    append = depths.append
-    for ch in text[start:end]:
-        append(len(stack))
+    done = start    # depths are known for text[start:done]
+    # Between two brackets the depth does not change: fill each run at once, act on the brackets alone.
+    for m in _brackets().finditer(text, start, end):
+        i = m.start()
+        depths.extend(repeat(len(stack), i + 1 - done))
+        done = i + 1
+        ch = text[i]
         if stack and ch == stack[-1]:
             open_count[stack.pop()] -= 1
         elif ch in closer_of:
@@ -110,6 +135,7 @@ def bracket_depths(text: str, start: int, end: int) -> tuple[int, ...]:
                 open_count[popped] -= 1
                 if popped == ch:
                     break
+    depths.extend(repeat(len(stack), end - done))
     return tuple(depths)
 
 
@@ -121,7 +147,8 @@ def _stop_index(text: str, stops: frozenset) -> tuple[list[int], dict[int, list[
     newlines: list[int] = []
     by_level: dict[int, list[int]] = {}
     level = 0
-    for i, ch in enumerate(text):
+    for m in char_class(stops | punct.closers | frozenset(punct.closer_of) | {"\n"}).finditer(text):
+        i, ch = m.start(), m.group()
         if ch == "\n":
             newlines.append(i)
         elif ch in stops or ch in punct.closers:
@@ -137,15 +164,14 @@ def _stop_index(text: str, stops: frozenset) -> tuple[list[int], dict[int, list[
 def _levels(text: str) -> list[int]:
     """levels[i]: opening minus closing brackets in text[:i] (unbalanced ones counted as they come)."""
     punct = punctuation()
-    levels = [0] * (len(text) + 1)
-    level = 0
-    for i, ch in enumerate(text):
-        levels[i] = level
-        if ch in punct.closer_of:
-            level += 1
-        elif ch in punct.closers:
-            level -= 1
-    levels[len(text)] = level
+    levels: list[int] = []
+    level, done = 0, 0     # levels are known for text[:done]
+    for m in _brackets().finditer(text):
+        i = m.start()
+        levels.extend(repeat(level, i + 1 - done))
+        done = i + 1
+        level += 1 if m.group() in punct.closer_of else -1
+    levels.extend(repeat(level, len(text) + 1 - done))
     return levels
 
 
@@ -252,9 +278,9 @@ def first_clause_end(text: str, start: int, end: int, stops: frozenset) -> int:
         4
     """
     depths = bracket_depths(text, start, end)
-    for i in range(start, end):
-        if text[i] in stops and depths[i - start] == 0:
-            return i
+    for m in char_class(stops).finditer(text, start, end):
+        if depths[m.start() - start] == 0:
+            return m.start()
     return end
 
 
@@ -299,6 +325,12 @@ def owner_label_pattern() -> re.Pattern:
 # --------------------------------------------------------------------------- annotations
 
 
+@cache
+def _label_preceded_by() -> frozenset:
+    """What may stand right before an unbracketed annotation's label: a separator or a sentence end."""
+    return frozenset(load_vocab("owners")["label_preceded_by"]) | punctuation().sentence_end
+
+
 def owner_annotation_start(text: str, start: int, end: int) -> int | None:
     """Where an unbracketed owner annotation (`…。牵头领导：…`) begins, if the range has one:
     a label at the start of the range or after a separator or sentence end, outside brackets.
@@ -310,7 +342,7 @@ def owner_annotation_start(text: str, start: int, end: int) -> int | None:
         True
     """
     depths = bracket_depths(text, start, end)
-    allowed = set(load_vocab("owners")["label_preceded_by"]) | punctuation().sentence_end
+    allowed = _label_preceded_by()
     for m in owner_label_pattern().finditer(text, start, end):
         if depths[m.start() - start] != 0:
             continue
@@ -328,11 +360,11 @@ def owner_group_start(text: str, start: int, end: int) -> int | None:
         >>> owner_group_start("完善体系（试点）", 0, 8) is None
         True
     """
-    punct = punctuation()
     label = owner_label_pattern()
     depths = bracket_depths(text, start, end)
-    for i in range(start, end):
-        if text[i] in punct.closer_of and depths[i - start] == 0 and label.match(text, i + 1):
+    for m in _openers().finditer(text, start, end):
+        i = m.start()
+        if depths[i - start] == 0 and label.match(text, i + 1):
             return i
     return None
 
