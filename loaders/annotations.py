@@ -39,7 +39,7 @@ from policykg.loaders.model import Section
 from policykg.loaders.vocabulary import alternation, load_vocab
 
 __all__ = [
-    "Punctuation", "punctuation", "bracket_depths", "first_unnested", "group_end", "trim", "squash", "line_end", "lines_within",
+    "Punctuation", "punctuation", "char_class", "bracket_depths", "first_unnested", "group_end", "trim", "squash", "line_end", "lines_within",
     "first_clause_end", "only_punctuation",
     "label_pattern", "owner_label_pattern",
     "owner_annotation_start", "owner_group_start", "is_bracketed_group", "is_owner_annotation",
@@ -341,10 +341,10 @@ def owner_annotation_start(text: str, start: int, end: int) -> int | None:
         >>> owner_annotation_start("明确责任部门：区民政局", 0, 11) is None
         True
     """
-    depths = bracket_depths(text, start, end)
     allowed = _label_preceded_by()
     for m in owner_label_pattern().finditer(text, start, end):
-        if depths[m.start() - start] != 0:
+        # Depths only once a label is found: most ranges have none.
+        if bracket_depths(text, start, end)[m.start() - start] != 0:
             continue
         if m.start() == start or text[m.start() - 1] in allowed:
             return m.start()
@@ -361,10 +361,10 @@ def owner_group_start(text: str, start: int, end: int) -> int | None:
         True
     """
     label = owner_label_pattern()
-    depths = bracket_depths(text, start, end)
     for m in _openers().finditer(text, start, end):
         i = m.start()
-        if depths[i - start] == 0 and label.match(text, i + 1):
+        # The label first: depths are needed only for a bracket that opens an annotation.
+        if label.match(text, i + 1) and bracket_depths(text, start, end)[i - start] == 0:
             return i
     return None
 
@@ -566,14 +566,11 @@ def strip_owner_groups(title: str) -> str:
         >>> strip_owner_groups("完善（试点）体系")
         '完善（试点）体系'
     """
-    punct = punctuation()
     label = owner_label_pattern()
-    out, i = [], 0
-    while i < len(title):
-        ch = title[i]
-        if ch in punct.closer_of and label.match(title, i + 1):
-            i = group_end(title, i, len(title))
-            continue
-        out.append(ch)
-        i += 1
+    out, i = [], 0      # title[i:] is still to copy
+    for m in _openers().finditer(title):
+        if m.start() >= i and label.match(title, m.start() + 1):
+            out.append(title[i:m.start()])
+            i = group_end(title, m.start(), len(title))
+    out.append(title[i:])
     return "".join(out)

@@ -60,6 +60,7 @@ from typing import NamedTuple
 from policykg.loaders.annotations import (
     after_owner_group,
     bracket_depths,
+    char_class,
     first_clause_end,
     heading_annotation,
     is_annotation_only,
@@ -206,8 +207,9 @@ def _sentence_pieces(text: str, start: int, end: int) -> list[Span]:
     split_end = annotation if annotation is not None else end
     depths = bracket_depths(text, start, split_end)
     pieces, piece_start = [], start
-    for i in range(start, split_end):
-        if i >= piece_start and text[i] in punct.sentence_end and depths[i - start] == 0:
+    for m in char_class(punct.sentence_end).finditer(text, start, split_end):
+        i = m.start()
+        if i >= piece_start and depths[i - start] == 0:
             cut = after_owner_group(text, i + 1, split_end)
             pieces.append((piece_start, cut))
             piece_start = cut
