@@ -56,6 +56,7 @@ _CJK_AMBIGUOUS_PUNCT = set("“”‘’…—·")
 @dataclass(frozen=True)
 class Layout:
     furniture: tuple[re.Pattern, ...]
+    furniture_line: re.Pattern    # the furniture patterns as one alternation: one fullmatch per line, not one per pattern
     item_start: re.Pattern
     sentence_end: frozenset
     full_stop: frozenset
@@ -74,6 +75,7 @@ def load_layout(path: str | None = None) -> Layout:
     lay = data["layout"]
     return Layout(
         furniture=tuple(patterns),
+        furniture_line=re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)"),
         # `1 推进…`: the space marker is shared with the outline (patterns.yaml).
         item_start=re.compile("(?:" + "|".join([*lay["item_start"], pattern("arabic_space_marker")]) + ")"),
         sentence_end=frozenset(lay["sentence_end"]),
@@ -207,7 +209,7 @@ def _split_lines(original: str, layout: Layout) -> list[_Line]:
         line = _Line(start, end, None if nl == -1 else nl, text)
         if not text:
             line.kind = "blank"
-        elif any(p.fullmatch(text) for p in layout.furniture):
+        elif layout.furniture_line.fullmatch(text):
             line.kind = "furniture"
         elif is_table_row(text):
             line.kind = "table"
