@@ -111,6 +111,9 @@ def bracket_depths(text: str, start: int, end: int) -> tuple[int, ...]:
         >>> bracket_depths("a）b", 0, 3)
         (0, 0, 0)
     """
+    brackets = _brackets()
+    if brackets.search(text, start, end) is None:
+        return (0,) * (end - start)     # most ranges: no bracket at all
     punct = punctuation()
     closer_of, closers = punct.closer_of, punct.closers
     depths: list[int] = []
@@ -118,7 +121,7 @@ def bracket_depths(text: str, start: int, end: int) -> tuple[int, ...]:
     open_count: Counter[str] = Counter()   # closers awaited on the stack: `ch in stack` in constant time
     done = start    # depths are known for text[start:done]
     # Between two brackets the depth does not change: fill each run at once, act on the brackets alone.
-    for m in _brackets().finditer(text, start, end):
+    for m in brackets.finditer(text, start, end):
         i = m.start()
         depths.extend(repeat(len(stack), i + 1 - done))
         done = i + 1
@@ -277,9 +280,9 @@ def first_clause_end(text: str, start: int, end: int, stops: frozenset) -> int:
         >>> first_clause_end("推进建设", 0, 4, frozenset("，"))
         4
     """
-    depths = bracket_depths(text, start, end)
     for m in char_class(stops).finditer(text, start, end):
-        if depths[m.start() - start] == 0:
+        # No bracket before the stop: it is outside brackets, no depths needed.
+        if _brackets().search(text, start, m.start()) is None or bracket_depths(text, start, end)[m.start() - start] == 0:
             return m.start()
     return end
 

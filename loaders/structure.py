@@ -901,9 +901,8 @@ def _point_markers(text: str, paragraphs: list[Span], point_pattern: re.Pattern,
     allowed = set(load_vocab("structure")["points"]["preceded_by"])
     markers = []
     for start, end in paragraphs:
-        depths = bracket_depths(text, start, end)
         for m in point_pattern.finditer(text, start, end):
-            if depths[m.start() - start]:
+            if bracket_depths(text, start, end)[m.start() - start]:    # cached: computed once a marker is found
                 continue
             before = text[start:m.start()].rstrip()
             if before and before[-1] not in allowed:
