@@ -39,7 +39,8 @@ from policykg.loaders.model import Section
 from policykg.loaders.vocabulary import alternation, load_vocab
 
 __all__ = [
-    "Punctuation", "punctuation", "char_class", "bracket_depths", "first_unnested", "group_end", "trim", "squash", "line_end", "lines_within",
+    "Punctuation", "punctuation", "char_class", "bracket_depths", "unnested", "first_unnested", "group_end",
+    "trim", "squash", "line_end", "lines_within",
     "first_clause_end", "only_punctuation",
     "label_pattern", "owner_label_pattern",
     "owner_annotation_start", "owner_group_start", "is_bracketed_group", "is_owner_annotation",
@@ -140,6 +141,18 @@ def bracket_depths(text: str, start: int, end: int) -> tuple[int, ...]:
                     break
     depths.extend(repeat(len(stack), end - done))
     return tuple(depths)
+
+
+def unnested(text: str, start: int, end: int, pos: int) -> bool:
+    """`text[pos]` stands outside brackets opened in the range `start, end` (depth 0 in
+    `bracket_depths(text, start, end)`); asked where a mark is found, so that a range whose
+    marks come before any bracket needs no depths at all.
+
+    Examples:
+        >>> unnested("甲，乙（丙，丁）", 0, 8, 1), unnested("甲，乙（丙，丁）", 0, 8, 5)
+        (True, False)
+    """
+    return _brackets().search(text, start, pos) is None or bracket_depths(text, start, end)[pos - start] == 0
 
 
 @lru_cache(maxsize=8)
@@ -281,8 +294,7 @@ def first_clause_end(text: str, start: int, end: int, stops: frozenset) -> int:
         4
     """
     for m in char_class(stops).finditer(text, start, end):
-        # No bracket before the stop: it is outside brackets, no depths needed.
-        if _brackets().search(text, start, m.start()) is None or bracket_depths(text, start, end)[m.start() - start] == 0:
+        if unnested(text, start, end, m.start()):
             return m.start()
     return end
 
@@ -346,8 +358,7 @@ def owner_annotation_start(text: str, start: int, end: int) -> int | None:
     """
     allowed = _label_preceded_by()
     for m in owner_label_pattern().finditer(text, start, end):
-        # Depths only once a label is found: most ranges have none.
-        if bracket_depths(text, start, end)[m.start() - start] != 0:
+        if not unnested(text, start, end, m.start()):
             continue
         if m.start() == start or text[m.start() - 1] in allowed:
             return m.start()
@@ -367,7 +378,7 @@ def owner_group_start(text: str, start: int, end: int) -> int | None:
     for m in _openers().finditer(text, start, end):
         i = m.start()
         # The label first: depths are needed only for a bracket that opens an annotation.
-        if label.match(text, i + 1) and bracket_depths(text, start, end)[i - start] == 0:
+        if label.match(text, i + 1) and unnested(text, start, end, i):
             return i
     return None
 

@@ -627,6 +627,7 @@ _INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE) + "]")
 # One-to-one character mapping (length preserving): any whitespace → space, full-width → ASCII.
 _WIDTH_TABLE = str.maketrans({**_TO_ASCII, **{c: " " for c in "\t\r\n\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003"
                                               "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}})
+_WIDTH_RE = re.compile("[" + re.escape("".join(chr(c) for c in _WIDTH_TABLE)) + "]")   # what the table changes
 _ASCII_PUNCT_RE = re.compile("[" + re.escape("".join(_TO_FULL)) + "]")
 _SPACES_RE = re.compile(" +")
 
@@ -649,7 +650,8 @@ def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
     if _INVISIBLE_RE.search(text):
         keep = [i for i, c in enumerate(text) if c not in _INVISIBLE]
         idxs, text = [idxs[i] for i in keep], "".join(text[i] for i in keep)
-    text = text.translate(_WIDTH_TABLE)
+    if _WIDTH_RE.search(text):      # a search in C first: translating with a dict table is slow
+        text = text.translate(_WIDTH_TABLE)
     text = "".join(" " if c.isspace() else c for c in text) if _OTHER_SPACE_RE.search(text) else text
     if _ASCII_PUNCT_RE.search(text):
         text = _unify_ascii_punctuation(text)

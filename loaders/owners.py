@@ -416,10 +416,16 @@ def annotation_fields(text: str, start: int, end: int) -> list[tuple[str, str, i
     return fields
 
 
+@cache
+def _field_preceded_by() -> frozenset:
+    """What may stand right before a field label that starts a clause: a separator or an opening bracket."""
+    return frozenset(load_vocab("owners")["label_preceded_by"]) | frozenset(punctuation().closer_of)
+
+
 def _label_hits(text: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
     """(label start, value start, label) of the field labels that count in a range (see
     `annotation_fields`); label None for an unknown label that ends a field."""
-    allowed = set(load_vocab("owners")["label_preceded_by"]) | set(punctuation().closer_of)
+    allowed = _field_preceded_by()
 
     def starts_clause(pos: int) -> bool:
         return pos == start or text[pos - 1] in allowed

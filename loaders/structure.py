@@ -59,7 +59,6 @@ from typing import NamedTuple
 
 from policykg.loaders.annotations import (
     after_owner_group,
-    bracket_depths,
     char_class,
     first_clause_end,
     heading_annotation,
@@ -76,6 +75,7 @@ from policykg.loaders.annotations import (
     punctuation,
     strip_owner_groups,
     trim,
+    unnested,
 )
 from policykg.loaders.model import Section, Task
 from policykg.loaders.numbers import parse_chinese
@@ -205,11 +205,10 @@ def _sentence_pieces(text: str, start: int, end: int) -> list[Span]:
     punct = punctuation()
     annotation = owner_annotation_start(text, start, end)
     split_end = annotation if annotation is not None else end
-    depths = bracket_depths(text, start, split_end)
     pieces, piece_start = [], start
     for m in char_class(punct.sentence_end).finditer(text, start, split_end):
         i = m.start()
-        if i >= piece_start and depths[i - start] == 0:
+        if i >= piece_start and unnested(text, start, split_end, i):
             cut = after_owner_group(text, i + 1, split_end)
             pieces.append((piece_start, cut))
             piece_start = cut
@@ -902,7 +901,7 @@ def _point_markers(text: str, paragraphs: list[Span], point_pattern: re.Pattern,
     markers = []
     for start, end in paragraphs:
         for m in point_pattern.finditer(text, start, end):
-            if bracket_depths(text, start, end)[m.start() - start]:    # cached: computed once a marker is found
+            if not unnested(text, start, end, m.start()):
                 continue
             before = text[start:m.start()].rstrip()
             if before and before[-1] not in allowed:
