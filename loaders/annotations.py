@@ -252,6 +252,9 @@ def trim(text: str, start: int, end: int) -> Span:
     return start, end
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def squash(text: str) -> str:
     """The text without any whitespace (a name as compared, `局 养老服务科` → 局养老服务科).
 
@@ -261,7 +264,7 @@ def squash(text: str) -> str:
         >>> squash("养老服务科")
         '养老服务科'
     """
-    return re.sub(r"\s+", "", text)
+    return _WHITESPACE.sub("", text)
 
 
 def line_end(text: str, pos: int) -> int:
