@@ -152,7 +152,15 @@ def unnested(text: str, start: int, end: int, pos: int) -> bool:
         >>> unnested("甲，乙（丙，丁）", 0, 8, 1), unnested("甲，乙（丙，丁）", 0, 8, 5)
         (True, False)
     """
-    return _brackets().search(text, start, pos) is None or bracket_depths(text, start, end)[pos - start] == 0
+    return pos <= _first_bracket(text, start, end) or bracket_depths(text, start, end)[pos - start] == 0
+
+
+@lru_cache(maxsize=2048)
+def _first_bracket(text: str, start: int, end: int) -> int:
+    """Where the range's first bracket is (`end` when it has none): found once per range, so that
+    asking `unnested` at every mark of a long range stays linear."""
+    m = _brackets().search(text, start, end)
+    return m.start() if m else end
 
 
 @lru_cache(maxsize=8)
