@@ -33,12 +33,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import repeat
 
 from policykg.loaders.model import Section
 from policykg.loaders.vocabulary import alternation, load_vocab
 
 __all__ = [
-    "Punctuation", "punctuation", "bracket_depths", "first_unnested", "group_end", "trim", "squash", "line_end", "lines_within",
+    "Punctuation", "punctuation", "char_class", "bracket_depths", "unnested", "first_unnested", "group_end",
+    "trim", "squash", "line_end", "lines_within",
     "first_clause_end", "only_punctuation",
     "label_pattern", "owner_label_pattern",
     "owner_annotation_start", "owner_group_start", "is_bracketed_group", "is_owner_annotation",
@@ -73,6 +75,26 @@ def punctuation() -> Punctuation:
                        sentence_end - frozenset(p["semicolons"]), frozenset(p["commas"]))
 
 
+@lru_cache(maxsize=64)
+def char_class(chars: frozenset) -> re.Pattern:
+    """A pattern matching any one of `chars`: the scans below jump from one such character to the
+    next with `finditer` (in C) instead of testing every character of a range in Python."""
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]" if chars else "(?!)")
+
+
+@cache
+def _brackets() -> re.Pattern:
+    """Any opening or closing bracket or quote: the only characters that change a nesting depth."""
+    punct = punctuation()
+    return char_class(frozenset(punct.closer_of) | punct.closers)
+
+
+@cache
+def _openers() -> re.Pattern:
+    """Any opening bracket or quote."""
+    return char_class(frozenset(punctuation().closer_of))
+
+
 # --------------------------------------------------------------------------- text of a range
 
 
@@ -90,14 +112,21 @@ def bracket_depths(text: str, start: int, end: int) -> tuple[int, ...]:
         >>> bracket_depths("a）b", 0, 3)
         (0, 0, 0)
     """
+    brackets = _brackets()
+    if brackets.search(text, start, end) is None:
+        return (0,) * (end - start)     # most ranges: no bracket at all
     punct = punctuation()
     closer_of, closers = punct.closer_of, punct.closers
     depths: list[int] = []
     stack: list[str] = []
     open_count: Counter[str] = Counter()   # closers awaited on the stack: `ch in stack` in constant time
-    append = depths.append
-    for ch in text[start:end]:
-        append(len(stack))
+    done = start    # depths are known for text[start:done]
+    # Between two brackets the depth does not change: fill each run at once, act on the brackets alone.
+    for m in brackets.finditer(text, start, end):
+        i = m.start()
+        depths.extend(repeat(len(stack), i + 1 - done))
+        done = i + 1
+        ch = text[i]
         if stack and ch == stack[-1]:
             open_count[stack.pop()] -= 1
         elif ch in closer_of:
@@ -110,7 +139,28 @@ def bracket_depths(text: str, start: int, end: int) -> tuple[int, ...]:
                 open_count[popped] -= 1
                 if popped == ch:
                     break
+    depths.extend(repeat(len(stack), end - done))
     return tuple(depths)
+
+
+def unnested(text: str, start: int, end: int, pos: int) -> bool:
+    """`text[pos]` stands outside brackets opened in the range `start, end` (depth 0 in
+    `bracket_depths(text, start, end)`); asked where a mark is found, so that a range whose
+    marks come before any bracket needs no depths at all.
+
+    Examples:
+        >>> unnested("甲，乙（丙，丁）", 0, 8, 1), unnested("甲，乙（丙，丁）", 0, 8, 5)
+        (True, False)
+    """
+    return pos <= _first_bracket(text, start, end) or bracket_depths(text, start, end)[pos - start] == 0
+
+
+@lru_cache(maxsize=2048)
+def _first_bracket(text: str, start: int, end: int) -> int:
+    """Where the range's first bracket is (`end` when it has none): found once per range, so that
+    asking `unnested` at every mark of a long range stays linear."""
+    m = _brackets().search(text, start, end)
+    return m.start() if m else end
 
 
 @lru_cache(maxsize=8)
@@ -121,7 +171,8 @@ def _stop_index(text: str, stops: frozenset) -> tuple[list[int], dict[int, list[
     newlines: list[int] = []
     by_level: dict[int, list[int]] = {}
     level = 0
-    for i, ch in enumerate(text):
+    for m in char_class(stops | punct.closers | frozenset(punct.closer_of) | {"\n"}).finditer(text):
+        i, ch = m.start(), m.group()
         if ch == "\n":
             newlines.append(i)
         elif ch in stops or ch in punct.closers:
@@ -137,15 +188,14 @@ def _stop_index(text: str, stops: frozenset) -> tuple[list[int], dict[int, list[
 def _levels(text: str) -> list[int]:
     """levels[i]: opening minus closing brackets in text[:i] (unbalanced ones counted as they come)."""
     punct = punctuation()
-    levels = [0] * (len(text) + 1)
-    level = 0
-    for i, ch in enumerate(text):
-        levels[i] = level
-        if ch in punct.closer_of:
-            level += 1
-        elif ch in punct.closers:
-            level -= 1
-    levels[len(text)] = level
+    levels: list[int] = []
+    level, done = 0, 0     # levels are known for text[:done]
+    for m in _brackets().finditer(text):
+        i = m.start()
+        levels.extend(repeat(level, i + 1 - done))
+        done = i + 1
+        level += 1 if m.group() in punct.closer_of else -1
+    levels.extend(repeat(level, len(text) + 1 - done))
     return levels
 
 
@@ -210,6 +260,9 @@ def trim(text: str, start: int, end: int) -> Span:
     return start, end
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def squash(text: str) -> str:
     """The text without any whitespace (a name as compared, `局 养老服务科` → 局养老服务科).
 
@@ -219,7 +272,7 @@ def squash(text: str) -> str:
         >>> squash("养老服务科")
         '养老服务科'
     """
-    return re.sub(r"\s+", "", text)
+    return _WHITESPACE.sub("", text)
 
 
 def line_end(text: str, pos: int) -> int:
@@ -251,10 +304,9 @@ def first_clause_end(text: str, start: int, end: int, stops: frozenset) -> int:
         >>> first_clause_end("推进建设", 0, 4, frozenset("，"))
         4
     """
-    depths = bracket_depths(text, start, end)
-    for i in range(start, end):
-        if text[i] in stops and depths[i - start] == 0:
-            return i
+    for m in char_class(stops).finditer(text, start, end):
+        if unnested(text, start, end, m.start()):
+            return m.start()
     return end
 
 
@@ -299,6 +351,12 @@ def owner_label_pattern() -> re.Pattern:
 # --------------------------------------------------------------------------- annotations
 
 
+@cache
+def _label_preceded_by() -> frozenset:
+    """What may stand right before an unbracketed annotation's label: a separator or a sentence end."""
+    return frozenset(load_vocab("owners")["label_preceded_by"]) | punctuation().sentence_end
+
+
 def owner_annotation_start(text: str, start: int, end: int) -> int | None:
     """Where an unbracketed owner annotation (`…。牵头领导：…`) begins, if the range has one:
     a label at the start of the range or after a separator or sentence end, outside brackets.
@@ -309,10 +367,9 @@ def owner_annotation_start(text: str, start: int, end: int) -> int | None:
         >>> owner_annotation_start("明确责任部门：区民政局", 0, 11) is None
         True
     """
-    depths = bracket_depths(text, start, end)
-    allowed = set(load_vocab("owners")["label_preceded_by"]) | punctuation().sentence_end
+    allowed = _label_preceded_by()
     for m in owner_label_pattern().finditer(text, start, end):
-        if depths[m.start() - start] != 0:
+        if not unnested(text, start, end, m.start()):
             continue
         if m.start() == start or text[m.start() - 1] in allowed:
             return m.start()
@@ -328,11 +385,11 @@ def owner_group_start(text: str, start: int, end: int) -> int | None:
         >>> owner_group_start("完善体系（试点）", 0, 8) is None
         True
     """
-    punct = punctuation()
     label = owner_label_pattern()
-    depths = bracket_depths(text, start, end)
-    for i in range(start, end):
-        if text[i] in punct.closer_of and depths[i - start] == 0 and label.match(text, i + 1):
+    for m in _openers().finditer(text, start, end):
+        i = m.start()
+        # The label first: depths are needed only for a bracket that opens an annotation.
+        if label.match(text, i + 1) and unnested(text, start, end, i):
             return i
     return None
 
@@ -534,14 +591,11 @@ def strip_owner_groups(title: str) -> str:
         >>> strip_owner_groups("完善（试点）体系")
         '完善（试点）体系'
     """
-    punct = punctuation()
     label = owner_label_pattern()
-    out, i = [], 0
-    while i < len(title):
-        ch = title[i]
-        if ch in punct.closer_of and label.match(title, i + 1):
-            i = group_end(title, i, len(title))
-            continue
-        out.append(ch)
-        i += 1
+    out, i = [], 0      # title[i:] is still to copy
+    for m in _openers().finditer(title):
+        if m.start() >= i and label.match(title, m.start() + 1):
+            out.append(title[i:m.start()])
+            i = group_end(title, m.start(), len(title))
+    out.append(title[i:])
     return "".join(out)

@@ -56,6 +56,7 @@ _CJK_AMBIGUOUS_PUNCT = set("“”‘’…—·")
 @dataclass(frozen=True)
 class Layout:
     furniture: tuple[re.Pattern, ...]
+    furniture_line: re.Pattern    # the furniture patterns as one alternation: one fullmatch per line, not one per pattern
     item_start: re.Pattern
     sentence_end: frozenset
     full_stop: frozenset
@@ -74,6 +75,7 @@ def load_layout(path: str | None = None) -> Layout:
     lay = data["layout"]
     return Layout(
         furniture=tuple(patterns),
+        furniture_line=re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)"),
         # `1 推进…`: the space marker is shared with the outline (patterns.yaml).
         item_start=re.compile("(?:" + "|".join([*lay["item_start"], pattern("arabic_space_marker")]) + ")"),
         sentence_end=frozenset(lay["sentence_end"]),
@@ -207,7 +209,7 @@ def _split_lines(original: str, layout: Layout) -> list[_Line]:
         line = _Line(start, end, None if nl == -1 else nl, text)
         if not text:
             line.kind = "blank"
-        elif any(p.fullmatch(text) for p in layout.furniture):
+        elif layout.furniture_line.fullmatch(text):
             line.kind = "furniture"
         elif is_table_row(text):
             line.kind = "table"
@@ -625,6 +627,7 @@ _INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE) + "]")
 # One-to-one character mapping (length preserving): any whitespace → space, full-width → ASCII.
 _WIDTH_TABLE = str.maketrans({**_TO_ASCII, **{c: " " for c in "\t\r\n\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003"
                                               "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}})
+_WIDTH_RE = re.compile("[" + re.escape("".join(chr(c) for c in _WIDTH_TABLE)) + "]")   # what the table changes
 _ASCII_PUNCT_RE = re.compile("[" + re.escape("".join(_TO_FULL)) + "]")
 _SPACES_RE = re.compile(" +")
 
@@ -647,7 +650,8 @@ def normalise_line(idxs: list[int], text: str) -> tuple[list[int], str]:
     if _INVISIBLE_RE.search(text):
         keep = [i for i, c in enumerate(text) if c not in _INVISIBLE]
         idxs, text = [idxs[i] for i in keep], "".join(text[i] for i in keep)
-    text = text.translate(_WIDTH_TABLE)
+    if _WIDTH_RE.search(text):      # a search in C first: translating with a dict table is slow
+        text = text.translate(_WIDTH_TABLE)
     text = "".join(" " if c.isspace() else c for c in text) if _OTHER_SPACE_RE.search(text) else text
     if _ASCII_PUNCT_RE.search(text):
         text = _unify_ascii_punctuation(text)

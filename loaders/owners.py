@@ -32,6 +32,7 @@ from functools import cache
 
 from policykg.loaders.annotations import (
     bracket_depths,
+    char_class,
     first_unnested,
     heading_owner_spans,
     label_pattern,
@@ -106,8 +107,9 @@ def _split_at(text: str, start: int, end: int, separators: set[str]) -> list[tup
     """Split a range at separator characters outside brackets."""
     depths = bracket_depths(text, start, end)
     pieces, piece_start = [], start
-    for i in range(start, end):
-        if text[i] in separators and depths[i - start] == 0:
+    for m in char_class(frozenset(separators)).finditer(text, start, end):
+        i = m.start()
+        if depths[i - start] == 0:
             pieces.append((piece_start, i))
             piece_start = i + 1
     pieces.append((piece_start, end))
@@ -414,10 +416,16 @@ def annotation_fields(text: str, start: int, end: int) -> list[tuple[str, str, i
     return fields
 
 
+@cache
+def _field_preceded_by() -> frozenset:
+    """What may stand right before a field label that starts a clause: a separator or an opening bracket."""
+    return frozenset(load_vocab("owners")["label_preceded_by"]) | frozenset(punctuation().closer_of)
+
+
 def _label_hits(text: str, start: int, end: int) -> list[tuple[int, int, str | None]]:
     """(label start, value start, label) of the field labels that count in a range (see
     `annotation_fields`); label None for an unknown label that ends a field."""
-    allowed = set(load_vocab("owners")["label_preceded_by"]) | set(punctuation().closer_of)
+    allowed = _field_preceded_by()
 
     def starts_clause(pos: int) -> bool:
         return pos == start or text[pos - 1] in allowed
@@ -614,10 +622,11 @@ def verb_fields(text: str, start: int, end: int) -> list[tuple[str, str, int, in
     """
     vocab = load_vocab("owners")["verb_annotations"]
     closer_of = dict(vocab["brackets"])  # brackets, not quotes: `“街镇负责”模式` is a name
-    depths = bracket_depths(text, start, end)
     fields = []
-    for i in range(start, end):
-        if text[i] not in closer_of or depths[i - start] != 0:
+    for m in char_class(frozenset(closer_of)).finditer(text, start, end):
+        i = m.start()
+        depths = bracket_depths(text, start, end)   # only for a range with a bracket
+        if depths[i - start] != 0:
             continue
         close = i + 1
         while close < end and depths[close - start] > 0:

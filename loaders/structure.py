@@ -59,7 +59,7 @@ from typing import NamedTuple
 
 from policykg.loaders.annotations import (
     after_owner_group,
-    bracket_depths,
+    char_class,
     first_clause_end,
     heading_annotation,
     is_annotation_only,
@@ -75,6 +75,7 @@ from policykg.loaders.annotations import (
     punctuation,
     strip_owner_groups,
     trim,
+    unnested,
 )
 from policykg.loaders.model import Section, Task
 from policykg.loaders.numbers import parse_chinese
@@ -204,10 +205,10 @@ def _sentence_pieces(text: str, start: int, end: int) -> list[Span]:
     punct = punctuation()
     annotation = owner_annotation_start(text, start, end)
     split_end = annotation if annotation is not None else end
-    depths = bracket_depths(text, start, split_end)
     pieces, piece_start = [], start
-    for i in range(start, split_end):
-        if i >= piece_start and text[i] in punct.sentence_end and depths[i - start] == 0:
+    for m in char_class(punct.sentence_end).finditer(text, start, split_end):
+        i = m.start()
+        if i >= piece_start and unnested(text, start, split_end, i):
             cut = after_owner_group(text, i + 1, split_end)
             pieces.append((piece_start, cut))
             piece_start = cut
@@ -899,9 +900,8 @@ def _point_markers(text: str, paragraphs: list[Span], point_pattern: re.Pattern,
     allowed = set(load_vocab("structure")["points"]["preceded_by"])
     markers = []
     for start, end in paragraphs:
-        depths = bracket_depths(text, start, end)
         for m in point_pattern.finditer(text, start, end):
-            if depths[m.start() - start]:
+            if not unnested(text, start, end, m.start()):
                 continue
             before = text[start:m.start()].rstrip()
             if before and before[-1] not in allowed:

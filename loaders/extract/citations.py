@@ -71,6 +71,7 @@ LABEL = "PolicyDocument"
 
 _MAX_TITLE_CHARS = 200          # an unclosed 《 stops being a title after this many characters
 _SENTENCE_END = "。！？"         # a title never contains these: an unclosed 《 ends there
+_TITLE_MARKS = re.compile(f"[《》{_SENTENCE_END}]")   # what `find_titles` looks at: the rest it jumps over
 _LINE_BREAK = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000\r\n]*")
 # A notice heading line (关于印发《X》的通知, any of patterns.yaml's notice verbs); spaces
 # (also U+3000) may be printed anywhere in the formula.
@@ -94,7 +95,8 @@ def find_titles(text: str) -> Iterator[tuple[int, int]]:
     closes: dict[int, list[int]] = {}    # level before a 》 -> its positions
     ends: list[int] = []                 # sentence ends
     opens: list[tuple[int, int]] = []    # (position, level before) of each 《
-    for j, c in enumerate(text):
+    for m in _TITLE_MARKS.finditer(text):
+        j, c = m.start(), m.group()
         if c == "《":
             opens.append((j, level))
             level += 1

@@ -13,14 +13,12 @@ points, so that an extractor's `add_to_pipeline(nlp)` finds its component in any
 """
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from policykg.loaders.extract import bodies, citations, programs, targets
-from policykg.loaders.extract.nlp import char_spans, doc_text
+from policykg.loaders.extract.nlp import char_spans, doc_text, plain_copy
 
 __all__ = ["CharTokenizer", "bodies_component", "citations_component", "ProgramFinder", "make_program_finder",
            "targets_component"]
@@ -118,5 +116,5 @@ def targets_component(doc: Doc) -> Doc:
     indicator, and keeps the statements as plain dicts in doc.user_data["policykg.target_statements"]."""
     mentions = targets.find_targets(doc_text(doc))
     doc.spans[targets.SPANS_KEY] = [span for t in mentions for span in char_spans(doc, [t.span], t.indicator)]
-    doc.user_data[targets.USER_DATA_KEY] = [asdict(t) for t in mentions]
+    doc.user_data[targets.USER_DATA_KEY] = [plain_copy(t) for t in mentions]
     return doc

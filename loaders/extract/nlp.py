@@ -10,14 +10,15 @@ the citation title rules, the indicator catalogue) load without spaCy.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from copy import deepcopy
+from dataclasses import dataclass, field, fields, is_dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:   # the types only: the Doc is always given by the caller
     from spacy.tokens import Doc, Span
 
-__all__ = ["TEXT_KEY", "doc_text", "char_spans", "FoundSpan", "ChunkedFindings", "chunk_bounds"]
+__all__ = ["TEXT_KEY", "doc_text", "char_spans", "plain_copy", "FoundSpan", "ChunkedFindings", "chunk_bounds"]
 
 TEXT_KEY = "policykg_text"
 
@@ -58,6 +59,36 @@ def char_spans(doc: Doc, offsets: Iterable[tuple[int, int]], label: str) -> list
         if span is not None:
             spans.append(span)
     return spans
+
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def plain_copy(value: Any) -> Any:
+    """A deep copy of plain data, with dataclasses turned into dicts: what `dataclasses.asdict` and
+    `copy.deepcopy` give for the dicts, lists, tuples, strings and numbers kept in `doc.user_data`,
+    built directly (both generic functions cost more than the component whose result they copy).
+    Anything else is left to `copy.deepcopy`.
+
+    Examples:
+        >>> from policykg.loaders.model import TargetMention
+        >>> t = TargetMention(None, 5.0, None, "个", "食堂", "x", "新建", "increment", None, (0, 3), {"evidence": [[0, 3]]})
+        >>> d = plain_copy(t)
+        >>> d["span"], d["props"], d["props"]["evidence"] is t.props["evidence"]
+        ((0, 3), {'evidence': [[0, 3]]}, False)
+    """
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {plain_copy(k): plain_copy(v) for k, v in value.items()}
+    if kind is list:
+        return [plain_copy(v) for v in value]
+    if kind is tuple:
+        return tuple(plain_copy(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain_copy(getattr(value, f.name)) for f in fields(value)}
+    return deepcopy(value)
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ class _Head:
 @dataclass
 class _Vocab:
     heads: tuple[_Head, ...]                 # longest first
+    heads_by_first: dict[str, tuple[_Head, ...]]   # the heads by their first character, longest first
     generic_words: tuple[str, ...]
     descriptor_max: int
     descriptor_blockers: tuple[str, ...]
@@ -88,8 +89,12 @@ def vocab() -> _Vocab:
     for name, spec in (raw.get("programs") or {}).items():
         for written in [name, *(spec.get("aliases") or [])]:
             listed[program_name(written)] = (name, spec["kind"])
+    by_first: dict[str, list[_Head]] = {}
+    for h in heads:
+        by_first.setdefault(h.word[:1], []).append(h)
     return _Vocab(
         heads=heads,
+        heads_by_first={c: tuple(hs) for c, hs in by_first.items()},
         generic_words=tuple(sorted(raw.get("generic_name_words") or (), key=len, reverse=True)),
         descriptor_max=int(raw.get("descriptor_max_chars", 12)),
         descriptor_blockers=tuple(raw.get("descriptor_blockers") or ()),
@@ -159,7 +164,8 @@ def _head_at(text: str, i: int) -> _Head | None:
         (True, True)
     """
     v = vocab()
-    for h in v.heads:
+    # Only the heads that start with text[i] can start there (a lookup, not a test of every head).
+    for h in v.heads_by_first.get(text[i:i + 1], ()):
         if text.startswith(h.word, i):
             if text.startswith(v.head_blockers, i):
                 return None

@@ -10,10 +10,9 @@ Nothing here imports spaCy: the Doc is given.
 """
 from __future__ import annotations
 
-from copy import deepcopy
 from typing import TYPE_CHECKING
 
-from policykg.loaders.extract.nlp import doc_text
+from policykg.loaders.extract.nlp import doc_text, plain_copy
 from policykg.loaders.extract.targets.consolidate import document_targets, find_targets
 from policykg.loaders.extract.targets.grammar import grammar
 from policykg.loaders.model import ParsedDocument, TargetMention
@@ -55,5 +54,5 @@ def extract_targets(doc, parsed: ParsedDocument | None) -> list[TargetMention]:
     if stored is None:                         # Doc made without the component
         mentions = find_targets(doc_text(doc))
     else:
-        mentions = [TargetMention(**{**d, "span": tuple(d["span"])}) for d in deepcopy(stored)]
+        mentions = [TargetMention(**{**d, "span": tuple(d["span"])}) for d in plain_copy(stored)]
     return document_targets(mentions, parsed)

@@ -59,6 +59,8 @@ class Grammar:
         self.catalogue = load_catalogue()
         forms = "".join(vocab["traditional_forms"].split())
         self.to_simplified = str.maketrans(dict(zip(forms[0::2], forms[1::2], strict=True)))
+        # Any traditional form: a text without one (most plans) needs no translating.
+        self.traditional_re = re.compile("[" + re.escape(forms[0::2]) + "]") if forms else re.compile("(?!)")
         self._quantities(vocab)
         self._verbs(vocab)
         self._boundaries(vocab["boundaries"])

@@ -161,7 +161,7 @@ def find_statements(text: str) -> list[tuple[Statement, str]]:
     [(100.0, '張', '養老床位', '养老床位')]
     """
     g = grammar()
-    simplified = text.translate(g.to_simplified)
+    simplified = text.translate(g.to_simplified) if g.traditional_re.search(text) else text
     out = [(v.statement, v.indicator) for v in verdicts(simplified) if v.statement is not None]
     for st in table_cells(g, simplified):
         name = g.catalogue.match(st.metric, st.unit, sentence(g, simplified, *st.span))
