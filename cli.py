@@ -491,23 +491,34 @@ def indicators(where, unmapped, output):
     show(app.indicators(where, unmapped), output)
 
 
-def page_note(shown: int, offset: int, total: int | None) -> str | None:
-    """The stderr line saying a page of rows was cut from more (None when every row is shown).
+def page_note(shown: int, offset: int, total: int | None, more: bool = False) -> str | None:
+    """The stderr line saying a page of rows was cut from more (None when every row is shown). When
+    more rows follow the page, their number is said only if known: counting them costs what the whole
+    query costs (a UNION, sorted here, knows it).
 
-    >>> page_note(1000, 0, 98959)
-    'showing 1,000 of 98,959 rows; use --limit/--offset'
+    >>> page_note(1000, 0, None, more=True)
+    'showing the first 1,000 rows; more from --offset 1,000'
+    >>> page_note(20, 0, 45, more=True)
+    'showing the first 20 of 45 rows; more from --offset 20'
+    >>> page_note(10, 20, None, more=True)
+    'showing rows 21-30; more from --offset 30'
     >>> page_note(10, 20, 30)
-    'showing rows 21-30 of 30; use --limit/--offset'
+    'showing rows 21-30 of 30'
+    >>> page_note(0, 50, None)
+    'showing no rows: --offset 50 is past the last row'
     >>> page_note(12, 0, 12) is None
     True
     """
-    if total is None or shown >= total:
-        return None
-    if offset == 0:
-        return f"showing {shown:,} of {total:,} rows; use --limit/--offset"
-    if shown == 0:
-        return f"showing no rows: --offset {offset:,} is past the {total:,} rows"
-    return f"showing rows {offset + 1:,}-{offset + shown:,} of {total:,}; use --limit/--offset"
+    if more:
+        of = f" of {total:,}" if total is not None else ""
+        where = f"the first {shown:,}{of} rows" if offset == 0 else f"rows {offset + 1:,}-{offset + shown:,}{of}"
+        return f"showing {where}; more from --offset {offset + shown:,}"
+    if shown == 0 and offset:
+        past = f"the {total:,} rows" if total is not None else "the last row"
+        return f"showing no rows: --offset {offset:,} is past {past}"
+    if offset and total is not None:
+        return f"showing rows {offset + 1:,}-{offset + shown:,} of {total:,}"
+    return None
 
 
 @main.command()
@@ -526,7 +537,7 @@ def query(where, name, list_, params, limit, offset, output):
 
     Rows come sorted and paged: at most --limit rows (default 1,000; --limit 0
     for all) from --offset on, the same page in table, json and csv output. When
-    rows were cut, a note on stderr says how many there are in all.
+    rows were cut, a note on stderr says where the next page starts.
 
     \b
     Examples:
@@ -541,7 +552,7 @@ def query(where, name, list_, params, limit, offset, output):
         return
     result = app.named_query(where, name, _parse_params(params), limit=limit, offset=offset)
     show(result, output)
-    note = page_note(len(result.rows), offset, result.total)
+    note = page_note(len(result.rows), offset, result.total, result.more)
     if note:
         click.echo(note, err=True)
 

@@ -44,6 +44,11 @@ __all__ = ["DEFAULT_DB", "LadybugStore"]
 DEFAULT_DB = os.path.join("data", "policykg.lbdb")
 # Rows of one UNWIND statement (derived edges): see _write_edges.
 STATEMENT_ROWS = 5000
+# Result columns Arrow hands over as plain Python values (and lists of them): such a result is read
+# column by column, twice as fast as row by row for 100,000 rows of target-history; nodes, decimals
+# and dates go row by row through plain().
+PLAIN_COLUMN_TYPES = frozenset({"STRING", "BOOL", "DOUBLE", "FLOAT", "INT64", "INT32", "INT16", "INT8",
+                                "UINT64", "UINT32", "UINT16", "UINT8"})
 # Schema types as Arrow types: a COPY takes its column types from the table, and an all-null column
 # must still carry the property's type.
 ARROW_TYPES = {"STRING": pyarrow.string(), "INT64": pyarrow.int64(), "DOUBLE": pyarrow.float64(),
@@ -121,11 +126,7 @@ class LadybugStore(GraphStore):
         result = self._run(cypher, params)
         if isinstance(result, list):   # several statements: keep the last result
             result = result[-1]
-        columns = result.get_column_names()
-        rows = []
-        while result.has_next():
-            rows.append([plain(v) for v in result.get_next()])
-        return QueryResult(columns, rows)
+        return QueryResult(result.get_column_names(), _rows(result))
 
     def _check_reads_only(self, cypher: str, params: dict[str, Any]) -> None:
         """Refuse, before it runs, a statement whose plan does more than read the graph (graph/read_only.py)."""
@@ -440,3 +441,14 @@ def _column(values: list, typ: str) -> pyarrow.Array:
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _rows(result) -> list[list]:
+    """Every row of a LadybugDB result as plain values."""
+    if result.get_num_tuples() and all(t.removesuffix("[]") in PLAIN_COLUMN_TYPES for t in result.get_column_data_types()):
+        table = result.get_as_arrow(0)    # 0: one chunk
+        return [list(row) for row in zip(*(column.to_pylist() for column in table.columns))]
+    rows = []
+    while result.has_next():
+        rows.append([plain(v) for v in result.get_next()])
+    return rows

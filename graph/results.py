@@ -18,8 +18,9 @@ __all__ = ["QueryResult", "plain", "sort_value", "sort_rows"]
 
 @dataclass
 class QueryResult:
-    """The columns and rows of one statement; `total` is how many rows there were before paging
-    (a named query's result says; None: not counted, as for raw Cypher).
+    """The columns and rows of one statement. For a page of a named query, `more` says whether rows
+    follow it and `total` how many rows there are in all when known without reading them all
+    (None: not counted, as for raw Cypher or a page cut from more).
 
     >>> QueryResult(["a", "b"], [[1, 2]]).records()
     [{'a': 1, 'b': 2}]
@@ -29,6 +30,7 @@ class QueryResult:
     columns: list[str]
     rows: list[list[Any]] = field(default_factory=list)
     total: int | None = None
+    more: bool = False
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row)) for row in self.rows]
@@ -60,8 +62,8 @@ def plain(value: Any) -> Any:
 
 
 def sort_value(value: Any) -> tuple:
-    """A key that orders any result value: numbers before strings (by code point, as no backend
-    collates Chinese alike), lists and maps by their text.
+    """A key that orders any result value: numbers before strings (by code point, as LadybugDB and
+    Neo4j both order strings; see queries/__init__.py), lists and maps by their text.
 
     >>> sorted([["b"], "养老", 2, True, "社区", 1.5], key=sort_value)
     [True, 1.5, 2, '养老', '社区', ['b']]

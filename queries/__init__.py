@@ -19,10 +19,21 @@ its first use, and a null compared first is typed BOOL and breaks the comparison
 A typed null inside a UNION is `CASE WHEN 1 = 0 THEN 0.0 END` (a bare `null`
 has no type on LadybugDB).
 
-Row order: backends collate Chinese strings differently, so `run_query` re-sorts
-the rows by the statement's final ORDER BY (when it names returned columns only),
-by code point, nulls last. A UNION cannot be ordered portably (Neo4j needs a
-CALL {} subquery that LadybugDB lacks): `// order:` gives its sort keys instead.
+Row order: a statement ends with an ORDER BY that makes the order total (unique keys such as ids
+last, so tied rows cannot come back in another order on another engine or run), and `run_query` pages
+it in the engine (`SKIP $page_skip LIMIT $page_limit`, parameters): the engine keeps the page's rows
+while it orders, and only those reach Python.
+Both engines order stored values as Python's `sorted` does, checked on LadybugDB 0.22 and Neo4j 5.26
+(tests/test_queries.py::test_both_engines_order_values_as_python_does): strings by code point
+(Chinese, ASCII before CJK, '' first, supplementary-plane characters such as 𠀀 after every BMP
+character), false before true, integers and doubles by value, nulls last ascending but FIRST
+descending, so a DESC key that can be null is written `x IS NULL, x DESC`. One exception: Neo4j
+orders strings made in the statement (parameters, literals, concatenations) by UTF-16 unit, which
+puts 𠀀 before U+E000..U+FFFF (full-width forms); so ORDER BY keys are stored properties, or ASCII.
+A UNION cannot be ordered portably (Neo4j needs a CALL {} subquery that LadybugDB lacks): its
+`// order:` header gives the sort keys, and `run_query` sorts (by code point, nulls last, ties by the
+whole row) and pages it in Python; those queries are the ones a required parameter keeps small.
+A statement with its own LIMIT (a "top N" question) is paged in Python too, within its N rows.
 """
 from __future__ import annotations
 
@@ -37,13 +48,17 @@ from policykg.graph.results import QueryResult, sort_rows
 
 __all__ = [
     "QUERY_DIR", "TYPES", "HEADER_KEYS", "QueryParam", "NamedQuery", "parse_query_file", "list_queries", "get_query",
-    "bind_params", "run_query",
+    "bind_params", "run_query", "PAGE_PARAMS",
 ]
 
 QUERY_DIR = Path(__file__).parent
 TYPES = ("STRING", "INT64", "DOUBLE", "BOOLEAN")
 HEADER_KEYS = ("name", "purpose", "param", "columns", "order")
 _HEADER_LINE = re.compile(r"^//\s*({}):\s*(.*)$".format("|".join(HEADER_KEYS)))
+# What follows the last RETURN: where the statement's own ORDER BY and LIMIT are.
+_FINAL_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
+_FINAL_LIMIT = re.compile(r"\b(LIMIT|SKIP)\b", re.I)
+PAGE_PARAMS = ("page_skip", "page_limit")     # the parameters run_query adds to page in the engine
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][\w]*)\s+(?P<type>[A-Z0-9]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:\((?P<doc>.*)\))?\s*$")
 
 
@@ -64,11 +79,16 @@ class NamedQuery:
     columns: tuple[str, ...]
     cypher: str
     path: str
-    order: tuple[tuple[str, bool], ...] = ()   # (column, descending): how run_query sorts the rows
+    order: tuple[tuple[str, bool], ...] = ()   # (column, descending): a UNION's sort keys (// order:), for run_query
 
     @property
     def param_names(self) -> list[str]:
         return [p.name for p in self.params]
+
+    @property
+    def pages_in_engine(self) -> bool:
+        """Whether SKIP/LIMIT can follow the statement: not a UNION (sorted here), not one with its own LIMIT."""
+        return not self.order and not _FINAL_LIMIT.search(_final_part(self.cypher))
 
 
 def parse_query_file(path: Path) -> NamedQuery:
@@ -92,6 +112,9 @@ def parse_query_file(path: Path) -> NamedQuery:
     if "name" not in header or "columns" not in header or "purpose" not in header:
         raise ValueError(f"{where}: header needs // name:, // purpose: and // columns:")
     params = tuple(_parse_param(p, where) for p in header.get("param", []))
+    reserved = sorted({p.name for p in params} & set(PAGE_PARAMS))
+    if reserved:
+        raise ValueError(f"{where}: {reserved} are the names run_query pages with; call the parameter otherwise")
     columns = tuple(c.strip() for c in ", ".join(header["columns"]).split(",") if c.strip())
     if len(set(columns)) != len(columns):
         raise ValueError(f"{where}: // columns: lists a column twice")
@@ -102,7 +125,9 @@ def parse_query_file(path: Path) -> NamedQuery:
         if unknown:
             raise ValueError(f"{where}: // order: names columns it does not return: {unknown}")
     else:
-        order = _final_order_by(cypher, columns)
+        order = ()
+        if not _FINAL_ORDER_BY.search(_final_part(cypher)):
+            raise ValueError(f"{where}: the statement needs a final ORDER BY (or a // order: header for a UNION)")
     return NamedQuery(
         name=header["name"][0], purpose=" ".join(header["purpose"]), params=params, columns=columns,
         # Lines are sent stripped of indentation: smaller statements, same meaning.
@@ -175,22 +200,57 @@ def bind_params(query: NamedQuery, params: dict | None) -> dict:
 def run_query(store, name: str, params: dict | None = None, limit: int | None = None, offset: int = 0) -> QueryResult:
     """Run a named query with parameters; rows come back in the declared column order.
 
-    With `limit` (None or 0: all rows) or `offset`, the result is one page of the sorted rows, so
-    pages are stable and do not overlap; its `total` says how many rows there were in all.
+    With `limit` (None or 0: all rows) or `offset`, the result is one page of the ordered rows, so pages
+    are stable and do not overlap. `more` says whether rows follow the page; `total` is how many rows
+    there are in all when known without reading them (every row read, or the page reached the end),
+    else None: counting them would cost what the whole query costs.
     """
     if (limit is not None and limit < 0) or offset < 0:
         raise ValueError(f"limit and offset must not be negative, got limit={limit}, offset={offset}")
     query = get_query(name)
-    result = store.query(query.cypher, bind_params(query, params))
-    if list(result.columns) != list(query.columns):
-        raise ValueError(f"query {name!r} returned columns {result.columns}, its header declares {list(query.columns)}")
-    # Backends collate Chinese differently (and cannot order a UNION portably): sort here, by code point,
-    # ties broken by the whole row.
-    result.rows[:] = sort_rows(result.rows, [(itemgetter(query.columns.index(column)), descending)
-                                             for column, descending in query.order])
+    bound = bind_params(query, params)
+    if query.pages_in_engine:
+        return _engine_page(store, query, bound, limit or 0, offset)
+    return _python_page(store, query, bound, limit or 0, offset)
+
+
+def _engine_page(store, query: NamedQuery, bound: dict, limit: int, offset: int) -> QueryResult:
+    """One page read by the engine: SKIP/LIMIT after the statement's total ORDER BY, one row more than
+    the page to learn whether rows follow it."""
+    cypher, bound = query.cypher, dict(bound)
+    if offset:
+        cypher += "\nSKIP $page_skip"
+        bound["page_skip"] = offset
+    if limit:
+        cypher += "\nLIMIT $page_limit"
+        bound["page_limit"] = limit + 1
+    result = _checked(query, store.query(cypher, bound))
+    result.more = bool(limit) and len(result.rows) > limit
+    if result.more:
+        del result.rows[limit:]
+    # An empty page past the start says only that there are at most `offset` rows.
+    known = not result.more and (bool(result.rows) or not offset)
+    result.total = offset + len(result.rows) if known else None
+    return result
+
+
+def _python_page(store, query: NamedQuery, bound: dict, limit: int, offset: int) -> QueryResult:
+    """Every row read, sorted by `// order:` (a UNION) and cut here: for the queries the engine cannot page."""
+    result = _checked(query, store.query(query.cypher, bound))
+    if query.order:
+        result.rows[:] = sort_rows(result.rows, [(itemgetter(query.columns.index(column)), descending)
+                                                 for column, descending in query.order])
     result.total = len(result.rows)
+    end = offset + limit if limit else None
+    result.more = end is not None and end < result.total
     if limit or offset:
-        result.rows[:] = result.rows[offset:offset + limit if limit else None]
+        result.rows[:] = result.rows[offset:end]
+    return result
+
+
+def _checked(query: NamedQuery, result: QueryResult) -> QueryResult:
+    if list(result.columns) != list(query.columns):
+        raise ValueError(f"query {query.name!r} returned columns {result.columns}, its header declares {list(query.columns)}")
     return result
 
 
@@ -204,13 +264,8 @@ def _parse_order(spec: str) -> tuple[tuple[str, bool], ...]:
     return tuple(out)
 
 
-def _final_order_by(cypher: str, columns: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
-    """The statement's last ORDER BY, when it sorts by returned columns only (else no re-sorting)."""
-    m = re.search(r"\bORDER\s+BY\s+(.*?)(?:\bSKIP\b|\bLIMIT\b|$)", cypher.split("RETURN")[-1], re.S | re.I)
-    if not m:
-        return ()
-    order = _parse_order(m.group(1))
-    return order if all(c in columns for c, _ in order) else ()
+def _final_part(cypher: str) -> str:
+    return re.split(r"\bRETURN\b", cypher, flags=re.I)[-1]
 
 
 def _coerce(value: Any, typ: str, name: str) -> Any:

@@ -21,4 +21,5 @@ RETURN dt.indicator AS indicator, dd.region AS district, dd.year AS district_yea
        cd.source AS city_source, ct.text AS city_text,
        ct.start_offset AS city_start_offset, ct.end_offset AS city_end_offset,
        dt.id AS district_target_id, ct.id AS city_target_id
-ORDER BY indicator, district_source, city_source, district_start_offset, city_start_offset
+ORDER BY indicator, district_source, city_source, district_start_offset, city_start_offset,
+         district_target_id, city_target_id

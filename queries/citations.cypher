@@ -9,5 +9,5 @@ WHERE (p.title CONTAINS $title OR c.title CONTAINS $title OR $title IS NULL)
 RETURN p.id AS policy_document, p.title AS title, p.scope AS scope, count(DISTINCT d.id) AS cited_by,
        count(c) AS citations, collect(DISTINCT d.source) AS citing_sources, collect(DISTINCT c.title) AS cited_as,
        collect(DISTINCT c.text) AS evidence
-ORDER BY cited_by DESC, citations DESC, title
+ORDER BY cited_by DESC, citations DESC, title, policy_document
 LIMIT $limit

@@ -12,4 +12,4 @@ RETURN dep.region AS region, dep.name AS department, dep.id AS department_id, co
        count(CASE WHEN how = 'explicit' THEN t.id END) AS explicit_tasks,
        count(CASE WHEN how = 'inferred' THEN t.id END) AS inferred_tasks,
        collect(DISTINCT d.source) AS sources, collect(t.item) AS items, collect(t.title) AS titles
-ORDER BY tasks DESC, region, department
+ORDER BY tasks DESC, region, department, department_id

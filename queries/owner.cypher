@@ -19,4 +19,4 @@ OPTIONAL MATCH (t)-[o:OWNED_BY]->(dep:Department)
 RETURN d.source AS source, t.id AS task_id, t.item AS item, t.title AS title,
        coalesce(o.written, dep.name) AS department, o.inferred AS inferred, o.rule AS rule, leaders,
        t.text AS text, t.start_offset AS start_offset, t.end_offset AS end_offset
-ORDER BY source, start_offset, task_id, inferred, department
+ORDER BY source, start_offset, task_id, inferred, department, rule

@@ -13,4 +13,4 @@ RETURN dd.source AS district_source, dt.item AS district_item, cd.source AS city
        dt.text AS district_text, dt.start_offset AS district_start_offset, dt.end_offset AS district_end_offset,
        ct.text AS city_text, ct.start_offset AS city_start_offset, ct.end_offset AS city_end_offset,
        dt.id AS district_task_id, ct.id AS city_task_id
-ORDER BY similarity DESC, district_source, district_start_offset, city_start_offset
+ORDER BY similarity DESC, district_source, district_start_offset, city_start_offset, district_task_id, city_task_id

@@ -26,4 +26,4 @@ RETURN ct.indicator AS indicator, cd.source AS city_source, cd.year AS city_year
        CASE WHEN all_counted = 1 AND ct.value > 0 THEN total / ct.value END AS covered_share,
        lowest, highest, conflicting_regions,
        ct.text AS city_text, ct.start_offset AS city_start_offset, ct.end_offset AS city_end_offset
-ORDER BY indicator, city_source, city_start_offset
+ORDER BY indicator, city_source, city_start_offset, ct.id

@@ -24,4 +24,4 @@ RETURN d.source AS district_source, d.region AS district, d.year AS district_yea
        city_indicators, addressed AS addressed_indicators, i.coverage AS coverage, aligned_targets,
        city_themes, themes_covered, size(themes_covered) AS themes_covered_count,
        d.title AS district_title, c.title AS city_title
-ORDER BY district, district_year, district_source, city_source
+ORDER BY district, district_year, district_source, city_source, d.id, c.id

@@ -13,4 +13,4 @@ RETURN sa.theme AS theme, dd.source AS district_source, ds.title AS district_sec
        cd.source AS city_source, cs.title AS city_section, sa.score AS score, sa.shared AS shared,
        ds.text AS district_text, ds.start_offset AS district_start_offset, ds.end_offset AS district_end_offset,
        cs.text AS city_text, cs.start_offset AS city_start_offset, cs.end_offset AS city_end_offset
-ORDER BY theme, district_source, district_start_offset, score DESC
+ORDER BY theme, district_source, district_start_offset, score DESC, city_source, city_start_offset, ds.id, cs.id

@@ -15,4 +15,4 @@ RETURN g.indicator AS indicator, d.region AS region, d.year AS year, d.source AS
        g.value AS value, g.unit AS unit, g.status AS status, c.label AS change, c.delta AS delta,
        p.value AS previous_value, pd.source AS previous_source,
        g.text AS text, g.start_offset AS start_offset, g.end_offset AS end_offset, g.id AS target_id
-ORDER BY indicator, region, year, source, start_offset
+ORDER BY indicator, region, year, source, start_offset, target_id, previous_source, p.id

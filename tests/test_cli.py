@@ -295,13 +295,13 @@ def doubled(tmp_path_factory):
     return db
 
 
-def test_query_shows_the_first_1000_rows_by_default_and_says_how_many_there_are(doubled):
+def test_query_shows_the_first_1000_rows_by_default_and_says_where_more_start(doubled):
     everything = run("query", "owner", "--limit", "0", "--format", "json", db=doubled)
     total = len(json.loads(everything.stdout))
     assert total > 1000 and "showing" not in everything.stderr
     page = run("query", "owner", "--format", "json", db=doubled)
     assert json.loads(page.stdout) == json.loads(everything.stdout)[:1000]
-    assert page.stderr.strip() == f"showing 1,000 of {total:,} rows; use --limit/--offset"
+    assert page.stderr.strip() == "showing the first 1,000 rows; more from --offset 1,000"
     assert "default: 1000" in run("query", "--help").stdout
 
 
@@ -311,7 +311,12 @@ def test_query_pages_with_limit_and_offset_cover_every_row_once(seeded):
     pages = [run("query", "gaps", "--format", "json", "--limit", "10", "--offset", str(start), db=seeded)
              for start in range(0, len(everything), 10)]
     assert [row for page in pages for row in json.loads(page.stdout)] == everything
-    assert pages[1].stderr.strip() == f"showing rows 11-20 of {len(everything)}; use --limit/--offset"
+    # The note says where the next page starts; the page reaching the end knows how many rows there are.
+    n, last = len(everything), 10 * (len(pages) - 1)
+    assert pages[0].stderr.strip() == "showing the first 10 rows; more from --offset 10"
+    assert pages[-1].stderr.strip() == f"showing rows {last + 1}-{n} of {n}"
+    past = run("query", "gaps", "--limit", "10", "--offset", str(n + 5), db=seeded)
+    assert past.stderr.strip() == f"showing no rows: --offset {n + 5} is past the last row"
     # csv pages the same way: the header, then rows 11-20
     csv_page = list(csv.reader(io.StringIO(run("query", "gaps", "--format", "csv", "--limit", "10", "--offset", "10",
                                                db=seeded).stdout)))

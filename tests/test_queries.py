@@ -287,15 +287,80 @@ def test_every_case_is_covered_by_a_concrete_test():
 def test_pages_of_a_query_are_slices_of_its_sorted_rows(world):
     everything = run_query(world, "owner")
     total = len(everything.rows)
-    assert total == everything.total and total > 7, "the world needs a few pages of owner rows"
+    assert (everything.total, everything.more) == (total, False) and total > 7, "the world needs a few pages of owner rows"
     first = run_query(world, "owner", limit=3)
-    assert (first.rows, first.total) == (everything.rows[:3], total)
+    # The engine reads one row past the page: it knows more rows follow, not how many (that costs the whole query).
+    assert (first.rows, first.more, first.total) == (everything.rows[:3], True, None)
     assert run_query(world, "owner", limit=0).rows == everything.rows      # 0: all rows
-    pages = [run_query(world, "owner", limit=3, offset=start) for start in range(0, total + 3, 3)]
-    assert all(page.total == total for page in pages)
+    starts = range(0, total + 3, 3)
+    pages = [run_query(world, "owner", limit=3, offset=start) for start in starts]
     assert [row for page in pages for row in page.rows] == everything.rows  # no overlap, nothing missed
-    assert pages[-1].rows == []                                              # past the end: an empty page
+    assert [page.more for page in pages] == [start + 3 < total for start in starts]
+    assert pages[(total - 1) // 3].total == total                           # the page that reaches the end counts
+    assert (pages[-1].rows, pages[-1].total) == ([], None)                  # past the end: empty, count unknown
+    assert (run_query(world, "owner", limit=total).more, run_query(world, "owner", limit=total).total) == (False, total)
     assert run_query(world, "owner", offset=total - 2).rows == everything.rows[-2:]
+
+
+def test_the_engine_reads_the_page_itself(world):
+    """SKIP/LIMIT go to the engine as parameters after the query's own ORDER BY."""
+    sent = []
+
+    class Spy:
+        def query(self, cypher, params=None):
+            sent.append((cypher, params))
+            return world.query(cypher, params)
+
+    run_query(Spy(), "owner", {"keyword": "养老"}, limit=3, offset=6)
+    [(cypher, params)] = sent
+    assert cypher == get_query("owner").cypher + "\nSKIP $page_skip\nLIMIT $page_limit"
+    assert (params["page_skip"], params["page_limit"], params["keyword"]) == (6, 4, "养老")
+
+
+def test_a_union_is_sorted_and_paged_here_and_knows_its_total(world):
+    everything = run_query(world, "lineage", {"name": "cn-2025"})
+    total = len(everything.rows)
+    assert total > 3 and everything.total == total
+    page = run_query(world, "lineage", {"name": "cn-2025"}, limit=2, offset=1)
+    assert (page.rows, page.total, page.more) == (everything.rows[1:3], total, True)
+    assert not get_query("lineage").pages_in_engine and not get_query("search").pages_in_engine   # its own LIMIT
+
+
+# Values of the types an ORDER BY key of a named query holds, as stored properties of Target (the
+# property of each type below). Strings probe code-point order: '' first, capitals before small letters,
+# then CJK, then U+E000..U+FFFF (full-width forms such as （ and ｆ), and 𠀀 (U+20000) last, where UTF-16
+# order (surrogates D800..DFFF) would put it before U+E000; long strings too (Neo4j keeps those apart).
+ORDERED_VALUES = {
+    "text": ["养老", "社区", "静安区", "长宁区", "金山区", "", "a", "B", "中a", "a中", "é", "𠀀", "𠀀a", "\ue000",
+             "ｆ", "\uffff", "（注）", "养老床位", "养", "养老" * 30 + "𠀀", "养老" * 30 + "ｆ"],
+    "start_offset": [3, -1, 10, 0, 2],
+    "value": [1.5, -2.0, 0.25, 1e10, 3.0],
+    "conflict": [True, False],
+}
+
+
+@pytest.mark.parametrize("backend", ["ladybug", "bolt"])
+def test_both_engines_order_values_as_python_does(backend, request, tmp_path):
+    """What lets run_query page in the engine: both order stored values as Python's sorted(), nulls last
+    ascending; descending both put nulls FIRST, hence `x IS NULL, x DESC` for a DESC key that can be null.
+    (Neo4j orders strings made in the statement, parameters or concatenations, by UTF-16 unit instead:
+    the named queries order by stored values, or by ASCII literals.)"""
+    store = LadybugStore(str(tmp_path / "graph.lbdb")) if backend == "ladybug" else request.getfixturevalue("bolt_store")
+    try:
+        for prop, values in ORDERED_VALUES.items():
+            for k, value in enumerate(values):
+                store.query(f"CREATE (:Target {{id: $id, metric: $m, {prop}: $v}})", {"id": f"{prop}{k}", "m": prop, "v": value})
+            store.query("CREATE (:Target {id: $id, metric: $m})", {"id": f"{prop}-null", "m": prop})
+
+            def ordered(order_by):
+                return [row[0] for row in store.query(f"MATCH (g:Target) WHERE g.metric = $m RETURN g.{prop} AS x "
+                                                      f"ORDER BY {order_by}", {"m": prop}).rows]
+            assert ordered("x") == sorted(values) + [None], prop
+            assert ordered("x DESC") == [None] + sorted(values, reverse=True), prop
+            assert ordered("x IS NULL, x DESC") == sorted(values, reverse=True) + [None], prop
+    finally:
+        if backend == "ladybug":
+            store.close()
 
 
 def test_a_negative_limit_or_offset_is_a_one_line_error(world):
@@ -310,7 +375,7 @@ def test_a_negative_limit_or_offset_is_a_one_line_error(world):
 def comparable(result_rows):
     """Rows in order, as text: doubles are rounded to 4 significant digits (sums of doubles may differ
     in the last bits between engines); collect() gives no order, so lists are compared sorted. (Row order itself must agree:
-    run_query re-sorts by each query's ORDER BY, whatever the backend's collation.)"""
+    each query's ORDER BY is total, and both engines order values alike.)"""
     def norm(v):
         if isinstance(v, float):
             return float(f"{v:.4g}")
@@ -330,6 +395,10 @@ def test_every_named_query_gives_the_same_rows_over_bolt(world, bolt_store):
     for name, params in CASES:
         expected = run_query(world, name, params).rows
         got = run_query(bolt_store, name, params).rows
+        # a page from the middle: the engine's own SKIP/LIMIT, the same rows on both
+        page = run_query(bolt_store, name, params, limit=2, offset=1).rows
+        if comparable(page) != comparable(expected[1:3]):
+            mismatches.append(f"{name} {params}: the page of rows 2-3 differs over bolt")
         if comparable(expected) != comparable(got):
             same_rows = sorted(comparable(expected)) == sorted(comparable(got))
             mismatches.append(f"{name} {params}: ladybug {len(expected)} rows, bolt {len(got)} rows"
