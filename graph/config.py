@@ -127,19 +127,19 @@ def safe_uri(uri: str) -> str:
 
 # LadybugDB keeps pages in a buffer pool whose own default is most of the machine's memory, and fills it as
 # a load writes and a derivation reads: a first load of 10,000 plans peaked at 3.1 GB with it, 2.35 GB with
-# 1,024 MB. A load's working set is a batch of plans and a group of the derivation, not the graph (the full
-# derivation writes its links in transactions of 50,000), and named queries read as fast from 512 MB on a
-# 1.2 GB graph (pages the pool drops stay in the system's file cache). POLICYKG_BUFFER_POOL_MB sets it.
+# a 1,024 MB pool. POLICYKG_BUFFER_POOL_MB bounds it to share a machine. The default stays the engine's own:
+# with 512 MB, LadybugDB 0.22 died (SIGSEGV) during a checkpoint of that load once the graph (800 MB) had
+# outgrown the pool, so a bound below the graph's size is a risk the user takes knowingly.
 BUFFER_POOL_ENV = "POLICYKG_BUFFER_POOL_MB"
-DEFAULT_BUFFER_POOL_MB = 512
+DEFAULT_BUFFER_POOL_MB = 0          # 0: LadybugDB's default
 
 
 def buffer_pool_bytes(env: Mapping[str, str] | None = None) -> int:
-    """The embedded store's buffer pool size in bytes, from $POLICYKG_BUFFER_POOL_MB (default DEFAULT_BUFFER_POOL_MB).
+    """The embedded store's buffer pool size in bytes, from $POLICYKG_BUFFER_POOL_MB (0, the default: LadybugDB's own).
 
     Examples:
-        >>> buffer_pool_bytes({}) // 2**20, buffer_pool_bytes({"POLICYKG_BUFFER_POOL_MB": "2048"}) // 2**20
-        (512, 2048)
+        >>> buffer_pool_bytes({}), buffer_pool_bytes({"POLICYKG_BUFFER_POOL_MB": "2048"}) // 2**20
+        (0, 2048)
         >>> buffer_pool_bytes({"POLICYKG_BUFFER_POOL_MB": "lots"})  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
