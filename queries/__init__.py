@@ -13,7 +13,10 @@ Every value reaches the database as a parameter, never by string formatting.
 
 Portability rules the files follow (they run unchanged on LadybugDB 0.22 and
 Neo4j 5): plain MATCH / OPTIONAL MATCH / WITH / UNION ALL, count/collect/sum/min/max,
-CONTAINS, coalesce, CASE. Optional filters are written
+CONTAINS, coalesce, CASE, `EXISTS { MATCH … WHERE … }` (a semi-join: at 10,000 plans far cheaper
+than an OPTIONAL MATCH counted per row). A list is collected in an order by a `WITH … ORDER BY k SKIP 0`
+before the aggregation (LadybugDB wants SKIP or LIMIT after a WITH's ORDER BY): both engines then keep
+the order, where without it the order is whatever plan the engine chose. Optional filters are written
 `(x = $p OR $p IS NULL)` with the typed use first: LadybugDB types a parameter at
 its first use, and a null compared first is typed BOOL and breaks the comparison.
 A typed null inside a UNION is `CASE WHEN 1 = 0 THEN 0.0 END` (a bare `null`
@@ -34,6 +37,14 @@ A UNION cannot be ordered portably (Neo4j needs a CALL {} subquery that LadybugD
 `// order:` header gives the sort keys, and `run_query` sorts (by code point, nulls last, ties by the
 whole row) and pages it in Python; those queries are the ones a required parameter keeps small.
 A statement with its own LIMIT (a "top N" question) is paged in Python too, within its N rows.
+
+Cutting early: a statement whose expensive part (an aggregate, a long text, another hop) is needed only
+by the rows of the page may cut what feeds it with `ORDER BY … LIMIT $page_end`: `run_query` binds
+`page_end` to the number of rows up to the end of the page plus one (the row that says more follow), and
+to PAGE_END_ALL when every row is read. The cut is exact when the rows it keeps are ordered by the first
+keys of the final ORDER BY (ties broken by a unique key), and each gives one or more final rows next to
+each other in that order: then the page's rows all come from the first `page_end` of them.
+tests/test_queries.py checks the pages of every such query against its whole result.
 """
 from __future__ import annotations
 
@@ -48,7 +59,7 @@ from policykg.graph.results import QueryResult, sort_rows
 
 __all__ = [
     "QUERY_DIR", "TYPES", "HEADER_KEYS", "QueryParam", "NamedQuery", "parse_query_file", "list_queries", "get_query",
-    "bind_params", "run_query", "PAGE_PARAMS",
+    "bind_params", "run_query", "PAGE_PARAMS", "PAGE_END_ALL",
 ]
 
 QUERY_DIR = Path(__file__).parent
@@ -58,7 +69,10 @@ _HEADER_LINE = re.compile(r"^//\s*({}):\s*(.*)$".format("|".join(HEADER_KEYS)))
 # What follows the last RETURN: where the statement's own ORDER BY and LIMIT are.
 _FINAL_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
 _FINAL_LIMIT = re.compile(r"\b(LIMIT|SKIP)\b", re.I)
-PAGE_PARAMS = ("page_skip", "page_limit")     # the parameters run_query adds to page in the engine
+_PAGE_END = re.compile(r"\$page_end\b")
+PAGE_PARAMS = ("page_skip", "page_limit", "page_end")     # the parameters run_query adds to page
+# `page_end` when every row is read: the largest LIMIT both engines take (a signed 64-bit integer).
+PAGE_END_ALL = 2 ** 63 - 1
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][\w]*)\s+(?P<type>[A-Z0-9]+)(?:\s*=\s*(?P<default>\S+))?\s*(?:\((?P<doc>.*)\))?\s*$")
 
 
@@ -89,6 +103,11 @@ class NamedQuery:
     def pages_in_engine(self) -> bool:
         """Whether SKIP/LIMIT can follow the statement: not a UNION (sorted here), not one with its own LIMIT."""
         return not self.order and not _FINAL_LIMIT.search(_final_part(self.cypher))
+
+    @property
+    def cuts_early(self) -> bool:
+        """Whether the statement cuts its rows before the end with `LIMIT $page_end` (see the module's text)."""
+        return _PAGE_END.search(self.cypher) is not None
 
 
 def parse_query_file(path: Path) -> NamedQuery:
@@ -209,6 +228,8 @@ def run_query(store, name: str, params: dict | None = None, limit: int | None = 
         raise ValueError(f"limit and offset must not be negative, got limit={limit}, offset={offset}")
     query = get_query(name)
     bound = bind_params(query, params)
+    if query.cuts_early:
+        bound["page_end"] = offset + limit + 1 if limit else PAGE_END_ALL
     if query.pages_in_engine:
         return _engine_page(store, query, bound, limit or 0, offset)
     return _python_page(store, query, bound, limit or 0, offset)

@@ -13,7 +13,13 @@ WHERE (g.indicator CONTAINS $keyword OR $keyword IS NULL) AND (g.indicator = $in
 WITH t, d, count(g) AS matching_targets
 WHERE (t.text CONTAINS $keyword OR $keyword IS NULL OR matching_targets > 0)
   AND ($indicator IS NULL OR matching_targets > 0)
+WITH t, d
+ORDER BY d.source, t.start_offset, t.id
+LIMIT $page_end
 OPTIONAL MATCH (t)-[l:LED_BY]->(p:Leader)
+WITH t, d, l, p
+ORDER BY l.start_offset
+SKIP 0
 WITH t, d, collect(DISTINCT coalesce(l.written, p.name)) AS leaders
 OPTIONAL MATCH (t)-[o:OWNED_BY]->(dep:Department)
 RETURN d.source AS source, t.id AS task_id, t.item AS item, t.title AS title,

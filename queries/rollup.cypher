@@ -7,19 +7,27 @@
 // columns: indicator, city_source, city_year, city_value, city_unit, districts, regions, district_sources,
 //   district_values, district_total, covered_share, lowest, highest, conflicting_regions,
 //   city_text, city_start_offset, city_end_offset
-MATCH (dt:Target)-[a:ALIGNS_WITH]->(ct:Target), (dd:Document)
-WHERE dd.id = dt.doc_id AND (ct.indicator = $indicator OR $indicator IS NULL)
-WITH ct, dd.region AS region, min(a.year_gap) AS nearest
+MATCH (:Target)-[:ALIGNS_WITH]->(ct:Target)
+WHERE (ct.indicator = $indicator OR $indicator IS NULL)
+WITH DISTINCT ct
+MATCH (cd:Document)
+WHERE cd.id = ct.doc_id
+WITH ct, cd
+ORDER BY ct.indicator, cd.source, ct.start_offset, ct.id
+LIMIT $page_end
+MATCH (dt:Target)-[a:ALIGNS_WITH]->(ct), (dd:Document)
+WHERE dd.id = dt.doc_id
+WITH ct, cd, dd.region AS region, min(a.year_gap) AS nearest
 MATCH (dt2:Target)-[a2:ALIGNS_WITH]->(ct), (dd2:Document)
 WHERE dd2.id = dt2.doc_id AND dd2.region = region AND a2.year_gap = nearest
-WITH ct, region, min(dd2.source) AS district_source, max(dt2.value) AS value, count(dt2) AS stated,
+WITH ct, cd, region, min(dd2.source) AS district_source, max(dt2.value) AS value, count(dt2) AS stated,
      min(CASE WHEN a2.share IS NULL THEN 0 ELSE 1 END) AS counted
-WITH ct, count(region) AS districts, collect(region) AS regions, collect(district_source) AS district_sources,
+ORDER BY region
+SKIP 0
+WITH ct, cd, count(region) AS districts, collect(region) AS regions, collect(district_source) AS district_sources,
      collect(value) AS district_values, sum(value) AS total, min(value) AS lowest, max(value) AS highest,
      min(counted) AS all_counted,
      collect(CASE WHEN stated > 1 THEN region END) AS conflicting_regions
-MATCH (cd:Document)
-WHERE cd.id = ct.doc_id
 RETURN ct.indicator AS indicator, cd.source AS city_source, cd.year AS city_year, ct.value AS city_value,
        ct.unit AS city_unit, districts, regions, district_sources, district_values,
        CASE WHEN all_counted = 1 THEN total END AS district_total,

@@ -7,6 +7,9 @@
 //   city_themes, themes_covered, themes_covered_count, district_title, city_title
 MATCH (d:Document)-[i:IMPLEMENTS]->(c:Document)
 WHERE (d.source = $district OR d.region = $district OR $district IS NULL)
+WITH d, i, c
+ORDER BY d.region, d.year, d.source, c.source, d.id, c.id
+LIMIT $page_end
 OPTIONAL MATCH (dt:Target)-[:ALIGNS_WITH]->(ct:Target)
 WHERE dt.doc_id = d.id AND ct.doc_id = c.id
 WITH d, i, c, count(DISTINCT ct.indicator) AS addressed, count(DISTINCT dt.id) AS aligned_targets

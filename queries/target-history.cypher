@@ -9,6 +9,9 @@ MATCH (g:Target), (d:Document)
 WHERE d.id = g.doc_id AND g.indicator <> 'unmapped'
   AND (g.indicator = $indicator OR $indicator IS NULL)
   AND (d.region = $region OR $region IS NULL)
+WITH g, d
+ORDER BY g.indicator, d.region, d.year, d.source, g.start_offset, g.id
+LIMIT $page_end
 OPTIONAL MATCH (g)-[c:CONTINUES]->(p:Target), (pd:Document)
 WHERE pd.id = p.doc_id
 RETURN g.indicator AS indicator, d.region AS region, d.year AS year, d.source AS source,

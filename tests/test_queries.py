@@ -16,7 +16,8 @@ import pytest
 
 from policykg.graph.derive import derive_all
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.queries import bind_params, get_query, list_queries, run_query
+from policykg.graph.results import QueryResult
+from policykg.queries import PAGE_END_ALL, bind_params, get_query, list_queries, run_query
 from policykg.queries.views import owner_lookup
 from tests.test_derive_builders import city_2024, district, load
 
@@ -315,6 +316,34 @@ def test_the_engine_reads_the_page_itself(world):
     [(cypher, params)] = sent
     assert cypher == get_query("owner").cypher + "\nSKIP $page_skip\nLIMIT $page_limit"
     assert (params["page_skip"], params["page_limit"], params["keyword"]) == (6, 4, "养老")
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries() if q.cuts_early])
+def test_a_query_cut_early_pages_as_its_whole_result(name, seeds):
+    """A query that cuts its rows before the end (`LIMIT $page_end`) gives, page by page, the slices of
+    what it gives unpaged (the seeds: several plans, rows of one task or target next to each other)."""
+    everything = run_query(seeds, name).rows
+    assert len(everything) >= 4, f"{name}: the seeds need a few rows of it"
+    for size in (1, 3, len(everything) // 2):
+        pages = [run_query(seeds, name, limit=size, offset=start).rows for start in range(0, len(everything), size)]
+        assert [row for page in pages for row in page] == everything, (name, size)
+
+
+def test_a_query_cut_early_gets_the_end_of_its_page():
+    sent = []
+
+    class Spy:
+        def __init__(self, name):
+            self.columns = list(get_query(name).columns)
+
+        def query(self, cypher, params=None):
+            sent.append(params)
+            return QueryResult(self.columns, [])
+
+    for name, page in [("owner", {"limit": 3, "offset": 6}), ("owner", {}), ("alignment", {"limit": 3})]:
+        run_query(Spy(name), name, **page)
+    assert [p.get("page_end") for p in sent] == [10, PAGE_END_ALL, None]   # 6 + 3, plus the row that says more follow
+    assert get_query("owner").cuts_early and not get_query("alignment").cuts_early
 
 
 def test_a_union_is_sorted_and_paged_here_and_knows_its_total(world):
