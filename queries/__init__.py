@@ -14,9 +14,10 @@ Every value reaches the database as a parameter, never by string formatting.
 Portability rules the files follow (they run unchanged on LadybugDB 0.22 and
 Neo4j 5): plain MATCH / OPTIONAL MATCH / WITH / UNION ALL, count/collect/sum/min/max,
 CONTAINS, coalesce, CASE. (`EXISTS { … }` runs on both, but LadybugDB 0.22 evaluates it for every
-row before a filter on another variable: `owner` for one plan took 1.2 s with it, 0.2 s without.) A list is collected in an order by a `WITH … ORDER BY k SKIP 0`
-before the aggregation (LadybugDB wants SKIP or LIMIT after a WITH's ORDER BY): both engines then keep
-the order, where without it the order is whatever plan the engine chose. Optional filters are written
+row before a filter on another variable: `owner` for one plan took 1.2 s with it, 0.2 s without.)
+A list is collected in an order by a `WITH … ORDER BY k SKIP 0` before the aggregation (LadybugDB
+wants SKIP or LIMIT after a WITH's ORDER BY): both engines then keep the order, where without it the
+order is whatever plan the engine chose. Optional filters are written
 `(x = $p OR $p IS NULL)` with the typed use first: LadybugDB types a parameter at
 its first use, and a null compared first is typed BOOL and breaks the comparison.
 A typed null inside a UNION is `CASE WHEN 1 = 0 THEN 0.0 END` (a bare `null`

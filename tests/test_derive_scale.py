@@ -4,6 +4,7 @@ corpus generator: seeds rewritten for other regions and years, numbers varied, p
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,8 @@ from policykg.graph.ladybug_store import LadybugStore
 from policykg.loaders.records import EdgeRecord
 
 # (city index in cities(), district indexes, years of the city plans, years of the district plans)
+ROOT = Path(__file__).resolve().parents[1]
+
 LAYOUT = [
     (0, [1, 2, 5, 9], [2022, 2024], [2022, 2023, 2024]),   # 上海: 2023 districts compare with the 2022 city plan
     (1, [0, 3, 4], [2023, 2024], [2023, 2024, 2025]),      # 北京: same text, other names — never matched with 上海
@@ -157,3 +160,21 @@ def test_reuse_finds_exactly_the_all_pairs_edges_and_never_another_city(snapshot
     cities_of = {(_city_of(snapshot, snapshot.tasks[e.from_id].doc_id), _city_of(snapshot, snapshot.tasks[e.to_id].doc_id))
                  for e in found}
     assert all(a == b for a, b in cities_of) and len(cities_of) >= 2
+
+
+def test_a_partition_reads_what_the_whole_graph_holds_of_it(tmp_path):
+    """read_snapshot of some documents (their tasks read through the sections and documents holding
+    them) gives those documents' part of the whole graph's snapshot, in the same order."""
+    store = LadybugStore(str(tmp_path / "graph.lbdb"))
+    try:
+        load_paths([str(ROOT / "seeds")], store, derive=False)
+        whole = read_snapshot(store)
+        part = sorted(whole.docs)[1:4]
+        snap = read_snapshot(store, doc_ids=part, docs=whole.docs)
+    finally:
+        store.close()
+    assert sorted(snap.docs) == part
+    assert snap.targets == [t for t in whole.targets if t.doc_id in part] != []
+    assert snap.sections == {k: s for k, s in whole.sections.items() if s.doc_id in part} != {}
+    assert list(snap.tasks.items()) == [(k, t) for k, t in whole.tasks.items() if t.doc_id in part] != []
+    assert sum(len(s.tasks) for s in snap.sections.values()) > len(snap.tasks) / 2

@@ -126,6 +126,17 @@ def _records(store: GraphStore, cypher: str, params: dict | None = None) -> list
     return store.query(cypher, params or {}).records()
 
 
+def _tasks(store: GraphStore, params: dict | None) -> list[tuple[str, Tsk]]:
+    """(the id of the section or document holding it, the task) for every task of the documents of
+    `params["docs"]` (None: of the graph), in document order."""
+    if params is None:
+        holder = {r["task"]: r["section"] for r in _records(store, statements.SECTION_TASKS)}
+        return [(holder.get(r["id"], r["doc_id"]), Tsk(**r)) for r in _records(store, statements.SNAPSHOT_TASKS)]
+    rows = _records(store, statements.SECTION_TASKS_OF, params) + _records(store, statements.DOCUMENT_TASKS_OF, params)
+    rows.sort(key=lambda r: (r["doc_id"], r["start_offset"] is None, r["start_offset"] or 0, r["id"]))   # as ORDER BY
+    return [(r.pop("section"), Tsk(**r)) for r in rows]
+
+
 def read_documents(store: GraphStore) -> dict[str, Doc]:
     """Every loaded document's metadata (no text): what partners and partitions are computed from."""
     return {r["id"]: Doc(**r) for r in _records(store, statements.SNAPSHOT_DOCUMENTS)}
@@ -139,29 +150,26 @@ def read_snapshot(store: GraphStore, *, with_text: bool = True, doc_ids: Iterabl
     from `docs` when given; None: every loaded document."""
     if doc_ids is None:
         docs = read_documents(store) if docs is None else docs
-        queries = (statements.SNAPSHOT_TARGETS, statements.SNAPSHOT_SECTIONS, statements.SNAPSHOT_TASKS,
-                   statements.SECTION_CHILDREN, statements.SECTION_TASKS)
+        targets_q, sections_q, children_q = statements.SNAPSHOT_TARGETS, statements.SNAPSHOT_SECTIONS, statements.SECTION_CHILDREN
         params: dict = {}
     else:
         wanted = sorted(set(doc_ids))
         everything = read_documents(store) if docs is None else docs
         docs = {d: everything[d] for d in wanted if d in everything}
-        queries = (statements.SNAPSHOT_TARGETS_OF, statements.SNAPSHOT_SECTIONS_OF, statements.SNAPSHOT_TASKS_OF,
-                   statements.SECTION_CHILDREN_OF, statements.SECTION_TASKS_OF)
+        targets_q, sections_q, children_q = (statements.SNAPSHOT_TARGETS_OF, statements.SNAPSHOT_SECTIONS_OF,
+                                             statements.SECTION_CHILDREN_OF)
         params = {"docs": list(docs)}
-    targets_q, sections_q, tasks_q, children_q, section_tasks_q = queries
     targets = [Tgt(**r) for r in _records(store, targets_q, params)]
     sections: dict[str, Sec] = {}
     tasks: dict[str, Tsk] = {}
     if with_text:
         for r in _records(store, sections_q, params):
             sections[r["id"]] = Sec(**r)
-        for r in _records(store, tasks_q, params):
-            tasks[r["id"]] = Tsk(**r)
         for r in _records(store, children_q, params):
             if r["parent"] in sections:
                 sections[r["parent"]].children.append(r["child"])
-        for r in _records(store, section_tasks_q, params):
-            if r["section"] in sections:
-                sections[r["section"]].tasks.append(r["task"])
+        for holder, task in _tasks(store, params if doc_ids is not None else None):
+            tasks[task.id] = task
+            if holder in sections:
+                sections[holder].tasks.append(task.id)
     return Snapshot(docs, targets, sections, tasks)
