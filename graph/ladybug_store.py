@@ -236,7 +236,8 @@ class LadybugStore(GraphStore):
         # `edges` may be a generator (derive_all yields them group by group): written a chunk at a
         # time, they are never all in Python, nor in one transaction, at once.
         for chunk in chunked(edges, DERIVED_PER_TRANSACTION):
-            self._transaction(functools.partial(self._write_edges, chunk))
+            self._run(statements.CHECKPOINT)       # before a transaction that COPYs: see statements.CHECKPOINT
+            self._transaction(functools.partial(self._copy_new_edges, chunk))
         self._transaction(functools.partial(self._run, *self.mark_derived_layer(True)))
 
     def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],
@@ -285,6 +286,20 @@ class LadybugStore(GraphStore):
             for (rel, a, b), group in edges.items():
                 self._copy(functools.partial(statements.ladybug_copy_edges, rel, a, b),
                            self._edge_table(rel, a, b, group), next(files))
+
+    def _copy_new_edges(self, edges: list[EdgeRecord]) -> None:
+        """Write edges none of which is stored (the derived layer after its drop) through the bulk path,
+        but those between two shared nodes, which are MERGEd (`write_edges`): the same link may come twice."""
+        groups: dict[tuple[str, str, str], list[EdgeRecord]] = defaultdict(list)
+        for edge in edges:
+            groups[(edge.type, edge.from_label, edge.to_label)].append(edge)
+        with tempfile.TemporaryDirectory(prefix="policykg-copy-") as folder:
+            for k, ((rel, a, b), group) in enumerate(groups.items()):
+                if self.schema.node(a).shared and self.schema.node(b).shared:
+                    self._write_edges(group)
+                else:
+                    self._copy(functools.partial(statements.ladybug_copy_edges, rel, a, b),
+                               self._edge_table(rel, a, b, group), os.path.join(folder, f"{k}.parquet"))
 
     def _copy(self, statement: Callable[[str], str], table: pyarrow.Table, path: str) -> None:
         # From a Parquet file, not from the Arrow table as a parameter: LadybugDB 0.22 keeps memory of
