@@ -238,11 +238,17 @@ def read_edges(schema: Schema, rel: str, a: str, b: str, *, end: str | None = No
     """(from key, to key, properties in schema order) of the `rel` relationships from `a` to `b`.
 
     `end` ('a' or 'b') and `by`: only relationships whose end node has `by` = `$id`; `keys`: only those
-    whose `a` end's key is in `$keys`; `ordered`: sorted by the two keys."""
+    whose `a` end's key (with `end` = 'b': `b` end's) is in `$keys`; `ordered`: sorted by the two keys.
+
+    >>> from policykg.graph.schema import load_schema
+    >>> read_edges(load_schema(), "REFERS_TO", "Citation", "PolicyDocument", end="b", keys=True)
+    'MATCH (a:Citation)-[r:REFERS_TO]->(b:PolicyDocument) WHERE b.id IN $keys WITH a, b, r RETURN a.id, b.id'
+    """
     spec = schema.rel(rel)
     ka, kb = schema.node(a).key, schema.node(b).key
     cols = ", ".join([f"a.{ka}", f"b.{kb}"] + [f"r.{p}" for p in spec.properties])
-    where = f" WHERE {end}.{by} = $id" if end and by else (f" WHERE a.{ka} IN $keys" if keys else "")
+    keyed = f" WHERE b.{kb} IN $keys" if end == "b" else f" WHERE a.{ka} IN $keys"
+    where = f" WHERE {end}.{by} = $id" if end and by else (keyed if keys else "")
     order = f" ORDER BY a.{ka}, b.{kb}" if ordered else ""
     return f"MATCH (a:{a})-[r:{rel}]->(b:{b}){where} WITH a, b, r RETURN {cols}{order}"
 
@@ -466,6 +472,8 @@ CITATIONS_OF_KEYS = """
            c.citing_region AS citing_region, c.wraps AS wraps, c.task_id AS task_id,
            c.start_offset AS start_offset, c.end_offset AS end_offset, c.text AS text"""
 # Title keys one WRAPS step from those in `$keys`, either way (a notice and the document it issues).
+# The policy documents stored under some title keys (incremental derivation: are they as re-resolved?).
+POLICY_DOCUMENTS_OF_KEYS = "MATCH (n:PolicyDocument) WHERE n.title_key IN $values RETURN n.id"
 WRAPPED_KEYS = ("MATCH (p:PolicyDocument)-[:WRAPS]->(q:PolicyDocument) WHERE p.title_key IN $keys "
                 "RETURN DISTINCT q.title_key AS k")
 WRAPPING_KEYS = ("MATCH (p:PolicyDocument)-[:WRAPS]->(q:PolicyDocument) WHERE q.title_key IN $keys "

@@ -13,6 +13,7 @@ Also here: partners across two cities and their province (item 1 of issue 11).
 from __future__ import annotations
 
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,7 @@ def run_sequence(store, graphs, seed: int, steps: int) -> dict:
     rng = random.Random(seed)
     slots = {source: 1 + max(k for s, k in graphs if s == source) for source, _ in graphs}
     loaded: dict[str, int] = {}
-    seen = {"kinds": set(), "partial": 0}
+    seen = {"kinds": set(), "partial": 0, "identity kept": 0, "identity rewritten": 0}
     for step in range(steps):
         changes = _step(rng, loaded, slots)
         before = footprint(store, [source for source, _ in changes])
@@ -140,20 +141,25 @@ def run_sequence(store, graphs, seed: int, steps: int) -> dict:
         assert not _differences(incremental, full), (f"seed {seed}, step {step}: {changes}", _differences(incremental, full))
         seen["kinds"] |= {kind for kind, rows in full.items() if rows}
         seen["partial"] += report.scope == "incremental" and report.documents < len(loaded)
+        # unchanged_identity: the cited policy documents kept as stored (only new links written), or rewritten
+        if report.scope == "incremental" and full["PolicyDocument"]:
+            seen["identity rewritten" if report.nodes.get("PolicyDocument") else "identity kept"] += 1
     return seen
 
 
 def test_incremental_derivation_equals_the_full_recompute_on_random_sequences(graphs, tmp_path):
-    seen_kinds, partial = set(), 0
+    seen_kinds, partial, identity = set(), 0, Counter()
     for seed in (11, 12, 13):
         with LadybugStore(str(tmp_path / f"graph-{seed}.lbdb")) as store:
             seen = run_sequence(store, graphs, seed, steps=12)
         seen_kinds |= seen["kinds"]
         partial += seen["partial"]
+        identity.update({k: seen[k] for k in ("identity kept", "identity rewritten")})
     # The sequences exercised every kind of derived link, and most steps recomputed a part of the graph only.
     assert seen_kinds >= {"ALIGNS_WITH", "IMPLEMENTS", "SECTION_ALIGNS", "REUSES", "SUCCEEDS", "CONTINUES",
                           "CITES", "REFERS_TO", "PolicyDocument", "Target.status"}
     assert partial >= 10
+    assert identity["identity kept"] >= 3 and identity["identity rewritten"] >= 3, identity
 
 
 def test_incremental_derivation_equals_the_full_recompute_on_the_bolt_server(graphs, bolt_store):
