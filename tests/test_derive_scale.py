@@ -165,15 +165,20 @@ def test_reuse_finds_exactly_the_all_pairs_edges_and_never_another_city(snapshot
 def test_a_partition_reads_what_the_whole_graph_holds_of_it(tmp_path):
     """read_snapshot of some documents (their tasks read through the sections and documents holding
     them) gives those documents' part of the whole graph's snapshot, in the same order."""
+    flat = tmp_path / "flat-2025.txt"      # numbered tasks under no heading: held by the document itself
+    flat.write_text("金山区民政局2025年工作要点\n\n1. 新增养老床位100张，推进社区长者食堂建设。\n"
+                    "2. 完善社会救助体系，开展低收入人口动态监测。\n3. 深化婚姻登记便民服务。\n", encoding="utf-8")
     store = LadybugStore(str(tmp_path / "graph.lbdb"))
     try:
-        load_paths([str(ROOT / "seeds")], store, derive=False)
+        load_paths([str(ROOT / "seeds"), str(flat)], store, derive=False)
         whole = read_snapshot(store)
-        part = sorted(whole.docs)[1:4]
+        flat_id = next(i for i, d in whole.docs.items() if d.source == "flat-2025")
+        part = sorted(set(sorted(whole.docs)[2:5]) | {flat_id})
         snap = read_snapshot(store, doc_ids=part, docs=whole.docs)
     finally:
         store.close()
-    assert sorted(snap.docs) == part
+    assert sorted(snap.docs) == sorted(part)
+    assert [t.doc_id for t in snap.tasks.values()].count(flat_id) == 3
     assert snap.targets == [t for t in whole.targets if t.doc_id in part] != []
     assert snap.sections == {k: s for k, s in whole.sections.items() if s.doc_id in part} != {}
     assert list(snap.tasks.items()) == [(k, t) for k, t in whole.tasks.items() if t.doc_id in part] != []
