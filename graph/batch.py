@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from policykg.graph.schema import Schema, coerce
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
-__all__ = ["BatchPlan", "StoredKeys", "StoredEdges", "plan_batch", "runs_of_first_loads"]
+__all__ = ["BatchPlan", "StoredKeys", "StoredEdges", "plan_batch", "runs_of_first_loads", "edge_row", "hashable"]
 
 # (label, keys) -> the keys of that label that are stored
 StoredKeys = Callable[[str, set[str]], set[str]]
@@ -140,12 +140,14 @@ def plan_batch(schema: Schema, graphs: Iterable[DocumentGraph], stored_keys: Sto
     return plan
 
 
-def _edge_row(schema: Schema, edge: EdgeRecord) -> tuple:
+def edge_row(schema: Schema, edge: EdgeRecord) -> tuple:
+    """(from key, to key, properties typed by the schema, in its order, lists as tuples): what a stored edge reads as."""
     spec = schema.rel(edge.type)
-    return (edge.from_id, edge.to_id) + tuple(_hashable(coerce(edge.props.get(p), t)) for p, t in spec.properties.items())
+    return (edge.from_id, edge.to_id) + tuple(hashable(coerce(edge.props.get(p), t)) for p, t in spec.properties.items())
 
 
-def _hashable(value):
+def hashable(value):
+    """A stored value as a set member: a list (STRING[]) as a tuple."""
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -160,7 +162,7 @@ def _merged_once(schema: Schema, edges: list[EdgeRecord], stored_edges: StoredEd
     for edge in edges:
         kind = (edge.type, edge.from_label, edge.to_label)
         if kind in stored:
-            row = _edge_row(schema, edge)
+            row = edge_row(schema, edge)
             if row in stored[kind]:
                 continue
             stored[kind].add(row)

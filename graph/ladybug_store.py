@@ -13,6 +13,7 @@ type from an Arrow table, in one transaction, with the shared nodes and edges
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import itertools
@@ -20,7 +21,7 @@ import os
 import tempfile
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 # Imported at the top: this module is loaded only when the embedded backend is opened
@@ -30,7 +31,7 @@ import pyarrow
 import pyarrow.parquet
 
 from policykg.graph import statements
-from policykg.graph.batch import plan_batch, runs_of_first_loads
+from policykg.graph.batch import hashable, plan_batch, runs_of_first_loads
 from policykg.graph.config import buffer_pool_bytes
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked, StoreMissing
 from policykg.graph.read_only import READ_ONLY_MESSAGE, ladybug_refusal
@@ -279,32 +280,25 @@ class LadybugStore(GraphStore):
         nodes: dict[str, list[NodeRecord]] = defaultdict(list)
         for node in plan.nodes:
             nodes[node.label].append(node)
-        edges: dict[tuple[str, str, str], list[EdgeRecord]] = defaultdict(list)
-        for edge in plan.edges:
-            edges[(edge.type, edge.from_label, edge.to_label)].append(edge)
-        with tempfile.TemporaryDirectory(prefix="policykg-copy-") as folder:
-            files = (os.path.join(folder, f"{k}.parquet") for k in itertools.count())
+        with _parquet_files() as files:
             for label in self.schema.nodes:       # every node before any edge: COPY needs both ends
                 if nodes.get(label):
                     self._copy(functools.partial(statements.ladybug_copy_nodes, label),
                                self._node_table(label, nodes[label]), next(files))
-            for (rel, a, b), group in edges.items():
+            for (rel, a, b), group in _edges_by_kind(plan.edges).items():
                 self._copy(functools.partial(statements.ladybug_copy_edges, rel, a, b),
                            self._edge_table(rel, a, b, group), next(files))
 
     def _copy_new_edges(self, edges: list[EdgeRecord]) -> None:
         """Write edges none of which is stored (the derived layer after its drop) through the bulk path,
         but those between two shared nodes, which are MERGEd (`write_edges`): the same link may come twice."""
-        groups: dict[tuple[str, str, str], list[EdgeRecord]] = defaultdict(list)
-        for edge in edges:
-            groups[(edge.type, edge.from_label, edge.to_label)].append(edge)
-        with tempfile.TemporaryDirectory(prefix="policykg-copy-") as folder:
-            for k, ((rel, a, b), group) in enumerate(groups.items()):
+        with _parquet_files() as files:
+            for (rel, a, b), group in _edges_by_kind(edges).items():
                 if self.schema.node(a).shared and self.schema.node(b).shared:
                     self._write_edges(group)
                 else:
                     self._copy(functools.partial(statements.ladybug_copy_edges, rel, a, b),
-                               self._edge_table(rel, a, b, group), os.path.join(folder, f"{k}.parquet"))
+                               self._edge_table(rel, a, b, group), next(files))
 
     def _copy(self, statement: Callable[[str], str], table: pyarrow.Table, path: str) -> None:
         # From a Parquet file, not from the Arrow table as a parameter: LadybugDB 0.22 keeps memory of
@@ -353,7 +347,7 @@ class LadybugStore(GraphStore):
 
     def _stored_edges(self, kind: tuple[str, str, str], keys: set[str]) -> set[tuple]:
         rows = self._rows(statements.stored_edges(self.schema, *kind), {"keys": sorted(keys)})
-        return {tuple(tuple(v) if isinstance(v, list) else v for v in row) for row in rows}
+        return {tuple(map(hashable, row)) for row in rows}
 
     def _write_nodes(self, nodes: list[NodeRecord]) -> None:
         for label, rows in self.node_rows(nodes).items():
@@ -391,6 +385,21 @@ class LadybugStore(GraphStore):
         if fh is not None and not fh.closed:
             fcntl.flock(fh, fcntl.LOCK_UN)
             fh.close()
+
+
+def _edges_by_kind(edges: Iterable[EdgeRecord]) -> dict[tuple[str, str, str], list[EdgeRecord]]:
+    """Edges grouped by (type, from label, to label): one COPY each."""
+    groups: dict[tuple[str, str, str], list[EdgeRecord]] = defaultdict(list)
+    for edge in edges:
+        groups[(edge.type, edge.from_label, edge.to_label)].append(edge)
+    return groups
+
+
+@contextlib.contextmanager
+def _parquet_files() -> Iterator[Iterator[str]]:
+    """Fresh file paths for COPY, in a folder removed afterwards (a fresh file every COPY: see `_copy`)."""
+    with tempfile.TemporaryDirectory(prefix="policykg-copy-") as folder:
+        yield (os.path.join(folder, f"{k}.parquet") for k in itertools.count())
 
 
 def _lock_file(path: str, read_only: bool):

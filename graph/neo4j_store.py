@@ -34,7 +34,7 @@ import neo4j.exceptions
 import neo4j.graph
 
 from policykg.graph import statements
-from policykg.graph.batch import plan_batch, runs_of_first_loads
+from policykg.graph.batch import hashable, plan_batch, runs_of_first_loads
 from policykg.graph.config import Neo4jSettings, neo4j_settings
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from policykg.graph.read_only import READ_ONLY_MESSAGE, neo4j_refusal
@@ -368,7 +368,7 @@ class Neo4jStore(GraphStore):
 
         def stored_edges(kind: tuple[str, str, str], keys: set[str]) -> set[tuple]:
             rows = read(statements.stored_edges(self.schema, *kind), {"keys": sorted(keys)})
-            return {tuple(tuple(v) if isinstance(v, list) else v for v in row) for row in rows}
+            return {tuple(map(hashable, row)) for row in rows}
 
         plan = plan_batch(self.schema, graphs, stored_keys, stored_edges)
         parts = self._node_parts(self.node_rows(plan.nodes)) + self._edge_parts(self.edge_rows(plan.edges))

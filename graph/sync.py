@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from policykg.graph import statements
+from policykg.graph.batch import hashable
 from policykg.graph.schema import Schema
 from policykg.graph.store import GraphStore
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
@@ -122,11 +123,7 @@ def _shared_endpoints(store: GraphStore, edges: list[EdgeRecord]) -> list[NodeRe
 
 
 def _edge_key(e: EdgeRecord) -> tuple:
-    return (e.type, e.from_label, e.from_id, e.to_label, e.to_id, tuple(sorted((k, _hashable(v)) for k, v in e.props.items())))
-
-
-def _hashable(v):
-    return tuple(v) if isinstance(v, list) else v
+    return (e.type, e.from_label, e.from_id, e.to_label, e.to_id, tuple(sorted((k, hashable(v)) for k, v in e.props.items())))
 
 
 def _derived_edges(store: GraphStore) -> list[EdgeRecord]:

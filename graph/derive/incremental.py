@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from policykg.graph import statements
+from policykg.graph.batch import edge_row, hashable
 from policykg.graph.derive.alignment import (
     CITY,
     PROVINCE,
@@ -50,7 +51,7 @@ from policykg.graph.derive.reuse import derive_reuse, may_copy
 from policykg.graph.derive.rules import load_rules
 from policykg.graph.derive.sections import blocks_of, derive_section_alignment
 from policykg.graph.derive.snapshot import Doc, Snapshot, read_documents, read_snapshot
-from policykg.graph.schema import Schema, coerce
+from policykg.graph.schema import coerce
 from policykg.graph.store import DerivedScope, GraphStore
 from policykg.loaders.records import EdgeRecord, NodeRecord
 
@@ -168,22 +169,16 @@ def _citation_identity(store: GraphStore, before: Footprint, changed: set[str]):
     return keys, nodes, edges
 
 
-def _edge_key(schema: Schema, edge: EdgeRecord) -> tuple:
-    props = schema.rel(edge.type).properties
-    return (edge.type, edge.from_id, edge.to_id, *(coerce(edge.props.get(p), t) for p, t in props.items()))
-
-
 def _stored_links(store: GraphStore, ids: list[str]) -> Counter:
-    """The stored links of the policy documents `ids`, as `_edge_key`s (a WRAPS between two of them once)."""
+    """The stored links of the policy documents `ids`, as (type, *`edge_row`) (a WRAPS between two of them once)."""
     found: Counter = Counter()
     for rel in store.schema.derived_relationships:
         for a, b in store.schema.rel(rel).endpoints:
-            if POLICY_DOCUMENT not in (a, b):
-                continue
-            rows = {tuple(tuple(v) if isinstance(v, list) else v for v in row): None
-                    for end in ("a", "b") if (a, b)[end == "b"] == POLICY_DOCUMENT
-                    for row in store.query(statements.read_edges(store.schema, rel, a, b, end=end, keys=True),
-                                           {"keys": ids}).rows}
+            rows: set[tuple] = set()
+            for end, label in (("a", a), ("b", b)):
+                if label == POLICY_DOCUMENT:
+                    stmt = statements.read_edges(store.schema, rel, a, b, end=end, keys=True)
+                    rows |= {tuple(map(hashable, row)) for row in store.query(stmt, {"keys": ids}).rows}
             found.update((rel, *row) for row in rows)
     return found
 
@@ -199,27 +194,28 @@ def unchanged_identity(store: GraphStore, keys: set[str], nodes: list[NodeRecord
     written again with its thousands of links, which was most of a reload at 10,000 plans. Otherwise
     the whole part is dropped and written again.
     """
-    spec = store.schema.node(POLICY_DOCUMENT)
+    schema = store.schema
+    spec = schema.node(POLICY_DOCUMENT)
     ids = sorted(n.props[spec.key] for n in nodes)
     if not keys or not ids:
         return keys, nodes, edges
     stored_ids = {row[0] for row in store.query(statements.POLICY_DOCUMENTS_OF_KEYS, {"values": sorted(keys)}).rows}
     if stored_ids != set(ids):
         return keys, nodes, edges
-    columns = list(spec.properties)
-    stored = {row[columns.index(spec.key)]: [tuple(v) if isinstance(v, list) else v for v in row]
-              for row in store.query(statements.read_nodes(store.schema, POLICY_DOCUMENT, keys=True), {"keys": ids}).rows}
+    key_at = list(spec.properties).index(spec.key)
+    stored = {row[key_at]: tuple(map(hashable, row))
+              for row in store.query(statements.read_nodes(schema, POLICY_DOCUMENT, keys=True), {"keys": ids}).rows}
     for node in nodes:
-        now = [coerce(node.props.get(p), t) for p, t in spec.properties.items()]
-        if [tuple(v) if isinstance(v, list) else v for v in now] != stored.get(node.props[spec.key]):
+        now = tuple(hashable(coerce(node.props.get(p), t)) for p, t in spec.properties.items())
+        if now != stored.get(node.props[spec.key]):
             return keys, nodes, edges
-    new = Counter(_edge_key(store.schema, e) for e in edges)
+    keyed = [((e.type, *edge_row(schema, e)), e) for e in edges]
+    new = Counter(key for key, _ in keyed)
     links = _stored_links(store, ids)
     if links - new:
         return keys, nodes, edges
     missing, out = new - links, []
-    for edge in edges:
-        key = _edge_key(store.schema, edge)
+    for key, edge in keyed:
         if missing[key] > 0:
             missing[key] -= 1
             out.append(edge)
