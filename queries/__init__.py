@@ -8,6 +8,7 @@ Header lines (before the Cypher):
     // param: name STRING               (required: no default)
     // columns: indicator, district, …
     // order: direction, relation       (optional: sort keys for a UNION, which has no portable ORDER BY)
+    // sorted: city_themes               (optional: list columns whose values come sorted, by code point)
 
 Every value reaches the database as a parameter, never by string formatting.
 
@@ -16,8 +17,11 @@ Neo4j 5): plain MATCH / OPTIONAL MATCH / WITH / UNION ALL, count/collect/sum/min
 CONTAINS, coalesce, CASE. (`EXISTS { … }` runs on both, but LadybugDB 0.22 evaluates it for every
 row before a filter on another variable: `owner` for one plan took 1.2 s with it, 0.2 s without.)
 A list is collected in an order by a `WITH … ORDER BY k SKIP 0` before the aggregation (LadybugDB
-wants SKIP or LIMIT after a WITH's ORDER BY): both engines then keep the order, where without it the
-order is whatever plan the engine chose. Optional filters are written
+wants SKIP or LIMIT after a WITH's ORDER BY): Neo4j keeps that order, LadybugDB 0.22 keeps it on small
+graphs but not always when it aggregates in parallel (scorecard's theme lists on a 10,000-plan graph
+came back partly out of order). A list whose order is only a presentation (a set of themes, of
+sources) is named in `// sorted:`, and `run_query` sorts its values in every row it returns; lists
+that pair up by position (rollup's regions and values) keep the engine's order, the same in each. Optional filters are written
 `(x = $p OR $p IS NULL)` with the typed use first: LadybugDB types a parameter at
 its first use, and a null compared first is typed BOOL and breaks the comparison.
 A typed null inside a UNION is `CASE WHEN 1 = 0 THEN 0.0 END` (a bare `null`
@@ -56,7 +60,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from policykg.graph.results import QueryResult, sort_rows
+from policykg.graph.results import QueryResult, sort_rows, sort_value
 
 __all__ = [
     "QUERY_DIR", "TYPES", "HEADER_KEYS", "QueryParam", "NamedQuery", "parse_query_file", "list_queries", "get_query",
@@ -65,7 +69,7 @@ __all__ = [
 
 QUERY_DIR = Path(__file__).parent
 TYPES = ("STRING", "INT64", "DOUBLE", "BOOLEAN")
-HEADER_KEYS = ("name", "purpose", "param", "columns", "order")
+HEADER_KEYS = ("name", "purpose", "param", "columns", "order", "sorted")
 _HEADER_LINE = re.compile(r"^//\s*({}):\s*(.*)$".format("|".join(HEADER_KEYS)))
 # What follows the last RETURN: where the statement's own ORDER BY and LIMIT are.
 _FINAL_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
@@ -95,6 +99,7 @@ class NamedQuery:
     cypher: str
     path: str
     order: tuple[tuple[str, bool], ...] = ()   # (column, descending): a UNION's sort keys (// order:), for run_query
+    sorted_lists: tuple[str, ...] = ()         # list columns run_query sorts the values of (// sorted:)
 
     @property
     def param_names(self) -> list[str]:
@@ -148,10 +153,14 @@ def parse_query_file(path: Path) -> NamedQuery:
         order = ()
         if not _FINAL_ORDER_BY.search(_final_part(cypher)):
             raise ValueError(f"{where}: the statement needs a final ORDER BY (or a // order: header for a UNION)")
+    sorted_lists = tuple(c.strip() for c in ", ".join(header.get("sorted", [])).split(",") if c.strip())
+    unknown = [c for c in sorted_lists if c not in columns]
+    if unknown:
+        raise ValueError(f"{where}: // sorted: names columns it does not return: {unknown}")
     return NamedQuery(
         name=header["name"][0], purpose=" ".join(header["purpose"]), params=params, columns=columns,
         # Lines are sent stripped of indentation: smaller statements, same meaning.
-        cypher=cypher, path=str(path), order=order,
+        cypher=cypher, path=str(path), order=order, sorted_lists=sorted_lists,
     )
 
 
@@ -273,7 +282,21 @@ def _python_page(store, query: NamedQuery, bound: dict, limit: int, offset: int)
 def _checked(query: NamedQuery, result: QueryResult) -> QueryResult:
     if list(result.columns) != list(query.columns):
         raise ValueError(f"query {query.name!r} returned columns {result.columns}, its header declares {list(query.columns)}")
+    _sort_lists(result, [query.columns.index(c) for c in query.sorted_lists])
     return result
+
+
+def _sort_lists(result: QueryResult, columns: list[int]) -> None:
+    """Sort, in place, the list values of `columns` (indexes) in every row of `result`.
+
+    >>> r = QueryResult(["source", "themes"], [["a", ["社会救助", "养老服务"]], ["b", None]])
+    >>> _sort_lists(r, [1]); r.rows
+    [['a', ['养老服务', '社会救助']], ['b', None]]
+    """
+    for row in result.rows:
+        for i in columns:
+            if isinstance(row[i], list):
+                row[i] = sorted(row[i], key=sort_value)
 
 
 def _parse_order(spec: str) -> tuple[tuple[str, bool], ...]:

@@ -4,6 +4,7 @@
 // param: title STRING = null   (only cited documents whose title or a cited variant contains this text)
 // param: limit INT64 = 20
 // columns: policy_document, title, scope, cited_by, citations, citing_sources, cited_as, evidence
+// sorted: citing_sources, cited_as, evidence
 MATCH (d:Document)-[:HAS_CITATION]->(c:Citation)-[:REFERS_TO]->(p:PolicyDocument)
 WHERE (p.title CONTAINS $title OR c.title CONTAINS $title OR $title IS NULL)
 RETURN p.id AS policy_document, p.title AS title, p.scope AS scope, count(DISTINCT d.id) AS cited_by,

@@ -5,6 +5,7 @@
 // columns: district_source, district, district_year, city_source, city_year, year_gap,
 //   city_indicators, addressed_indicators, coverage, aligned_targets,
 //   city_themes, themes_covered, themes_covered_count, district_title, city_title
+// sorted: city_themes, themes_covered
 MATCH (d:Document)-[i:IMPLEMENTS]->(c:Document)
 WHERE (d.source = $district OR d.region = $district OR $district IS NULL)
 WITH d, i, c

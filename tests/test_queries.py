@@ -17,7 +17,7 @@ import pytest
 from policykg.graph.derive import derive_all
 from policykg.graph.ladybug_store import LadybugStore
 from policykg.graph.results import QueryResult
-from policykg.queries import PAGE_END_ALL, bind_params, get_query, list_queries, run_query
+from policykg.queries import PAGE_END_ALL, bind_params, get_query, list_queries, parse_query_file, run_query
 from policykg.queries.views import owner_lookup
 from tests.test_derive_builders import city_2024, district, load
 
@@ -327,6 +327,27 @@ def test_a_query_cut_early_pages_as_its_whole_result(name, seeds):
     for size in (1, 3, len(everything) // 2):
         pages = [run_query(seeds, name, limit=size, offset=start).rows for start in range(0, len(everything), size)]
         assert [row for page in pages for row in page] == everything, (name, size)
+
+
+# List columns collected in a stated order: at scale the engines collect in parallel, and a list that follows
+# the plan the engine chose comes back in another order from one run (or page) to the next.
+ORDERED_LISTS = [("scorecard", {}, ["city_themes", "themes_covered"]), ("citations", {"limit": 100}, ["citing_sources"])]
+
+
+def test_a_sorted_list_header_names_returned_columns(tmp_path):
+    path = tmp_path / "q.cypher"
+    path.write_text("// name: q\n// purpose: p\n// columns: a, b\n// sorted: b\nMATCH (n) RETURN 1 AS a, [] AS b ORDER BY a\n")
+    assert parse_query_file(path).sorted_lists == ("b",)
+    path.write_text(path.read_text().replace("// sorted: b", "// sorted: c"))
+    with pytest.raises(ValueError, match="sorted: names columns it does not return"):
+        parse_query_file(path)
+
+
+@pytest.mark.parametrize("name, params, columns", ORDERED_LISTS)
+def test_a_list_column_comes_in_its_stated_order(name, params, columns, seeds):
+    lists = [row[column] for row in run_query(seeds, name, params).records() for column in columns]
+    assert any(len(values) > 1 for values in lists), f"{name}: the seeds need lists to order"
+    assert all(values == sorted(values) for values in lists), name
 
 
 def test_a_query_cut_early_gets_the_end_of_its_page():
