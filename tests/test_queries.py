@@ -331,7 +331,8 @@ def test_a_query_cut_early_pages_as_its_whole_result(name, seeds):
 
 # List columns collected in a stated order: at scale the engines collect in parallel, and a list that follows
 # the plan the engine chose comes back in another order from one run (or page) to the next.
-ORDERED_LISTS = [("scorecard", {}, ["city_themes", "themes_covered"]), ("citations", {"limit": 100}, ["citing_sources"])]
+ORDERED_LISTS = [("scorecard", {}, ["city_themes", "themes_covered"]), ("citations", {"limit": 100}, ["citing_sources"]),
+                 ("department-load", {}, ["sources"])]
 
 
 def test_a_sorted_list_header_names_returned_columns(tmp_path):
