@@ -54,6 +54,7 @@ tests/test_queries.py checks the pages of every such query against its whole res
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -117,10 +118,40 @@ class NamedQuery:
 
 
 def parse_query_file(path: Path) -> NamedQuery:
+    header, body = _split_header(path.read_text(encoding="utf-8"))
+    where = f"{path.name}"
+    if "name" not in header or "columns" not in header or "purpose" not in header:
+        raise ValueError(f"{where}: header needs // name:, // purpose: and // columns:")
+    params = tuple(_parse_param(p, where) for p in header.get("param", []))
+    reserved = sorted({p.name for p in params} & set(PAGE_PARAMS))
+    if reserved:
+        raise ValueError(f"{where}: {reserved} are the names run_query pages with; call the parameter otherwise")
+    columns = _column_list(header["columns"])
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"{where}: // columns: lists a column twice")
+    cypher = "\n".join(line.strip() for line in body if line.strip())
+    if "order" in header:
+        order = _parse_order(", ".join(header["order"]))
+        _check_returned([c for c, _ in order], columns, "order", where)
+    else:
+        order = ()
+        if not _FINAL_ORDER_BY.search(_final_part(cypher)):
+            raise ValueError(f"{where}: the statement needs a final ORDER BY (or a // order: header for a UNION)")
+    sorted_lists = _column_list(header.get("sorted", []))
+    _check_returned(sorted_lists, columns, "sorted", where)
+    return NamedQuery(
+        name=header["name"][0], purpose=" ".join(header["purpose"]), params=params, columns=columns,
+        # Lines are sent stripped of indentation: smaller statements, same meaning.
+        cypher=cypher, path=str(path), order=order, sorted_lists=sorted_lists,
+    )
+
+
+def _split_header(text: str) -> tuple[dict[str, list[str]], list[str]]:
+    """The header lines by key (a continuation line joined to the line it continues) and the body lines."""
     header: dict[str, list[str]] = {}
     body: list[str] = []
     last: str | None = None
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         stripped = line.strip()
         if body or not stripped.startswith("//"):
             if stripped or body:
@@ -133,35 +164,17 @@ def parse_query_file(path: Path) -> NamedQuery:
         elif last is not None and stripped[2:].strip():
             # an indented continuation of the previous header line
             header[last][-1] = f"{header[last][-1]} {stripped[2:].strip()}"
-    where = f"{path.name}"
-    if "name" not in header or "columns" not in header or "purpose" not in header:
-        raise ValueError(f"{where}: header needs // name:, // purpose: and // columns:")
-    params = tuple(_parse_param(p, where) for p in header.get("param", []))
-    reserved = sorted({p.name for p in params} & set(PAGE_PARAMS))
-    if reserved:
-        raise ValueError(f"{where}: {reserved} are the names run_query pages with; call the parameter otherwise")
-    columns = tuple(c.strip() for c in ", ".join(header["columns"]).split(",") if c.strip())
-    if len(set(columns)) != len(columns):
-        raise ValueError(f"{where}: // columns: lists a column twice")
-    cypher = "\n".join(line.strip() for line in body if line.strip())
-    if "order" in header:
-        order = _parse_order(", ".join(header["order"]))
-        unknown = [c for c, _ in order if c not in columns]
-        if unknown:
-            raise ValueError(f"{where}: // order: names columns it does not return: {unknown}")
-    else:
-        order = ()
-        if not _FINAL_ORDER_BY.search(_final_part(cypher)):
-            raise ValueError(f"{where}: the statement needs a final ORDER BY (or a // order: header for a UNION)")
-    sorted_lists = tuple(c.strip() for c in ", ".join(header.get("sorted", [])).split(",") if c.strip())
-    unknown = [c for c in sorted_lists if c not in columns]
+    return header, body
+
+
+def _column_list(lines: list[str]) -> tuple[str, ...]:
+    return tuple(c.strip() for c in ", ".join(lines).split(",") if c.strip())
+
+
+def _check_returned(named: Sequence[str], columns: tuple[str, ...], key: str, where: str) -> None:
+    unknown = [c for c in named if c not in columns]
     if unknown:
-        raise ValueError(f"{where}: // sorted: names columns it does not return: {unknown}")
-    return NamedQuery(
-        name=header["name"][0], purpose=" ".join(header["purpose"]), params=params, columns=columns,
-        # Lines are sent stripped of indentation: smaller statements, same meaning.
-        cypher=cypher, path=str(path), order=order, sorted_lists=sorted_lists,
-    )
+        raise ValueError(f"{where}: // {key}: names columns it does not return: {unknown}")
 
 
 def _parse_param(spec: str, where: str) -> QueryParam:
