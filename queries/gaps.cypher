@@ -7,9 +7,8 @@
 MATCH (g:Target), (d:Document)
 WHERE d.id = g.doc_id AND (d.level = 'city' OR d.level = 'district' OR d.level = 'county')
   AND (g.indicator <> 'unmapped' OR $include_unmapped)
-OPTIONAL MATCH (g)-[a:ALIGNS_WITH]-(o:Target)
-WITH g, d, count(o) AS aligned, CASE WHEN d.level = 'city' THEN 'city_unaddressed' ELSE 'district_only' END AS kind
-WHERE aligned = 0 AND (kind = $kind OR $kind IS NULL)
+WITH g, d, CASE WHEN d.level = 'city' THEN 'city_unaddressed' ELSE 'district_only' END AS kind
+WHERE (kind = $kind OR $kind IS NULL) AND NOT EXISTS { MATCH (g)-[:ALIGNS_WITH]-(:Target) }
 RETURN kind, d.source AS source, d.region AS region, d.year AS year, g.indicator AS indicator,
        g.metric AS metric, g.value AS value, g.unit AS unit,
        g.text AS text, g.start_offset AS start_offset, g.end_offset AS end_offset, g.id AS target_id
