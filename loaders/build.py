@@ -139,11 +139,13 @@ def _add_sections(out: _Records) -> None:
 
 def _add_tasks(out: _Records) -> None:
     doc_id = out.doc_id
+    indicators = _indicators_by_task(out.parsed.targets)
     for task in out.parsed.tasks:
         tid = out.task_ids[task.path] = f"{doc_id}/t:{task.path}"
         out.nodes.append(NodeRecord("Task", {
             "id": tid, "doc_id": doc_id, "path": task.path, "item": task.item, "kind": task.kind,
-            "ordinal": task.ordinal, "title": task.title, "theme": getattr(task, "theme", None), **out.evidence(task.span),
+            "ordinal": task.ordinal, "title": task.title, "theme": getattr(task, "theme", None),
+            "indicators": indicators.get(task.path, []), **out.evidence(task.span),
         }))
         ordinal = {"ordinal": task.ordinal}
         if task.section and task.section in out.section_ids:
@@ -223,6 +225,21 @@ def _add_citation(out: _Records, mention: Mention) -> None:
         "wraps": props.get("wraps"), **ev,
     }))
     out.edges.append(EdgeRecord("HAS_CITATION", "Document", out.doc_id, "Citation", cid))
+
+
+def _indicators_by_task(targets: list) -> dict[str, list[str]]:
+    """Task path → the indicators of the targets stated in it, each once, in code-point order.
+
+    >>> from types import SimpleNamespace as T
+    >>> _indicators_by_task([T(task="一/1", indicator="养老床位"), T(task="一/1", indicator="unmapped"),
+    ...                      T(task="一/1", indicator="养老床位"), T(task=None, indicator="社区长者食堂")])
+    {'一/1': ['unmapped', '养老床位']}
+    """
+    out: defaultdict[str, set[str]] = defaultdict(set)
+    for target in targets:
+        if target.task and target.indicator:
+            out[target.task].add(target.indicator)
+    return {path: sorted(names) for path, names in out.items()}
 
 
 def _add_targets(out: _Records) -> None:

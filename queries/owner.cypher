@@ -8,11 +8,14 @@
 // columns: source, task_id, item, title, department, inferred, rule, leaders, text, start_offset, end_offset
 MATCH (t:Task), (d:Document)
 WHERE d.id = t.doc_id AND (d.source = $source OR $source IS NULL)
-OPTIONAL MATCH (t)-[:HAS_TARGET]->(g:Target)
-WHERE (g.indicator CONTAINS $keyword OR $keyword IS NULL) AND (g.indicator = $indicator OR $indicator IS NULL)
-WITH t, d, count(g) AS matching_targets
-WHERE (t.text CONTAINS $keyword OR $keyword IS NULL OR matching_targets > 0)
-  AND ($indicator IS NULL OR matching_targets > 0)
+  AND ($indicator IN t.indicators OR $indicator IS NULL)
+  AND (t.text CONTAINS $keyword OR $keyword IS NULL OR size(t.indicators) > 0)
+// The list predicate takes the keyword from a variable: LadybugDB 0.22 fails on a parameter inside one. The
+// line above types $keyword (its first use) and keeps only rows that can match; CASE reads a task's indicators
+// only when its text does not decide.
+WITH t, d, $keyword AS keyword
+WHERE CASE WHEN keyword IS NULL THEN true WHEN t.text CONTAINS keyword THEN true
+           ELSE any(i IN t.indicators WHERE i CONTAINS keyword) END
 WITH t, d
 ORDER BY d.source, t.start_offset, t.id
 LIMIT $page_end

@@ -112,7 +112,9 @@ class Plan:
             nodes.append(NodeRecord("Task", {"id": tid(t["path"]), "doc_id": doc_id, "path": t["path"], "item": t["item"],
                                              "kind": "item", "ordinal": n, "title": t["text"][:12], "theme": t["theme"],
                                              "start_offset": t["start"], "end_offset": t["end"],
-                                             "text": self.text[t["start"]:t["end"]]}))
+                                             "text": self.text[t["start"]:t["end"]],
+                                             "indicators": sorted({g["indicator"] for g in self.targets
+                                                                   if g["task"] == t["path"]})}))
             if t["section"]:
                 edges.append(EdgeRecord("HAS_TASK", "Section", sid(t["section"]), "Task", tid(t["path"]), {"ordinal": n}))
             else:

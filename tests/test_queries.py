@@ -195,6 +195,13 @@ def test_owner(world):
     assert ("ja-2025", "9", "养老服务科", True, "theme:养老服务") in meals
     by_indicator = rows(world, "owner", indicator="认知障碍照护床位")
     assert {r["source"] for r in by_indicator} == {"city-2024", "cn-2024", "cn-2025"}
+    # 照护 is in the indicator the task's target measures, not in the task's text
+    by_target = rows(world, "owner", keyword="照护")
+    assert ("cn-2025", "新增认知障碍床位50张。") in {(r["source"], r["text"]) for r in by_target}
+    # the two filters hold each on its own: text with 新增, and a target of the indicator
+    both = rows(world, "owner", keyword="新增", indicator="认知障碍照护床位")
+    assert ("cn-2025", "新增认知障碍床位50张。") in {(r["source"], r["text"]) for r in both}
+    assert all(r["source"] in {"city-2024", "cn-2024", "cn-2025"} for r in both)
 
 
 def test_owner_lookup_groups_departments_per_task(world):
@@ -540,3 +547,15 @@ def test_seeds_lineage_evidence_leads_back_to_the_sentence(seeds):
     assert {r["relation"] for r in with_offsets} >= {"CITES", "RUNS_PROGRAM", "MEASURES"}
     assert all(texts[r["source"]][r["start_offset"]:r["end_offset"]] == r["text"] for r in with_offsets)
     assert all(r["relation"] in ("IMPLEMENTS", "SUCCEEDS", "WRAPS") for r in lineage if r["start_offset"] is None)
+
+
+def test_a_loaded_task_lists_the_indicators_of_its_targets(seeds):
+    """Task.indicators, which `owner` filters on, is what the task's HAS_TARGET links say."""
+    stated = seeds.query("MATCH (t:Task)-[:HAS_TARGET]->(g:Target) RETURN t.id, g.indicator", {}).rows
+    expected: dict[str, set] = {}
+    for task_id, indicator in stated:
+        expected.setdefault(task_id, set()).add(indicator)
+    stored = {task_id: names for task_id, names in seeds.query("MATCH (t:Task) RETURN t.id, t.indicators", {}).rows}
+    assert len(expected) > 10
+    assert {t: stored[t] for t in expected} == {t: sorted(names) for t, names in expected.items()}
+    assert all(names == [] for t, names in stored.items() if t not in expected)
