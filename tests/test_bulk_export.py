@@ -57,7 +57,7 @@ def test_headers_counts_and_values(store, tmp_path):
 
     assert read_csv(out / "Task.header.csv") == [[
         "id:ID(Task)", "doc_id:string", "path:string", "item:string", "kind:string", "ordinal:long", "title:string",
-        "theme:string", "start_offset:long", "end_offset:long", "text:string", ":LABEL"]]
+        "theme:string", "start_offset:long", "end_offset:long", "text:string", "indicators:string[]", ":LABEL"]]
     doc_header = read_csv(out / "Document.header.csv")[0]
     assert doc_header[0] == "id:ID(Document)" and "year:long" in doc_header and "is_notice:boolean" in doc_header
     assert "warnings:string[]" in doc_header and doc_header[-1] == ":LABEL"
@@ -90,7 +90,7 @@ def test_missing_values_are_unquoted_empty_fields(store, tmp_path):
     export_neo4j_import(store, tmp_path)
     raw = (tmp_path / "Task.csv").read_text(encoding="utf-8").splitlines()[0]
     # id, doc_id, path quoted; item, kind missing → ,, (no property after import); ordinal a bare number
-    assert raw == '"plan-a@h1/t:0","plan-a@h1","0",,,0,,,,,"任务0","Task"'
+    assert raw == '"plan-a@h1/t:0","plan-a@h1","0",,,0,,,,,"任务0",,"Task"'
 
 
 def test_import_command(store, tmp_path):
