@@ -145,7 +145,7 @@ def _add_tasks(out: _Records) -> None:
         out.nodes.append(NodeRecord("Task", {
             "id": tid, "doc_id": doc_id, "path": task.path, "item": task.item, "kind": task.kind,
             "ordinal": task.ordinal, "title": task.title, "theme": getattr(task, "theme", None),
-            "indicators": indicators.get(task.path, []), **out.evidence(task.span),
+            "indicators": indicators.get(task.path), **out.evidence(task.span),
         }))
         ordinal = {"ordinal": task.ordinal}
         if task.section and task.section in out.section_ids:

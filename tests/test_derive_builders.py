@@ -114,7 +114,7 @@ class Plan:
                                              "start_offset": t["start"], "end_offset": t["end"],
                                              "text": self.text[t["start"]:t["end"]],
                                              "indicators": sorted({g["indicator"] for g in self.targets
-                                                                   if g["task"] == t["path"]})}))
+                                                                   if g["task"] == t["path"]}) or None}))
             if t["section"]:
                 edges.append(EdgeRecord("HAS_TASK", "Section", sid(t["section"]), "Task", tid(t["path"]), {"ordinal": n}))
             else:
