@@ -23,9 +23,11 @@ wants SKIP or LIMIT after a WITH's ORDER BY): Neo4j keeps that order, LadybugDB 
 graphs but not always when it aggregates in parallel (scorecard's theme lists on a 10,000-plan graph
 came back partly out of order). A list whose order is only a presentation (a set of themes, of
 sources) is named in `// sorted:`, and `run_query` sorts its values in every row it returns; lists
-that pair up by position (rollup's regions and values) keep the engine's order, the same in each. Optional filters are written
-`(x = $p OR $p IS NULL)` with the typed use first: LadybugDB types a parameter at
-its first use, and a null compared first is typed BOOL and breaks the comparison.
+that pair up by position (rollup's regions and values) keep the engine's order, the same in each.
+Optional filters are written `(x = $p OR $p IS NULL)` with the typed use first: LadybugDB types a
+parameter at its first use, and a null compared first is typed BOOL and breaks the comparison.
+A list predicate takes a parameter through a variable (`WITH …, $p AS p` then
+`any(x IN l WHERE x CONTAINS p)`): LadybugDB 0.22 fails an assertion on a parameter inside one.
 A typed null inside a UNION is `CASE WHEN 1 = 0 THEN 0.0 END` (a bare `null`
 has no type on LadybugDB).
 
