@@ -8,7 +8,8 @@ Header lines (before the Cypher):
     // param: name STRING               (required: no default)
     // columns: indicator, district, …
     // order: direction, relation       (optional: sort keys for a UNION, which has no portable ORDER BY)
-    // sorted: city_themes               (optional: list columns whose values come sorted, by code point)
+    // sorted: city_themes, items + titles  (optional: list columns whose values come sorted, by code point;
+                                         lists joined by + pair up by position and are sorted together)
 
 Every value reaches the database as a parameter, never by string formatting.
 
@@ -23,7 +24,8 @@ wants SKIP or LIMIT after a WITH's ORDER BY): Neo4j keeps that order, LadybugDB 
 graphs but not always when it aggregates in parallel (scorecard's theme lists on a 10,000-plan graph
 came back partly out of order). A list whose order is only a presentation (a set of themes, of
 sources) is named in `// sorted:`, and `run_query` sorts its values in every row it returns; lists
-that pair up by position (rollup's regions and values) keep the engine's order, the same in each.
+that pair up by position (rollup's regions and values) are joined there by `+` and sorted together, by
+the first list's values, then the next's.
 Optional filters are written `(x = $p OR $p IS NULL)` with the typed use first: LadybugDB types a
 parameter at its first use, and a null compared first is typed BOOL and breaks the comparison.
 A list predicate takes a parameter through a variable (`WITH …, $p AS p` then
@@ -104,7 +106,7 @@ class NamedQuery:
     cypher: str
     path: str
     order: tuple[tuple[str, bool], ...] = ()   # (column, descending): a UNION's sort keys (// order:), for run_query
-    sorted_lists: tuple[str, ...] = ()         # list columns run_query sorts the values of (// sorted:)
+    sorted_lists: tuple[tuple[str, ...], ...] = ()   # groups of list columns run_query sorts together (// sorted:)
 
     @property
     def param_names(self) -> list[str]:
@@ -141,8 +143,8 @@ def parse_query_file(path: Path) -> NamedQuery:
         order = ()
         if not _FINAL_ORDER_BY.search(_final_part(cypher)):
             raise ValueError(f"{where}: the statement needs a final ORDER BY (or a // order: header for a UNION)")
-    sorted_lists = _column_list(header.get("sorted", []))
-    _check_returned(sorted_lists, columns, "sorted", where)
+    sorted_lists = tuple(tuple(c.strip() for c in group.split("+")) for group in _column_list(header.get("sorted", [])))
+    _check_returned([c for group in sorted_lists for c in group], columns, "sorted", where)
     return NamedQuery(
         name=header["name"][0], purpose=" ".join(header["purpose"]), params=params, columns=columns,
         # Lines are sent stripped of indentation: smaller statements, same meaning.
@@ -299,21 +301,34 @@ def _python_page(store, query: NamedQuery, bound: dict, limit: int, offset: int)
 def _checked(query: NamedQuery, result: QueryResult) -> QueryResult:
     if list(result.columns) != list(query.columns):
         raise ValueError(f"query {query.name!r} returned columns {result.columns}, its header declares {list(query.columns)}")
-    _sort_lists(result, [query.columns.index(c) for c in query.sorted_lists])
+    _sort_lists(result, [[query.columns.index(c) for c in group] for group in query.sorted_lists])
     return result
 
 
-def _sort_lists(result: QueryResult, columns: list[int]) -> None:
-    """Sort, in place, the list values of `columns` (indexes) in every row of `result`.
+def _sort_lists(result: QueryResult, groups: list[list[int]]) -> None:
+    """Sort, in place, the list values of each group of columns (indexes) in every row of `result`.
+
+    The lists of a group pair up by position: they are sorted together, by the first list's values, then
+    the next's.
 
     >>> r = QueryResult(["source", "themes"], [["a", ["社会救助", "养老服务"]], ["b", None]])
-    >>> _sort_lists(r, [1]); r.rows
+    >>> _sort_lists(r, [[1]]); r.rows
     [['a', ['养老服务', '社会救助']], ['b', None]]
+    >>> r = QueryResult(["regions", "values"], [[["长宁区", "金山区", "静安区"], [3, 1, 2]]])
+    >>> _sort_lists(r, [[0, 1]]); r.rows
+    [[['金山区', '长宁区', '静安区'], [1, 3, 2]]]
     """
     for row in result.rows:
-        for i in columns:
-            if isinstance(row[i], list):
-                row[i] = sorted(row[i], key=sort_value)
+        for group in groups:
+            lists = [row[i] for i in group]
+            if not all(isinstance(values, list) for values in lists):
+                continue
+            if len({len(values) for values in lists}) > 1:
+                raise ValueError(f"columns {[result.columns[i] for i in group]} pair up by position (// sorted:) "
+                                 f"but have lists of different lengths in a row")
+            pairs = sorted(zip(*lists), key=lambda pair: tuple(sort_value(v) for v in pair))
+            for k, i in enumerate(group):
+                row[i] = [pair[k] for pair in pairs]
 
 
 def _parse_order(spec: str) -> tuple[tuple[str, bool], ...]:

@@ -4,7 +4,7 @@
 // param: region STRING = null             (only departments of this region, e.g. 金山区)
 // param: include_inferred BOOLEAN = true  (count owners inferred from themes as well)
 // columns: region, department, department_id, tasks, explicit_tasks, inferred_tasks, sources, items, titles
-// sorted: sources
+// sorted: sources, items + titles
 MATCH (t:Task)-[o:OWNED_BY]->(dep:Department), (d:Document)
 WHERE d.id = t.doc_id AND (dep.region = $region OR $region IS NULL)
   AND (o.inferred = false OR o.inferred IS NULL OR $include_inferred)

@@ -7,6 +7,7 @@
 // columns: indicator, city_source, city_year, city_value, city_unit, districts, regions, district_sources,
 //   district_values, district_total, covered_share, lowest, highest, conflicting_regions,
 //   city_text, city_start_offset, city_end_offset
+// sorted: regions + district_sources + district_values, conflicting_regions
 MATCH (:Target)-[:ALIGNS_WITH]->(ct:Target)
 WHERE (ct.indicator = $indicator OR $indicator IS NULL)
 WITH DISTINCT ct
@@ -22,8 +23,6 @@ MATCH (dt2:Target)-[a2:ALIGNS_WITH]->(ct), (dd2:Document)
 WHERE dd2.id = dt2.doc_id AND dd2.region = region AND a2.year_gap = nearest
 WITH ct, cd, region, min(dd2.source) AS district_source, max(dt2.value) AS value, count(dt2) AS stated,
      min(CASE WHEN a2.share IS NULL THEN 0 ELSE 1 END) AS counted
-ORDER BY region
-SKIP 0
 WITH ct, cd, count(region) AS districts, collect(region) AS regions, collect(district_source) AS district_sources,
      collect(value) AS district_values, sum(value) AS total, min(value) AS lowest, max(value) AS highest,
      min(counted) AS all_counted,

@@ -16,7 +16,7 @@ import pytest
 
 from policykg.graph.derive import derive_all
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.graph.results import QueryResult
+from policykg.graph.results import QueryResult, sort_value
 from policykg.queries import PAGE_END_ALL, bind_params, get_query, list_queries, parse_query_file, run_query
 from policykg.queries.views import owner_lookup
 from tests.test_derive_builders import city_2024, district, load
@@ -337,25 +337,38 @@ def test_a_query_cut_early_pages_as_its_whole_result(name, seeds):
 
 
 # List columns collected in a stated order: at scale the engines collect in parallel, and a list that follows
-# the plan the engine chose comes back in another order from one run (or page) to the next.
-ORDERED_LISTS = [("scorecard", {}, ["city_themes", "themes_covered"]), ("citations", {"limit": 100}, ["citing_sources"]),
-                 ("department-load", {}, ["sources"])]
+# the plan the engine chose comes back in another order from one run (or page) to the next. A group of lists
+# that pair up by position is sorted together, so its pairs still line up.
+ORDERED_LISTS = [("scorecard", {}, [("city_themes",), ("themes_covered",)]), ("citations", {"limit": 100}, [("citing_sources",)]),
+                 ("department-load", {}, [("sources",), ("items", "titles")]),
+                 ("rollup", {}, [("regions", "district_sources", "district_values")])]
 
 
 def test_a_sorted_list_header_names_returned_columns(tmp_path):
     path = tmp_path / "q.cypher"
-    path.write_text("// name: q\n// purpose: p\n// columns: a, b\n// sorted: b\nMATCH (n) RETURN 1 AS a, [] AS b ORDER BY a\n")
-    assert parse_query_file(path).sorted_lists == ("b",)
-    path.write_text(path.read_text().replace("// sorted: b", "// sorted: c"))
+    path.write_text("// name: q\n// purpose: p\n// columns: a, b, c\n// sorted: b, a + c\n"
+                    "MATCH (n) RETURN [] AS a, [] AS b, [] AS c ORDER BY a\n")
+    assert parse_query_file(path).sorted_lists == (("b",), ("a", "c"))
+    path.write_text(path.read_text().replace("// sorted: b, a + c", "// sorted: b + d"))
     with pytest.raises(ValueError, match="sorted: names columns it does not return"):
         parse_query_file(path)
 
 
-@pytest.mark.parametrize("name, params, columns", ORDERED_LISTS)
-def test_a_list_column_comes_in_its_stated_order(name, params, columns, seeds):
-    lists = [row[column] for row in run_query(seeds, name, params).records() for column in columns]
-    assert any(len(values) > 1 for values in lists), f"{name}: the seeds need lists to order"
-    assert all(values == sorted(values) for values in lists), name
+@pytest.mark.parametrize("name, params, groups", ORDERED_LISTS)
+def test_a_list_column_comes_in_its_stated_order(name, params, groups, seeds):
+    paired = [list(zip(*(row[c] for c in group))) for row in run_query(seeds, name, params).records() for group in groups]
+    assert any(len(pairs) > 1 for pairs in paired), f"{name}: the seeds need lists to order"
+    assert all(pairs == sorted(pairs, key=lambda pair: tuple(map(sort_value, pair))) for pairs in paired), name
+
+
+def test_lists_that_pair_up_keep_their_pairs_when_sorted(seeds):
+    """rollup's regions, sources and values are sorted together: each value stays with its region's source."""
+    for row in run_query(seeds, "rollup").records():
+        stated = [r for r in run_query(seeds, "alignment", {"indicator": row["indicator"]}).records()
+                  if r["city_source"] == row["city_source"]]
+        for region, source, value in zip(row["regions"], row["district_sources"], row["district_values"]):
+            assert (region, source) in {(r["district"], r["district_source"]) for r in stated}, (row["indicator"], region)
+            assert value in {r["district_value"] for r in stated if r["district"] == region}, (row["indicator"], region)
 
 
 def test_a_query_cut_early_gets_the_end_of_its_page():
