@@ -6,7 +6,8 @@ and content hash; every child's id from the document id plus its section path
 (and an ordinal), so reloading the same file yields identical records.
 
 `build_records` runs named build steps in a fixed order (document, sections, tasks,
-owners, mentions, targets); each appends its nodes and edges to one `_Records`.
+owners, mentions, targets); each appends its nodes and edges to one `_Records`. Then each
+section, task and target gets its edge to the document (`records.document_links`).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from policykg.loaders.divisions import gazetteer
 from policykg.loaders.extract.bodies import BodyInfo, classify_body, leader_key
 from policykg.loaders.extract.indicators import UNMAPPED, load_catalogue
 from policykg.loaders.model import Mention, OwnerMention, ParsedDocument
-from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord, document_links
 
 __all__ = ["content_hash", "document_id", "build_records"]
 
@@ -95,7 +96,8 @@ def build_records(parsed: ParsedDocument, fingerprint: str, loaded_at: str | Non
     _add_owners(out)
     _add_mentions(out)
     _add_targets(out)
-    return DocumentGraph(src.source, out.doc_id, fingerprint, _dedupe_nodes(out.nodes), out.edges)
+    nodes = _dedupe_nodes(out.nodes)
+    return DocumentGraph(src.source, out.doc_id, fingerprint, nodes, out.edges + document_links(out.doc_id, nodes))
 
 
 # -- build steps ------------------------------------------------------------------------

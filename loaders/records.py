@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["NodeRecord", "EdgeRecord", "DocumentGraph"]
+__all__ = ["NodeRecord", "EdgeRecord", "DocumentGraph", "DOCUMENT_LINKS", "document_links"]
 
 
 @dataclass
@@ -38,3 +38,20 @@ class DocumentGraph:
 
     def count(self, label: str) -> int:
         return sum(1 for n in self.nodes if n.label == label)
+
+
+# The relationship that links a node of each label to its document, beside its `doc_id` property
+# (graph/schema.yaml says why: queries that start from one document follow it).
+DOCUMENT_LINKS = {"Section": "SECTION_OF", "Task": "TASK_OF", "Target": "TARGET_OF"}
+
+
+def document_links(doc_id: str, nodes: list[NodeRecord]) -> list[EdgeRecord]:
+    """The edges from each section, task and target of `nodes` to the document `doc_id`.
+
+    Examples:
+        >>> nodes = [NodeRecord("Task", {"id": "d/t:1"}), NodeRecord("Department", {"id": "金山区:区民政局"})]
+        >>> [(e.type, e.from_id, e.to_id) for e in document_links("d", nodes)]
+        [('TASK_OF', 'd/t:1', 'd')]
+    """
+    return [EdgeRecord(DOCUMENT_LINKS[n.label], n.label, n.key, "Document", doc_id)
+            for n in nodes if n.label in DOCUMENT_LINKS]

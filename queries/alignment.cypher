@@ -7,9 +7,8 @@
 //   share, gap, gap_label, year_gap, flagged, basis,
 //   district_source, district_text, district_start_offset, district_end_offset,
 //   city_source, city_text, city_start_offset, city_end_offset, district_target_id, city_target_id
-MATCH (dt:Target)-[a:ALIGNS_WITH]->(ct:Target), (dd:Document), (cd:Document)
-WHERE dd.id = dt.doc_id AND cd.id = ct.doc_id
-  AND (dt.indicator = $indicator OR $indicator IS NULL)
+MATCH (dd:Document)<-[:TARGET_OF]-(dt:Target)-[a:ALIGNS_WITH]->(ct:Target)-[:TARGET_OF]->(cd:Document)
+WHERE (dt.indicator = $indicator OR $indicator IS NULL)
   AND (dd.source = $district OR dd.region = $district OR $district IS NULL)
 RETURN dt.indicator AS indicator, dd.region AS district, dd.year AS district_year,
        dt.value AS district_value, dt.unit AS district_unit,

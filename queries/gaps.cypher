@@ -4,8 +4,8 @@
 // param: kind STRING = null               (city_unaddressed or district_only)
 // param: include_unmapped BOOLEAN = false (also list targets whose indicator is not in the catalogue)
 // columns: kind, source, region, year, indicator, metric, value, unit, text, start_offset, end_offset, target_id
-MATCH (g:Target), (d:Document)
-WHERE d.id = g.doc_id AND (d.level = 'city' OR d.level = 'district' OR d.level = 'county')
+MATCH (g:Target)-[:TARGET_OF]->(d:Document)
+WHERE (d.level = 'city' OR d.level = 'district' OR d.level = 'county')
   AND (g.indicator <> 'unmapped' OR $include_unmapped)
 WITH g, d, CASE WHEN d.level = 'city' THEN 'city_unaddressed' ELSE 'district_only' END AS kind
 WHERE (kind = $kind OR $kind IS NULL) AND NOT EXISTS { MATCH (g)-[:ALIGNS_WITH]-(:Target) }

@@ -38,15 +38,15 @@ RETURN CASE WHEN a.id = $name OR a.title = $name THEN 'upstream' ELSE 'downstrea
  'issues' AS detail, CASE WHEN 1 = 0 THEN '' END AS source, a.title AS text,
  CASE WHEN 1 = 0 THEN 0 END AS start_offset, CASE WHEN 1 = 0 THEN 0 END AS end_offset
 UNION ALL
-MATCH (t:Task)-[r:RUNS_PROGRAM]->(b:Program), (a:Document)
-WHERE a.id = t.doc_id AND (a.id = $name OR a.source = $name OR b.id = $name OR b.name = $name)
+MATCH (a:Document)<-[:TASK_OF]-(t:Task)-[r:RUNS_PROGRAM]->(b:Program)
+WHERE (a.id = $name OR a.source = $name OR b.id = $name OR b.name = $name)
 RETURN CASE WHEN a.id = $name OR a.source = $name THEN 'upstream' ELSE 'downstream' END AS direction,
  'RUNS_PROGRAM' AS relation, 'Document' AS from_label, a.id AS from_id, a.source AS from_name,
  'Program' AS to_label, b.id AS to_id, b.name AS to_name, CASE WHEN 1 = 0 THEN 0.0 END AS value,
  r.written AS detail, a.source AS source, r.text AS text, r.start_offset AS start_offset, r.end_offset AS end_offset
 UNION ALL
-MATCH (g:Target)-[:MEASURES]->(b:Indicator), (a:Document)
-WHERE a.id = g.doc_id AND (b.id = $name OR b.name = $name)
+MATCH (a:Document)<-[:TARGET_OF]-(g:Target)-[:MEASURES]->(b:Indicator)
+WHERE (b.id = $name OR b.name = $name)
 RETURN 'downstream' AS direction, 'MEASURES' AS relation, 'Document' AS from_label, a.id AS from_id,
  a.source AS from_name, 'Indicator' AS to_label, b.id AS to_id, b.name AS to_name, g.value AS value,
  g.unit AS detail, a.source AS source, g.text AS text, g.start_offset AS start_offset, g.end_offset AS end_offset

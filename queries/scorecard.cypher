@@ -11,17 +11,17 @@ WHERE (d.source = $district OR d.region = $district OR $district IS NULL)
 WITH d, i, c
 ORDER BY d.region, d.year, d.source, c.source, d.id, c.id
 LIMIT $page_end
-OPTIONAL MATCH (dt:Target)-[:ALIGNS_WITH]->(ct:Target)
-WHERE dt.doc_id = d.id AND ct.doc_id = c.id
+OPTIONAL MATCH (d)<-[:TARGET_OF]-(dt:Target)-[:ALIGNS_WITH]->(ct:Target)-[:TARGET_OF]->(c)
 WITH d, i, c, count(DISTINCT ct.indicator) AS addressed, count(DISTINCT dt.id) AS aligned_targets
-OPTIONAL MATCH (cg:Target)
-WHERE cg.doc_id = c.id AND cg.indicator <> 'unmapped'
+OPTIONAL MATCH (cg:Target)-[:TARGET_OF]->(c)
+WHERE cg.indicator <> 'unmapped'
 WITH d, i, c, addressed, aligned_targets, count(DISTINCT cg.indicator) AS city_indicators
-OPTIONAL MATCH (cs:Section)
-WHERE cs.doc_id = c.id AND cs.theme IS NOT NULL
+OPTIONAL MATCH (cs:Section)-[:SECTION_OF]->(c)
+WHERE cs.theme IS NOT NULL
 WITH d, i, c, addressed, aligned_targets, city_indicators, collect(DISTINCT cs.theme) AS city_themes
-OPTIONAL MATCH (ds:Section)-[sa:SECTION_ALIGNS]->(xs:Section)
-WHERE ds.doc_id = d.id AND xs.doc_id = c.id
+// One end by its link, the other by doc_id: with both by their links LadybugDB 0.22 crashes (10,000 plans).
+OPTIONAL MATCH (d)<-[:SECTION_OF]-(ds:Section)-[sa:SECTION_ALIGNS]->(xs:Section)
+WHERE xs.doc_id = c.id
 WITH d, i, c, addressed, aligned_targets, city_indicators, city_themes, collect(DISTINCT sa.theme) AS themes_covered
 RETURN d.source AS district_source, d.region AS district, d.year AS district_year,
        c.source AS city_source, c.year AS city_year, i.year_gap AS year_gap,

@@ -5,9 +5,8 @@
 // param: district STRING = null   (only this district: a document source or a region)
 // columns: theme, district_source, district_section, city_source, city_section, score, shared,
 //   district_text, district_start_offset, district_end_offset, city_text, city_start_offset, city_end_offset
-MATCH (ds:Section)-[sa:SECTION_ALIGNS]->(cs:Section), (dd:Document), (cd:Document)
-WHERE dd.id = ds.doc_id AND cd.id = cs.doc_id
-  AND (sa.theme = $theme OR $theme IS NULL)
+MATCH (dd:Document)<-[:SECTION_OF]-(ds:Section)-[sa:SECTION_ALIGNS]->(cs:Section)-[:SECTION_OF]->(cd:Document)
+WHERE (sa.theme = $theme OR $theme IS NULL)
   AND (dd.source = $district OR dd.region = $district OR $district IS NULL)
 RETURN sa.theme AS theme, dd.source AS district_source, ds.title AS district_section,
        cd.source AS city_source, cs.title AS city_section, sa.score AS score, sa.shared AS shared,

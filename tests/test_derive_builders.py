@@ -12,7 +12,7 @@ import hashlib
 import pytest
 
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord, document_links
 
 
 class Plan:
@@ -151,7 +151,7 @@ class Plan:
             if rel != "OWNED_BY" or not props.get("inferred"):
                 props.update(start_offset=host["start"], end_offset=host["end"], text=host["text"])
             edges.append(EdgeRecord(rel, a, tid(a_ref), b, b_id, props))
-        return DocumentGraph(self.source, doc_id, doc_id, nodes, edges)
+        return DocumentGraph(self.source, doc_id, doc_id, nodes, edges + document_links(doc_id, nodes))
 
 
 @pytest.fixture

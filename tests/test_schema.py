@@ -3,6 +3,7 @@ import pytest
 
 from policykg.graph.schema import _parse, coerce, load_schema
 from policykg.graph.statements import export_statement, ladybug_schema_ddl
+from policykg.loaders.records import DOCUMENT_LINKS
 
 
 def test_schema_declares_the_core_labels_and_relationships():
@@ -66,3 +67,12 @@ def test_an_export_column_must_be_a_declared_property():
         _parse({"nodes": nodes, "relationships": {}, "exports": {"a": {"label": "A", "columns": ["id", "nope"]}}})
     with pytest.raises(ValueError, match="does not have"):
         _parse({"nodes": nodes, "relationships": {}, "exports": {"a": {"label": "A", "columns": ["id"], "order": ["x"]}}})
+
+
+def test_each_document_link_is_declared_from_its_label_to_the_document():
+    """The loaders link sections, tasks and targets to their document by the types graph/schema.yaml declares."""
+    schema = load_schema()
+    for label, rel in DOCUMENT_LINKS.items():
+        assert schema.node(label).owned_by_document, label
+        assert schema.rel(rel).endpoints == ((label, "Document"),), rel
+        assert not schema.rel(rel).derived, rel
