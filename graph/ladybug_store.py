@@ -90,6 +90,14 @@ class LadybugStore(GraphStore):
                 self._connection().execute(stmt)
             for stmt in statements.ladybug_missing_columns_ddl(self.schema, self._columns_of):
                 self._connection().execute(stmt)
+            for stmt in self.link_statements():
+                self._connection().execute(stmt)
+        else:
+            try:
+                self.require_links(path)
+            except StoreError:
+                self.close()
+                raise
 
     def _columns_of(self, table: str) -> set[str]:
         return {row[0] for row in self.query(statements.ladybug_table_columns(table)).rows}

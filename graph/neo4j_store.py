@@ -105,6 +105,10 @@ class Neo4jStore(GraphStore):
             self._connect()
             if not read_only:
                 self._ensure_schema()
+                for stmt in self.link_statements():
+                    self._write_parts([Part(stmt)])
+            else:
+                self.require_links(f"{settings.safe_uri} (database {self.database!r})")
         except BaseException:
             self.close()
             raise

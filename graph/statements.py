@@ -19,6 +19,7 @@ every relationship is a row of its own (parallel edges stay apart) on any engine
 from __future__ import annotations
 
 from policykg.graph.schema import ExportSpec, Schema
+from policykg.loaders.records import DOCUMENT_LINKS
 
 __all__ = [
     # schema DDL and connection probes
@@ -28,7 +29,7 @@ __all__ = [
     "BEGIN", "COMMIT", "ROLLBACK",
     # writes
     "DOCUMENT_VERSIONS", "delete_document", "orphan_deletes", "derived_resets", "create_nodes", "merge_nodes",
-    "DERIVED_LAYER_KEY", "DERIVED_LAYER_STATE", "MARK_DERIVED_LAYER",
+    "DERIVED_LAYER_KEY", "DERIVED_LAYER_STATE", "MARK_DERIVED_LAYER", "document_link_probe", "link_to_documents",
     "set_property", "write_edges",
     # batch writes and the shared nodes a write touches
     "DOCUMENT_VERSIONS_OF", "stored_keys", "stored_edges", "shared_touched", "shared_neighbours",
@@ -125,9 +126,31 @@ BEGIN, COMMIT, ROLLBACK = "BEGIN TRANSACTION", "COMMIT", "ROLLBACK"
 DOCUMENT_VERSIONS = "MATCH (d:Document) WHERE d.source = $s RETURN d.id AS id, d.fingerprint AS fp"
 
 
+def document_link_probe(label: str, rel: str) -> str:
+    """Whether a graph has nodes of `label` and whether one of them has its link to its document.
+
+    Every load writes the links, and `link_to_documents` adds them all in one statement, so one node is
+    enough to tell a graph written before the links existed (`nodes` 1, `linked` 0).
+
+    >>> document_link_probe("Task", "TASK_OF").splitlines()[0]
+    'MATCH (n:Task) WITH n LIMIT 1'
+    """
+    return (f"MATCH (n:{label}) WITH n LIMIT 1\n"
+            f"OPTIONAL MATCH (n)-[r:{rel}]->(:Document)\nRETURN count(n) AS nodes, count(r) AS linked")
+
+
+def link_to_documents(label: str, rel: str) -> str:
+    """Link every node of `label` to its document by `rel` (a graph written before the links existed)."""
+    return f"MATCH (n:{label}), (d:Document) WHERE d.id = n.doc_id MERGE (n)-[:{rel}]->(d)"
+
+
 def delete_document(schema: Schema) -> list[str]:
     """Statements deleting the documents whose ids are in `$old`, with every node they own."""
-    stmts = [f"MATCH (n:{label}) WHERE n.doc_id IN $old DETACH DELETE n" for label in schema.document_owned_labels]
+    # By their links where they have one: a `doc_id` filter scans the table (a task table of 900,000 rows
+    # took 0.1 s for one plan, its links 3 ms).
+    stmts = [f"MATCH (d:Document)<-[:{DOCUMENT_LINKS[label]}]-(n:{label}) WHERE d.id IN $old DETACH DELETE n"
+             if label in DOCUMENT_LINKS else f"MATCH (n:{label}) WHERE n.doc_id IN $old DETACH DELETE n"
+             for label in schema.document_owned_labels]
     return stmts + ["MATCH (n:Document) WHERE n.id IN $old DETACH DELETE n"]
 
 
@@ -433,24 +456,25 @@ INDICATOR_NAMES = "MATCH (i:Indicator) RETURN i.name ORDER BY i.name"
 # (graph/derive/incremental.py). `$docs` is the partition's document ids.
 
 SNAPSHOT_TARGETS_OF = """
-    MATCH (g:Target) WHERE g.doc_id IN $docs
+    MATCH (d:Document)<-[:TARGET_OF]-(g:Target) WHERE d.id IN $docs
     RETURN g.id AS id, g.doc_id AS doc_id, g.task_id AS task_id, g.value AS value, g.unit AS unit,
            g.metric AS metric, g.indicator AS indicator, g.kind AS kind, g.modifier AS modifier,
            g.conflict AS conflict, g.status AS status, g.text AS text
     ORDER BY g.doc_id, g.start_offset, g.id"""
 SNAPSHOT_SECTIONS_OF = """
-    MATCH (s:Section) WHERE s.doc_id IN $docs
+    MATCH (d:Document)<-[:SECTION_OF]-(s:Section) WHERE d.id IN $docs
     RETURN s.id AS id, s.doc_id AS doc_id, s.level AS level, s.title AS title, s.theme AS theme,
            s.text AS text, s.start_offset AS start_offset
     ORDER BY s.doc_id, s.start_offset, s.id"""
-SECTION_CHILDREN_OF = ("MATCH (a:Section)-[:HAS_SECTION]->(b:Section) WHERE a.doc_id IN $docs "
+SECTION_CHILDREN_OF = ("MATCH (d:Document)<-[:SECTION_OF]-(a:Section)-[:HAS_SECTION]->(b:Section) WHERE d.id IN $docs "
                        "RETURN a.id AS parent, b.id AS child")
-# A partition's tasks, through what holds them (every task is held by one section or by its document:
-# loaders/build.py): `doc_id IN $docs` is tested by going through the list for every row of the table
-# (LadybugDB has no index on doc_id), and sections are a fifth as many rows as tasks. At 10,000 plans,
-# the tasks of 200 plans took 0.66 s by `t.doc_id IN $docs`, and 0.26 s + 0.03 s these two ways.
+# A partition's rows are reached from its documents by their links (SECTION_OF, TASK_OF, TARGET_OF):
+# LadybugDB has no index on `doc_id`, and `doc_id IN $docs` goes through the list for every row of the
+# table. At 10,000 plans, the targets, sections, section children and tasks of 13 plans took
+# 0.12 + 0.08 + 0.06 + 0.07 s by `doc_id`, 0.005 + 0.01 + 0.005 + 0.01 s by the links.
+# Tasks come through what holds them (every task is held by one section or by its document: loaders/build.py).
 SECTION_TASKS_OF = """
-    MATCH (s:Section)-[:HAS_TASK]->(t:Task) WHERE s.doc_id IN $docs
+    MATCH (d:Document)<-[:SECTION_OF]-(s:Section)-[:HAS_TASK]->(t:Task) WHERE d.id IN $docs
     RETURN s.id AS section, t.id AS id, t.doc_id AS doc_id, t.text AS text, t.start_offset AS start_offset"""
 DOCUMENT_TASKS_OF = """
     MATCH (d:Document)-[:HAS_TASK]->(t:Task) WHERE d.id IN $docs

@@ -24,7 +24,7 @@ from policykg.graph import statements
 from policykg.graph.errors import QueryError, StoreError
 from policykg.graph.results import QueryResult
 from policykg.graph.schema import Schema, coerce, load_schema
-from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DOCUMENT_LINKS, DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = ["BACKENDS", "DEFAULT_BACKEND", "DERIVED_PER_TRANSACTION", "DerivedScope", "WriteResult", "GraphStore",
            "dedupe_by_key", "chunked", "backend_names", "open_store"]
@@ -123,6 +123,29 @@ class GraphStore(ABC):
         except QueryError:       # no state table: a graph of an earlier version, opened read-only
             return True
         return not rows or rows[0][0] is not False
+
+    def unlinked_labels(self) -> list[str]:
+        """The labels whose nodes lack their link to their document (SECTION_OF, TASK_OF, TARGET_OF): a
+        graph written by a policykg before the links. Opening it for writing adds them (`link_statements`);
+        the named queries follow them, so a read-only open refuses such a graph (`require_links`)."""
+        out = []
+        for label, rel in DOCUMENT_LINKS.items():
+            try:
+                nodes, linked = self.query(statements.document_link_probe(label, rel)).rows[0]
+            except QueryError:      # no such relationship table: LadybugDB, opened read-only
+                nodes, linked = 1, 0
+            if nodes and not linked:
+                out.append(label)
+        return out
+
+    def link_statements(self) -> list[str]:
+        """The statements that add the missing document links, one per label (each one transaction)."""
+        return [statements.link_to_documents(label, DOCUMENT_LINKS[label]) for label in self.unlinked_labels()]
+
+    def require_links(self, where: str) -> None:
+        if self.unlinked_labels():
+            raise StoreError(f"the graph at {where} was written by an earlier policykg: run `policykg derive --all` "
+                             "once to upgrade it (any command that writes to it does)")
 
     def document_hash(self, source: str) -> str | None:
         rows = self.query(statements.DOCUMENT_HASH, {"source": source}).rows

@@ -10,7 +10,7 @@ import pytest
 
 from policykg.graph.bulk_export import export_neo4j_import
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord, document_links
 from policykg.queries import run_query
 from tests.conftest_bolt import Neo4jServer, neo4j_admin, open_bolt_store
 from tests.test_queries import CASES, comparable, world  # noqa: F401 - world is a fixture
@@ -31,7 +31,7 @@ def plan(source="plan-a", warnings=("w1", "w2")):
         edges.append(EdgeRecord("HAS_TARGET", "Task", tid, "Target", f"{tid}#1"))
         edges.append(EdgeRecord("OWNED_BY", "Task", tid, "Department", "d1", {"inferred": i == 0, "written": "科, \"室\"", "start_offset": i}))
     nodes.append(NodeRecord("Department", {"id": "d1", "name": "局养老服务科", "generic": False}))
-    return DocumentGraph(source, doc_id, "h1", nodes, edges)
+    return DocumentGraph(source, doc_id, "h1", nodes, edges + document_links(doc_id, nodes))
 
 
 @pytest.fixture

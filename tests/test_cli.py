@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from policykg.cli import main
+from tests.test_ladybug_store import _written_before_document_links
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -356,3 +357,14 @@ def test_a_bad_buffer_pool_setting_is_one_line(seeded):
 
 def test_the_embedded_store_runs_in_a_bounded_buffer_pool(seeded):
     assert run("stats", db=seeded, env={"POLICYKG_BUFFER_POOL_MB": "64"}).exit_code == 0
+
+
+def test_a_graph_from_before_the_document_links_is_one_line_until_derive_all_upgrades_it(tmp_path):
+    db = tmp_path / "old.lbdb"
+    _written_before_document_links(str(db))
+    refused = run("query", "alignment", db=db)
+    assert refused.exit_code != 0 and refused.stderr.count("\n") == 1, refused.output
+    assert "written by an earlier policykg: run `policykg derive --all` once" in refused.stderr
+    assert run("derive", "--all", db=db).exit_code == 0
+    rows = json.loads(run("query", "alignment", "--param", "district=jingan-2024", "--format", "json", db=db).stdout)
+    assert [(r["district_value"], r["city_value"]) for r in rows] == [(600.0, 4000.0)]

@@ -4,9 +4,11 @@ import os
 
 import pytest
 
-from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreLocked, StoreMissing
+from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreLocked, StoreMissing
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DOCUMENT_LINKS, DocumentGraph, EdgeRecord, NodeRecord, document_links
+from policykg.queries import run_query
+from tests.test_derive_builders import city_2024, district, load
 
 
 def make_doc(source="plan-a", digest="h1", tasks=2, department="金山区:局养老服务科"):
@@ -21,7 +23,7 @@ def make_doc(source="plan-a", digest="h1", tasks=2, department="金山区:局养
         edges.append(EdgeRecord("HAS_TARGET", "Task", tid, "Target", f"{tid}#1"))
         edges.append(EdgeRecord("OWNED_BY", "Task", tid, "Department", department, {"inferred": False, "written": "局养老服务科"}))
     nodes.append(NodeRecord("Department", {"id": department, "name": department.split(":")[1], "generic": False}))
-    return DocumentGraph(source, doc_id, digest, nodes, edges)
+    return DocumentGraph(source, doc_id, digest, nodes, edges + document_links(doc_id, nodes))
 
 
 @pytest.fixture
@@ -40,7 +42,8 @@ def test_write_then_rewrite_is_unchanged(store):
     before = nonzero(store.counts())
     assert store.write_document(make_doc()).status == "unchanged"
     assert nonzero(store.counts()) == before
-    assert before == {"Document": 1, "Task": 2, "Target": 2, "Department": 1, "HAS_TASK": 2, "HAS_TARGET": 2, "OWNED_BY": 2}
+    assert before == {"Document": 1, "Task": 2, "Target": 2, "Department": 1, "HAS_TASK": 2, "HAS_TARGET": 2, "OWNED_BY": 2,
+                      "TASK_OF": 2, "TARGET_OF": 2}
 
 
 def test_changed_document_replaces_only_its_subgraph(store):
@@ -187,3 +190,33 @@ def test_a_graph_made_before_a_property_existed_gains_it_on_open(tmp_path):
         rows = s.query("MATCH (d:Document) RETURN d.source, d.title, d.url, d.kind ORDER BY d.source").rows
     assert rows[0] == ["old", "旧计划", None, None]
     assert rows[1][0] == "plan-a"
+
+
+def _written_before_document_links(path: str) -> None:
+    """A graph as a policykg before the document links wrote it: a district and its city, no link tables."""
+    with LadybugStore(path) as s:
+        load(s, city_2024(), district("jingan-2024", "静安区", 2024, {"养老床位": (600, "张", "养老床位")}))
+        for rel in DOCUMENT_LINKS.values():
+            s.query(f"MATCH ()-[r:{rel}]->() DELETE r")
+            s.query(f"DROP TABLE {rel}")
+
+
+def test_a_graph_written_before_document_links_is_refused_read_only(tmp_path):
+    path = str(tmp_path / "old.lbdb")
+    _written_before_document_links(path)
+    with pytest.raises(StoreError, match="written by an earlier policykg: run `policykg derive --all` once"):
+        LadybugStore(path, read_only=True)
+    with LadybugStore(path) as s:           # the refusal released the graph
+        assert s.unlinked_labels() == []
+
+
+def test_a_graph_written_before_document_links_gains_them_on_open(tmp_path):
+    path = str(tmp_path / "old.lbdb")
+    _written_before_document_links(path)
+    with LadybugStore(path) as s:
+        for label, rel in DOCUMENT_LINKS.items():
+            assert s.query(f"MATCH (n:{label})-[:{rel}]->(d:Document) WHERE d.id = n.doc_id RETURN count(*)").rows == \
+                s.query(f"MATCH (n:{label}) RETURN count(*)").rows != [[0]]
+    with LadybugStore(path, read_only=True) as s:
+        rows = run_query(s, "alignment", {"district": "jingan-2024"}).records()
+    assert [(r["district_value"], r["city_value"]) for r in rows] == [(600.0, 4000.0)]

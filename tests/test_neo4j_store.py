@@ -15,7 +15,7 @@ from policykg.graph.config import neo4j_settings, safe_uri
 from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from policykg.graph.ladybug_store import LadybugStore
 from policykg.graph.neo4j_store import Neo4jStore
-from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DOCUMENT_LINKS, DocumentGraph, EdgeRecord, NodeRecord, document_links
 from tests.conftest_bolt import open_bolt_store
 
 SECRET = "s3cret-Pa55word"
@@ -42,7 +42,7 @@ def make_doc(source="plan-a", digest="h1", tasks=2, department="金山区:局养
     nodes.append(NodeRecord("Department", {"id": department, "name": department.split(":")[1], "generic": False}))
     nodes.append(NodeRecord("Region", {"id": department.split(":")[0], "name": department.split(":")[0]}))
     edges.append(EdgeRecord("IN_REGION", "Document", doc_id, "Region", department.split(":")[0]))
-    return DocumentGraph(source, doc_id, digest, nodes, edges)
+    return DocumentGraph(source, doc_id, digest, nodes, edges + document_links(doc_id, nodes))
 
 
 def nonzero(counts):
@@ -88,9 +88,10 @@ def test_statuses_and_counts(bolt_store):
     assert bolt_store.write_document(make_doc()).status == "unchanged"
     assert nonzero(bolt_store.counts()) == before
     assert before == {"Document": 1, "Task": 2, "Target": 2, "Department": 1, "Region": 1,
-                      "HAS_TASK": 2, "HAS_TARGET": 2, "OWNED_BY": 2, "IN_REGION": 1}
+                      "HAS_TASK": 2, "HAS_TARGET": 2, "OWNED_BY": 2, "IN_REGION": 1,
+                      "TASK_OF": 2, "TARGET_OF": 2}
     result = bolt_store.write_document(make_doc(digest="h2", tasks=3))
-    assert (result.status, result.nodes, result.edges) == ("replaced", 9, 10)
+    assert (result.status, result.nodes, result.edges) == ("replaced", 9, 16)
     rows = bolt_store.query("MATCH (t:Task) RETURN t.doc_id AS d, count(t) AS n ORDER BY d").rows
     assert rows == [["plan-a@h2", 3]]
 
@@ -163,6 +164,21 @@ def test_big_document(ladybug, bolt_store):
 def test_syntax_error_is_a_query_error(bolt_store):
     with pytest.raises(QueryError):
         bolt_store.query("MATC (n) RETURN n")
+
+
+def test_a_graph_written_before_document_links_is_refused_read_only_and_upgraded_on_open(bolt_server, bolt_store):
+    bolt_store.write_document(make_doc())
+    for rel in DOCUMENT_LINKS.values():
+        bolt_store.query(f"MATCH ()-[r:{rel}]->() DELETE r")
+    with pytest.raises(StoreError, match="written by an earlier policykg: run `policykg derive --all` once"):
+        open_bolt_store(bolt_server, read_only=True)
+    open_bolt_store(bolt_server).close()
+    store = open_bolt_store(bolt_server, read_only=True)
+    try:
+        linked = store.query("MATCH (n)-[r]->(d:Document) WHERE d.id = n.doc_id RETURN type(r) AS t, count(*) AS n ORDER BY t")
+    finally:
+        store.close()
+    assert linked.rows == [["TARGET_OF", 2], ["TASK_OF", 2]]
 
 
 # -- read-only -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord, document_links
 from policykg.graph.sync import read_document_graph, sync_to
 
 
@@ -42,7 +42,7 @@ def plan(source, digest="h1", region="金山区", tasks=3, extra_department=Fals
     if extra_department:
         nodes.append(NodeRecord("Department", {"id": f"{region}:老龄办", "name": "老龄办", "region": region}))
         edges.append(EdgeRecord("MENTIONS", "Task", f"{doc_id}/一/0", "Department", f"{region}:老龄办", {"written": "区老龄办"}))
-    return DocumentGraph(source, doc_id, digest, nodes, edges)
+    return DocumentGraph(source, doc_id, digest, nodes, edges + document_links(doc_id, nodes))
 
 
 def derive(store, status="new"):

@@ -15,7 +15,7 @@ from policykg.graph.ladybug_store import LadybugStore
 from policykg.graph.schema import load_schema
 from policykg.loaders.build import build_records
 from policykg.loaders.pipeline import fingerprint, parse_document
-from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord, document_links
 from tests.cypher_lint import problems
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
@@ -89,7 +89,7 @@ def tiny(source: str, *, program_kind: str, keep_program: bool, orphan_departmen
                   EdgeRecord("IN_REGION", "Department", "奉贤区:科", "Region", "奉贤区"),
                   EdgeRecord("IN_REGION", "Department", "奉贤区:局", "Region", "奉贤区")]
     edges.append(EdgeRecord("HAS_TASK", "Document", doc_id, "Task", "nowhere", {"ordinal": 2}))   # an end that does not exist
-    return DocumentGraph(source, doc_id, "1", nodes, edges)
+    return DocumentGraph(source, doc_id, "1", nodes, edges + document_links(doc_id, nodes))
 
 
 def unkept_then_kept() -> list[DocumentGraph]:
