@@ -130,11 +130,14 @@ class GraphStore(ABC):
         the named queries follow them, so a read-only open refuses such a graph (`require_links`)."""
         out = []
         for label, rel in DOCUMENT_LINKS.items():
+            has_nodes, has_links = statements.document_link_probe(label, rel)
+            if not self.query(has_nodes).rows[0][0]:
+                continue
             try:
-                nodes, linked = self.query(statements.document_link_probe(label, rel)).rows[0]
+                linked = self.query(has_links).rows[0][0]
             except QueryError:      # no such relationship table: LadybugDB, opened read-only
-                nodes, linked = 1, 0
-            if nodes and not linked:
+                linked = 0
+            if not linked:
                 out.append(label)
         return out
 
