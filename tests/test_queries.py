@@ -17,7 +17,7 @@ import pytest
 from policykg.graph.derive import derive_all
 from policykg.graph.ladybug_store import LadybugStore
 from policykg.graph.results import QueryResult, sort_value
-from policykg.queries import PAGE_END_ALL, bind_params, get_query, list_queries, parse_query_file, run_query
+from policykg.queries import PAGE_END_ALL, _sort_lists, bind_params, get_query, list_queries, parse_query_file, run_query
 from policykg.queries.views import owner_lookup
 from tests.test_derive_builders import city_2024, district, load
 
@@ -359,6 +359,13 @@ def test_a_list_column_comes_in_its_stated_order(name, params, groups, seeds):
     paired = [list(zip(*(row[c] for c in group))) for row in run_query(seeds, name, params).records() for group in groups]
     assert any(len(pairs) > 1 for pairs in paired), f"{name}: the seeds need lists to order"
     assert all(pairs == sorted(pairs, key=lambda pair: tuple(map(sort_value, pair))) for pairs in paired), name
+
+
+def test_lists_that_pair_up_must_have_one_length():
+    """A group of lists sorted together pairs them by position: lists of other lengths are a query's mistake."""
+    result = QueryResult(["items", "titles"], [[["2", "1"], ["乙", "甲", "丙"]]])
+    with pytest.raises(ValueError, match=r"columns \['items', 'titles'\] pair up by position"):
+        _sort_lists(result, [[0, 1]])
 
 
 def test_lists_that_pair_up_keep_their_pairs_when_sorted(seeds):
