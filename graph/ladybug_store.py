@@ -37,7 +37,15 @@ from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, Sto
 from policykg.graph.read_only import READ_ONLY_MESSAGE, ladybug_refusal
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema, coerce
-from policykg.graph.store import DERIVED_PER_TRANSACTION, DerivedScope, GraphStore, WriteResult, chunked, dedupe_by_key
+from policykg.graph.store import (
+    DERIVED_PER_TRANSACTION,
+    DerivedScope,
+    GraphStore,
+    WriteResult,
+    chunked,
+    dedupe_by_key,
+    derived_chunks,
+)
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = ["DEFAULT_DB", "LadybugStore"]
@@ -229,8 +237,7 @@ class LadybugStore(GraphStore):
         self._transaction(work)
         return True
 
-    def replace_derived(self, edges: Iterable[EdgeRecord], node_updates: list[NodeRecord] | None = None,
-                        nodes: list[NodeRecord] | None = None) -> None:
+    def replace_derived(self, writes: Iterable[EdgeRecord | NodeRecord], nodes: list[NodeRecord] | None = None) -> None:
         resets = self.derived_reset_statements(nodes)
 
         def drop():
@@ -240,18 +247,20 @@ class LadybugStore(GraphStore):
             self._write_nodes(nodes or [])
 
         self._transaction(drop)
-        for stmt, params in self.node_update_batches(node_updates or [], DERIVED_PER_TRANSACTION):
-            self._transaction(functools.partial(self._run, stmt, params))
-        # `edges` may be a generator (derive_all yields them group by group): written a chunk at a
+        # `writes` may be a generator (derive_all yields them group by group): written a chunk at a
         # time, they are never all in Python, nor in one transaction, at once.
-        for chunk in chunked(edges, DERIVED_PER_TRANSACTION):
+        for updates, edges in derived_chunks(writes, DERIVED_PER_TRANSACTION):
+            for stmt, params in self.node_update_statements(updates):
+                self._transaction(functools.partial(self._run, stmt, params))
+            if not edges:
+                continue
             self._run(statements.CHECKPOINT)       # before a transaction that COPYs: see statements.CHECKPOINT
             try:
-                self._transaction(functools.partial(self._copy_new_edges, chunk))
+                self._transaction(functools.partial(self._copy_new_edges, edges))
             except QueryError:
                 # COPY refuses a whole file for one link whose end is not stored, where write_edges skips
                 # that link (what every backend does): this part is written again that way.
-                self._transaction(functools.partial(self._write_edges, chunk))
+                self._transaction(functools.partial(self._write_edges, edges))
         self._transaction(functools.partial(self._run, *self.mark_derived_layer(True)))
 
     def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],

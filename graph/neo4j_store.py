@@ -40,7 +40,7 @@ from policykg.graph.errors import QueryError, ReadOnlyViolation, StoreError, Sto
 from policykg.graph.read_only import READ_ONLY_MESSAGE, neo4j_refusal
 from policykg.graph.results import QueryResult, plain
 from policykg.graph.schema import Schema
-from policykg.graph.store import DERIVED_PER_TRANSACTION, DerivedScope, GraphStore, WriteResult, chunked, dedupe_by_key
+from policykg.graph.store import DERIVED_PER_TRANSACTION, DerivedScope, GraphStore, WriteResult, dedupe_by_key, derived_chunks
 from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = [
@@ -398,16 +398,14 @@ class Neo4jStore(GraphStore):
         """`read(statement, parameters)` -> rows, inside `tx`."""
         return lambda cypher, params: self._tx_run(tx, cypher, params).rows
 
-    def replace_derived(self, edges: Iterable[EdgeRecord], node_updates: list[NodeRecord] | None = None,
-                        nodes: list[NodeRecord] | None = None) -> None:
+    def replace_derived(self, writes: Iterable[EdgeRecord | NodeRecord], nodes: list[NodeRecord] | None = None) -> None:
         self._require_writable()
         drop = [Part(*self.mark_derived_layer(False))] + [Part(stmt) for stmt in self.derived_reset_statements(nodes)]
         self._write_parts(drop + self._node_parts(self.node_rows(nodes or [])))
-        for stmt, params in self.node_update_batches(node_updates or [], DERIVED_PER_TRANSACTION):
-            self._write_parts([Part(stmt, params)])
-        # A transaction per chunk of edges: the server holds a transaction's changes in its heap.
-        for chunk in chunked(edges, DERIVED_PER_TRANSACTION):
-            self._write_parts(self._edge_parts(self.edge_rows(chunk)))
+        # A transaction per chunk: the server holds a transaction's changes in its heap.
+        for updates, edges in derived_chunks(writes, DERIVED_PER_TRANSACTION):
+            parts = [Part(stmt, params) for stmt, params in self.node_update_statements(updates)]
+            self._write_parts(parts + self._edge_parts(self.edge_rows(edges)))
         self._write_parts([Part(*self.mark_derived_layer(True))])
 
     def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],

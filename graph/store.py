@@ -27,7 +27,7 @@ from policykg.graph.schema import Schema, coerce, load_schema
 from policykg.loaders.records import DOCUMENT_LINKS, DocumentGraph, EdgeRecord, NodeRecord
 
 __all__ = ["BACKENDS", "DEFAULT_BACKEND", "DERIVED_PER_TRANSACTION", "DerivedScope", "WriteResult", "GraphStore",
-           "dedupe_by_key", "chunked", "backend_names", "open_store"]
+           "dedupe_by_key", "chunked", "derived_chunks", "backend_names", "open_store"]
 
 BACKENDS = "policykg.backends"     # the entry-point group backends register under
 DEFAULT_BACKEND = "ladybug"
@@ -85,17 +85,16 @@ class GraphStore(ABC):
         return [self.write_document(g) for g in graphs]
 
     @abstractmethod
-    def replace_derived(self, edges: Iterable[EdgeRecord], node_updates: list[NodeRecord] | None = None,
-                        nodes: list[NodeRecord] | None = None) -> None:
+    def replace_derived(self, writes: Iterable[EdgeRecord | NodeRecord], nodes: list[NodeRecord] | None = None) -> None:
         """Replace everything derived across documents, in several transactions.
 
         The first marks the derived layer incomplete (`derived_layer_complete`), drops every
         derived relationship (alignment, lineage, citation resolution) and every node of a
         derived label (PolicyDocument), and writes `nodes` (of derived labels only). Then
-        `node_updates` properties are set on existing nodes (e.g. Target.status) and `edges`,
-        which may be a generator consumed once, written, DERIVED_PER_TRANSACTION at a time, a
-        transaction each; the last marks the layer complete. Cut short, the layer stays marked
-        incomplete, and the next load or derivation recomputes all of it."""
+        `writes`, which may be a generator consumed once, are written DERIVED_PER_TRANSACTION at a
+        time (`derived_chunks`): each EdgeRecord a derived relationship, each NodeRecord properties
+        set on an existing node (e.g. Target.status); the last transaction marks the layer complete.
+        Cut short, the layer stays marked incomplete, and the next load or derivation recomputes all of it."""
 
     def replace_derived_for(self, scope: DerivedScope, edges: list[EdgeRecord],
                             node_updates: list[NodeRecord] | None = None, nodes: list[NodeRecord] | None = None) -> None:
@@ -216,12 +215,6 @@ class GraphStore(ABC):
         return [(statements.set_property(label, self.schema.node(label).key, prop), {"rows": rows})
                 for (label, prop), rows in grouped.items()]
 
-    def node_update_batches(self, nodes: list[NodeRecord], size: int) -> Iterator[tuple[str, dict]]:
-        """`node_update_statements`, each cut into statements of at most `size` rows."""
-        for stmt, params in self.node_update_statements(nodes):
-            for rows in chunked(params["rows"], size):
-                yield stmt, {"rows": rows}
-
     # -- helpers shared by backends ------------------------------------------
     def orphan_candidates(self, read: Callable[[str, dict], list[list]], old_ids: list[str],
                           nodes: Iterable[NodeRecord] = ()) -> dict[str, list[str]]:
@@ -292,6 +285,18 @@ def chunked(items: Iterable, size: int) -> Iterator[list]:
     it = iter(items)
     while chunk := list(itertools.islice(it, size)):
         yield chunk
+
+
+def derived_chunks(writes: Iterable[EdgeRecord | NodeRecord], size: int) -> Iterator[tuple[list[NodeRecord], list[EdgeRecord]]]:
+    """(node updates, relationships) of each `size` writes in turn, from any iterable, a generator consumed once.
+
+    >>> w = [NodeRecord("Target", {"id": "t1", "status": "new"}), EdgeRecord("SUCCEEDS", "Document", "b", "Document", "a", {})]
+    >>> [(len(updates), len(edges)) for updates, edges in derived_chunks(iter(w * 3), 4)]
+    [(2, 2), (1, 1)]
+    """
+    for chunk in chunked(writes, size):
+        updates = [w for w in chunk if isinstance(w, NodeRecord)]
+        yield updates, [w for w in chunk if not isinstance(w, NodeRecord)]
 
 
 def dedupe_by_key(rows: list[dict], key: str) -> list[dict]:

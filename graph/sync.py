@@ -193,7 +193,7 @@ def _copy_derived(source_store: GraphStore, target_store: GraphStore) -> tuple[i
     same_derived = Counter(map(_edge_key, derived)) == Counter(map(_edge_key, _derived_edges(target_store)))
     changed = bool(updates) or not same_derived or not same_nodes
     if changed:
-        target_store.replace_derived(derived, updates, derived_nodes)
+        target_store.replace_derived([*updates, *derived], derived_nodes)
     return len(derived), updates, changed
 
 

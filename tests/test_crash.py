@@ -27,7 +27,7 @@ from policykg.graph import statements
 from policykg.graph.ladybug_store import LadybugStore
 from policykg.loaders.records import EdgeRecord, NodeRecord
 from tests.test_ladybug_store import make_doc
-from tests.test_crash import derived_edges
+from tests.test_crash import derived_writes
 
 crash_at, seen, commits = {crash_at}, [0], [0]
 store = LadybugStore({db!r})
@@ -49,7 +49,7 @@ store._run = counting_run
 print("finished")
 """
 WRITE = 'store.write_document(make_doc("plan-a", digest="h2", tasks=5))'
-DERIVE = 'store.replace_derived(*derived_edges("second"))'
+DERIVE = 'store.replace_derived(derived_writes("second"))'
 
 # A crash point: the n-th statement inside a transaction (n > 0), or the n-th COMMIT, not sent (-n).
 # A changed document's write is one transaction of about 15 statements.
@@ -60,14 +60,14 @@ DERIVE_CRASH_POINTS = [1, 2, 4, 7, 10, -1]
 DERIVE_LATER_CRASH_POINTS = [-2, 12, 13, -3, -4]
 
 
-def derived_edges(which: str):
+def derived_writes(which: str):
     a, b = "plan-a@h1/t:0#1", "plan-b@h1/t:0#1"
     if which == "first":
-        return [EdgeRecord("ALIGNS_WITH", "Target", a, "Target", b, {"share": 1.0, "basis": "养老床位"})], \
-            [NodeRecord("Target", {"id": a, "status": "new"})]
-    return [EdgeRecord("ALIGNS_WITH", "Target", b, "Target", a, {"share": 0.5}),
-            EdgeRecord("ALIGNS_WITH", "Target", a, "Target", b, {"share": 0.25})], \
-        [NodeRecord("Target", {"id": a, "status": "raised"})]
+        return [NodeRecord("Target", {"id": a, "status": "new"}),
+                EdgeRecord("ALIGNS_WITH", "Target", a, "Target", b, {"share": 1.0, "basis": "养老床位"})]
+    return [NodeRecord("Target", {"id": a, "status": "raised"}),
+            EdgeRecord("ALIGNS_WITH", "Target", b, "Target", a, {"share": 0.5}),
+            EdgeRecord("ALIGNS_WITH", "Target", a, "Target", b, {"share": 0.25})]
 
 
 def snapshot(path: str) -> dict:
@@ -89,10 +89,10 @@ def states(tmp_path_factory):
     with LadybugStore(before) as store:
         store.write_document(make_doc("plan-a"))
         store.write_document(make_doc("plan-b"))
-        store.replace_derived(*derived_edges("first"))
+        store.replace_derived(derived_writes("first"))
     expected = {"before": snapshot(before)}
     for name, work in (("write", lambda s: s.write_document(make_doc("plan-a", digest="h2", tasks=5))),
-                       ("derive", lambda s: s.replace_derived(*derived_edges("second")))):
+                       ("derive", lambda s: s.replace_derived(derived_writes("second")))):
         path = str(folder / f"{name}.lbdb")
         _copy(before, path)
         with LadybugStore(path) as store:
@@ -136,7 +136,7 @@ def test_kill_during_derivation_leaves_the_previous_links(states, tmp_path, cras
     assert snapshot(db) == expected["before"]
     with LadybugStore(db) as store:
         assert store.derived_layer_complete()
-        store.replace_derived(*derived_edges("second"))
+        store.replace_derived(derived_writes("second"))
     assert snapshot(db) == expected["derive"]
 
 
@@ -153,6 +153,6 @@ def test_kill_after_a_derivations_first_commit_leaves_the_layer_marked_incomplet
     assert after["counts"]["Target"] == expected["before"]["counts"]["Target"]
     with LadybugStore(db) as store:
         assert not store.derived_layer_complete()
-        store.replace_derived(*derived_edges("second"))
+        store.replace_derived(derived_writes("second"))
         assert store.derived_layer_complete()
     assert snapshot(db) == expected["derive"]

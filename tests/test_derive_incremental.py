@@ -25,11 +25,14 @@ from policykg.cli import main
 from policykg.graph import statements
 from policykg.graph.derive import INCOMPLETE_NOTE, derive_all, derive_for, footprint, groups
 from policykg.graph.derive.alignment import city_partners, parent_regions, upper_level
-from policykg.graph.derive.snapshot import Doc
+from policykg.graph.derive.rules import load_rules
+from policykg.graph.derive.snapshot import Doc, read_documents
+from policykg.graph import ladybug_store
 from policykg.graph.ladybug_store import LadybugStore
 from policykg.loaders.build import build_records
 from policykg.loaders.divisions import gazetteer
 from policykg.loaders.pipeline import fingerprint, parse_document
+from policykg.loaders.records import EdgeRecord
 
 SHANGHAI, SHIJIAZHUANG = 0, 3       # indexes in bench.corpus.cities(): a municipality, a city of 河北省
 
@@ -167,12 +170,13 @@ def test_incremental_derivation_equals_the_full_recompute_on_the_bolt_server(gra
     assert "ALIGNS_WITH" in seen["kinds"]
 
 
-@pytest.mark.parametrize("group_docs, workers", [(1, 0), (4, 0), (1, 2)])
+@pytest.mark.parametrize("group_docs, workers, per_transaction", [(1, 0, None), (4, 0, None), (1, 2, None), (1, 0, 7)])
 def test_the_full_recompute_in_groups_equals_one_read_of_the_whole_graph(graphs, tmp_path, monkeypatch,
-                                                                          group_docs, workers):
+                                                                          group_docs, workers, per_transaction):
     """derive_all reads the graph a group of documents at a time (whole blocks, whole lineages): with
-    groups of one document, or of four, and with the groups computed by two worker processes (as on a
-    graph of over PARALLEL_ABOVE plans), it writes exactly what one read of the whole graph writes."""
+    groups of one document, or of four, with the groups computed by two worker processes (as on a
+    graph of over PARALLEL_ABOVE plans), and with target statuses and relationships mixed in transactions
+    of 7 writes, it writes exactly what one read of the whole graph writes."""
     with LadybugStore(str(tmp_path / "g.lbdb")) as store:
         for (source, k), graph in sorted(graphs.items()):
             if k == (1 if source.endswith("-b") else 0):     # two years of some districts: lineage links too
@@ -182,11 +186,32 @@ def test_the_full_recompute_in_groups_equals_one_read_of_the_whole_graph(graphs,
         if workers:
             monkeypatch.setattr(groups, "PARALLEL_ABOVE", 0)
             assert groups.workers_for(len(graphs), workers) == workers
+        if per_transaction:
+            monkeypatch.setattr(ladybug_store, "DERIVED_PER_TRANSACTION", per_transaction)
         derive_all(store, group_docs=group_docs, jobs=workers or 1)
         grouped = derived_layer(store)
     assert not _differences(grouped, whole), _differences(grouped, whole)
     assert all(whole[kind] for kind in ("ALIGNS_WITH", "IMPLEMENTS", "SECTION_ALIGNS", "REUSES", "SUCCEEDS",
                                           "CONTINUES", "CITES", "Target.status")), {k: len(v) for k, v in whole.items()}
+
+
+def test_lineage_writes_are_yielded_a_group_at_a_time(graphs, tmp_path, monkeypatch):
+    """The lineage relationships and target statuses of a group are handed on before the next group is read:
+    the derivation never holds the whole graph's lineage in Python."""
+    read = []
+    real_read = groups.read_snapshot
+    monkeypatch.setattr(groups, "read_snapshot", lambda *a, **k: read.append(k["doc_ids"]) or real_read(*a, **k))
+    with LadybugStore(str(tmp_path / "g.lbdb")) as store:
+        for key in [("sh-a", 0), ("sh-b", 0), ("shd0-a", 0), ("shd0-b", 0)]:     # two lineages of two years
+            store.write_document(graphs[key])
+        docs = read_documents(store)
+        writes = groups.lineage_writes(store, docs, load_rules(), size=2)
+        first = next(writes)
+        assert len(read) == 1
+        rest = list(writes)
+    assert len(read) == 2
+    kinds = Counter(w.type if isinstance(w, EdgeRecord) else w.label for w in [first, *rest])
+    assert kinds["SUCCEEDS"] == 2 and kinds["CONTINUES"] > 0 and kinds["Target"] > 0, kinds
 
 
 def test_a_reload_rewrites_only_its_partition(graphs, tmp_path):

@@ -138,8 +138,8 @@ def test_replace_derived_swaps_edges_and_updates_nodes(store):
     store.write_document(make_doc("plan-a"))
     store.write_document(make_doc("plan-b"))
     a, b = "plan-a@h1/t:0#1", "plan-b@h1/t:0#1"
-    store.replace_derived([EdgeRecord("ALIGNS_WITH", "Target", a, "Target", b, {"share": 1.0, "basis": "养老床位"})],
-                          [NodeRecord("Target", {"id": a, "status": "new"})])
+    store.replace_derived([NodeRecord("Target", {"id": a, "status": "new"}),
+                           EdgeRecord("ALIGNS_WITH", "Target", a, "Target", b, {"share": 1.0, "basis": "养老床位"})])
     store.replace_derived([EdgeRecord("ALIGNS_WITH", "Target", b, "Target", a, {"share": 1.0})])
     rows = store.query("MATCH (x:Target)-[r:ALIGNS_WITH]->(y:Target) RETURN x.id, y.id").rows
     assert rows == [[b, a]]
@@ -169,7 +169,7 @@ def test_shared_edges_are_not_duplicated_and_orphans_go(store):
 def test_node_updates_are_checked_against_the_schema(store):
     store.write_document(make_doc())
     with pytest.raises(ValueError, match="not in the schema"):
-        store.replace_derived([], [NodeRecord("Target", {"id": "plan-a@h1/t:0#1", "colour": "red"})])
+        store.replace_derived([NodeRecord("Target", {"id": "plan-a@h1/t:0#1", "colour": "red"})])
     with pytest.raises(ValueError, match="only derived labels"):
         store.replace_derived([], nodes=[NodeRecord("Task", {"id": "x"})])
 

@@ -140,8 +140,8 @@ def test_replace_derived_mirrors_ladybug(ladybug, bolt_store):
     for store in (ladybug, bolt_store):
         store.write_document(make_doc("plan-a"))
         store.write_document(make_doc("plan-b"))
-        store.replace_derived([EdgeRecord("ALIGNS_WITH", "Target", a, "Target", b, {"share": 1.0, "basis": "养老床位"})],
-                              [NodeRecord("Target", {"id": a, "status": "new"})])
+        store.replace_derived([NodeRecord("Target", {"id": a, "status": "new"}),
+                               EdgeRecord("ALIGNS_WITH", "Target", a, "Target", b, {"share": 1.0, "basis": "养老床位"})])
         store.replace_derived([EdgeRecord("ALIGNS_WITH", "Target", b, "Target", a, {"share": 1.0}),
                                EdgeRecord("SECTION_ALIGNS", "Section", "nope", "Section", "nope2", {"shared": ["x"]})])
     q = "MATCH (x:Target)-[r:ALIGNS_WITH]->(y:Target) RETURN x.id, y.id, r.share, r.basis"

@@ -8,7 +8,6 @@
 """
 from __future__ import annotations
 
-import inspect
 import json
 from pathlib import Path
 
@@ -464,8 +463,6 @@ def comparable(result_rows):
 
 
 def test_every_named_query_gives_the_same_rows_over_bolt(world, bolt_store):
-    if "nodes" not in inspect.signature(type(bolt_store).replace_derived).parameters:
-        pytest.xfail("Neo4jStore.replace_derived does not take the derived `nodes` (PolicyDocument) yet")
     for plan in world_plans():
         bolt_store.write_document(plan.build())
     derive_all(bolt_store)

@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 
 from policykg.graph.ladybug_store import LadybugStore
-from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord, document_links
 from policykg.graph.sync import read_document_graph, sync_to
+from policykg.loaders.records import DocumentGraph, EdgeRecord, NodeRecord, document_links
 
 
 def plan(source, digest="h1", region="金山区", tasks=3, extra_department=False):
@@ -47,11 +47,11 @@ def plan(source, digest="h1", region="金山区", tasks=3, extra_department=Fals
 
 def derive(store, status="new"):
     a, b = "jinshan-2025@h1/一/0#1", "shanghai-2025@h1/一/0#1"
-    store.replace_derived(
-        [EdgeRecord("ALIGNS_WITH", "Target", a, "Target", b, {"share": 0.5, "basis": "养老床位", "flagged": False}),
-         EdgeRecord("IMPLEMENTS", "Document", "jinshan-2025@h1", "Document", "shanghai-2025@h1", {"coverage": 1.0, "year_gap": 0})],
-        [NodeRecord("Target", {"id": a, "status": status})],
-    )
+    store.replace_derived([
+        NodeRecord("Target", {"id": a, "status": status}),
+        EdgeRecord("ALIGNS_WITH", "Target", a, "Target", b, {"share": 0.5, "basis": "养老床位", "flagged": False}),
+        EdgeRecord("IMPLEMENTS", "Document", "jinshan-2025@h1", "Document", "shanghai-2025@h1", {"coverage": 1.0, "year_gap": 0}),
+    ])
 
 
 def snapshot(store):
@@ -118,8 +118,8 @@ def test_sync_to_bolt_equal_and_idempotent(source, bolt_store):
     # the source moves on: one plan reloaded, one removed, derivations redone
     source.write_document(plan("jinshan-2025", digest="h2", tasks=4))
     source.delete_document("jingan-2025")
-    source.replace_derived([EdgeRecord("SUCCEEDS", "Document", "jinshan-2025@h2", "Document", "shanghai-2025@h1", {"year_gap": 1})],
-                           [NodeRecord("Target", {"id": "shanghai-2025@h1/一/1#1", "status": "raised"})])
+    source.replace_derived([NodeRecord("Target", {"id": "shanghai-2025@h1/一/1#1", "status": "raised"}),
+                            EdgeRecord("SUCCEEDS", "Document", "jinshan-2025@h2", "Document", "shanghai-2025@h1", {"year_gap": 1})])
     third = sync_to(source, bolt_store)
     assert (third["replaced"], third["unchanged"], third["deleted"], third["derived"]) == (1, 1, ["jingan-2025"], "replaced")
     assert bolt_store.counts() == source.counts()

@@ -2,8 +2,8 @@
 
 `derive_all(store)` reads the graph a group of documents at a time (groups.py), computes every
 derived node and relationship declared in graph/schema.yaml (`derived: true`) plus
-Target.status, and writes them with one `replace_derived` call, so the derived layer is always
-consistent with the documents currently loaded (a reload or delete never leaves
+Target.status, and writes them through one `replace_derived` call as each group is computed, so
+the derived layer is always consistent with the documents currently loaded (a reload or delete never leaves
 stale links behind; a derivation cut short leaves the layer marked incomplete, and the next
 `derive_for` recomputes all of it). `derive_for(store, footprint, sources)` gives the same layer by
 recomputing only the partition the changed plans take part in (incremental.py), replaced
@@ -31,13 +31,13 @@ from collections.abc import Iterator
 from policykg.graph import statements
 from policykg.graph.derive.alignment import city_partners
 from policykg.graph.derive.citations import derive_policy_documents
-from policykg.graph.derive.groups import GROUP_DOCS, alignment_edges, lineage_edges
+from policykg.graph.derive.groups import GROUP_DOCS, alignment_edges, lineage_writes
 from policykg.graph.derive.incremental import Footprint, derive_incremental, footprint
 from policykg.graph.derive.report import DeriveReport, partner_notes, report_of
 from policykg.graph.derive.rules import load_rules
 from policykg.graph.derive.snapshot import read_documents
 from policykg.graph.store import GraphStore
-from policykg.loaders.records import EdgeRecord
+from policykg.loaders.records import EdgeRecord, NodeRecord
 
 __all__ = ["derive_all", "derive_for", "footprint", "Footprint", "DeriveReport", "FULL_ABOVE", "INCOMPLETE_NOTE"]
 
@@ -51,24 +51,29 @@ FULL_ABOVE = 0.5
 def derive_all(store: GraphStore, *, group_docs: int | None = GROUP_DOCS, jobs: int | None = None) -> DeriveReport:
     """Recompute every derived relationship and Target.status across all loaded documents, reading
     `group_docs` documents at a time (groups.py; None: the whole graph at once), and replace the
-    derived layer in one transaction, the alignment groups' edges written as they are computed (on a
-    graph of over PARALLEL_ABOVE documents, by `jobs` worker processes; None: one per core)."""
+    derived layer (`replace_derived`: marked incomplete until its last transaction), each group's
+    relationships and target statuses written as they are computed (the alignment groups, on a graph of
+    over PARALLEL_ABOVE documents, by `jobs` worker processes; None: one per core)."""
     started = time.perf_counter()
     rules = load_rules()
     policy_nodes, citation_edges = derive_policy_documents(store)
     docs = read_documents(store)
     partners = city_partners(docs.values())
-    lineage, status_updates = lineage_edges(store, docs, rules, group_docs)
     counts: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
 
-    def every_edge() -> Iterator[EdgeRecord]:
-        for edge in itertools.chain(citation_edges, lineage, alignment_edges(store, docs, partners, group_docs, jobs)):
-            counts[edge.type] += 1
-            yield edge
-    store.replace_derived(every_edge(), status_updates, nodes=policy_nodes)
+    def every_write() -> Iterator[EdgeRecord | NodeRecord]:
+        lineage = lineage_writes(store, docs, rules, group_docs)
+        for write in itertools.chain(citation_edges, lineage, alignment_edges(store, docs, partners, group_docs, jobs)):
+            if isinstance(write, EdgeRecord):
+                counts[write.type] += 1
+            elif write.props.get("status"):
+                statuses[write.props["status"]] += 1
+            yield write
+    store.replace_derived(every_write(), nodes=policy_nodes)
 
-    report = report_of(policy_nodes, [], status_updates)
-    report.edges = dict(counts)
+    report = report_of(policy_nodes, [], [])
+    report.edges, report.statuses = dict(counts), dict(statuses)
     report.notes = partner_notes(docs, partners, docs)
     report.documents = len(docs)
     report.seconds = time.perf_counter() - started

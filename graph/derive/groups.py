@@ -14,7 +14,7 @@ holds the document it starts from:
 
 Whole blocks, then whole lineages, are packed into groups of about `size` documents; each group's
 snapshot is read, its relationships computed, and the snapshot dropped before the next. The
-alignment groups' relationships (most of them) are yielded as each group ends, and written while
+relationships (and the lineages' target statuses) are yielded as each group ends, and written while
 the next group is read, so that a whole graph's derived edges are never in Python at once.
 Citation identity (PolicyDocument, CITES, REFERS_TO, WRAPS) reads the citations alone, whole.
 """
@@ -38,7 +38,7 @@ from policykg.graph.store import GraphStore
 from policykg.loaders.records import EdgeRecord, NodeRecord
 
 __all__ = ["GROUP_DOCS", "PARALLEL_ABOVE", "pack", "alignment_groups", "lineage_groups", "workers_for", "alignment_edges",
-           "lineage_edges"]
+           "lineage_writes"]
 
 # Documents read at once: enough that a group's reads are few queries, few enough that a group's
 # text is a few megabytes.
@@ -165,14 +165,13 @@ def _result(submitted: tuple[tuple, Future | None]) -> list[EdgeRecord]:
         return _align_group(*item)
 
 
-def lineage_edges(store: GraphStore, docs: dict[str, Doc], rules: Rules,
-                  size: int | None = GROUP_DOCS) -> tuple[list[EdgeRecord], list[NodeRecord]]:
-    """Every succession and continuation relationship and every target's status, lineage group by group."""
-    edges: list[EdgeRecord] = []
-    status_updates: list[NodeRecord] = []
+def lineage_writes(store: GraphStore, docs: dict[str, Doc], rules: Rules,
+                   size: int | None = GROUP_DOCS) -> Iterator[EdgeRecord | NodeRecord]:
+    """Every succession and continuation relationship (EdgeRecord) and every target's status (a NodeRecord
+    updating the target), lineage group by group, yielded as each group is done so that none is kept longer."""
     for group in lineage_groups(docs, size):
         snapshot = read_snapshot(store, with_text=False, doc_ids=group, docs=docs)
         continues, status = derive_continuation(snapshot, rules)
-        edges += derive_succession(snapshot.docs.values()) + continues
-        status_updates += status
-    return edges, status_updates
+        yield from derive_succession(snapshot.docs.values())
+        yield from continues
+        yield from status
