@@ -81,6 +81,33 @@ def test_writes_go_through_write_documents_in_batches(tmp_path, monkeypatch):
     assert batches == [["changning-2024", "changning-2025"], ["jingan-2025", "jinshan-2025"], ["shanghai-2024"]]
 
 
+def test_workers_extract_a_whole_batch_ahead_while_the_writer_writes(tmp_path, monkeypatch):
+    """When the first batch is written, the worker has been handed the next batch's files as well: it goes
+    on extracting while the writer writes (with 4 files in flight a worker, it stood idle)."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for k in range(20):
+        shutil.copy(SEEDS / "changning-2025.txt", folder / f"plan-{k:02}.txt")
+    submitted, at_write = [0], []
+    real_submit, real_write = app._WorkerPool._submit, LadybugStore.write_documents
+
+    def count_submit(self, pool, plan):
+        submitted[0] += 1
+        return real_submit(self, pool, plan)
+
+    def note_write(self, graphs):
+        graphs = list(graphs)
+        at_write.append((len(graphs), submitted[0]))
+        return real_write(self, graphs)
+    monkeypatch.setattr(app._WorkerPool, "_submit", count_submit)
+    monkeypatch.setattr(LadybugStore, "write_documents", note_write)
+    with LadybugStore(str(tmp_path / "g.lbdb")) as store:
+        report = app.load_paths([str(folder)], store, jobs=1, batch=8, derive=False)
+    assert len(report.loaded) == 20
+    # 8 handed over to the writer, and 7 more in flight: the next batch but the one just taken
+    assert at_write[0] == (8, 15), at_write
+
+
 # -- one bad file never stops the others -----------------------------------------------------------
 
 def surrogate_pdf(path: Path) -> Path:
