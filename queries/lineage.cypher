@@ -23,9 +23,17 @@ RETURN CASE WHEN a.id = $name OR a.source = $name THEN 'upstream' ELSE 'downstre
  'Document' AS to_label, b.id AS to_id, b.source AS to_name, r.year_gap * 1.0 AS value, 'year_gap' AS detail,
  a.source AS source, a.title AS text, CASE WHEN 1 = 0 THEN 0 END AS start_offset, CASE WHEN 1 = 0 THEN 0 END AS end_offset
 UNION ALL
+// CITES and RUNS_PROGRAM, with many links, take a branch per end (queries/__init__.py: OR across both ends)
 MATCH (a:Document)-[r:CITES]->(b:PolicyDocument)
-WHERE a.id = $name OR a.source = $name OR b.id = $name OR b.title = $name
-RETURN CASE WHEN a.id = $name OR a.source = $name THEN 'upstream' ELSE 'downstream' END AS direction,
+WHERE a.id = $name OR a.source = $name
+RETURN 'upstream' AS direction,
+ 'CITES' AS relation, 'Document' AS from_label, a.id AS from_id, a.source AS from_name,
+ 'PolicyDocument' AS to_label, b.id AS to_id, b.title AS to_name, CASE WHEN 1 = 0 THEN 0.0 END AS value,
+ r.title AS detail, a.source AS source, r.text AS text, r.start_offset AS start_offset, r.end_offset AS end_offset
+UNION ALL
+MATCH (a:Document)-[r:CITES]->(b:PolicyDocument)
+WHERE (b.id = $name OR b.title = $name) AND NOT (a.id = $name OR a.source = $name)
+RETURN 'downstream' AS direction,
  'CITES' AS relation, 'Document' AS from_label, a.id AS from_id, a.source AS from_name,
  'PolicyDocument' AS to_label, b.id AS to_id, b.title AS to_name, CASE WHEN 1 = 0 THEN 0.0 END AS value,
  r.title AS detail, a.source AS source, r.text AS text, r.start_offset AS start_offset, r.end_offset AS end_offset
@@ -39,8 +47,15 @@ RETURN CASE WHEN a.id = $name OR a.title = $name THEN 'upstream' ELSE 'downstrea
  CASE WHEN 1 = 0 THEN 0 END AS start_offset, CASE WHEN 1 = 0 THEN 0 END AS end_offset
 UNION ALL
 MATCH (a:Document)<-[:TASK_OF]-(t:Task)-[r:RUNS_PROGRAM]->(b:Program)
-WHERE (a.id = $name OR a.source = $name OR b.id = $name OR b.name = $name)
-RETURN CASE WHEN a.id = $name OR a.source = $name THEN 'upstream' ELSE 'downstream' END AS direction,
+WHERE a.id = $name OR a.source = $name
+RETURN 'upstream' AS direction,
+ 'RUNS_PROGRAM' AS relation, 'Document' AS from_label, a.id AS from_id, a.source AS from_name,
+ 'Program' AS to_label, b.id AS to_id, b.name AS to_name, CASE WHEN 1 = 0 THEN 0.0 END AS value,
+ r.written AS detail, a.source AS source, r.text AS text, r.start_offset AS start_offset, r.end_offset AS end_offset
+UNION ALL
+MATCH (a:Document)<-[:TASK_OF]-(t:Task)-[r:RUNS_PROGRAM]->(b:Program)
+WHERE (b.id = $name OR b.name = $name) AND NOT (a.id = $name OR a.source = $name)
+RETURN 'downstream' AS direction,
  'RUNS_PROGRAM' AS relation, 'Document' AS from_label, a.id AS from_id, a.source AS from_name,
  'Program' AS to_label, b.id AS to_id, b.name AS to_name, CASE WHEN 1 = 0 THEN 0.0 END AS value,
  r.written AS detail, a.source AS source, r.text AS text, r.start_offset AS start_offset, r.end_offset AS end_offset
