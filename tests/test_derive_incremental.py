@@ -170,13 +170,13 @@ def test_incremental_derivation_equals_the_full_recompute_on_the_bolt_server(gra
     assert "ALIGNS_WITH" in seen["kinds"]
 
 
-@pytest.mark.parametrize("group_docs, workers, per_transaction", [(1, 0, None), (4, 0, None), (1, 2, None), (1, 0, 7)])
+@pytest.mark.parametrize("group_docs, workers, per_transaction", [(1, 0, None), (4, 0, None), (1, 2, None), (1, 0, 200)])
 def test_the_full_recompute_in_groups_equals_one_read_of_the_whole_graph(graphs, tmp_path, monkeypatch,
                                                                           group_docs, workers, per_transaction):
     """derive_all reads the graph a group of documents at a time (whole blocks, whole lineages): with
     groups of one document, or of four, with the groups computed by two worker processes (as on a
     graph of over PARALLEL_ABOVE plans), and with target statuses and relationships mixed in transactions
-    of 7 writes, it writes exactly what one read of the whole graph writes."""
+    of 200 writes, it writes exactly what one read of the whole graph writes."""
     with LadybugStore(str(tmp_path / "g.lbdb")) as store:
         for (source, k), graph in sorted(graphs.items()):
             if k == (1 if source.endswith("-b") else 0):     # two years of some districts: lineage links too
@@ -186,11 +186,17 @@ def test_the_full_recompute_in_groups_equals_one_read_of_the_whole_graph(graphs,
         if workers:
             monkeypatch.setattr(groups, "PARALLEL_ABOVE", 0)
             assert groups.workers_for(len(graphs), workers) == workers
+        chunks = []
         if per_transaction:
             monkeypatch.setattr(ladybug_store, "DERIVED_PER_TRANSACTION", per_transaction)
+            real_chunks = ladybug_store.derived_chunks
+            monkeypatch.setattr(ladybug_store, "derived_chunks", lambda writes, size: (
+                chunks.append((len(u), len(e))) or (u, e) for u, e in real_chunks(writes, size)))
         derive_all(store, group_docs=group_docs, jobs=workers or 1)
         grouped = derived_layer(store)
     assert not _differences(grouped, whole), _differences(grouped, whole)
+    if per_transaction:     # several transactions, some with statuses and relationships both
+        assert len(chunks) > 2 and any(u and e for u, e in chunks), chunks
     assert all(whole[kind] for kind in ("ALIGNS_WITH", "IMPLEMENTS", "SECTION_ALIGNS", "REUSES", "SUCCEEDS",
                                           "CONTINUES", "CITES", "Target.status")), {k: len(v) for k, v in whole.items()}
 
