@@ -161,7 +161,7 @@ def query_forms(sample: dict) -> dict[str, tuple[dict, dict]]:
     d, i, r, t = sample["district"], sample["indicator"], sample["region"], sample["theme"]
     selective = {
         "alignment": {"district": d}, "citations": {"title": "养老"}, "conflicts": {"source": d},
-        "department-load": {"region": r}, "gaps": {"kind": "district_only"}, "lineage": {"name": d},
+        "department-load": {"region": r}, "gaps": {"source": d}, "lineage": {"name": d},
         "owner": {"source": d}, "reuse": {"source": d}, "rollup": {"indicator": i}, "scorecard": {"district": d},
         "search": {"keyword": "养老", "source": d}, "section-alignment": {"district": d, "theme": t},
         "target-history": {"indicator": i, "region": r},

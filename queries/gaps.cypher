@@ -3,9 +3,10 @@
 //   and district targets with no city target of the same indicator (district_only).
 // param: kind STRING = null               (city_unaddressed or district_only)
 // param: include_unmapped BOOLEAN = false (also list targets whose indicator is not in the catalogue)
+// param: source STRING = null             (only this plan's targets, e.g. a district plan's: those no city target matches)
 // columns: kind, source, region, year, indicator, metric, value, unit, text, start_offset, end_offset, target_id
 MATCH (g:Target)-[:TARGET_OF]->(d:Document)
-WHERE (d.level = 'city' OR d.level = 'district' OR d.level = 'county')
+WHERE (d.source = $source OR $source IS NULL) AND (d.level = 'city' OR d.level = 'district' OR d.level = 'county')
   AND (g.indicator <> 'unmapped' OR $include_unmapped)
 WITH g, d, CASE WHEN d.level = 'city' THEN 'city_unaddressed' ELSE 'district_only' END AS kind
 WHERE (kind = $kind OR $kind IS NULL) AND NOT EXISTS { MATCH (g)-[:ALIGNS_WITH]-(:Target) }

@@ -53,7 +53,7 @@ def world_plans():
 CASES = [
     ("alignment", {}), ("alignment", {"indicator": "养老床位"}), ("alignment", {"district": "静安区"}),
     ("scorecard", {}), ("scorecard", {"district": "cn-2025"}),
-    ("gaps", {}), ("gaps", {"kind": "district_only"}), ("gaps", {"include_unmapped": True}),
+    ("gaps", {}), ("gaps", {"kind": "district_only"}), ("gaps", {"include_unmapped": True}), ("gaps", {"source": "ja-2025"}),
     ("rollup", {}), ("rollup", {"indicator": "社区长者食堂"}),
     ("owner", {"keyword": "认知"}), ("owner", {"keyword": "长者食堂"}), ("owner", {"indicator": "认知障碍照护床位"}),
     ("department-load", {}), ("department-load", {"include_inferred": False}), ("department-load", {"region": "长宁区"}),
@@ -173,6 +173,9 @@ def test_gaps(world):
         ("district_only", "ja-2025", "家庭照护床位", 200.0, "新增家庭照护床位200张"),
     ]
     assert [r["indicator"] for r in rows(world, "gaps", kind="district_only")] == ["家庭照护床位"]
+    assert [(r["source"], r["indicator"]) for r in rows(world, "gaps", source="ja-2025")] == [("ja-2025", "家庭照护床位")]
+    assert [r["source"] for r in rows(world, "gaps", source="city-2024")] == ["city-2024"]
+    assert rows(world, "gaps", source="cn-2025") == []
 
 
 def test_rollup(world):
