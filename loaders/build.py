@@ -66,6 +66,7 @@ class _Records:
     section_ids: dict[str, str] = field(default_factory=dict)   # section path → node id
     task_ids: dict[str, str] = field(default_factory=dict)      # task path → node id
     bodies: dict[str, BodyInfo] = field(default_factory=dict)   # Department nodes added, by key
+    owned: set[tuple[str, str]] = field(default_factory=set)    # (task id, department key) with OWNED_BY
 
     @property
     def region(self) -> str | None:
@@ -181,6 +182,11 @@ def _add_leader(out: _Records, tid: str, owner: OwnerMention) -> None:
 def _add_owning_department(out: _Records, tid: str, owner: OwnerMention) -> None:
     body = classify_body(owner.name, out.region, out.chain)
     _add_body(out, body)
+    # One OWNED_BY per task and department, with its first mention as evidence: a table naming a
+    # department twice for a task (牵头单位 and 配合单位, or two spellings of one body) owns it once.
+    if (tid, body.key) in out.owned:
+        return
+    out.owned.add((tid, body.key))
     out.edges.append(EdgeRecord("OWNED_BY", "Task", tid, "Department", body.key, {
         "role": "responsible", "source_column": owner.column, "written": owner.written,
         "inferred": owner.inferred, "rule": owner.rule, **out.evidence(owner.span),

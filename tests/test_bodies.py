@@ -454,3 +454,17 @@ def test_two_cities_districts_of_one_name_are_two_regions_with_their_own_bodies(
     assert not nanjing & fuzhou         # no shared node: the two 鼓楼区 are two places
     # one place of its name keeps its plain name (the seeds' 金山区, 静安区 …)
     assert classify_body("区民政局", "金山区", ("上海市",)).key == "金山区:金山区民政局"
+
+
+def test_a_task_naming_one_department_twice_is_owned_by_it_once(tmp_path):
+    """牵头单位 and 配合单位 naming the same bureau (in two spellings) give one OWNED_BY, with the first mention."""
+    from policykg.loaders.build import build_records
+    from policykg.loaders.pipeline import fingerprint, parse_document
+
+    plan = tmp_path / "jinshan-2025.txt"
+    plan.write_text("金山区民政局2025年工作要点\n一、养老服务\n"
+                    "1.新建助餐点5个。（牵头单位：区民政局；配合单位：金山区民政局、区财政局）\n", encoding="utf-8")
+    parsed = parse_document(str(plan))
+    graph = build_records(parsed, fingerprint(parsed.source.text, None))
+    owned = [(e.to_id, e.props["source_column"]) for e in graph.edges if e.type == "OWNED_BY"]
+    assert owned == [("金山区:金山区民政局", "牵头单位"), ("金山区:金山区财政局", "配合单位")], owned
