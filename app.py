@@ -192,8 +192,7 @@ def extract_files(plans: list, overrides: dict | None, loaded_at: str, jobs: int
         for plan in plans:
             yield pipeline.extract_file(plan, overrides, loaded_at)
         return
-    workers = min(jobs, len(plans))
-    yield from _WorkerPool(pipeline, workers, overrides, loaded_at, note, window=max(4 * workers, ahead)).run(plans)
+    yield from _WorkerPool(pipeline, min(jobs, len(plans)), overrides, loaded_at, note, window=ahead).run(plans)
 
 
 class _WorkerPool:
