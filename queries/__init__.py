@@ -39,10 +39,10 @@ leaving out the rows the first has (`lineage` for one plan on a 10,000-plan grap
 Reaching a document's rows: a section, task or target links to its document (SECTION_OF, TASK_OF,
 TARGET_OF) as well as naming it in `doc_id`. A query whose filter picks a few documents (`--district`,
 `--source`) follows the link: LadybugDB has no index on `doc_id`, and a join on it scans every row
-(on a 10,000-plan graph, `alignment` for one district 13 ms against 0.2 s). A query that reads most rows
-either way joins on `doc_id` (a hash join on 10,000 documents): for `department-load`, `owner`, `search`
-and `rollup` the link was slower. The unfiltered first pages of `reuse` and `section-alignment` pay for
-their filtered forms' speed (at 10,000 plans 457 ms against 319, 647 against 465, p95).
+(on a 10,000-plan graph, `alignment` for one district 13 ms against 0.2 s). A statement that reads most
+rows joins on `doc_id` (a hash join on 10,000 documents), which is faster than following every link. A
+query asked both ways has a statement for each (`// when:`, below); `department-load` and `rollup` read
+most rows whatever their filter, and join on `doc_id`.
 
 Row order: a statement ends with an ORDER BY that makes the order total (unique keys such as ids
 last, so tied rows cannot come back in another order on another engine or run), and `run_query` pages
@@ -59,6 +59,21 @@ A UNION cannot be ordered portably (Neo4j needs a CALL {} subquery that LadybugD
 `// order:` header gives the sort keys, and `run_query` sorts (by code point, nulls last, ties by the
 whole row) and pages it in Python; those queries are the ones a required parameter keeps small.
 A statement with its own LIMIT (a "top N" question) is paged in Python too, within its N rows.
+
+A statement for a selective parameter: after the general statement, a file may give another one for
+when some optional parameters are given, under a `// when: source` line (`// when: district, theme`:
+all of them). `run_query` runs the first whose parameters are all given, else the general one; both
+must return the same rows for those parameters (tests/test_queries.py compares them on the seeds).
+Why: an optional filter written `(d.source = $source OR $source IS NULL)` gets one plan for both cases,
+and no plan is fast for both. On a 10,000-plan graph, one plan's tasks by their TASK_OF links take 3 ms
+and all tasks 0.6 s; the hash join on `doc_id` takes 0.13 s and 0.35 s. So the general statements of
+`alignment`, `gaps`, `owner`, `reuse`, `search` and `section-alignment` join on `doc_id`, and their
+`// when:` statements follow the links (first pages: alignment 450–530 → 300–350 ms, reuse 340–400 →
+230–280, section-alignment 650–790 → 360–470; one plan's owner 150–160 → 10, search 180–225 → 3).
+The planner is sensitive to how a filter is written, so each form is measured: `owner` and `search`
+filter plainly (`d.source = $source`) and put the filters on the task in a WITH after the MATCH (in the
+MATCH's WHERE, LadybugDB 0.22 scans every task to apply them first), while `reuse` keeps the general
+`(dd.source = $source OR $source IS NULL)`, which it plans 5× faster than the plain one.
 
 Cutting early: a statement whose expensive part (an aggregate, a long text, another hop) is needed only
 by the rows of the page may cut what feeds it with `ORDER BY … LIMIT $page_end`: `run_query` binds
@@ -89,6 +104,8 @@ QUERY_DIR = Path(__file__).parent
 TYPES = ("STRING", "INT64", "DOUBLE", "BOOLEAN")
 HEADER_KEYS = ("name", "purpose", "param", "columns", "order", "sorted")
 _HEADER_LINE = re.compile(r"^//\s*({}):\s*(.*)$".format("|".join(HEADER_KEYS)))
+# In the body: the statement that follows is for when these parameters are given.
+_WHEN_LINE = re.compile(r"^//\s*when:\s*(.*)$")
 # What follows the last RETURN: where the statement's own ORDER BY and LIMIT are.
 _FINAL_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
 _FINAL_LIMIT = re.compile(r"\b(LIMIT|SKIP)\b", re.I)
@@ -118,10 +135,32 @@ class NamedQuery:
     path: str
     order: tuple[tuple[str, bool], ...] = ()   # (column, descending): a UNION's sort keys (// order:), for run_query
     sorted_lists: tuple[tuple[str, ...], ...] = ()   # groups of list columns run_query sorts together (// sorted:)
+    # (parameters, statement): run instead of `cypher` when all those parameters are given (// when:)
+    variants: tuple[tuple[tuple[str, ...], str], ...] = ()
 
     @property
     def param_names(self) -> list[str]:
         return [p.name for p in self.params]
+
+    @property
+    def statements(self) -> list[str]:
+        """Every statement of the query: the general one, then those for selective parameters."""
+        return [self.cypher, *(cypher for _, cypher in self.variants)]
+
+    def statement_for(self, bound: dict) -> str:
+        """The statement to run with these parameters: the first `// when:` one whose parameters are all
+        given, else the general one.
+
+        >>> q = get_query("owner")
+        >>> q.statement_for({"source": "jingan-2025"}) == q.variants[0][1]
+        True
+        >>> q.statement_for({"source": None}) == q.cypher
+        True
+        """
+        for names, cypher in self.variants:
+            if all(bound.get(name) is not None for name in names):
+                return cypher
+        return self.cypher
 
     @property
     def pages_in_engine(self) -> bool:
@@ -130,8 +169,8 @@ class NamedQuery:
 
     @property
     def cuts_early(self) -> bool:
-        """Whether the statement cuts its rows before the end with `LIMIT $page_end` (see the module's text)."""
-        return _PAGE_END.search(self.cypher) is not None
+        """Whether a statement cuts its rows before the end with `LIMIT $page_end` (see the module's text)."""
+        return any(_PAGE_END.search(cypher) for cypher in self.statements)
 
 
 def parse_query_file(path: Path) -> NamedQuery:
@@ -146,21 +185,49 @@ def parse_query_file(path: Path) -> NamedQuery:
     columns = _column_list(header["columns"])
     if len(set(columns)) != len(columns):
         raise ValueError(f"{where}: // columns: lists a column twice")
-    cypher = "\n".join(line.strip() for line in body if line.strip())
+    general, *when = _split_statements(body)
+    cypher = general[1]
+    variants = tuple(_check_when(names, text, cypher, params, where) for names, text in when)
     if "order" in header:
         order = _parse_order(", ".join(header["order"]))
         _check_returned([c for c, _ in order], columns, "order", where)
     else:
         order = ()
-        if not _FINAL_ORDER_BY.search(_final_part(cypher)):
-            raise ValueError(f"{where}: the statement needs a final ORDER BY (or a // order: header for a UNION)")
+        if not all(_FINAL_ORDER_BY.search(_final_part(text)) for text in [cypher, *(t for _, t in variants)]):
+            raise ValueError(f"{where}: every statement needs a final ORDER BY (or a // order: header for a UNION)")
     sorted_lists = tuple(tuple(c.strip() for c in group.split("+")) for group in _column_list(header.get("sorted", [])))
     _check_returned([c for group in sorted_lists for c in group], columns, "sorted", where)
     return NamedQuery(
         name=header["name"][0], purpose=" ".join(header["purpose"]), params=params, columns=columns,
-        # Lines are sent stripped of indentation: smaller statements, same meaning.
-        cypher=cypher, path=str(path), order=order, sorted_lists=sorted_lists,
+        cypher=cypher, path=str(path), order=order, sorted_lists=sorted_lists, variants=variants,
     )
+
+
+def _split_statements(body: list[str]) -> list[tuple[tuple[str, ...], str]]:
+    """The body's statements, each with the parameters of its `// when:` line (none for the first, the
+    general one). Lines are sent stripped of indentation: smaller statements, same meaning."""
+    parts: list[tuple[tuple[str, ...], list[str]]] = [((), [])]
+    for line in body:
+        m = _WHEN_LINE.match(line.strip())
+        if m:
+            parts.append((_column_list([m.group(1)]), []))
+        elif line.strip():
+            parts[-1][1].append(line.strip())
+    return [(names, "\n".join(lines)) for names, lines in parts]
+
+
+def _check_when(names: tuple[str, ...], cypher: str, general: str, params: tuple[QueryParam, ...],
+                where: str) -> tuple[tuple[str, ...], str]:
+    optional = {p.name for p in params if not p.required}
+    if not names or not set(names) <= optional:
+        raise ValueError(f"{where}: // when: {', '.join(names) or '(nothing)'} must name optional parameters "
+                         f"of the query ({', '.join(sorted(optional)) or 'none'})")
+    if not cypher:
+        raise ValueError(f"{where}: // when: {', '.join(names)} has no statement after it")
+    if bool(_FINAL_LIMIT.search(_final_part(cypher))) != bool(_FINAL_LIMIT.search(_final_part(general))):
+        raise ValueError(f"{where}: the statement for // when: {', '.join(names)} must end as the general one "
+                         f"does (with its own LIMIT, or without)")
+    return names, cypher
 
 
 def _split_header(text: str) -> tuple[dict[str, list[str]], list[str]]:
@@ -268,17 +335,18 @@ def run_query(store, name: str, params: dict | None = None, limit: int | None = 
         raise ValueError(f"limit and offset must not be negative, got limit={limit}, offset={offset}")
     query = get_query(name)
     bound = bind_params(query, params)
-    if query.cuts_early:
+    cypher = query.statement_for(bound)
+    if _PAGE_END.search(cypher):
         bound["page_end"] = offset + limit + 1 if limit else PAGE_END_ALL
     if query.pages_in_engine:
-        return _engine_page(store, query, bound, limit or 0, offset)
-    return _python_page(store, query, bound, limit or 0, offset)
+        return _engine_page(store, query, cypher, bound, limit or 0, offset)
+    return _python_page(store, query, cypher, bound, limit or 0, offset)
 
 
-def _engine_page(store, query: NamedQuery, bound: dict, limit: int, offset: int) -> QueryResult:
+def _engine_page(store, query: NamedQuery, cypher: str, bound: dict, limit: int, offset: int) -> QueryResult:
     """One page read by the engine: SKIP/LIMIT after the statement's total ORDER BY, one row more than
     the page to learn whether rows follow it."""
-    cypher, bound = query.cypher, dict(bound)
+    bound = dict(bound)
     if offset:
         cypher += "\nSKIP $page_skip"
         bound["page_skip"] = offset
@@ -295,9 +363,9 @@ def _engine_page(store, query: NamedQuery, bound: dict, limit: int, offset: int)
     return result
 
 
-def _python_page(store, query: NamedQuery, bound: dict, limit: int, offset: int) -> QueryResult:
+def _python_page(store, query: NamedQuery, cypher: str, bound: dict, limit: int, offset: int) -> QueryResult:
     """Every row read, sorted by `// order:` (a UNION) and cut here: for the queries the engine cannot page."""
-    result = _checked(query, store.query(query.cypher, bound))
+    result = _checked(query, store.query(cypher, bound))
     if query.order:
         result.rows[:] = sort_rows(result.rows, [(itemgetter(query.columns.index(column)), descending)
                                                  for column, descending in query.order])

@@ -29,3 +29,25 @@ RETURN d.source AS source, t.id AS task_id, t.item AS item, t.title AS title,
        coalesce(o.written, dep.name) AS department, o.inferred AS inferred, o.rule AS rule, leaders,
        t.text AS text, t.start_offset AS start_offset, t.end_offset AS end_offset
 ORDER BY source, start_offset, task_id, inferred, department, rule
+
+// when: source
+// One plan's tasks by their links (see queries/__init__.py).
+MATCH (t:Task)-[:TASK_OF]->(d:Document)
+WHERE d.source = $source
+WITH t, d, $indicator AS indicator, $keyword AS keyword
+WHERE (indicator IN t.indicators OR indicator IS NULL)
+  AND CASE WHEN keyword IS NULL THEN true WHEN t.text CONTAINS keyword THEN true
+           ELSE any(i IN t.indicators WHERE i CONTAINS keyword) END
+WITH t, d
+ORDER BY d.source, t.start_offset, t.id
+LIMIT $page_end
+OPTIONAL MATCH (t)-[l:LED_BY]->(p:Leader)
+WITH t, d, l, p
+ORDER BY l.start_offset
+SKIP 0
+WITH t, d, collect(DISTINCT coalesce(l.written, p.name)) AS leaders
+OPTIONAL MATCH (t)-[o:OWNED_BY]->(dep:Department)
+RETURN d.source AS source, t.id AS task_id, t.item AS item, t.title AS title,
+       coalesce(o.written, dep.name) AS department, o.inferred AS inferred, o.rule AS rule, leaders,
+       t.text AS text, t.start_offset AS start_offset, t.end_offset AS end_offset
+ORDER BY source, start_offset, task_id, inferred, department, rule

@@ -12,3 +12,13 @@ RETURN d.source AS source, t.item AS item, t.title AS title, t.theme AS theme, t
        t.text AS text, t.start_offset AS start_offset, t.end_offset AS end_offset, t.id AS task_id
 ORDER BY source, start_offset, task_id
 LIMIT $limit
+
+// when: source
+MATCH (t:Task)-[:TASK_OF]->(d:Document)
+WHERE d.source = $source
+WITH t, d, $keyword AS keyword, $theme AS theme
+WHERE t.text CONTAINS keyword AND (t.theme = theme OR theme IS NULL)
+RETURN d.source AS source, t.item AS item, t.title AS title, t.theme AS theme, t.kind AS kind,
+       t.text AS text, t.start_offset AS start_offset, t.end_offset AS end_offset, t.id AS task_id
+ORDER BY source, start_offset, task_id
+LIMIT $limit

@@ -56,15 +56,17 @@ CASES = [
     ("gaps", {}), ("gaps", {"kind": "district_only"}), ("gaps", {"include_unmapped": True}), ("gaps", {"source": "ja-2025"}),
     ("rollup", {}), ("rollup", {"indicator": "社区长者食堂"}),
     ("owner", {"keyword": "认知"}), ("owner", {"keyword": "长者食堂"}), ("owner", {"indicator": "认知障碍照护床位"}),
+    ("owner", {"source": "ja-2025"}), ("owner", {"source": "ja-2025", "keyword": "长者食堂"}),
     ("department-load", {}), ("department-load", {"include_inferred": False}), ("department-load", {"region": "长宁区"}),
     ("lineage", {"name": "cn-2025"}), ("lineage", {"name": "city-2024"}), ("lineage", {"name": "老伙伴计划"}),
     ("lineage", {"name": "认知障碍照护床位"}), ("lineage", {"name": "上海市养老服务条例"}),
     ("target-history", {}), ("target-history", {"indicator": "认知障碍照护床位"}), ("target-history", {"region": "长宁区"}),
     ("citations", {}), ("citations", {"title": "养老", "limit": 5}),
-    ("reuse", {}), ("reuse", {"source": "cn-2025"}),
+    ("reuse", {}), ("reuse", {"source": "cn-2025"}), ("reuse", {"source": "ja-2025"}),
     ("conflicts", {}), ("conflicts", {"source": "cn-2024"}),
     ("search", {"keyword": "持证率"}), ("search", {"keyword": "持证率", "source": "ja-2025", "limit": 1}),
-    ("section-alignment", {}), ("section-alignment", {"theme": "社会救助"}),
+    ("section-alignment", {}), ("section-alignment", {"theme": "社会救助"}), ("section-alignment", {"district": "静安区"}),
+    ("section-alignment", {"district": "cn-2025", "theme": "养老服务"}),
 ]
 
 
@@ -91,7 +93,7 @@ def test_every_question_has_a_query_file_with_a_full_header():
         assert "$" not in q.purpose
         # A named query is a question one can read: keep it small (the largest, lineage, is a UNION of six
         # relations, two of them a branch per end for LadybugDB's planner).
-        assert len(q.cypher.encode()) < 4500, q.name
+        assert all(len(cypher.encode()) < 4500 for cypher in q.statements), q.name
 
 
 def test_every_query_carries_its_evidence():
@@ -337,6 +339,76 @@ def test_a_query_cut_early_pages_as_its_whole_result(name, seeds):
     for size in (1, 3, len(everything) // 2):
         pages = [run_query(seeds, name, limit=size, offset=start).rows for start in range(0, len(everything), size)]
         assert [row for page in pages for row in page] == everything, (name, size)
+
+
+# -- statements for selective parameters (// when:) ---------------------------------------
+
+def test_a_when_line_names_optional_parameters_and_heads_a_statement(tmp_path):
+    path = tmp_path / "q.cypher"
+    header = "// name: q\n// purpose: p\n// param: a STRING = null\n// param: b STRING\n// columns: x\n"
+    general, selective = "MATCH (n) RETURN n.id AS x ORDER BY x", "MATCH (n) WHERE n.id = $a RETURN n.id AS x ORDER BY x"
+    path.write_text(f"{header}{general}\n\n// when: a\n// a comment\n{selective}\n")
+    q = parse_query_file(path)
+    selective = "// a comment\n" + selective     # comments go to the engine as in the general statement
+    assert (q.cypher, q.variants, q.statements) == (general, ((("a",), selective),), [general, selective])
+    assert (q.statement_for({"a": "1", "b": "2"}), q.statement_for({"a": None, "b": "2"})) == (selective, general)
+    for when, message in (("b", "must name optional parameters"), ("c", "must name optional parameters"),
+                          ("", "must name optional parameters")):
+        path.write_text(f"{header}{general}\n// when: {when}\n{selective}\n")
+        with pytest.raises(ValueError, match=message):
+            parse_query_file(path)
+    path.write_text(f"{header}{general}\n// when: a\n")
+    with pytest.raises(ValueError, match="has no statement after it"):
+        parse_query_file(path)
+    path.write_text(f"{header}{general}\n// when: a\n{selective} LIMIT 5\n")
+    with pytest.raises(ValueError, match="must end as the general one does"):
+        parse_query_file(path)
+    path.write_text(f"{header}{general}\n// when: a\nMATCH (n) RETURN n.id AS x\n")
+    with pytest.raises(ValueError, match="every statement needs a final ORDER BY"):
+        parse_query_file(path)
+
+
+def test_run_query_sends_the_statement_of_the_parameters_given(world):
+    sent = []
+
+    class Spy:
+        def query(self, cypher, params=None):
+            sent.append(cypher)
+            return world.query(cypher, params)
+
+    owner = get_query("owner")
+    assert owner.variants, "owner has a statement for one plan"
+    run_query(Spy(), "owner", {"source": "ja-2025"})
+    run_query(Spy(), "owner", {"keyword": "养老"})
+    assert sent == [owner.variants[0][1], owner.cypher]
+
+
+def _selective_values(store) -> dict[str, list]:
+    """Values of the parameters `// when:` statements name, taken from the loaded documents."""
+    docs = store.query("MATCH (d:Document) RETURN d.source, d.region ORDER BY d.source").rows
+    return {"source": [source for source, _ in docs], "district": sorted({v for row in docs for v in row if v})}
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries() if q.variants])
+def test_a_when_statement_gives_the_general_statements_rows(name, seeds):
+    """The statement run for a selective parameter is only faster: on every document (and region) of the seeds,
+    alone and with the query's other parameters, it returns the general statement's rows, in its order."""
+    query = get_query(name)
+    values = _selective_values(seeds)
+    others = [{}] + [{p: v} for p, v in (("keyword", "养老"), ("theme", "养老服务"), ("min_similarity", 0.5),
+                                         ("indicator", "养老床位")) if p in query.param_names]
+    required = {p.name: "养老" for p in query.params if p.required}
+    compared = 0
+    for names, cypher in query.variants:
+        for value in sorted({v for n in names for v in values[n]}):
+            for extra in others:
+                bound = bind_params(query, {**required, **extra, **{n: value for n in names}})
+                if query.cuts_early:
+                    bound["page_end"] = PAGE_END_ALL
+                general = seeds.query(query.cypher, bound).rows
+                assert seeds.query(cypher, bound).rows == general, (name, bound)
+                compared += len(general)
+    assert compared > 0, f"{name}: the seeds give no rows to compare"
 
 
 # List columns collected in a stated order: at scale the engines collect in parallel, and a list that follows
