@@ -61,11 +61,14 @@ def citation_documents(store: GraphStore, citations: list[dict]) -> dict[str, di
 JOINS: dict[str, Join] = {"tasks": task_owners, "citations": citation_documents}
 
 
-def run_export(store: GraphStore, name: str) -> list[dict]:
-    """The records of the export `name` of graph/schema.yaml, keys in the declared order."""
+def run_export(store: GraphStore, name: str, documents: list[str] | None = None) -> list[dict]:
+    """The records of the export `name` of graph/schema.yaml, keys in the declared order; with `documents`
+    (document ids), only theirs, read by the label's link to its document rather than the whole graph."""
     spec: ExportSpec = store.schema.exports[name]
+    params = None if documents is None else {"documents": list(documents)}
+    statement = statements.export_statement(store.schema, spec, of_documents=params is not None)
     # Ordered as declared, ties broken by the whole row: the same records in the same order every run.
-    rows = sort_rows(_rows(store, statements.export_statement(store.schema, spec)),
+    rows = sort_rows(_rows(store, statement, params),
                      [(itemgetter(column), False) for column in spec.order])
     if spec.one_per:
         seen: set[tuple] = set()

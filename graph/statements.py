@@ -281,16 +281,26 @@ def read_edges(schema: Schema, rel: str, a: str, b: str, *, end: str | None = No
 _EXPORT_VARIABLES = {"node": "n", "from": "a", "to": "b", "rel": "r", "from_document": "ad", "to_document": "bd"}
 
 
-def export_statement(schema: Schema, spec: ExportSpec) -> str:
+def export_statement(schema: Schema, spec: ExportSpec, of_documents: bool = False) -> str:
     """The read of one export: one row per node (or relationship), columns and order as declared.
+
+    With `of_documents`, only the rows of the documents whose ids are in `$documents`, reached by the
+    label's link to its document (a ValueError for a label without one).
 
     >>> from policykg.graph.schema import load_schema
     >>> schema = load_schema()
     >>> export_statement(schema, schema.exports["documents"])
     'MATCH (n:Document) RETURN n.source AS source, n.id AS id, ... ORDER BY source'
+    >>> export_statement(schema, schema.exports["targets"], of_documents=True)
+    'MATCH (n:Target)-[:TARGET_OF]->(d:Document) WHERE d.id IN $documents RETURN n.doc_id AS doc_id, ...'
     """
     returns = ", ".join(f"{_EXPORT_VARIABLES[end]}.{prop} AS {column}" for column, end, prop in spec.columns)
     order = f" ORDER BY {', '.join(spec.order)}" if spec.order else ""
+    if of_documents:
+        link = schema.document_link(spec.label or "")
+        if link is None:
+            raise ValueError(f"export {spec.name!r} has no link to its documents to filter by")
+        return f"MATCH (n:{spec.label})-[:{link}]->(d:Document) WHERE d.id IN $documents RETURN {returns}{order}"
     if spec.label:
         return f"MATCH (n:{spec.label}) RETURN {returns}{order}"
     a, b = schema.rel(spec.relationship or "").endpoints[0]

@@ -24,14 +24,15 @@ from policykg.queries import run_query
 __all__ = ["owner_lookup", "rollup", "alignment_matrix", "alignment_cell", "lineage_graph", "sentence_around"]
 
 
-def owner_lookup(store: GraphStore, keyword: str | None = None, indicator: str | None = None) -> list[dict]:
+def owner_lookup(store: GraphStore, keyword: str | None = None, indicator: str | None = None,
+                 source: str | None = None) -> list[dict]:
     """Tasks whose text (or a target's indicator) contains `keyword`, or that state a target
-    of exactly `indicator`, with their departments and leaders.
+    of exactly `indicator` (of the plan `source`, or of every plan), with their departments and leaders.
 
     One record per task: `departments` are the explicit owners (责任部门 …, as written),
     `inferred_departments` the owners inferred from the task's theme (each with its
     rule), `leaders` the 牵头领导/分管领导; plus the task's evidence."""
-    rows = run_query(store, "owner", {"keyword": keyword, "indicator": indicator}).records()
+    rows = run_query(store, "owner", {"keyword": keyword, "indicator": indicator, "source": source}).records()
     tasks: dict[str, dict] = {}
     for r in rows:
         task = tasks.setdefault(r["task_id"], {
@@ -50,13 +51,14 @@ def owner_lookup(store: GraphStore, keyword: str | None = None, indicator: str |
     return list(tasks.values())
 
 
-def rollup(store: GraphStore, indicator: str | None = None) -> list[dict]:
-    """Per city target: the loaded districts' values summed against it (counts) or their range (rates).
+def rollup(store: GraphStore, indicator: str | None = None, source: str | None = None) -> list[dict]:
+    """Per city target (of the city plan `source`, or of every city plan): the loaded districts' values
+    summed against it (counts) or their range (rates).
 
     Each region counts once, with its plan nearest in year to the city plan (a
     same-year plan wins over a later one); a region whose plan states two values
     for the indicator contributes the larger and is listed in `conflicting_regions`."""
-    return run_query(store, "rollup", {"indicator": indicator}).records()
+    return run_query(store, "rollup", {"indicator": indicator, "source": source}).records()
 
 
 def alignment_matrix(store: GraphStore, indicator: str | None = None) -> tuple[list[str], list[list]]:
