@@ -174,4 +174,4 @@ def test_neo4j_admin_import_gives_ladybugs_counts_and_query_rows(world, neo4j_fa
             assert comparable(run_query(store, name, params).rows) == comparable(run_query(world, name, params).rows), name
     finally:
         store.close()
-        server.stop()
+        server.discard()
