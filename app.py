@@ -509,10 +509,11 @@ def align(where: GraphLocation, indicator: str | None = None) -> QueryResult:
     return QueryResult(columns, rows)
 
 
-def owners(where: GraphLocation, keyword: str) -> QueryResult:
-    """`policykg owner KEYWORD`: the tasks that mention it, with their owners and leaders."""
+def owners(where: GraphLocation, keyword: str, source: str | None = None) -> QueryResult:
+    """`policykg owner KEYWORD [--source SOURCE]`: the tasks that mention it (in one plan, or in every
+    plan), with their owners and leaders."""
     with where.open(read_only=True) as store:
-        return _table(owner_lookup(store, keyword), OWNER_COLUMNS)
+        return _table(owner_lookup(store, keyword, source=source), OWNER_COLUMNS)
 
 
 def lineage(where: GraphLocation, name: str | None = None, depth: int = 2) -> QueryResult:

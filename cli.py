@@ -581,19 +581,21 @@ def align(where, indicator, output):
 
 @main.command()
 @click.argument("keyword")
+@click.option("--source", metavar="SOURCE", help="Only the tasks of this plan (a document source, e.g. jingan-2025).")
 @output_options
 @click.pass_obj
 @friendly
-def owner(where, keyword, output):
+def owner(where, keyword, source, output):
     """Which departments and leaders own the tasks that mention KEYWORD (explicit or inferred).
 
     \b
     Example:
       policykg owner 养老床位
+      policykg owner 长者食堂 --source jingan-2025
     """
-    result = app.owners(where, keyword)
+    result = app.owners(where, keyword, source)
     if not result.rows:
-        click.echo(f"no task mentions {keyword}")
+        click.echo(f"no task mentions {keyword}" + (f" in {source}" if source else ""))
         return
     show(result, output)
 

@@ -261,6 +261,10 @@ def test_owner_lists_explicit_and_inferred_owners(seeded):
     assert any(r["inferred_departments"] for r in rows)
     original = original_texts()
     assert all(original[r["source"]][r["start_offset"]:r["end_offset"]] == r["text"] for r in rows)
+    # --source: one plan's tasks, the same records
+    assert json.loads(run("owner", "民心工程", "--source", "jinshan-2025", "--format", "json", db=seeded).stdout) == [
+        r for r in rows if r["source"] == "jinshan-2025"]
+    assert run("owner", "民心工程", "--source", "nowhere-2025", db=seeded).stdout.strip() == "no task mentions 民心工程 in nowhere-2025"
 
 
 def original_texts() -> dict[str, str]:
