@@ -130,7 +130,10 @@ def _pct(share: float) -> str:
 
 # -- the lineage picture ---------------------------------------------------------------------------
 
-_EXPANDABLE = {"Document", "Program", "PolicyDocument"}
+# What the walk goes on from, per direction: the labels some lineage relation leaves (upstream) or reaches
+# (downstream). A program is only reached (plans run it): walking upstream from it asked for every plan that
+# runs it and kept none of them (on a 10,000-plan graph, 2 s of one plan's 2.4 s picture).
+_WALKED_ON = {"upstream": {"Document", "PolicyDocument"}, "downstream": {"Document", "Program", "PolicyDocument"}}
 
 
 def lineage_graph(store: GraphStore, name_or_id: str | None = None, depth: int = 2, *,
@@ -191,7 +194,7 @@ def _focus_graph(store: GraphStore, name_or_id: str, depth: int) -> nx.DiGraph:
                                         else (row["from_id"], row["from_label"]))
                 if row["relation"] == "MEASURES":
                     continue   # an indicator's documents are shown, not walked on from
-                if onward_label in _EXPANDABLE and (onward, row["direction"]) not in seen:
+                if onward_label in _WALKED_ON[row["direction"]] and (onward, row["direction"]) not in seen:
                     seen.add((onward, row["direction"]))
                     next_frontier.append((onward, row["direction"]))
         frontier = next_frontier
@@ -219,20 +222,26 @@ def _whole_graph(store: GraphStore) -> nx.DiGraph:
 
 def _describe(store: GraphStore, graph: nx.DiGraph) -> None:
     """The properties a picture places and filters nodes by (see `lineage_graph`)."""
-    counts = {r["doc_id"]: r["targets"] for r in store.query(statements.LINEAGE_TARGET_COUNTS, {}).records()}
+    def read(whole: str, of_ids: str) -> list[dict]:
+        # A picture centred on one node reads its own nodes; the whole graph's reads every one.
+        if graph.graph.get("focus") is None:
+            return store.query(whole, {}).records()
+        return store.query(of_ids, {"ids": sorted(graph.nodes)}).records()
+
+    counts = {r["doc_id"]: r["targets"] for r in read(statements.LINEAGE_TARGET_COUNTS, statements.LINEAGE_TARGET_COUNTS_OF)}
     themes: dict[str, set[str]] = defaultdict(set)
-    for r in store.query(statements.LINEAGE_THEMES, {}).records():
+    for r in read(statements.LINEAGE_THEMES, statements.LINEAGE_THEMES_OF):
         themes[r["doc_id"]].add(r["theme"])
-    for r in store.query(statements.LINEAGE_DOCUMENTS, {}).records():
+    for r in read(statements.LINEAGE_DOCUMENTS, statements.LINEAGE_DOCUMENTS_OF):
         if r["id"] in graph:
             graph.nodes[r["id"]].update(
                 doc_title=r["title"], level=r["level"], region=r["region"], year=r["year"], kind=r["kind"],
                 issuer=r["issuer"], doc_number=r["doc_number"], issue_date=r["issue_date"],
                 targets=counts.get(r["id"], 0), themes=sorted(themes[r["id"]]))
-    for r in store.query(statements.LINEAGE_POLICY_DOCUMENTS, {}).records():
+    for r in read(statements.LINEAGE_POLICY_DOCUMENTS, statements.LINEAGE_POLICY_DOCUMENTS_OF):
         if r["id"] in graph:
             graph.nodes[r["id"]].update(scope=r["scope"], variants=list(r["variants"] or []))
-    for r in store.query(statements.LINEAGE_PROGRAMS, {}).records():
+    for r in read(statements.LINEAGE_PROGRAMS, statements.LINEAGE_PROGRAMS_OF):
         if r["id"] in graph:
             graph.nodes[r["id"]].update(kind=r["kind"])
 
