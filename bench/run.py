@@ -10,7 +10,7 @@ BENCH_FULL=1 for 10,000) and measures, each figure twice to show the noise (BENC
   derivation of what changed) and, as the baseline, followed by the full recompute (`derive_all`);
   and `derive_all` alone;
 - p50/p95 of every named query's first page (1,000 rows, as `policykg query` shows), with its defaults
-  and with a selective parameter;
+  and with a selective parameter; and the analyst's report on the default city plan (`report_data`);
 - the write baselines, on the same parsed plans: LadybugDB's bulk path (`write_documents`: COPY from
   Arrow tables) against one MERGE statement per row (and against `write_document`, one transaction of
   UNWIND statements per plan), and on the Bolt server the tests use (tests/neo4j_server) batched
@@ -45,6 +45,7 @@ from policykg.loaders.build import build_records  # noqa: E402
 from policykg.loaders.pipeline import fingerprint, parse_document  # noqa: E402
 from policykg.loaders.records import DocumentGraph  # noqa: E402
 from policykg.queries import list_queries, run_query  # noqa: E402
+from policykg.queries.report import report_data  # noqa: E402
 from tests.conftest_bolt import Neo4jServer, open_bolt_store, server_jar  # noqa: E402
 
 __all__ = ["main"]
@@ -148,6 +149,7 @@ def _sample_values(store: GraphStore) -> dict:
         return rows[0][0] if rows else ""
     return {
         "district": first("MATCH (d:Document) WHERE d.level = 'district' RETURN d.source AS s ORDER BY s LIMIT 1"),
+        "city": first("MATCH (d:Document) WHERE d.level = 'city' RETURN d.source AS s ORDER BY s LIMIT 1"),
         "indicator": first("MATCH (t:Target) WHERE t.indicator IS NOT NULL AND t.indicator <> 'unmapped' "
                            "RETURN t.indicator AS i, count(*) AS n ORDER BY n DESC, i LIMIT 1"),
         "region": first("MATCH (d:Document) WHERE d.level = 'district' RETURN d.region AS r ORDER BY d.source LIMIT 1"),
@@ -158,16 +160,23 @@ def _sample_values(store: GraphStore) -> dict:
 
 def query_forms(sample: dict) -> dict[str, tuple[dict, dict]]:
     """Each named query's (default, selective) parameters; a required parameter gets a sample value in both."""
-    d, i, r, t = sample["district"], sample["indicator"], sample["region"], sample["theme"]
+    d, c, i, r, t = sample["district"], sample["city"], sample["indicator"], sample["region"], sample["theme"]
     selective = {
         "alignment": {"district": d}, "citations": {"title": "养老"}, "conflicts": {"source": d},
         "department-load": {"region": r}, "gaps": {"source": d}, "lineage": {"name": d},
-        "owner": {"source": d}, "reuse": {"source": d}, "rollup": {"indicator": i}, "scorecard": {"district": d},
+        "owner": {"source": d}, "reuse": {"source": d}, "rollup": {"source": c}, "scorecard": {"district": d},
         "search": {"keyword": "养老", "source": d}, "section-alignment": {"district": d, "theme": t},
         "target-history": {"indicator": i, "region": r},
     }
     required = {"lineage": {"name": d}, "search": {"keyword": "养老"}}
     return {q.name: (required.get(q.name, {}), selective.get(q.name, required.get(q.name, {}))) for q in list_queries()}
+
+
+def bench_report(store: GraphStore) -> dict:
+    """The data of `policykg report` on the default city plan (the one with the most district plans)."""
+    start = time.perf_counter()
+    report = report_data(store)
+    return {"wall_s": time.perf_counter() - start, "city": report.city["source"], "districts": len(report.districts)}
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -360,6 +369,8 @@ def print_table(result: dict) -> None:
         f"({_pair(result['reload'], 'documents', 'd')}) |",
         f"| reload with the full recompute (before), s | {_pair(result['reload_full'], 'wall_s', '.2f')} |",
         f"| derive_all on the {n}-plan graph, s | {_pair(result['derive'], 'wall_s', '.2f')} |",
+        f"| report on the default city plan, s (its district plans) | {_pair(result['report'], 'wall_s', '.2f')} "
+        f"({_pair(result['report'], 'districts', 'd')}) |",
         "",
         "| query (first page; +: more rows follow) | rows (default) | default p50 / p95 ms | selective rows "
         "| selective p50 / p95 ms |",
@@ -419,6 +430,8 @@ def main() -> int:
                    for form, params in zip(("default", "selective"), pair)}
             for name, pair in query_forms(sample).items()
         }
+        result["report"] = [bench_report(store) for _ in range(RUNS)]
+        _progress("report", result["report"])
     finally:
         store.close()
     out = BUILD / f"bench-{n}.json"

@@ -41,8 +41,8 @@ TARGET_OF) as well as naming it in `doc_id`. A query whose filter picks a few do
 `--source`) follows the link: LadybugDB has no index on `doc_id`, and a join on it scans every row
 (on a 10,000-plan graph, `alignment` for one district 13 ms against 0.2 s). A statement that reads most
 rows joins on `doc_id` (a hash join on 10,000 documents), which is faster than following every link. A
-query asked both ways has a statement for each (`// when:`, below); `department-load` and `rollup` read
-most rows whatever their filter, and join on `doc_id`.
+query asked both ways has a statement for each (`// when:`, below); `department-load` reads most rows
+whatever its filter, and joins on `doc_id`.
 
 Row order: a statement ends with an ORDER BY that makes the order total (unique keys such as ids
 last, so tied rows cannot come back in another order on another engine or run), and `run_query` pages
@@ -67,9 +67,10 @@ must return the same rows for those parameters (tests/test_queries.py compares t
 Why: an optional filter written `(d.source = $source OR $source IS NULL)` gets one plan for both cases,
 and no plan is fast for both. On a 10,000-plan graph, one plan's tasks by their TASK_OF links take 3 ms
 and all tasks 0.6 s; the hash join on `doc_id` takes 0.13 s and 0.35 s. So the general statements of
-`alignment`, `gaps`, `owner`, `reuse`, `search` and `section-alignment` join on `doc_id`, and their
-`// when:` statements follow the links (first pages: alignment 450–530 → 300–350 ms, reuse 340–400 →
-230–280, section-alignment 650–790 → 360–470; one plan's owner 150–160 → 10, search 180–225 → 3).
+`alignment`, `gaps`, `owner`, `reuse`, `rollup`, `search` and `section-alignment` join on `doc_id`, and
+their `// when:` statements follow the links (first pages: alignment 450–530 → 300–350 ms, reuse 340–400
+→ 230–280, section-alignment 650–790 → 360–470; one plan's owner 150–160 → 10, search 180–225 → 3, one
+city plan's rollup 210 → 100–140).
 The planner is sensitive to how a filter is written, so each form is measured: `owner` and `search`
 filter plainly (`d.source = $source`) and put the filters on the task in a WITH after the MATCH (in the
 MATCH's WHERE, LadybugDB 0.22 scans every task to apply them first), while `reuse` keeps the general
