@@ -83,15 +83,6 @@ class Schema:
     def document_owned_labels(self) -> list[str]:
         return [n.label for n in self.nodes.values() if n.owned_by_document]
 
-    def document_link(self, label: str) -> str | None:
-        """The relationship that links a node of `label` to its document in one hop, if there is one.
-
-        >>> load_schema().document_link("Target"), load_schema().document_link("Department")
-        ('TARGET_OF', None)
-        """
-        links = [r.name for r in self.relationships.values() if r.endpoints == ((label, "Document"),)]
-        return links[0] if len(links) == 1 else None
-
     @property
     def derived_labels(self) -> list[str]:
         return [n.label for n in self.nodes.values() if n.derived]

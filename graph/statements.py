@@ -295,11 +295,15 @@ def export_statement(schema: Schema, spec: ExportSpec, of_documents: bool = Fals
     'MATCH (n:Document) RETURN n.source AS source, n.id AS id, ... ORDER BY source'
     >>> export_statement(schema, schema.exports["targets"], of_documents=True)
     'MATCH (n:Target)-[:TARGET_OF]->(d:Document) WHERE d.id IN $documents RETURN n.doc_id AS doc_id, ...'
+    >>> export_statement(schema, schema.exports["citations"], of_documents=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: export 'citations' has no link to its documents to filter by
     """
     returns = ", ".join(f"{_EXPORT_VARIABLES[end]}.{prop} AS {column}" for column, end, prop in spec.columns)
     order = f" ORDER BY {', '.join(spec.order)}" if spec.order else ""
     if of_documents:
-        link = schema.document_link(spec.label or "")
+        link = DOCUMENT_LINKS.get(spec.label or "")
         if link is None:
             raise ValueError(f"export {spec.name!r} has no link to its documents to filter by")
         return f"MATCH (n:{spec.label})-[:{link}]->(d:Document) WHERE d.id IN $documents RETURN {returns}{order}"
