@@ -12,14 +12,16 @@ not a question of its own, a statement of graph/statements.py.
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 
 import networkx as nx
 
 from policykg.graph import statements
 from policykg.graph.derive.alignment import format_number
 from policykg.graph.derive.rules import load_rules
+from policykg.graph.results import sort_rows
 from policykg.graph.store import GraphStore
-from policykg.queries import run_query
+from policykg.queries import get_query, run_query
 
 __all__ = ["owner_lookup", "rollup", "alignment_matrix", "alignment_cell", "lineage_graph", "sentence_around"]
 
@@ -183,12 +185,16 @@ def _focus_graph(store: GraphStore, name_or_id: str, depth: int) -> nx.DiGraph:
     graph.add_node(node_id, label=label, title=title, source=source if label == "Document" else None, focus=True)
     seen = {(node_id, "upstream"), (node_id, "downstream")}
     frontier: list[tuple[str, str | None]] = [(node_id, None)]   # None: the focus expands both ways
-    for _ in range(max(depth, 0)):
+    for hop in range(max(depth, 0)):
+        if not frontier:
+            break
         next_frontier = []
+        # The focus by the named query (a focus may be an indicator); each later hop in one read per direction.
+        rows_of: dict[tuple[str, str | None], list[dict]]
+        rows_of = ({(node_id, None): run_query(store, "lineage", {"name": node_id}).records()} if hop == 0
+                   else _lineage_rows(store, frontier))
         for current, way in frontier:
-            for row in run_query(store, "lineage", {"name": current}).records():
-                if way is not None and row["direction"] != way:
-                    continue
+            for row in rows_of.get((current, way), []):
                 _add_edge(graph, row)
                 onward, onward_label = ((row["to_id"], row["to_label"]) if row["direction"] == "upstream"
                                         else (row["from_id"], row["from_label"]))
@@ -209,15 +215,33 @@ def _whole_graph(store: GraphStore) -> nx.DiGraph:
     documents = sorted(store.query(statements.DOCUMENT_IDS, {}).records(), key=lambda d: d["source"] or "")
     for d in documents:
         graph.add_node(d["id"], label="Document", title=d["source"], source=d["source"])
-    for d in documents:
-        for row in run_query(store, "lineage", {"name": d["id"]}).records():
-            _add_edge(graph, row)
+    for row in _both_ways(store, [d["id"] for d in documents]):
+        _add_edge(graph, row)
     cited = [n for n, label in graph.nodes(data="label") if label == "PolicyDocument"]
-    for node_id in cited:   # a notice's WRAPS link leaves a cited document, not a plan
-        for row in run_query(store, "lineage", {"name": node_id}).records():
-            if row["relation"] == "WRAPS":
-                _add_edge(graph, row)
+    for row in _both_ways(store, cited):   # a notice's WRAPS link leaves a cited document, not a plan
+        if row["relation"] == "WRAPS":
+            _add_edge(graph, row)
     return graph
+
+
+def _lineage_rows(store: GraphStore, nodes: list[tuple[str, str | None]]) -> dict[tuple[str, str | None], list[dict]]:
+    """The `lineage` query's rows of each (node id, direction) of `nodes`, in its order: two reads in all."""
+    found: dict[tuple[str, str | None], list[dict]] = defaultdict(list)
+    for way, statement, end in (("upstream", statements.LINEAGE_UPSTREAM_OF, "from_id"),
+                                ("downstream", statements.LINEAGE_DOWNSTREAM_OF, "to_id")):
+        ids = sorted({node for node, w in nodes if w == way})
+        if ids:
+            for row in store.query(statement, {"ids": ids}).records():
+                found[(row[end], way)].append(row)
+    order = [(itemgetter(column), descending) for column, descending in get_query("lineage").order]
+    return {key: sort_rows(rows, order) for key, rows in found.items()}
+
+
+def _both_ways(store: GraphStore, ids: list[str]) -> list[dict]:
+    """The `lineage` query's rows of each node of `ids` (both directions), node after node, as asking it for each would."""
+    rows_of = _lineage_rows(store, [(node, way) for node in ids for way in ("downstream", "upstream")])
+    # The query's order puts a node's downstream rows before its upstream ones.
+    return [row for node in ids for way in ("downstream", "upstream") for row in rows_of.get((node, way), [])]
 
 
 def _describe(store: GraphStore, graph: nx.DiGraph) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from policykg.graph import statements
 from policykg.graph.derive import derive_all
 from policykg.graph.derive.lineage import change_label, derive_succession
 from policykg.graph.derive.snapshot import Doc
@@ -161,13 +162,29 @@ def test_the_walk_does_not_go_upstream_from_a_program(store, monkeypatch):
     """A program is only reached (plans run it): its links upstream would be every plan that runs it, all
     dropped by the walk, so it is not asked for them (2 s of one plan's picture at 10,000 plans)."""
     lineage_world(store)
-    asked: list[str] = []
-    real = views.run_query
-    monkeypatch.setattr(views, "run_query", lambda s, name, params=None, **kw: asked.append(params["name"]) or real(s, name, params, **kw))
+    asked: list[tuple[str, str]] = []
+    real = views._lineage_rows
+    monkeypatch.setattr(views, "_lineage_rows", lambda s, nodes: asked.extend(nodes) or real(s, nodes))
     g = lineage_graph(store, "cn-2025")
     [program] = [n for n, label in g.nodes(data="label") if label == "Program"]
     [cited] = [n for n, label in g.nodes(data="label") if label == "PolicyDocument"]
-    assert program not in asked and cited in asked      # a cited document can WRAP another: it is walked on
+    assert (program, "upstream") not in asked and (cited, "upstream") in asked   # a cited document can WRAP another
+
+
+def test_the_walk_reads_each_hop_once(store, monkeypatch):
+    """Past the focus, a hop is one read per direction, however many nodes it reaches (a program that
+    thousands of plans run was thousands of queries)."""
+    lineage_world(store)
+    hops: list[list] = []
+    real = views._lineage_rows
+    monkeypatch.setattr(views, "_lineage_rows", lambda s, nodes: hops.append(list(nodes)) or real(s, nodes))
+    asked: list[str] = []
+    real_query = store.query
+    monkeypatch.setattr(store, "query", lambda cypher, params=None: asked.append(cypher) or real_query(cypher, params))
+    lineage_graph(store, "cn-2025", depth=3)
+    assert len(hops[0]) >= 3                                  # the second hop goes on from several nodes
+    walks = [c for c in asked if c in (statements.LINEAGE_UPSTREAM_OF, statements.LINEAGE_DOWNSTREAM_OF)]
+    assert len(walks) == sum(len({way for _, way in nodes}) for nodes in hops if nodes)   # one read a direction
 
 
 def test_lineage_graph_of_a_city_plan_lists_the_plans_implementing_it(store):

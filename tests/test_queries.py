@@ -17,6 +17,7 @@ from policykg.graph.derive import derive_all
 from policykg.graph.ladybug_store import LadybugStore
 from policykg.graph.results import QueryResult, sort_value
 from policykg.queries import PAGE_END_ALL, _checked, _sort_lists, bind_params, get_query, list_queries, parse_query_file, run_query
+from policykg.queries import views
 from policykg.queries.views import owner_lookup
 from tests.test_derive_builders import city_2024, district, load
 
@@ -416,6 +417,22 @@ def test_a_when_statement_gives_the_general_statements_rows(name, seeds):
                 assert rows_of(cypher, bound) == general, (name, bound)
                 compared += len(general)
     assert compared > 0, f"{name}: the seeds give no rows to compare"
+
+
+@pytest.mark.parametrize("way", ["upstream", "downstream"])
+def test_the_lineage_walks_reads_give_the_lineage_querys_rows(way, seeds):
+    """The lineage picture reads a hop of many nodes at once (graph/statements.py LINEAGE_UPSTREAM_OF,
+    LINEAGE_DOWNSTREAM_OF): for every node of the seeds the walk goes on from, they give the rows the
+    `lineage` query gives for it in that direction, in its order."""
+    nodes = [node for label in sorted(views._WALKED_ON[way])
+             for [node] in seeds.query(f"MATCH (n:{label}) RETURN n.id ORDER BY n.id").rows]
+    walked = views._lineage_rows(seeds, [(node, way) for node in nodes])
+    compared = 0
+    for node in nodes:
+        expected = [r for r in run_query(seeds, "lineage", {"name": node}).records() if r["direction"] == way]
+        assert walked.get((node, way), []) == expected, node
+        compared += len(expected)
+    assert compared > 0 and set(walked) <= {(node, way) for node in nodes}
 
 
 # List columns collected in a stated order: at scale the engines collect in parallel, and a list that follows
