@@ -10,7 +10,8 @@ BENCH_FULL=1 for 10,000) and measures, each figure twice to show the noise (BENC
   derivation of what changed) and, as the baseline, followed by the full recompute (`derive_all`);
   and `derive_all` alone;
 - p50/p95 of every named query's first page (1,000 rows, as `policykg query` shows), with its defaults
-  and with a selective parameter; and the analyst's report on the default city plan (`report_data`);
+  and with a selective parameter; the analyst's report on the default city plan (`report_data`); and the
+  lineage picture (two hops) of the first city plan and of the program the most plans run;
 - the write baselines, on the same parsed plans: LadybugDB's bulk path (`write_documents`: COPY from
   Arrow tables) against one MERGE statement per row (and against `write_document`, one transaction of
   UNWIND statements per plan), and on the Bolt server the tests use (tests/neo4j_server) batched
@@ -46,6 +47,7 @@ from policykg.loaders.pipeline import fingerprint, parse_document  # noqa: E402
 from policykg.loaders.records import DocumentGraph  # noqa: E402
 from policykg.queries import list_queries, run_query  # noqa: E402
 from policykg.queries.report import report_data  # noqa: E402
+from policykg.queries.views import lineage_graph  # noqa: E402
 from tests.conftest_bolt import Neo4jServer, open_bolt_store, server_jar  # noqa: E402
 
 __all__ = ["main"]
@@ -155,6 +157,8 @@ def _sample_values(store: GraphStore) -> dict:
         "region": first("MATCH (d:Document) WHERE d.level = 'district' RETURN d.region AS r ORDER BY d.source LIMIT 1"),
         "theme": first("MATCH (s:Section) WHERE s.theme IS NOT NULL "
                        "RETURN s.theme AS t, count(*) AS n ORDER BY n DESC, t LIMIT 1"),
+        "program": first("MATCH (d:Document)<-[:TASK_OF]-(:Task)-[:RUNS_PROGRAM]->(p:Program) "
+                         "RETURN p.name AS p, count(DISTINCT d) AS n ORDER BY n DESC, p LIMIT 1"),
     }
 
 
@@ -177,6 +181,14 @@ def bench_report(store: GraphStore) -> dict:
     start = time.perf_counter()
     report = report_data(store)
     return {"wall_s": time.perf_counter() - start, "city": report.city["source"], "districts": len(report.districts)}
+
+
+def bench_lineage_picture(store: GraphStore, name: str) -> dict:
+    """`policykg lineage NAME --out` without the HTML: the picture's graph, two hops up and down from `name`."""
+    start = time.perf_counter()
+    graph = lineage_graph(store, name, 2)
+    return {"wall_s": time.perf_counter() - start, "name": name, "nodes": graph.number_of_nodes(),
+            "edges": graph.number_of_edges()}
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -371,6 +383,9 @@ def print_table(result: dict) -> None:
         f"| derive_all on the {n}-plan graph, s | {_pair(result['derive'], 'wall_s', '.2f')} |",
         f"| report on the default city plan, s (its district plans) | {_pair(result['report'], 'wall_s', '.2f')} "
         f"({_pair(result['report'], 'districts', 'd')}) |",
+        *(f"| lineage picture of the {'first city plan' if kind == 'city' else 'program most plans run'}, s "
+          f"(nodes) | {_pair(runs, 'wall_s', '.2f')} ({_pair(runs, 'nodes', ',')}) |"
+          for kind, runs in result.get("pictures", {}).items()),
         "",
         "| query (first page; +: more rows follow) | rows (default) | default p50 / p95 ms | selective rows "
         "| selective p50 / p95 ms |",
@@ -432,6 +447,9 @@ def main() -> int:
         }
         result["report"] = [bench_report(store) for _ in range(RUNS)]
         _progress("report", result["report"])
+        result["pictures"] = {kind: [bench_lineage_picture(store, sample[kind]) for _ in range(RUNS)]
+                              for kind in ("city", "program") if sample[kind]}
+        _progress("lineage pictures", result["pictures"])
     finally:
         store.close()
     out = BUILD / f"bench-{n}.json"
