@@ -146,7 +146,8 @@ def _add_tasks(out: _Records) -> None:
     for task in out.parsed.tasks:
         tid = out.task_ids[task.path] = f"{doc_id}/t:{task.path}"
         out.nodes.append(NodeRecord("Task", {
-            "id": tid, "doc_id": doc_id, "path": task.path, "item": task.item, "kind": task.kind,
+            "id": tid, "doc_id": doc_id, "source": out.parsed.source.source, "path": task.path, "item": task.item,
+            "kind": task.kind,
             "ordinal": task.ordinal, "title": task.title, "theme": getattr(task, "theme", None),
             "indicators": indicators.get(task.path), **out.evidence(task.span),
         }))

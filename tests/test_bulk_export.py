@@ -56,7 +56,7 @@ def test_headers_counts_and_values(store, tmp_path):
     assert all(p.exists() for p in paths)
 
     assert read_csv(out / "Task.header.csv") == [[
-        "id:ID(Task)", "doc_id:string", "path:string", "item:string", "kind:string", "ordinal:long", "title:string",
+        "id:ID(Task)", "doc_id:string", "source:string", "path:string", "item:string", "kind:string", "ordinal:long", "title:string",
         "theme:string", "start_offset:long", "end_offset:long", "text:string", "indicators:string[]", ":LABEL"]]
     doc_header = read_csv(out / "Document.header.csv")[0]
     assert doc_header[0] == "id:ID(Document)" and "year:long" in doc_header and "is_notice:boolean" in doc_header
@@ -74,7 +74,7 @@ def test_headers_counts_and_values(store, tmp_path):
     assert not (out / "Section.csv").exists()       # labels without nodes get no files
 
     tasks = {row[0]: row for row in read_csv(out / "Task.csv")}
-    assert tasks["plan-a@h1/t:1"][10] == TRICKY       # quotes, commas, newlines, \r\n and backslashes survive
+    assert tasks["plan-a@h1/t:1"][11] == TRICKY       # quotes, commas, newlines, \r\n and backslashes survive
     assert tasks["plan-a@h1/t:1"][-1] == "Task"
     docs = read_csv(out / "Document.csv")
     row = dict(zip(doc_header, docs[0]))
@@ -90,7 +90,7 @@ def test_missing_values_are_unquoted_empty_fields(store, tmp_path):
     export_neo4j_import(store, tmp_path)
     raw = (tmp_path / "Task.csv").read_text(encoding="utf-8").splitlines()[0]
     # id, doc_id, path quoted; item, kind missing → ,, (no property after import); ordinal a bare number
-    assert raw == '"plan-a@h1/t:0","plan-a@h1","0",,,0,,,,,"任务0",,"Task"'
+    assert raw == '"plan-a@h1/t:0","plan-a@h1",,"0",,,0,,,,,"任务0",,"Task"'
 
 
 def test_import_command(store, tmp_path):

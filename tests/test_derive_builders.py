@@ -109,7 +109,8 @@ class Plan:
             else:
                 edges.append(EdgeRecord("HAS_SECTION", "Document", doc_id, "Section", sid(s["path"]), {"ordinal": n}))
         for n, t in enumerate(self.tasks):
-            nodes.append(NodeRecord("Task", {"id": tid(t["path"]), "doc_id": doc_id, "path": t["path"], "item": t["item"],
+            nodes.append(NodeRecord("Task", {"id": tid(t["path"]), "doc_id": doc_id, "source": self.source,
+                                             "path": t["path"], "item": t["item"],
                                              "kind": "item", "ordinal": n, "title": t["text"][:12], "theme": t["theme"],
                                              "start_offset": t["start"], "end_offset": t["end"],
                                              "text": self.text[t["start"]:t["end"]],
