@@ -146,7 +146,7 @@ eval-set:
 	$(if $(wildcard $(GOLDDIR)/documents.jsonl),$(BIN)/python scripts/eval_documents.py --gold $(GOLDDIR)/documents.jsonl --pred build/eval/$(NAME)/documents.jsonl)
 
 ## bench: a deterministic corpus (bench/corpus.py) of N plans, loaded and queried; prints a table and writes
-## build/bench/bench-N.json. N = 100; BENCH_N=1000 for 1,000, BENCH_FULL=1 for 10,000 (goals checked here, never in tests)
+## build/bench/bench-N.json. N = 100, then 1,000; BENCH_N=N for one N, BENCH_FULL=1 for 10,000 (goals checked here, never in tests)
 bench: dev
 	$(BIN)/python bench/run.py
 

@@ -1,6 +1,6 @@
 """`make bench`: how policykg scales with the number of plans (figures, never pass/fail in tests).
 
-Builds the deterministic corpus of bench/corpus.py (N = 100 plans; BENCH_N=1000 for 1,000,
+Builds the deterministic corpus of bench/corpus.py (N = 100 and then 1,000 plans; BENCH_N=N for one N,
 BENCH_FULL=1 for 10,000) and measures, each figure twice to show the noise (BENCH_RUNS=1: once):
 
 - extraction: characters per CPU second (per core) through read → normalise → extract, no store;
@@ -67,10 +67,13 @@ QUERY_PAGE = 1_000      # rows a named query's figure reads: the CLI's default p
 CHANGES = ["做好困难群众帮扶，新增养老床位12张。", "推进社区嵌入式服务设施建设，新增社区长者食堂3家。"]
 
 
-def corpus_size() -> int:
+def corpus_sizes() -> list[int]:
+    """The Ns measured, one after the other: 100 and 1,000 by default, BENCH_N alone, or 10,000 with BENCH_FULL=1."""
     if os.environ.get("BENCH_FULL") == "1":
-        return 10_000
-    return int(os.environ.get("BENCH_N", "100"))
+        return [10_000]
+    if os.environ.get("BENCH_N"):
+        return [int(os.environ["BENCH_N"])]
+    return [100, 1_000]
 
 
 # -- extraction -------------------------------------------------------------------------------
@@ -413,7 +416,13 @@ def _progress(what: str, figures) -> None:
 
 def main() -> int:
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)   # counts of derived types not written here
-    n = corpus_size()
+    for n in corpus_sizes():
+        bench_size(n)
+    return 0
+
+
+def bench_size(n: int) -> None:
+    """Every figure for a corpus of `n` plans: printed as a table and written to build/bench/bench-N.json."""
     folder = BUILD / f"corpus-{n}"
     started = time.perf_counter()
     files = write_corpus(n, folder)
@@ -456,7 +465,6 @@ def main() -> int:
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print_table(result)
     print(f"\n(written to {out.relative_to(ROOT)}; total {time.perf_counter() - started:.0f} s)")
-    return 0
 
 
 if __name__ == "__main__":

@@ -412,7 +412,7 @@ LINEAGE_POLICY_DOCUMENTS_OF = LINEAGE_POLICY_DOCUMENTS.replace("MATCH (p:PolicyD
 LINEAGE_PROGRAMS_OF = LINEAGE_PROGRAMS.replace("MATCH (p:Program)", "MATCH (p:Program) WHERE p.id IN $ids")
 # The `lineage` query's rows for the nodes `$ids`, one direction each (queries/lineage.cypher has the columns,
 # in the same order, and what each link means): the picture's walk asks once a hop, not once for every node
-# it reaches (a program that 7,308 plans of the bench corpus run: 7,308 queries, 6 minutes). Upstream rows
+# it reaches (a program that 7,308 plans of the bench corpus run: 7,308 queries, 4-6 minutes). Upstream rows
 # leave a node of `$ids`, downstream rows reach one. Indicators are only a focus, never walked on from, so
 # MEASURES is left out. tests/test_queries.py checks them against `lineage` on every node of the seeds.
 _NO_INT = "CASE WHEN 1 = 0 THEN 0 END"
